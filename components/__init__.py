@@ -1,0 +1,1 @@
+"""Streamlit building blocks: render_* functions and make_*_figure builders."""

@@ -1,0 +1,84 @@
+"""Tables of projects, flows and sources, built as frames and rendered read-only."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.i18n import (coverage_label, format_money, format_number, format_partial_date, status_label, t,
+                             theme_label, transaction_label)
+from data.metrics import project_end, project_start
+from data.portfolio import Portfolio
+
+
+def make_projects_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
+    """One display row per project; every empty fact reads 'not published'."""
+    locations = portfolio.locations.groupby("project_id")["province_name"].agg(lambda s: ", ".join(s))
+    sources = portfolio.sources[portfolio.sources["table"] == "projects"]
+    docs = sources.groupby("record_id")["document_id"].agg(lambda s: ", ".join(sorted(set(s))))
+    rows = []
+    for _, p in portfolio.projects.iterrows():
+        title = p["title_en"] if lang == "en" and p["title_en"] else p["title_fr"] or p["title_en"]
+        households = format_number(p["households_targeted"] if pd.notna(p["households_targeted"]) else None, lang)
+        if p["households_targeted_is_minimum"] is True:
+            households = f"> {households}"
+        rows.append({
+            t("col.project", lang): p["project_id"],
+            t("col.title", lang): title,
+            t("col.implementing", lang): p["implementing_orgs"] or t("not_published", lang),
+            t("col.theme", lang): theme_label(p["theme"], lang),
+            t("col.status", lang): status_label(p["activity_status"] if pd.notna(p["activity_status"]) else None,
+                                               lang),
+            t("col.start", lang): format_partial_date(project_start(p), lang),
+            t("col.end", lang): format_partial_date(project_end(p), lang),
+            t("col.duration", lang): format_number(p["duration_months"] if pd.notna(p["duration_months"])
+                                                   else None, lang),
+            t("col.coverage", lang): coverage_label(p["coverage"], lang),
+            t("col.provinces", lang): locations.get(p["project_id"], "—"),
+            t("col.households", lang): households,
+            t("col.sources", lang): docs.get(p["project_id"], "—"),
+        })
+    return pd.DataFrame(rows)
+
+
+def make_flows_table(converted: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Flows in original and reporting currency with the rate and rate date used."""
+    rows = []
+    for _, f in converted.iterrows():
+        currency = f["reporting_currency"]
+        if f["rate_basis"] == "identity":
+            rate = t("basis.identity", lang)
+        elif pd.notna(f["rate"]):
+            rate = t("table.rate", lang, rate=f["rate"], date=format_partial_date(f["rate_date"], lang),
+                     basis=t(f"basis.{f['rate_basis']}", lang))
+        else:
+            rate = t("not_published", lang)
+        rows.append({
+            t("col.project", lang): f["project_id"],
+            t("col.donor", lang): f["donor"] or t("not_published", lang),
+            t("col.type", lang): transaction_label(f["transaction_type"], lang),
+            t("col.amount", lang): format_money(f["amount"], f["currency"], lang) if pd.notna(f["amount"])
+            else t("not_published", lang),
+            t("col.amount_reporting", lang, currency=currency): format_money(
+                f["amount_reporting"] if pd.notna(f["amount_reporting"]) else None, currency, lang),
+            t("col.rate", lang): rate,
+            t("col.value_date", lang): format_partial_date(f["value_date"], lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def make_sources_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
+    docs = portfolio.documents.set_index("document_id")["title"]
+    src = portfolio.sources
+    return pd.DataFrame({
+        t("col.project", lang): src["record_id"],
+        t("col.fact", lang): src["table"] + "." + src["column"],
+        t("col.value", lang): src["value"],
+        t("col.document", lang): src["document_id"].map(lambda d: f"{docs.get(d, d)} [{d}]"),
+        t("col.paragraph", lang): src["paragraph"],
+        t("col.evidence", lang): src["evidence"],
+    })
+
+
+def render_table(frame: pd.DataFrame) -> None:
+    """Read-only table (plain text cells: no HTML is ever rendered from data)."""
+    st.dataframe(frame, hide_index=True, width="stretch")

@@ -1,0 +1,1 @@
+"""Canonical portfolio data: schema, readers, validation, currency and metrics (never imports streamlit)."""

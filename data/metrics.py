@@ -1,0 +1,157 @@
+"""Portfolio metrics: funding in a reporting currency, KPIs, breakdowns and source conflicts."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from data.currency import convert_frame
+from data.portfolio import Portfolio
+from data.schema import ACTIVITY_STATUS, COMMITMENT_TYPES, is_missing
+
+# Facts whose absence the dashboard counts as "not published".
+KEY_FACTS: dict[str, tuple[str, ...]] = {
+    "projects": ("implementing_orgs", "theme", "activity_status", "start", "end", "coverage",
+                 "households_targeted", "households_reached"),
+    "funding": ("donor", "amount", "value_date"),
+}
+
+
+def compute_funding(funding: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """Funding flows with amount_reporting, rate, rate_date and rate_basis columns added."""
+    if funding.empty:
+        out = funding.copy()
+        for column in ("amount_reporting", "reporting_currency", "rate", "rate_date", "rate_basis"):
+            out[column] = pd.Series(dtype="float64" if column in ("amount_reporting", "rate") else object)
+        return out
+    known = funding["currency"].notna()
+    converted = convert_frame(funding[known], currency)
+    unknown = funding[~known].assign(amount_reporting=float("nan"), reporting_currency=currency, rate=float("nan"),
+                                     rate_date=None, rate_basis=None)
+    return pd.concat([converted, unknown]).loc[funding.index]
+
+
+def _flows_of(converted: pd.DataFrame, types: frozenset[int]) -> pd.DataFrame:
+    return converted[converted["transaction_type"].isin(types)]
+
+
+def compute_committed(converted: pd.DataFrame) -> pd.DataFrame:
+    """Commitments per flow, without double counting: a project's incoming commitments (11) when it has
+    any, else its outgoing commitments (2) — the same money often appears as both."""
+    flows = _flows_of(converted, COMMITMENT_TYPES)
+    has_incoming = set(flows.loc[flows["transaction_type"] == 11, "project_id"])
+    keep = (flows["transaction_type"] == 11) | ~flows["project_id"].isin(has_incoming)
+    return flows[keep]
+
+
+@dataclass(frozen=True)
+class FlowMeasure:
+    """A money measure the UI can offer: a label and the function selecting its flows."""
+
+    key: str
+    select: Callable[[pd.DataFrame], pd.DataFrame]
+
+
+# Registry: selectboxes list these keys, so the options and the computations never drift apart.
+FLOW_MEASURES: dict[str, FlowMeasure] = {
+    "committed": FlowMeasure("committed", compute_committed),
+    "received": FlowMeasure("received", lambda f: _flows_of(f, frozenset({1}))),
+    "disbursed": FlowMeasure("disbursed", lambda f: _flows_of(f, frozenset({3}))),
+    "spent": FlowMeasure("spent", lambda f: _flows_of(f, frozenset({4}))),
+}
+
+
+def compute_by_donor(converted: pd.DataFrame, measure: str = "committed") -> pd.DataFrame:
+    """Sum of published amounts per donor, with counts of flows whose amount is not published."""
+    flows = FLOW_MEASURES[measure].select(converted)
+    donors = flows.assign(donor=flows["donor"].fillna("—"))
+    grouped = donors.groupby("donor", dropna=False).agg(
+        amount=("amount_reporting", lambda s: s.sum(min_count=1)),
+        flows=("flow_id", "count"),
+        not_published=("amount_reporting", lambda s: int(s.isna().sum())),
+        projects=("project_id", "nunique"),
+    ).reset_index()
+    return grouped.sort_values("amount", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def project_start(row: pd.Series) -> str | None:
+    return next((row[c] for c in ("actual_start", "planned_start") if not is_missing(row[c])), None)
+
+
+def project_end(row: pd.Series) -> str | None:
+    return next((row[c] for c in ("actual_end", "planned_end") if not is_missing(row[c])), None)
+
+
+def count_not_published(portfolio: Portfolio) -> dict[str, int]:
+    """How many key facts are empty, per table (start/end count once whichever of planned/actual is given)."""
+    projects = portfolio.projects
+    missing = 0
+    for _, row in projects.iterrows():
+        for fact in KEY_FACTS["projects"]:
+            if fact == "start":
+                missing += project_start(row) is None
+            elif fact == "end":
+                missing += project_end(row) is None and is_missing(row["duration_months"])
+            else:
+                missing += is_missing(row[fact])
+    funding_missing = sum(int(portfolio.funding[c].isna().sum()) for c in KEY_FACTS["funding"])
+    return {"projects": int(missing), "funding": funding_missing}
+
+
+def compute_kpis(portfolio: Portfolio, currency: str) -> dict:
+    """Headline numbers; each comes with the count it leaves out, never a zero for missing."""
+    converted = compute_funding(portfolio.funding, currency)
+    committed = compute_committed(converted)
+    projects = portfolio.projects
+    status = projects["activity_status"]
+    by_status = {code: int((status == code).sum()) for code in ACTIVITY_STATUS}
+    targeted = projects["households_targeted"]
+    reached = projects["households_reached"]
+    not_published = count_not_published(portfolio)
+    return {
+        "currency": currency,
+        "funding_committed": float(committed["amount_reporting"].sum(min_count=1))
+        if committed["amount_reporting"].notna().any() else None,
+        "funding_flows_counted": int(committed["amount_reporting"].notna().sum()),
+        "funding_flows_not_published": int(committed["amount_reporting"].isna().sum()),
+        "projects": len(projects),
+        "projects_by_status": by_status,
+        "projects_status_not_published": int(status.isna().sum()),
+        "donors": int(converted["donor"].dropna().nunique()),
+        "households_targeted": int(targeted.sum()) if targeted.notna().any() else None,
+        "households_targeted_is_minimum": bool(projects["households_targeted_is_minimum"].fillna(False).any()),
+        "households_targeted_projects": int(targeted.notna().sum()),
+        "households_reached": int(reached.sum()) if reached.notna().any() else None,
+        "households_reached_projects": int(reached.notna().sum()),
+        "provinces": int(portfolio.locations["province_pcode"].nunique()),
+        "national_projects": int((projects["coverage"] == "national").sum()),
+        "not_published": sum(not_published.values()),
+    }
+
+
+def compute_conflicts(sources: pd.DataFrame) -> pd.DataFrame:
+    """Facts stated differently by different documents: one row per fact with the competing values."""
+    if sources.empty:
+        return pd.DataFrame(columns=["table", "record_id", "column", "values", "documents"])
+    grouped = sources.groupby(["table", "record_id", "column"])
+    rows = []
+    for (table, record, column), group in grouped:
+        values = group["value"].astype(str).str.strip().unique()
+        if len(values) > 1:
+            rows.append({"table": table, "record_id": record, "column": column,
+                         "values": " | ".join(values), "documents": " | ".join(group["document_id"].unique())})
+    return pd.DataFrame(rows, columns=["table", "record_id", "column", "values", "documents"])
+
+
+def compute_project_sources(portfolio: Portfolio, project_id: str) -> pd.DataFrame:
+    """Every source row about a project, its flows and its locations, with document titles."""
+    src = portfolio.sources
+    flows = set(portfolio.funding.loc[portfolio.funding["project_id"] == project_id, "flow_id"])
+    mine = (
+        ((src["table"] == "projects") & (src["record_id"] == project_id))
+        | ((src["table"] == "funding") & src["record_id"].isin(flows))
+        | ((src["table"] == "locations") & src["record_id"].str.startswith(f"{project_id}|"))
+    )
+    docs = portfolio.documents[["document_id", "publisher", "title", "published"]]
+    return src[mine].merge(docs, on="document_id", how="left")

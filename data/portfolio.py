@@ -1,0 +1,127 @@
+"""Load a portfolio (projects, funding, locations, sources, documents) from files or frames, validated once."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from data.readers import RawTable, UnreadableFileError, read_table_file
+from data.schema import (ROW_COLUMN, TABLES, Problem, ValidationResult, detect_table, validate_references,
+                         validate_table)
+
+SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
+SAMPLE_FILES = tuple(SAMPLE_DIR / f"{name}.csv" for name in ("projects", "funding", "locations", "sources",
+                                                             "documents"))
+
+
+@dataclass
+class FileReport:
+    """What happened to one table read from one file (or sheet)."""
+
+    path: str
+    table: str | None
+    rows: int
+    accepted: int
+    rejected: list[dict] = field(default_factory=list)  # {"row", "column", "reason"}
+    warnings: list[dict] = field(default_factory=list)
+    rejected_rows: pd.DataFrame | None = None
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "table": self.table, "rows": self.rows, "accepted": self.accepted,
+                "rejected": self.rejected, "warnings": self.warnings}
+
+
+@dataclass
+class Portfolio:
+    """The validated tables plus the per-file reports (nothing read is lost: see `reports`)."""
+
+    projects: pd.DataFrame
+    funding: pd.DataFrame
+    locations: pd.DataFrame
+    sources: pd.DataFrame
+    documents: pd.DataFrame
+    reports: list[FileReport] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return getattr(self, name)
+
+
+def _empty(name: str) -> pd.DataFrame:
+    return validate_table(name, pd.DataFrame(columns=TABLES[name].column_names)).accepted
+
+
+def _report(source: str, raw: pd.DataFrame, result: ValidationResult | None, reason: str | None = None) -> FileReport:
+    if result is None:
+        problems = [{"row": None, "column": None, "reason": reason}]
+        return FileReport(source, None, len(raw), 0, problems, [], raw)
+    rejected_rows = sorted({p.row for p in result.errors if p.row is not None})
+    return FileReport(
+        path=source, table=result.table, rows=len(raw), accepted=len(result.accepted),
+        rejected=[{"row": p.row, "column": p.column, "reason": p.reason} for p in result.errors],
+        warnings=[{"row": p.row, "column": p.column, "reason": p.reason} for p in result.warnings],
+        rejected_rows=result.rejected if rejected_rows or len(result.accepted) < len(raw) else None,
+    )
+
+
+def parse_portfolio(raw_tables: Iterable[RawTable], unreadable: Sequence[str] = ()) -> Portfolio:
+    """Validate raw tables (each detected as one canonical table) into a Portfolio, with reports."""
+    results: dict[str, list[tuple[RawTable, ValidationResult]]] = {name: [] for name in TABLES}
+    reports: list[FileReport] = []
+    for raw in raw_tables:
+        name = detect_table(list(raw.frame.columns))
+        if name is None:
+            reports.append(_report(raw.source, raw.frame, None,
+                                   "not a known table: headers do not match projects, funding, locations, "
+                                   "sources or documents"))
+            continue
+        results[name].append((raw, validate_table(name, raw.frame, file=raw.source)))
+
+    frames: dict[str, pd.DataFrame] = {}
+    for name in ("projects", "documents", "sources"):
+        frames[name] = _concat([r.accepted for _, r in results[name]], name)
+    for name in ("funding", "locations"):
+        checked = []
+        for raw, result in results[name]:
+            if results["projects"]:
+                result = validate_references(frames["projects"], result, file=raw.source)
+            checked.append((raw, result))
+        results[name] = checked
+        frames[name] = _concat([r.accepted for _, r in checked], name)
+    for name in TABLES:
+        reports += [_report(raw.source, raw.frame, result) for raw, result in results[name]]
+    return Portfolio(**frames, reports=reports, unreadable=list(unreadable))
+
+
+def _concat(parts: list[pd.DataFrame], name: str) -> pd.DataFrame:
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return _empty(name)
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def load_portfolio(paths: Sequence[Path | str] = SAMPLE_FILES) -> Portfolio:
+    """Read and validate files; unreadable files are listed in `unreadable` with their reason."""
+    raws: list[RawTable] = []
+    unreadable: list[str] = []
+    for path in paths:
+        try:
+            raws += read_table_file(path)
+        except UnreadableFileError as exc:
+            unreadable.append(str(exc))
+    return parse_portfolio(raws, unreadable)
+
+
+def all_problems(portfolio: Portfolio) -> list[Problem]:
+    """Every error and warning across files, as Problem records (for one report table)."""
+    out = []
+    for report in portfolio.reports:
+        out += [Problem(report.path, p["row"], p["column"], p["reason"]) for p in report.rejected]
+        out += [Problem(report.path, p["row"], p["column"], p["reason"], "warning") for p in report.warnings]
+    return out
+
+
+__all__ = ["Portfolio", "FileReport", "SAMPLE_DIR", "SAMPLE_FILES", "load_portfolio", "parse_portfolio",
+           "all_problems", "ROW_COLUMN"]

@@ -1,0 +1,515 @@
+"""Canonical portfolio schema: tables, column types, IATI code lists and the validate_* functions."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# --- IATI code lists (activity standard 2.03), with French and English labels ----------------------
+
+ACTIVITY_STATUS: dict[int, dict[str, str]] = {
+    1: {"en": "Pipeline/identification", "fr": "Planification"},
+    2: {"en": "Implementation", "fr": "Mise en œuvre"},
+    3: {"en": "Finalisation", "fr": "Finalisation"},
+    4: {"en": "Closed", "fr": "Clôturé"},
+    5: {"en": "Cancelled", "fr": "Annulé"},
+    6: {"en": "Suspended", "fr": "Suspendu"},
+}
+
+TRANSACTION_TYPES: dict[int, dict[str, str]] = {
+    1: {"en": "Incoming funds", "fr": "Fonds reçus"},
+    2: {"en": "Outgoing commitment", "fr": "Engagement"},
+    3: {"en": "Disbursement", "fr": "Décaissement"},
+    4: {"en": "Expenditure", "fr": "Dépense"},
+    11: {"en": "Incoming commitment", "fr": "Engagement reçu"},
+}
+COMMITMENT_TYPES = frozenset({2, 11})
+
+ORG_ROLES: dict[int, dict[str, str]] = {
+    1: {"en": "Funding", "fr": "Bailleur"},
+    2: {"en": "Accountable", "fr": "Responsable"},
+    3: {"en": "Extending", "fr": "Intermédiaire"},
+    4: {"en": "Implementing", "fr": "Mise en œuvre"},
+}
+
+COVERAGE: dict[str, dict[str, str]] = {
+    "provincial": {"en": "Provincial", "fr": "Provinciale"},
+    "national": {"en": "National", "fr": "Nationale"},
+}
+
+# Themes are this project's own short list (IOM DRC's lines of work), not an IATI sector vocabulary.
+THEMES: dict[str, dict[str, str]] = {
+    "stabilisation": {"en": "Stabilisation and peace", "fr": "Stabilisation et paix"},
+    "durable-solutions": {"en": "Durable solutions", "fr": "Solutions durables"},
+    "cccm": {"en": "Camp coordination and management", "fr": "Coordination et gestion des camps"},
+    "return-reintegration": {"en": "Return and reintegration", "fr": "Retour et réintégration"},
+    "migration-governance": {"en": "Migration governance", "fr": "Gouvernance des migrations"},
+    "counter-trafficking": {"en": "Counter-trafficking", "fr": "Lutte contre la traite"},
+    "police-infrastructure": {"en": "Police and state authority", "fr": "Police et autorité de l'État"},
+    "gbv": {"en": "Gender-based violence", "fr": "Violences basées sur le genre"},
+    "climate-resilience": {"en": "Climate resilience", "fr": "Résilience climatique"},
+    "natural-resources": {"en": "Natural resources and mining", "fr": "Ressources naturelles et mines"},
+    "diaspora": {"en": "Diaspora and development", "fr": "Diaspora et développement"},
+}
+
+PCODE_RE = re.compile(r"^CD\d{2}$")
+ADM2_PCODE_RE = re.compile(r"^CD\d{4}$")
+PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+LIST_SEPARATOR = ";"
+
+
+# --- column and table definitions --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column: its type, whether it must be filled, and what it means."""
+
+    name: str
+    kind: str  # text | list | int | amount | share | code | bool | date | pcode | adm2
+    meaning: str
+    example: str = ""
+    required: bool = False
+    codes: tuple = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A canonical table: its columns and its key."""
+
+    name: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    meaning: str
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+PROJECTS = Table(
+    name="projects",
+    key=("project_id",),
+    meaning="One row per project or programme line.",
+    columns=(
+        Column("project_id", "text", "Stable identifier (the publisher's own id where it exists)", "CE.0276", True),
+        Column("title_fr", "text", "Title in French", "Renforcement des capacités…"),
+        Column("title_en", "text", "Title in English", "Capacity building…"),
+        Column("other_ids", "list", "Other identifiers, ';'-separated", "PRIMA CD10P0001"),
+        Column("implementing_orgs", "list", "Implementing organisations, ';'-separated, lead first", "IOM; Cordaid"),
+        Column("partners", "list", "Other partners (local, government), ';'-separated", "CPAP"),
+        Column("theme", "code", "Theme (see THEMES)", "stabilisation", codes=tuple(THEMES)),
+        Column("activity_status", "code", "IATI activity status 1–6", "2", codes=tuple(ACTIVITY_STATUS)),
+        Column("planned_start", "date", "Planned start (YYYY, YYYY-MM or YYYY-MM-DD)", "2021-12-14"),
+        Column("actual_start", "date", "Actual start", "2014-01"),
+        Column("planned_end", "date", "Planned end", "2024"),
+        Column("actual_end", "date", "Actual end", "2024"),
+        Column("duration_months", "int", "Planned duration in months", "36"),
+        Column("coverage", "code", "provincial or national", "provincial", codes=tuple(COVERAGE)),
+        Column("households_targeted", "int", "Households the project plans to reach", "3000"),
+        Column("households_targeted_is_minimum", "bool", "True when the source says 'more than'", "true"),
+        Column("households_reached", "int", "Households reached so far", ""),
+        Column("notes", "text", "How the record was read from its sources (own words)", ""),
+    ),
+)
+
+FUNDING = Table(
+    name="funding",
+    key=("flow_id",),
+    meaning="One row per money flow (IATI transaction).",
+    columns=(
+        Column("flow_id", "text", "Identifier of the flow", "NL-CISPE-C1", True),
+        Column("project_id", "text", "Project the flow belongs to", "NL-CISPE", True),
+        Column("donor", "text", "Organisation providing the money", "Netherlands"),
+        Column("org_role", "code", "IATI organisation role of the donor (1–4)", "1", codes=tuple(ORG_ROLES)),
+        Column("recipient", "text", "Organisation receiving the money", "IOM"),
+        Column("transaction_type", "code", "IATI transaction type (1, 2, 3, 4, 11)", "11", True,
+               codes=tuple(TRANSACTION_TYPES)),
+        Column("amount", "amount", "Amount in the original currency (empty: not published)", "12500000"),
+        Column("currency", "text", "ISO 4217 code of the amount", "EUR"),
+        Column("value_date", "date", "Date used for currency conversion", "2021-12-14"),
+        Column("notes", "text", "How the flow was read from its sources", ""),
+    ),
+)
+
+LOCATIONS = Table(
+    name="locations",
+    key=("project_id", "province_pcode", "territory_pcode"),
+    meaning="Project × province (× territory) with an explicit share, or a flag that the split is unknown.",
+    columns=(
+        Column("project_id", "text", "Project", "NL-CISPE", True),
+        Column("province_pcode", "pcode", "OCHA P-code of the province (CD10…CD92)", "CD61", True),
+        Column("province_name", "text", "Province name as given (checked against the P-code)", "Nord-Kivu"),
+        Column("territory_pcode", "adm2", "OCHA P-code of the territory or town (CDxxxx)", "CD7402"),
+        Column("territory_name", "text", "Territory or town name", "Kalemie"),
+        Column("budget_share", "share", "Share of the project budget spent here (0–1)", "0.5"),
+        Column("households_targeted", "int", "Households targeted here", ""),
+        Column("split_known", "bool", "False when the source does not say how the project splits", "false"),
+    ),
+)
+
+SOURCES = Table(
+    name="sources",
+    key=("table", "record_id", "column", "document_id", "paragraph"),
+    meaning="Where each fact comes from: one row per (fact, document).",
+    columns=(
+        Column("table", "text", "Table of the fact", "funding", True),
+        Column("record_id", "text", "Key of the record (for locations: project_id|province_pcode)", "NL-CISPE-C1",
+               True),
+        Column("column", "text", "Column of the fact", "amount", True),
+        Column("value", "text", "The value as this document states it (normalised)", "12500000", True),
+        Column("document_id", "text", "Document (see documents table)", "003_97ddabfb5717fe38", True),
+        Column("paragraph", "int", "Paragraph: n-th non-empty line of the document text", "19", True),
+        Column("evidence", "text", "Short fragment of that paragraph that carries the fact", "EUR 12.5 million",
+               True),
+    ),
+)
+
+DOCUMENTS = Table(
+    name="documents",
+    key=("document_id",),
+    meaning="The source documents.",
+    columns=(
+        Column("document_id", "text", "Identifier (file stem under shared/seeds)", "003_97ddabfb5717fe38", True),
+        Column("publisher", "text", "Publisher", "IOM DRC", True),
+        Column("title", "text", "Title of the document as published", "Consortium Applies…", True),
+        Column("kind", "text", "press release, project page, country overview", "press release"),
+        Column("language", "text", "fr or en", "en"),
+        Column("published", "date", "Publication date (empty: not published in the document)", ""),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (PROJECTS, FUNDING, LOCATIONS, SOURCES, DOCUMENTS)}
+PORTFOLIO_TABLES = ("projects", "funding", "locations")
+
+
+# --- parsing of single values (pure; raise ValueError with a reason) ---------------------------------
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to the year, month or day; first/last are the bounds of that period."""
+
+    text: str
+    first: dt.date
+    last: dt.date
+    precision: str  # year | month | day
+
+
+def parse_partial_date(value: object) -> PartialDate | None:
+    """Parse YYYY, YYYY-MM or YYYY-MM-DD; empty → None; anything else → ValueError."""
+    if is_missing(value):
+        return None
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        value = pd.Timestamp(value).date().isoformat()
+    text = str(value).strip()
+    m = PARTIAL_DATE_RE.match(text)
+    if not m:
+        raise ValueError(f"'{text}' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = int(m[1]), m[2], m[3]
+    try:
+        if day:
+            d = dt.date(year, int(month), int(day))
+            return PartialDate(text, d, d, "day")
+        if month:
+            first = dt.date(year, int(month), 1)
+            last = (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date()
+            return PartialDate(text, first, last, "month")
+        return PartialDate(text, dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+    except ValueError as exc:
+        raise ValueError(f"'{text}' is not a valid calendar date ({exc})") from None
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN, NA and blank strings: the canonical 'not published'."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def parse_bool(value: object) -> bool | None:
+    if is_missing(value):
+        return None
+    text = str(value).strip().casefold()
+    if text in {"true", "1", "yes", "oui", "vrai", "y"}:
+        return True
+    if text in {"false", "0", "no", "non", "faux", "n"}:
+        return False
+    raise ValueError(f"'{value}' is not true/false")
+
+
+def parse_int(value: object) -> int | None:
+    if is_missing(value):
+        return None
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a whole number") from None
+    if not number.is_integer():
+        raise ValueError(f"'{value}' is not a whole number")
+    return int(number)
+
+
+def parse_amount(value: object) -> float | None:
+    if is_missing(value):
+        return None
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"'{value}' is not a finite number")
+    if number < 0:
+        raise ValueError(f"'{value}' is negative")
+    return number
+
+
+# --- validation --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: where it is and why."""
+
+    file: str
+    row: int | None
+    column: str | None
+    reason: str
+    severity: str = "error"  # error: the row is rejected; warning: the row is kept
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "row": self.row, "column": self.column, "reason": self.reason,
+                "severity": self.severity}
+
+
+@dataclass
+class ValidationResult:
+    """Accepted rows (typed), rejected rows (as read, with the reasons), and all problems."""
+
+    table: str
+    accepted: pd.DataFrame
+    rejected: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+ROW_COLUMN = "_row"  # spreadsheet row number carried from the reader (header = row 1)
+FILE_COLUMN = "_file"
+
+
+def _row_numbers(frame: pd.DataFrame) -> pd.Series:
+    if ROW_COLUMN in frame:
+        return frame[ROW_COLUMN].astype(int)
+    return pd.Series(range(2, len(frame) + 2), index=frame.index)
+
+
+def _check_cell(col: Column, value: object, valid_provinces: frozenset[str]) -> tuple[object, str | None]:
+    """Return (typed value, reason or None)."""
+    try:
+        if is_missing(value):
+            if col.required:
+                return None, "required value is empty"
+            return None, None
+        if col.kind in ("text",):
+            return str(value).strip(), None
+        if col.kind == "list":
+            parts = [p.strip() for p in str(value).split(LIST_SEPARATOR) if p.strip()]
+            return (f"{LIST_SEPARATOR} ".join(parts) or None), None
+        if col.kind == "int":
+            number = parse_int(value)
+            if number is not None and number < 0:
+                return None, f"'{value}' is negative"
+            return number, None
+        if col.kind == "amount":
+            return parse_amount(value), None
+        if col.kind == "share":
+            share = parse_amount(value)
+            if share is not None and share > 1:
+                return None, f"'{value}' is above 1 (a share is between 0 and 1)"
+            return share, None
+        if col.kind == "bool":
+            return parse_bool(value), None
+        if col.kind == "date":
+            return parse_partial_date(value).text, None
+        if col.kind == "code":
+            allowed = col.codes
+            if allowed and isinstance(allowed[0], int):
+                code = parse_int(value)
+            else:
+                code = str(value).strip()
+            if code not in allowed:
+                return None, f"'{value}' is not one of {', '.join(map(str, allowed))}"
+            return code, None
+        if col.kind == "pcode":
+            code = str(value).strip().upper()
+            if not PCODE_RE.match(code) or code not in valid_provinces:
+                return None, f"'{value}' is not a province P-code (CD10…CD92)"
+            return code, None
+        if col.kind == "adm2":
+            code = str(value).strip().upper()
+            if not ADM2_PCODE_RE.match(code):
+                return None, f"'{value}' is not a territory P-code (CDxxxx)"
+            return code, None
+    except ValueError as exc:
+        return None, str(exc)
+    raise AssertionError(f"unknown column kind {col.kind}")  # a schema bug, not bad input
+
+
+_DTYPES = {"int": "Int64", "code": "object", "amount": "float64", "share": "float64", "bool": "boolean"}
+
+
+def _typed_frame(table: Table, records: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(records, columns=table.column_names + [ROW_COLUMN])
+    for col in table.columns:
+        dtype = _DTYPES.get(col.kind)
+        if col.kind == "code" and col.codes and isinstance(col.codes[0], int):
+            dtype = "Int64"
+        if dtype:
+            frame[col.name] = frame[col.name].astype(dtype)
+        else:
+            frame[col.name] = frame[col.name].astype(object).where(frame[col.name].notna(), None)
+    frame[ROW_COLUMN] = frame[ROW_COLUMN].astype(int)
+    return frame.reset_index(drop=True)
+
+
+def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
+                   valid_provinces: frozenset[str] | None = None) -> ValidationResult:
+    """Check one raw table (all cells as read) against the schema; bad rows go to `rejected`."""
+    if valid_provinces is None:
+        from geo.provinces import PROVINCE_PCODES  # geo is a plain package: no streamlit either
+
+        valid_provinces = frozenset(PROVINCE_PCODES)
+    table = TABLES[table_name]
+    problems: list[Problem] = []
+    missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
+    rows = _row_numbers(frame)
+    if missing:
+        problems.append(Problem(file, None, ", ".join(missing), "required column missing"))
+        rejected = frame.assign(**{ROW_COLUMN: rows, "_column": ", ".join(missing),
+                                   "_reason": "required column missing"})
+        return ValidationResult(table_name, _typed_frame(table, []), rejected, problems)
+    unknown = [c for c in frame.columns if c not in table.column_names and not str(c).startswith("_")]
+    for name in unknown:
+        problems.append(Problem(file, None, str(name), "column not in the schema: ignored", "warning"))
+
+    accepted: list[dict] = []
+    rejected_rows: list[dict] = []
+    for (index, raw), row in zip(frame.iterrows(), rows):
+        typed: dict = {ROW_COLUMN: int(row)}
+        reasons: list[tuple[str, str]] = []
+        for col in table.columns:
+            value, reason = _check_cell(col, raw.get(col.name), valid_provinces)
+            if reason:
+                reasons.append((col.name, reason))
+            typed[col.name] = value
+        reasons += _row_rules(table_name, typed)
+        if reasons:
+            for column, reason in reasons:
+                problems.append(Problem(file, int(row), column, reason))
+            rejected_rows.append({**{k: raw.get(k) for k in frame.columns}, ROW_COLUMN: int(row),
+                                  "_column": "; ".join(c for c, _ in reasons),
+                                  "_reason": "; ".join(r for _, r in reasons)})
+        else:
+            accepted.append(typed)
+
+    accepted, dup_rejected, dup_problems = _reject_duplicate_keys(table, accepted, file)
+    rejected_rows += dup_rejected
+    problems += dup_problems
+    rejected = pd.DataFrame(rejected_rows, columns=list(frame.columns) + [ROW_COLUMN, "_column", "_reason"]) \
+        if rejected_rows else pd.DataFrame(columns=list(frame.columns) + [ROW_COLUMN, "_column", "_reason"])
+    return ValidationResult(table_name, _typed_frame(table, accepted), rejected, problems)
+
+
+def _row_rules(table_name: str, row: dict) -> list[tuple[str, str]]:
+    """Rules across the cells of one row."""
+    reasons: list[tuple[str, str]] = []
+    if table_name == "projects":
+        if is_missing(row["title_fr"]) and is_missing(row["title_en"]):
+            reasons.append(("title_fr", "a title in French or English is required"))
+        for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
+            if row[start] and row[end]:
+                if parse_partial_date(row[end]).last < parse_partial_date(row[start]).first:
+                    reasons.append((end, f"{end} {row[end]} is before {start} {row[start]}"))
+    elif table_name == "funding":
+        if row["amount"] is not None and is_missing(row["currency"]):
+            reasons.append(("currency", "an amount needs a currency"))
+        if not is_missing(row["currency"]):
+            from data.currency import UnknownCurrencyError, supported_currencies
+
+            code = str(row["currency"]).strip().upper()
+            if code not in supported_currencies():
+                reasons.append(("currency", str(UnknownCurrencyError(code))))
+            row["currency"] = code
+    elif table_name == "locations":
+        if row["territory_pcode"] and row["province_pcode"] and \
+                not row["territory_pcode"].startswith(row["province_pcode"]):
+            reasons.append(("territory_pcode",
+                            f"{row['territory_pcode']} is not inside province {row['province_pcode']}"))
+        if row["split_known"] and row["budget_share"] is None and row["households_targeted"] is None:
+            reasons.append(("split_known", "split_known is true but neither budget_share nor households is given"))
+    return reasons
+
+
+def _reject_duplicate_keys(table: Table, rows: list[dict], file: str):
+    seen: dict[tuple, int] = {}
+    kept, rejected, problems = [], [], []
+    for row in rows:
+        key = tuple(row.get(k) for k in table.key)
+        if key in seen:
+            reason = f"duplicate {'/'.join(table.key)} {'/'.join(str(k) for k in key if k)} (first at row {seen[key]})"
+            problems.append(Problem(file, row[ROW_COLUMN], table.key[0], reason))
+            rejected.append({**row, "_column": table.key[0], "_reason": reason})
+        else:
+            seen[key] = row[ROW_COLUMN]
+            kept.append(row)
+    return kept, rejected, problems
+
+
+def validate_references(projects: pd.DataFrame, other: ValidationResult, file: str = "<frame>") -> ValidationResult:
+    """Reject rows of funding/locations whose project_id is not in the projects table."""
+    frame = other.accepted
+    if frame.empty or "project_id" not in frame:
+        return other
+    known = set(projects["project_id"])
+    orphan = ~frame["project_id"].isin(known)
+    if not orphan.any():
+        return other
+    problems = list(other.problems)
+    extra = []
+    for _, row in frame[orphan].iterrows():
+        reason = f"project_id '{row['project_id']}' is not in the projects table"
+        problems.append(Problem(file, int(row[ROW_COLUMN]), "project_id", reason))
+        extra.append({**row.to_dict(), "_column": "project_id", "_reason": reason})
+    rejected = pd.concat([other.rejected, pd.DataFrame(extra)], ignore_index=True) \
+        if not other.rejected.empty else pd.DataFrame(extra)
+    return ValidationResult(other.table, frame[~orphan].reset_index(drop=True), rejected, problems)
+
+
+def detect_table(columns: list[str]) -> str | None:
+    """Name the canonical table whose required columns all appear in `columns` (best overlap wins)."""
+    names = {str(c).strip() for c in columns}
+    best, best_score = None, 0
+    for table in TABLES.values():
+        required = {c.name for c in table.columns if c.required}
+        if not required <= names:
+            continue
+        score = len(names & set(table.column_names))
+        if score > best_score:
+            best, best_score = table.name, score
+    return best

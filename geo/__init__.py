@@ -1,0 +1,1 @@
+"""Geography: province reference, boundaries and the allocation join (never imports streamlit)."""

@@ -1,0 +1,57 @@
+"""Metrics: KPIs never turn missing into zero; commitments are not double counted."""
+import math
+
+import pandas as pd
+import pytest
+
+from data.currency import get_rate
+from data.metrics import compute_by_donor, compute_committed, compute_funding, compute_kpis
+from data.portfolio import load_portfolio
+
+
+def flows(rows):
+    base = {"donor": "D", "org_role": 1, "recipient": "IOM", "currency": "USD", "value_date": None}
+    frame = pd.DataFrame([{**base, **r} for r in rows])
+    frame["transaction_type"] = frame["transaction_type"].astype("Int64")
+    return frame
+
+
+def test_incoming_commitment_wins_over_outgoing_for_the_same_project():
+    converted = compute_funding(flows([
+        {"flow_id": "a", "project_id": "P", "transaction_type": 11, "amount": 100.0},
+        {"flow_id": "b", "project_id": "P", "transaction_type": 2, "amount": 60.0},
+        {"flow_id": "c", "project_id": "Q", "transaction_type": 2, "amount": 5.0},
+    ]), "USD")
+    assert sorted(compute_committed(converted)["flow_id"]) == ["a", "c"]
+
+
+def test_by_donor_counts_unpublished_amounts_and_keeps_them_missing():
+    converted = compute_funding(flows([
+        {"flow_id": "a", "project_id": "P", "transaction_type": 11, "amount": None, "currency": None},
+    ]), "USD")
+    row = compute_by_donor(converted).iloc[0]
+    assert math.isnan(row["amount"]) and row["not_published"] == 1
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_portfolio()
+
+
+def test_cispe_eur_is_converted_to_usd_at_a_stated_ecb_rate(sample):
+    converted = compute_funding(sample.funding, "USD").set_index("flow_id")
+    cispe = converted.loc["NL-CISPE-C1"]
+    rate = get_rate("EUR", "USD", None)  # the value date is not published: the latest rate, said so
+    assert cispe["rate_basis"] == "latest" and cispe["rate_date"] == rate.rate_date
+    assert cispe["amount_reporting"] == pytest.approx(12_500_000 * rate.rate)
+
+
+def test_sample_kpis_follow_the_published_facts(sample):
+    kpis = compute_kpis(sample, "USD")
+    rate = get_rate("EUR", "USD", None).rate
+    assert kpis["funding_committed"] == pytest.approx(12_500_000 * rate + 200_000)
+    assert kpis["funding_flows_not_published"] == 1  # Sweden 2021: agreement without amount
+    assert kpis["households_targeted"] == 3000 and kpis["households_targeted_is_minimum"]
+    assert kpis["households_reached"] is None  # not published, not 0
+    assert kpis["provinces"] == 3 and kpis["donors"] == 3
+    assert kpis["projects_by_status"][4] == 1

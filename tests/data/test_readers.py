@@ -1,0 +1,58 @@
+"""Readers: encodings, delimiters, workbooks and unreadable files."""
+import io
+
+import openpyxl
+import pytest
+
+from data.readers import UnreadableFileError, parse_table_bytes, read_table_file
+
+CSV = "project_id;title_fr\nP1;Projet à Kalemie\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_csv_encodings_are_decoded(encoding):
+    table = parse_table_bytes(CSV.encode(encoding), "p.csv")[0]
+    assert table.frame.loc[0, "title_fr"] == "Projet à Kalemie"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_delimiter_is_sniffed(delimiter):
+    text = CSV.replace(";", delimiter)
+    assert list(parse_table_bytes(text.encode(), "p.csv")[0].frame.columns[:2]) == ["project_id", "title_fr"]
+
+
+def test_row_numbers_follow_the_spreadsheet_with_blank_lines_skipped():
+    frame = parse_table_bytes(b"project_id\nA\n\nB\n", "p.csv")[0].frame
+    assert list(frame["_row"]) == [2, 4]
+
+
+def test_xlsx_sheets_are_read_with_typed_cells_as_text():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "funding"
+    sheet.append(["flow_id", "amount"])
+    sheet.append(["F1", 12500000.0])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = parse_table_bytes(buffer.getvalue(), "book.xlsx")[0]
+    assert table.source == "book.xlsx#funding" and table.frame.loc[0, "amount"] == "12500000"
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"", "empty"), (b"\x00\x01\x02binary\x00", "binary"), (b"PK\x03\x04junk", "XLSX"), (b"\n\n", "empty"),
+])
+def test_unreadable_bytes_raise_with_a_reason(data, reason):
+    with pytest.raises(UnreadableFileError, match=reason):
+        parse_table_bytes(data, "x.csv")
+
+
+def test_missing_file_is_unreadable(tmp_path):
+    with pytest.raises(UnreadableFileError, match="no such file"):
+        read_table_file(tmp_path / "absent.csv")
+
+
+def test_size_limit_is_named(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text("project_id\n" + "P\n" * 100)
+    with pytest.raises(UnreadableFileError, match="limit"):
+        read_table_file(path, max_bytes=50)
