@@ -29,6 +29,8 @@ def render_kpis(kpis: dict, lang: str) -> None:
         (t("kpi.not_published", lang), format_number(kpis["not_published"], lang),
          t("kpi.not_published.help", lang)),
     ]
-    columns = st.columns(len(tiles))
-    for column, (label, value, help_text) in zip(columns, tiles):
-        column.metric(label, value, help=help_text, border=True)
+    # Four tiles a row: long values ("not published", "> 3,000") stay readable on a projector.
+    for start in range(0, len(tiles), 4):
+        columns = st.columns(4)
+        for column, (label, value, help_text) in zip(columns, tiles[start:start + 4]):
+            column.metric(label, value, help=help_text, border=True)
