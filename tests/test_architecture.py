@@ -32,3 +32,17 @@ def test_pages_are_thin(path):
 def test_no_html_rendering_from_data():
     for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("components/*.py"), ROOT / "dashboard.py"]:
         assert "unsafe_allow_html" not in path.read_text(encoding="utf-8"), path
+
+
+def test_importing_the_core_packages_does_not_load_streamlit():
+    """Transitive imports count too: run the imports in a clean interpreter."""
+    import subprocess
+    import sys
+
+    modules = sorted({".".join(p.relative_to(ROOT).with_suffix("").parts) for p in CORE} - {"data.__main__",
+                                                                                          "geo.__main__"})
+    code = "import importlib, sys\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
+    code += "print('streamlit' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
