@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from data.schema import is_missing
+
 REPORTING_CURRENCIES = ("USD", "EUR")
 BASES = ("value-date", "earlier-business-day", "latest", "identity", "before-first", "after-last")
 
@@ -22,7 +24,7 @@ class UnknownCurrencyError(ValueError):
     """A currency code the ECB reference rates do not cover (or an empty code)."""
 
     def __init__(self, code: object):
-        self.code = "" if _is_missing(code) else str(code).strip().upper()
+        self.code = "" if is_missing(code) else str(code).strip().upper()
         covered = ", ".join(_ordered_codes())
         if not self.code:
             message = f"missing currency code: the ECB reference rates cover {covered}"
@@ -129,7 +131,7 @@ def get_rate(source: str, target: str, value_date: dt.date | str | None) -> Rate
 def convert(amount: float | None, source: str, target: str, value_date: dt.date | str | None) -> tuple[float, Rate]:
     """`amount` in `target` with the Rate used; a missing amount stays NaN (never 0)."""
     rate = get_rate(source, target, value_date)
-    if _is_missing(amount):
+    if is_missing(amount):
         return math.nan, rate
     return float(amount) * rate.rate, rate
 
@@ -152,7 +154,7 @@ def convert_frame(df: pd.DataFrame, target: str, amount_col: str = "amount", cur
         if key not in cache:
             cache[key] = get_rate(key[0], target, key[1])
         rate = cache[key]
-        amounts.append(math.nan if _is_missing(amount) else float(amount) * rate.rate)
+        amounts.append(math.nan if is_missing(amount) else float(amount) * rate.rate)
         rates.append(rate.rate)
         rate_dates.append(rate.rate_date)
         bases.append(rate.basis)
@@ -166,7 +168,7 @@ def convert_frame(df: pd.DataFrame, target: str, amount_col: str = "amount", cur
 
 def to_value_date(value: object) -> dt.date | None:
     """Date from a date, Timestamp or ISO string (YYYY, YYYY-MM → first day of the period); empty → None."""
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, (dt.datetime, pd.Timestamp)):
         return value.date()
@@ -184,7 +186,7 @@ def to_value_date(value: object) -> dt.date | None:
 
 
 def _check_code(code: object) -> str:
-    normalised = "" if _is_missing(code) else str(code).strip().upper()
+    normalised = "" if is_missing(code) else str(code).strip().upper()
     if normalised not in _load_rates():
         raise UnknownCurrencyError(code)
     return normalised
@@ -203,13 +205,3 @@ def _currency_name(code: str) -> str | None:
     currency = pycountry.currencies.get(alpha_3=code)
     return currency.name if currency else None
 
-
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
