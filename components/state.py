@@ -7,8 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components.i18n import LANGUAGES, t
-from data.currency import REPORTING_CURRENCIES
+from components.filters import render_language_currency
 from data.metrics import compute_funding
 from data.portfolio import SAMPLE_FILES, Portfolio, load_portfolio
 
@@ -39,8 +38,6 @@ def get_funding(currency: str, paths: tuple[Path, ...] = SAMPLE_FILES) -> pd.Dat
 
 
 def render_settings() -> tuple[str, str]:
-    """Language and reporting-currency selectors in the sidebar; returns (lang, currency)."""
-    lang = st.sidebar.radio("Language / Langue", list(LANGUAGES), format_func=LANGUAGES.get,
-                            horizontal=True, key="lang")
-    currency = st.sidebar.selectbox(t("sidebar.currency", lang), REPORTING_CURRENCIES, key="currency")
-    return lang, currency
+    """Language and reporting-currency selectors in the sidebar, kept in the URL (?lang=, ?cur=); returns
+    (lang, currency). Pages with the shared filters use components.filters.render_filters instead."""
+    return render_language_currency()

@@ -20,6 +20,7 @@ __all__ = [
     "ProvinceMatch",
     "fold_name",
     "get_province",
+    "match_hasc",
     "match_province",
     "match_provinces",
     "province_name",
@@ -37,8 +38,8 @@ class Province:
     name_en: str
     iso_code: str | None
     variants: tuple[str, ...]
-    # No GADM HASC_1 value could be verified from a stored source, so it stays None
-    # rather than guessed; the field keeps the reference table's shape stable.
+    # GADM HASC_1: only the two legacy codes given in the project's standards note are filled
+    # (see _HASC); the others stay None rather than guessed.
     hasc: str | None = None
     gadm_gid: str | None = None
 
@@ -118,6 +119,11 @@ _GADM_GID: Mapping[str, str] = MappingProxyType({
     "CD83": "COD.21_1", "CD62": "COD.22_1", "CD42": "COD.23_1", "CD74": "COD.24_1",
     "CD51": "COD.25_1", "CD45": "COD.26_1",
 })
+
+# GADM's legacy HASC_1 codes, as given in the project's notes (shared/notes/standards.md, "OCHA
+# P-codes for the 26 provinces"): CD.BC Kongo-Central (from Bas-Congo), CD.LL Kasaï-Central (from
+# Lulua). Matched only when they come from a HASC column (match_hasc), never from free text.
+_HASC: Mapping[str, str] = MappingProxyType({"CD20": "CD.BC", "CD91": "CD.LL"})
 
 # The 11 provinces before the 2015 découpage and their successors. Four were unchanged;
 # Bas-Congo was only renamed; the others were split and must never be pinned to one part.
@@ -222,6 +228,7 @@ def provinces() -> tuple[Province, ...]:
             name_en=name_en,
             iso_code=iso.get(pcode),
             variants=variants,
+            hasc=_HASC.get(pcode),
             gadm_gid=_GADM_GID.get(pcode),
         )
         for pcode, name_fr, name_en, variants in _TABLE
@@ -461,6 +468,17 @@ def _match_text(query: str) -> ProvinceMatch:
         return _legacy_match(query, legacy, 100.0, fuzzy=False)
 
     return _match_fuzzy(query, folded)
+
+
+def match_hasc(code: object) -> ProvinceMatch:
+    """Resolve a value read from a HASC column (GADM HASC_1); only the documented codes match."""
+    text = "" if _is_missing(code) else str(code).strip().upper()
+    for pcode, hasc in _HASC.items():
+        if hasc == text:
+            return ProvinceMatch(query=str(code), pcode=pcode, method="code", score=100.0,
+                                 note=f"GADM legacy HASC code {hasc}.")
+    return ProvinceMatch(query=text, pcode=None, method="unmatched",
+                         note=f"{text or 'empty'} is not a known HASC code of a DRC province.")
 
 
 def match_province(query: object) -> ProvinceMatch:

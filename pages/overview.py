@@ -1,46 +1,63 @@
-"""Overview: KPIs, funding by donor, projects with their sources."""
+"""Overview: KPIs that follow the filters, the map in small, top donors, ending soon, projects with their sources."""
 import streamlit as st
 
 from components.charts import make_donor_figure
+from components.filters import render_filter_notes
 from components.i18n import t
 from components.kpis import render_kpis
-from components.state import get_funding, get_portfolio, render_settings
+from components.status_views import make_conflicts_table, render_ending
 from components.tables import make_flows_table, make_projects_table, make_sources_table, render_table
+from components.small_map import render_small_map
+from components.view import PLOT_CONFIG, load_view
 from data.metrics import FLOW_MEASURES, compute_by_donor, compute_conflicts, compute_kpis
+from data.status import compute_ending_soon, project_dates
 
-lang, currency = render_settings()
-portfolio = get_portfolio()
-funding = get_funding(currency)
+view = load_view()
+lang, currency, portfolio, funding = view.lang, view.currency, view.portfolio, view.funding
 
 st.title(t("app.title", lang))
 st.caption(t("overview.caption", lang))
-render_kpis(compute_kpis(portfolio, currency), lang)
+render_filter_notes(view.result, len(view.full.projects), lang)
 
-measure = st.segmented_control(t("chart.amount", lang, currency=currency), list(FLOW_MEASURES),
-                               format_func=lambda k: t(f"measure.{k}", lang), default="committed", key="measure")
-by_donor = compute_by_donor(funding, measure or "committed")
-st.plotly_chart(make_donor_figure(by_donor, currency, lang), config={"displaylogo": False})
-unpublished = by_donor[by_donor["not_published"] > 0]
-if not unpublished.empty:
-    st.caption(t("chart.by_donor.missing", lang, n=int(unpublished["not_published"].sum()),
-                 donors=", ".join(unpublished["donor"])))
+if portfolio.projects.empty:
+    st.info(t("empty", lang))
+else:
+    render_kpis(compute_kpis(portfolio, currency), lang)
+    left, right = st.columns([2, 3])
+    with left:
+        render_small_map(portfolio.projects, view.full.locations, funding, currency, lang, key="overview_map")
+    with right:
+        st.subheader(t("overview.top_donors", lang))
+        measure = st.segmented_control(t("chart.amount", lang, currency=currency), list(FLOW_MEASURES),
+                                       format_func=lambda k: t(f"measure.{k}", lang), default="committed",
+                                       key="measure")
+        by_donor = compute_by_donor(funding, measure or "committed")
+        st.plotly_chart(make_donor_figure(by_donor.head(8), currency, lang), config=PLOT_CONFIG)
+        unpublished = by_donor[by_donor["not_published"] > 0]
+        if not unpublished.empty:
+            st.caption(t("chart.by_donor.missing", lang, n=int(unpublished["not_published"].sum()),
+                         donors=", ".join(unpublished["donor"])))
+    st.subheader(t("overview.ending_soon", lang))
+    no_end = sum(project_dates(row).end is None for _, row in portfolio.projects.iterrows())
+    render_ending(compute_ending_soon(portfolio.projects, view.today, 180), 180, no_end, lang)
+    st.caption(t("overview.more", lang))
 
-st.subheader(t("table.projects", lang))
-render_table(make_projects_table(portfolio, lang))
-st.subheader(t("table.flows", lang))
-render_table(make_flows_table(funding, lang))
-conflicts = compute_conflicts(portfolio.sources)
-if not conflicts.empty:
-    st.subheader(t("table.conflicts", lang))
-    render_table(conflicts)
-with st.expander(t("table.sources", lang)):
-    render_table(make_sources_table(portfolio, lang))
-problems = sum(len(r.rejected) for r in portfolio.reports)
-if problems or portfolio.unreadable:
+    st.subheader(t("table.projects", lang))
+    render_table(make_projects_table(portfolio, lang))
+    st.subheader(t("table.flows", lang))
+    render_table(make_flows_table(funding, lang))
+    conflicts = compute_conflicts(portfolio.sources)
+    if not conflicts.empty:
+        st.subheader(t("table.conflicts", lang))
+        render_table(make_conflicts_table(conflicts, lang))
+    with st.expander(t("table.sources", lang)):
+        render_table(make_sources_table(portfolio, lang))
+problems = sum(len(r.rejected) for r in view.full.reports)
+if problems or view.full.unreadable:
     with st.expander(t("data.problems", lang, n=problems)):
-        for report in portfolio.reports:
+        for report in view.full.reports:
             if report.rejected_rows is not None:
                 st.write(report.path)
                 render_table(report.rejected_rows)
-        for reason in portfolio.unreadable:
+        for reason in view.full.unreadable:
             st.error(reason)

@@ -1,4 +1,6 @@
-"""Every page renders without exception (AppTest: no browser)."""
+"""Every page renders without exception (AppTest: no browser), in both languages, with and without filters,
+and the URL query string reproduces a filtered view."""
+import json
 from pathlib import Path
 
 import pytest
@@ -7,14 +9,38 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
+# Filter combinations as URL query strings; two leave no project at all (empty state, not an error).
+COMBINATIONS = {
+    "donor": {"donor": "Sweden"},
+    "donor-eur": {"donor": "Netherlands", "cur": "EUR"},
+    "status-closed": {"status": "4"},
+    "years-org-role": {"from": "2019", "to": "2022", "org": "IOM", "role": "implementing"},
+    "empty-theme-province": {"theme": "gbv", "province": "CD74"},
+    "empty-territory": {"status": "none", "province": "CD61", "territory": "CD7402"},
+    "invalid-values": {"donor": "Nobody", "from": "abc", "cur": "XXX"},
+}
 
-def run_page(page: str, **session) -> AppTest:
+
+def run_page(page: str, query: dict | None = None, **session) -> AppTest:
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
     for key, value in session.items():
         app.session_state[key] = value
-    app.run()
     app.switch_page(page).run()
     return app
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def plotly_specs(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def frame_with(app: AppTest, column: str):
+    return next(d.value for d in app.dataframe if column in d.value.columns)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -24,15 +50,62 @@ def test_page_renders_without_exception(page, lang):
     assert not app.exception, [e.value for e in app.exception]
 
 
+@pytest.mark.parametrize("combination", sorted(COMBINATIONS))
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_with_filters(page, lang, combination):
+    app = run_page(page, {**COMBINATIONS[combination], "lang": lang})
+    assert not app.exception, [e.value for e in app.exception]
+
+
+@pytest.mark.parametrize("lang, text", [("en", "No project matches."), ("fr", "Aucun projet ne correspond.")])
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/status.py"])
+def test_filters_leaving_no_project_show_an_empty_state(page, lang, text):
+    app = run_page(page, {**COMBINATIONS["empty-theme-province"], "lang": lang})
+    assert text in [i.value for i in app.info]
+
+
+def test_invalid_url_values_are_dropped_with_a_visible_notice():
+    app = run_page("pages/overview.py", COMBINATIONS["invalid-values"])
+    assert [w.value for w in app.warning] == ["Ignored invalid or outdated link values: donor=Nobody, from=abc, "
+                                              "cur=XXX."]
+    assert app.query_params == {"lang": "en", "cur": "USD"}
+    assert metrics(app)["Projects"] == "13"
+
+
+def test_opening_the_url_reproduces_the_filtered_view():
+    app = run_page("pages/overview.py")
+    app.multiselect(key="f_donor").select("Sweden").run()
+    app.radio(key="lang").set_value("fr").run()
+    app.selectbox(key="currency").set_value("EUR").run()
+    app.slider(key="f_years").set_range(2019, 2024).run()
+    assert app.query_params == {"donor": "Sweden", "from": "2019", "lang": "fr", "cur": "EUR"}
+    reopened = run_page("pages/overview.py", dict(app.query_params))
+    assert metrics(reopened) == metrics(app)
+    assert metrics(reopened)["Projets"] == "2"
+    assert reopened.multiselect(key="f_donor").value == ["Sweden"]
+
+
+def test_filters_survive_a_page_switch():
+    app = run_page("pages/overview.py", {"theme": "durable-solutions"})
+    app.switch_page("pages/status.py").run()
+    assert app.query_params["theme"] == "durable-solutions"
+    assert "1 of 13 projects match the filters." in [c.value for c in app.caption]
+
+
+def test_clear_filters_keeps_language_and_currency():
+    app = run_page("pages/overview.py", {"donor": "Sweden", "lang": "fr"})
+    next(b for b in app.button if b.label == "Effacer les filtres").click().run()
+    assert app.query_params == {"lang": "fr", "cur": "USD"}
+
+
 def test_overview_shows_kpis_and_the_cispe_rate():
     app = run_page("pages/overview.py")
     labels = [m.label for m in app.metric]
     assert "Committed funding" in labels and "Households targeted" in labels
-    households = next(m for m in app.metric if m.label == "Households targeted")
-    assert households.value == "> 3,000"
-    reached = next(m for m in app.metric if m.label == "Households reached")
-    assert reached.value == "not published"
-    flows = app.dataframe[1].value
+    assert metrics(app)["Households targeted"] == "> 3,000"
+    assert metrics(app)["Households reached"] == "not published"
+    flows = frame_with(app, "Rate used")
     cispe = flows[flows["Project"] == "NL-CISPE"].iloc[0]
     assert "value date not published: latest ECB rate" in cispe["Rate used"]
     assert cispe["Amount (original)"].startswith("€12.5M")
@@ -40,6 +113,58 @@ def test_overview_shows_kpis_and_the_cispe_rate():
 
 def test_overview_in_french_formats_money_the_french_way():
     app = run_page("pages/overview.py", lang="fr")
-    flows = app.dataframe[1].value
+    flows = frame_with(app, "Montant (original)")
     cispe = flows[flows["Projet"] == "NL-CISPE"].iloc[0]
     assert cispe["Montant (original)"].replace("\u00a0", " ").replace("\u202f", " ") == "12,5 M €"
+
+
+def test_overview_kpis_follow_the_filters():
+    assert metrics(run_page("pages/overview.py", {"donor": "Sweden"}))["Projects"] == "2"
+
+
+def test_status_page_draws_planned_and_actual_bars_and_says_what_is_left_out():
+    app = run_page("pages/status.py")
+    gantt = plotly_specs(app)[0]
+    groups = {trace.get("offsetgroup") for trace in gantt["data"] if trace["type"] == "bar"}
+    assert groups == {"planned", "actual"}
+    assert any(c.value.startswith("8 project(s) not drawn: no date published") for c in app.caption)
+    checks = frame_with(app, "Check")
+    assert "Status not published" in set(checks["Check"])
+
+
+def test_donor_page_counts_providers_of_incoming_funds():
+    app = run_page("pages/donor.py", {"profile": "Sweden"})
+    assert metrics(app)["Projects"] == "2"  # the 2019 relocation is known only from incoming funds (type 1)
+
+
+def test_project_page_shows_dates_flows_and_sources():
+    app = run_page("pages/project.py", {"project": "SE-IOM-TGK-2021", "lang": "fr"})
+    dates = frame_with(app, "Date")
+    assert "14 déc. 2021" in set(dates["Date"]) and "14 déc. 2024" in set(dates["Date"])
+    assert not frame_with(app, "Extrait").empty
+    assert metrics(app)["Ménages ciblés"].replace("\u202f", " ") == "> 3 000"
+
+
+def test_unknown_project_in_the_url_is_dropped_with_a_notice():
+    app = run_page("pages/project.py", {"project": "NOPE"})
+    assert any("project=NOPE" in w.value for w in app.warning)
+    assert app.query_params["project"] == "SE-IOM-TGK-2021"  # the first project replaces it
+
+
+def test_every_page_url_path_is_its_file_stem():
+    """A deep link on a fresh server first resolves through the pages/ folder (file stem); the switch to
+    st.navigation (components.filters.ensure_app_navigation) keeps the page only when url_path is that stem."""
+    import ast
+
+    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
+    pages = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page"]
+    assert pages
+    for node in pages:
+        url_path = next(k.value.value for k in node.keywords if k.arg == "url_path")
+        assert url_path == Path(node.args[0].value).stem
+
+
+def test_unknown_url_parameters_are_dropped_with_a_notice():
+    app = run_page("pages/status.py", {"colour": "red", "theme": "gbv"})
+    assert [w.value for w in app.warning] == ["Ignored invalid or outdated link values: colour=red."]
+    assert app.query_params == {"theme": "gbv", "lang": "en", "cur": "USD"}

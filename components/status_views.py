@@ -1,0 +1,154 @@
+"""Programme-status building blocks: burn and households figures, checks, ending-soon and data-quality tables."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.charts import OKABE_ITO
+from components.i18n import format_number, format_partial_date, status_label, t
+from components.tables import render_table
+from components.view import PLOT_CONFIG
+
+
+def left_out_text(left_out: dict[str, str], prefix: str, lang: str) -> str | None:
+    """'n project(s) not drawn: reason (k), …' or None when nothing is left out."""
+    if not left_out:
+        return None
+    reasons = ", ".join(t(f"{prefix}.reason.{r}", lang, n=n) for r, n in sorted(Counter(left_out.values()).items()))
+    return t(f"{prefix}.left_out", lang, n=len(left_out), reasons=reasons)
+
+
+def render_gap_chart(frame: pd.DataFrame, make_figure, prefix: str, left_out: dict[str, str], lang: str) -> None:
+    """A chart (or just its title when nothing can be drawn) and how many projects it leaves out and why."""
+    if frame.empty:
+        st.subheader(t(f"{prefix}.title", lang))
+    else:
+        st.plotly_chart(make_figure(frame, lang), config=PLOT_CONFIG, key=prefix)
+    note = left_out_text(left_out, prefix, lang)
+    if note:
+        st.caption(note)
+
+
+def make_burn_figure(burn: pd.DataFrame, lang: str) -> go.Figure:
+    """Elapsed share (x) against used share (y); points far from the diagonal in orange, labelled."""
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(color="#999999", dash="dot"),
+                                hoverinfo="skip", showlegend=False))
+    for far, colour in ((False, OKABE_ITO[0]), (True, OKABE_ITO[5])):
+        group = burn[burn["far"] == far]
+        figure.add_trace(go.Scatter(
+            x=group["elapsed"], y=group["burn"], mode="markers+text" if far else "markers", text=group["project_id"],
+            textposition="top center", name=t("burn.far" if far else "burn.near", lang),
+            marker=dict(size=14, color=colour, symbol="diamond" if far else "circle"),
+            hovertemplate="%{text}<br>%{x:.0%} / %{y:.0%}<extra></extra>"))
+    figure.update_layout(title=t("burn.title", lang), height=420, margin=dict(l=10, r=10, t=50, b=10),
+                         xaxis=dict(title=t("burn.x", lang), tickformat=".0%", range=[0, 1.05]),
+                         yaxis=dict(title=t("burn.y", lang), tickformat=".0%", rangemode="tozero"),
+                         separators=".," if lang == "en" else ", ")
+    return figure
+
+
+def make_households_figure(households: pd.DataFrame, lang: str) -> go.Figure:
+    """Grouped bars: targeted and reached per project (only projects publishing both)."""
+    figure = go.Figure()
+    for column, colour in (("targeted", OKABE_ITO[4]), ("reached", OKABE_ITO[2])):
+        figure.add_trace(go.Bar(x=households["project_id"], y=households[column], marker_color=colour,
+                                name=t(f"fact.households_{column}", lang),
+                                text=[format_number(v, lang) for v in households[column]], textposition="auto"))
+    figure.update_layout(title=t("households.title", lang), barmode="group", height=360,
+                         margin=dict(l=10, r=10, t=50, b=10), separators=".," if lang == "en" else ", ")
+    return figure
+
+
+def make_checks_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:
+    order = {s: i for i, s in enumerate(("conflict", "gap", "info"))}
+    rows = checks.assign(_o=checks["severity"].map(order)).sort_values(["_o", "project_id"])
+    return pd.DataFrame({
+        t("col.project", lang): rows["project_id"],
+        t("col.severity", lang): [t(f"severity.{s}", lang) for s in rows["severity"]],
+        t("col.check", lang): [t(f"check.{c}", lang) for c in rows["check"]],
+        t("col.status", lang): [status_label(s, lang) for s in rows["status"]],
+        t("col.start", lang): [format_partial_date(s, lang) for s in rows["start"]],
+        t("col.end", lang): [format_partial_date(e, lang) + (f" ({t('col.derived', lang)})" if d else "")
+                             for e, d in zip(rows["end"], rows["end_derived"])],
+    })
+
+
+def make_check_counts_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """How many projects each check flags."""
+    counts = checks.groupby(["severity", "check"])["project_id"].nunique().reset_index()
+    return pd.DataFrame({t("col.severity", lang): [t(f"severity.{s}", lang) for s in counts["severity"]],
+                         t("col.check", lang): [t(f"check.{c}", lang) for c in counts["check"]],
+                         t("col.projects", lang): counts["project_id"]})
+
+
+def make_ending_table(ending: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("col.project", lang): ending["project_id"],
+        t("col.end", lang): [format_partial_date(e.isoformat(), lang) + (f" ({t('col.derived', lang)})" if d else "")
+                             for e, d in zip(ending["end"], ending["derived"])],
+        t("col.days_left", lang): ending["days_left"],
+        t("col.status", lang): [status_label(s, lang) for s in ending["status"]],
+    })
+
+
+def make_conflicts_table(conflicts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Facts the sources disagree on (data.metrics.compute_conflicts), with translated headers."""
+    return pd.DataFrame({t("col.project", lang): conflicts["record_id"],
+                         t("col.fact", lang): conflicts["table"] + "." + conflicts["column"],
+                         t("col.values", lang): conflicts["values"],
+                         t("col.documents", lang): conflicts["documents"]})
+
+
+def render_checks(checks: pd.DataFrame, lang: str) -> None:
+    if checks.empty:
+        st.success(t("checks.none", lang))
+        return
+    counts = checks["severity"].value_counts()
+    st.caption(t("checks.caption", lang, conflicts=int(counts.get("conflict", 0)), gaps=int(counts.get("gap", 0)),
+                 n=checks["project_id"].nunique()))
+    conflicts = checks[checks["severity"] == "conflict"]
+    if conflicts.empty:
+        st.success(t("checks.no_conflict", lang))
+    else:
+        render_table(make_checks_table(conflicts, lang))
+    others = checks[checks["severity"] != "conflict"]
+    if not others.empty:
+        with st.expander(t("checks.others", lang, n=len(others))):
+            render_table(make_check_counts_table(others, lang))
+            render_table(make_checks_table(others, lang))
+
+
+def render_ending(ending: pd.DataFrame, days: int, no_end: int, lang: str) -> None:
+    if ending.empty:
+        st.info(t("ending.none", lang, n=days))
+    else:
+        render_table(make_ending_table(ending, lang))
+    if no_end:
+        st.caption(t("ending.unknown", lang, n=no_end))
+
+
+def render_quality(quality: dict[str, pd.DataFrame], lang: str) -> None:
+    missing = quality["not_published"]
+    missing = missing[missing["missing"] > 0]
+    st.markdown(f"**{t('quality.not_published', lang)}**")
+    render_table(pd.DataFrame({t("col.fact", lang): [t(f"fact.{f}", lang) for f in missing["fact"]],
+                               t("col.missing", lang): missing["missing"], t("col.total", lang): missing["total"]}))
+    unmatched = quality["unmatched"]
+    st.markdown(f"**{t('quality.unmatched', lang)}**")
+    if unmatched.empty:
+        st.caption(t("quality.none", lang))
+    else:
+        render_table(pd.DataFrame({t("col.project", lang): unmatched["project_id"],
+                                   t("col.provinces", lang): unmatched["province"].fillna("—"),
+                                   t("col.reason", lang): [t(f"reason.{r}", lang) for r in unmatched["reason"]]}))
+    conflicts = quality["conflicts"]
+    st.markdown(f"**{t('quality.conflicts', lang)}**")
+    if conflicts.empty:
+        st.caption(t("quality.none", lang))
+    else:
+        render_table(make_conflicts_table(conflicts, lang))
+

@@ -1,0 +1,74 @@
+"""Gantt figure of project durations: planned against actual, coloured by IATI status, with today's line."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.i18n import format_partial_date, status_label, t
+
+# Okabe–Ito per IATI status; grey for "not published".
+STATUS_COLOURS: dict[int | None, str] = {1: "#56B4E9", 2: "#009E73", 3: "#E69F00", 4: "#0072B2", 5: "#D55E00",
+                                         6: "#CC79A7", None: "#999999"}
+PATTERNS = {"planned": "/", "actual": ""}
+
+
+def _status(value: object) -> int | None:
+    return None if value is None or value != value else int(value)
+
+
+def _end_text(bar: pd.Series, lang: str) -> str:
+    if bar["open_end"]:
+        return t("timeline.open", lang)
+    if bar["derived"]:
+        return f"{format_partial_date(bar['end'].isoformat(), lang)} ({t('timeline.derived', lang)})"
+    return format_partial_date(bar["end_text"], lang)
+
+
+def make_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.Figure:
+    """Horizontal bars from start to end per (project, planned|actual); a bar with only an end is a marker.
+
+    Hatched = planned, solid = actual; a derived or unpublished end is drawn faded and says so on hover."""
+    figure = go.Figure()
+    order = list(dict.fromkeys(bars.sort_values("start", na_position="last")["project_id"])) if not bars.empty else []
+    for (kind, status), group in bars.groupby([bars["kind"], bars["status"].map(_status).fillna(0).astype(int)],
+                                              sort=True) if not bars.empty else []:
+        code = status or None
+        status_name = status_label(code, lang) if code else t("status.not_published", lang)
+        name = f"{t(f'timeline.{kind}', lang)} — {status_name}"
+        colour = STATUS_COLOURS[code]
+        spans = group[group["start"].notna()]
+        hover = [t("timeline.hover", lang, kind=t(f"timeline.{kind}", lang),
+                   start=format_partial_date(b["start_text"], lang), end=_end_text(b, lang))
+                 for _, b in spans.iterrows()]
+        if not spans.empty:
+            figure.add_trace(go.Bar(
+                y=spans["project_id"], base=[d.isoformat() for d in spans["start"]],
+                x=[(pd.Timestamp(e) - pd.Timestamp(s)).total_seconds() * 1000 for s, e in zip(spans["start"],
+                                                                                            spans["end"])],
+                orientation="h", name=name, legendgroup=name, offsetgroup=kind, customdata=hover,
+                marker=dict(color=colour, opacity=[0.45 if (d or o) else 1.0 for d, o in
+                                                   zip(spans["derived"], spans["open_end"])],
+                            pattern=dict(shape=[PATTERNS[kind]] * len(spans)), line=dict(color=colour, width=1)),
+                hovertemplate="%{y}<br>%{customdata}<extra></extra>"))
+        ends = group[group["start"].isna()]
+        if not ends.empty:
+            figure.add_trace(go.Scatter(
+                y=ends["project_id"], x=[d.isoformat() for d in ends["end"]], mode="markers", name=name,
+                legendgroup=name, showlegend=spans.empty, marker=dict(color=colour, symbol="line-ns-open", size=18,
+                                                                      line=dict(width=3, color=colour)),
+                customdata=[t("timeline.hover", lang, kind=t(f"timeline.{kind}", lang), start=t("not_published", lang),
+                              end=format_partial_date(b["end_text"], lang)) for _, b in ends.iterrows()],
+                hovertemplate="%{y}<br>%{customdata}<extra></extra>"))
+    figure.add_shape(type="line", x0=today.isoformat(), x1=today.isoformat(), y0=0, y1=1, xref="x", yref="paper",
+                     line=dict(color="#000000", width=2, dash="dash"))
+    figure.add_annotation(x=today.isoformat(), y=1, xref="x", yref="paper", text=t("timeline.today", lang),
+                          showarrow=False, yanchor="bottom")
+    figure.update_layout(
+        title=t("timeline.title", lang), barmode="group", height=160 + 44 * max(len(order), 1),
+        margin=dict(l=10, r=10, t=60, b=10), font=dict(size=15), legend=dict(orientation="h", y=-0.15),
+        xaxis=dict(type="date", tickformat="%Y"), yaxis=dict(categoryorder="array", categoryarray=order[::-1],
+                                                             title=None),
+    )
+    return figure

@@ -1,0 +1,252 @@
+"""Portfolio filters shared by every page: a FilterState, its URL form, and how it narrows a portfolio (pure)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from data.currency import REPORTING_CURRENCIES
+from data.portfolio import Portfolio
+from data.schema import ACTIVITY_STATUS, LIST_SEPARATOR, THEMES, is_missing, parse_partial_date
+
+LANG_CODES = ("en", "fr")
+ROLES = ("any", "funding", "implementing")
+STATUS_NOT_PUBLISHED = "none"  # the URL value of "status not published"
+YEAR_MIN, YEAR_MAX = 1990, 2100
+
+# Registry of filters: name -> URL parameter. Multi-valued filters repeat the parameter (?donor=A&donor=B).
+MULTI_PARAMS: dict[str, str] = {"donors": "donor", "orgs": "org", "themes": "theme", "statuses": "status",
+                                "provinces": "province", "territories": "territory"}
+SINGLE_PARAMS: dict[str, str] = {"role": "role", "year_from": "from", "year_to": "to", "lang": "lang",
+                                 "currency": "cur"}
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """What the user filters on; empty tuples and None mean 'no filter'."""
+
+    donors: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()
+    role: str = "any"
+    themes: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # "1".."6" or "none"
+    provinces: tuple[str, ...] = ()  # P-codes
+    territories: tuple[str, ...] = ()  # ADM2 P-codes
+    year_from: int | None = None
+    year_to: int | None = None
+    lang: str = "en"
+    currency: str = "USD"
+
+    @property
+    def narrows(self) -> bool:
+        """True when some filter other than language and currency is set."""
+        return self != replace(FilterState(), lang=self.lang, currency=self.currency)
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The values a filter may take for one portfolio (stale values are the ones not in here)."""
+
+    donors: tuple[str, ...]
+    orgs: tuple[str, ...]
+    themes: tuple[str, ...]
+    statuses: tuple[str, ...]
+    provinces: tuple[str, ...]
+    territories: tuple[str, ...]
+    years: tuple[int, int] | None
+    roles: tuple[str, ...] = ROLES
+    langs: tuple[str, ...] = LANG_CODES
+    currencies: tuple[str, ...] = REPORTING_CURRENCIES
+
+
+@dataclass(frozen=True)
+class FilterResult:
+    """The narrowed portfolio and the projects a filter had to leave out because a value is not published."""
+
+    portfolio: Portfolio
+    undated_left_out: tuple[str, ...] = ()
+    unlocated_left_out: tuple[str, ...] = ()
+
+
+def split_list(value: object) -> list[str]:
+    if is_missing(value):
+        return []
+    return [p.strip() for p in str(value).split(LIST_SEPARATOR) if p.strip()]
+
+
+def _safe_date(value: object):
+    try:
+        return parse_partial_date(value)
+    except ValueError:
+        return None
+
+
+def project_years(row: Mapping) -> tuple[int | None, int | None]:
+    """First and last year a project runs, from its published dates (an end derived from the duration counts)."""
+    starts = [d for d in (_safe_date(row.get("actual_start")), _safe_date(row.get("planned_start"))) if d]
+    ends = [d for d in (_safe_date(row.get("actual_end")), _safe_date(row.get("planned_end"))) if d]
+    first = starts[0].first.year if starts else None
+    last = ends[0].last.year if ends else None
+    months = row.get("duration_months")
+    if last is None and starts and not is_missing(months):
+        last = (pd.Timestamp(starts[0].first) + pd.DateOffset(months=int(months))).year
+    return first, last
+
+
+def filter_options(portfolio: Portfolio) -> FilterOptions:
+    projects, funding, locations = portfolio.projects, portfolio.funding, portfolio.locations
+    donors = sorted({str(d) for d in funding["donor"].dropna()})
+    implementing = {o for v in projects["implementing_orgs"] for o in split_list(v)}
+    recipients = {str(r) for r in funding["recipient"].dropna()}
+    years = [y for _, row in projects.iterrows() for y in project_years(row) if y is not None]
+    territories = sorted({str(t) for t in locations["territory_pcode"].dropna()})
+    return FilterOptions(
+        donors=tuple(donors),
+        orgs=tuple(sorted(set(donors) | implementing | recipients, key=str.casefold)),
+        themes=tuple(t for t in THEMES if t in set(projects["theme"].dropna())),
+        statuses=tuple(str(c) for c in ACTIVITY_STATUS) + (STATUS_NOT_PUBLISHED,),
+        provinces=tuple(sorted({str(p) for p in locations["province_pcode"].dropna()})),
+        territories=tuple(territories),
+        years=(min(years), max(years)) if years else None,
+    )
+
+
+def parse_query_params(params: Mapping[str, Sequence[str]], options: FilterOptions,
+                       fallback: FilterState = FilterState()) -> tuple[FilterState, list[str]]:
+    """FilterState from URL parameters (each a list of strings); returns it and the dropped 'key=value' items.
+
+    Unknown, malformed or stale values (a donor not in this dataset) are dropped, never raised.
+    Parameters absent from the URL keep the `fallback` value."""
+    dropped: list[str] = []
+    values: dict[str, object] = {}
+    allowed = {"donors": options.donors, "orgs": options.orgs, "themes": options.themes,
+               "statuses": options.statuses, "provinces": options.provinces, "territories": options.territories}
+    for name, key in MULTI_PARAMS.items():
+        if key not in params:
+            continue
+        kept = []
+        for raw in params[key]:
+            if raw in allowed[name] and raw not in kept:
+                kept.append(raw)
+            else:
+                dropped.append(f"{key}={raw}")
+        values[name] = tuple(kept)
+    choices = {"role": options.roles, "lang": options.langs, "currency": options.currencies}
+    for name, key in SINGLE_PARAMS.items():
+        if key not in params or not params[key]:
+            continue
+        raw = params[key][-1]
+        if name in choices:
+            if raw in choices[name]:
+                values[name] = raw
+            else:
+                dropped.append(f"{key}={raw}")
+            continue
+        try:
+            year = int(raw)
+        except ValueError:
+            year = None
+        if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+            dropped.append(f"{key}={raw}")
+        else:
+            values[name] = year
+    state = replace(fallback, **values)
+    if state.year_from is not None and state.year_to is not None and state.year_from > state.year_to:
+        dropped += [f"from={state.year_from}", f"to={state.year_to}"]
+        state = replace(state, year_from=None, year_to=None)
+    return state, dropped
+
+
+def to_query_params(state: FilterState) -> dict[str, list[str]]:
+    """The URL form of a FilterState: only what differs from the defaults, plus language and currency."""
+    params: dict[str, list[str]] = {}
+    for name, key in MULTI_PARAMS.items():
+        if getattr(state, name):
+            params[key] = list(getattr(state, name))
+    for name, key in SINGLE_PARAMS.items():
+        value = getattr(state, name)
+        if value is not None and (name in ("lang", "currency") or value != getattr(FilterState(), name)):
+            params[key] = [str(value)]
+    return params
+
+
+def _org_match(projects: pd.DataFrame, funding: pd.DataFrame, orgs: set[str], role: str) -> set[str]:
+    funders = set(funding.loc[funding["donor"].isin(orgs), "project_id"])
+    implementers = {pid for pid, v in zip(projects["project_id"], projects["implementing_orgs"])
+                    if orgs & set(split_list(v))}
+    implementers |= set(funding.loc[funding["recipient"].isin(orgs) | (funding["donor"].isin(orgs)
+                                                                         & (funding["org_role"] == 4)), "project_id"])
+    return {"funding": funders, "implementing": implementers}.get(role, funders | implementers)
+
+
+def apply_filters(portfolio: Portfolio, state: FilterState) -> FilterResult:
+    """The portfolio narrowed to the projects (and their flows, places and sources) that match `state`."""
+    projects, funding, locations = portfolio.projects, portfolio.funding, portfolio.locations
+    keep = pd.Series(True, index=projects.index)
+    if state.donors:
+        keep &= projects["project_id"].isin(set(funding.loc[funding["donor"].isin(state.donors), "project_id"]))
+    if state.orgs:
+        keep &= projects["project_id"].isin(_org_match(projects, funding, set(state.orgs), state.role))
+    if state.themes:
+        keep &= projects["theme"].isin(state.themes)
+    if state.statuses:
+        codes = {int(s) for s in state.statuses if s != STATUS_NOT_PUBLISHED}
+        status = projects["activity_status"]
+        keep &= status.isin(codes).fillna(False).astype(bool) | (
+            status.isna() if STATUS_NOT_PUBLISHED in state.statuses else False)
+    unlocated: list[str] = []
+    place = locations
+    if state.provinces:
+        place = place[place["province_pcode"].isin(state.provinces)]
+    if state.territories:
+        place = place[place["territory_pcode"].isin(state.territories)]
+    if state.provinces or state.territories:
+        located = projects["project_id"].isin(set(place["project_id"]))
+        unlocated = list(projects.loc[keep & ~projects["project_id"].isin(set(locations["project_id"])),
+                                      "project_id"])
+        keep &= located
+    undated: list[str] = []
+    if state.year_from is not None or state.year_to is not None:
+        low = state.year_from if state.year_from is not None else YEAR_MIN
+        high = state.year_to if state.year_to is not None else YEAR_MAX
+        in_range = []
+        for index, row in projects.iterrows():
+            first, last = project_years(row)
+            if first is None and last is None:
+                in_range.append(False)
+                if keep[index]:
+                    undated.append(row["project_id"])
+                continue
+            # A bound that is not published does not exclude: only the published ones are compared.
+            in_range.append((first is None or first <= high) and (last is None or last >= low))
+        keep &= pd.Series(in_range, index=projects.index, dtype=bool)
+    kept = projects[keep]
+    ids = set(kept["project_id"])
+    flows = funding[funding["project_id"].isin(ids)]
+    if state.donors:
+        flows = flows[flows["donor"].isin(state.donors)]
+    places = place[place["project_id"].isin(ids)] if (state.provinces or state.territories) else \
+        locations[locations["project_id"].isin(ids)]
+    flow_ids = set(flows["flow_id"])
+    src = portfolio.sources
+    record_project = src["record_id"].astype(str).str.split("|").str[0]
+    mine = ((src["table"] == "projects") & src["record_id"].isin(ids)) \
+        | ((src["table"] == "funding") & src["record_id"].isin(flow_ids)) \
+        | ((src["table"] == "locations") & record_project.isin(ids)) \
+        | ~src["table"].isin(["projects", "funding", "locations"])
+    narrowed = Portfolio(projects=kept, funding=flows, locations=places, sources=src[mine],
+                         documents=portfolio.documents, reports=portfolio.reports,
+                         unreadable=portfolio.unreadable)
+    return FilterResult(narrowed, tuple(undated), tuple(unlocated))
+
+
+def filter_flows(converted: pd.DataFrame, portfolio: Portfolio) -> pd.DataFrame:
+    """Converted flows (see data.metrics.compute_funding) restricted to a narrowed portfolio's flows."""
+    return converted[converted["flow_id"].isin(set(portfolio.funding["flow_id"]))]
+
+
+def today_utc() -> dt.date:
+    """Today's date; call it at run time (pages), never at import."""
+    return dt.datetime.now(dt.timezone.utc).date()

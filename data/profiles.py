@@ -1,0 +1,91 @@
+"""Donor and project profiles (pure): one donor's money across years, themes, partners and provinces."""
+from __future__ import annotations
+
+import pandas as pd
+
+from data.filters import split_list
+from data.metrics import FLOW_MEASURES
+from data.portfolio import Portfolio
+from data.schema import is_missing, parse_partial_date
+
+BREAKDOWNS = ("year", "theme", "partner")
+
+
+def list_donors(funding: pd.DataFrame) -> list[str]:
+    """Every organisation named as the provider of a flow, including incoming funds (1) and commitments (11)."""
+    return sorted({str(d) for d in funding["donor"].dropna()}, key=str.casefold)
+
+
+def _year(value: object) -> int | None:
+    try:
+        parsed = parse_partial_date(value)
+    except ValueError:
+        return None
+    return parsed.first.year if parsed else None
+
+
+def donor_flows(converted: pd.DataFrame, projects: pd.DataFrame, donor: str) -> pd.DataFrame:
+    """The donor's converted flows with year (value date, else project start), theme and partner columns."""
+    flows = converted[converted["donor"] == donor].copy()
+    info = projects.set_index("project_id")
+    start = {pid: next((r[c] for c in ("actual_start", "planned_start") if not is_missing(r[c])), None)
+             for pid, r in info.iterrows()}
+    flows["year"] = [_year(v) if _year(v) is not None else _year(start.get(p)) for v, p in
+                     zip(flows["value_date"], flows["project_id"])]
+    flows["theme"] = flows["project_id"].map(info["theme"]) if not info.empty else None
+    flows["partner"] = [r if not is_missing(r) else (split_list(info["implementing_orgs"].get(p))[:1] or [None])[0]
+                        for r, p in zip(flows["recipient"], flows["project_id"])]
+    return flows
+
+
+def compute_donor_breakdown(flows: pd.DataFrame, by: str) -> tuple[pd.DataFrame, int]:
+    """Amount per (by, measure) over published amounts and their year/theme/partner; plus how many flows are left
+    out because their amount or their `by` value is not published."""
+    rows, left_out = [], 0
+    for key, measure in FLOW_MEASURES.items():
+        chosen = measure.select(flows)
+        usable = chosen[chosen["amount_reporting"].notna() & chosen[by].notna()]
+        left_out += len(chosen) - len(usable)
+        for value, group in usable.groupby(by):
+            rows.append({by: value, "measure": key, "amount": float(group["amount_reporting"].sum()),
+                         "flows": len(group)})
+    return pd.DataFrame(rows, columns=[by, "measure", "amount", "flows"]), left_out
+
+
+def compute_donor_measures(flows: pd.DataFrame) -> pd.DataFrame:
+    """Committed, received, disbursed and spent side by side: published total (NaN when nothing is published),
+    flows counted and flows whose amount is not published."""
+    rows = []
+    for key, measure in FLOW_MEASURES.items():
+        chosen = measure.select(flows)
+        published = chosen["amount_reporting"].dropna()
+        rows.append({"measure": key, "amount": float(published.sum()) if len(published) else None,
+                     "flows": len(chosen), "not_published": len(chosen) - len(published)})
+    return pd.DataFrame(rows, columns=["measure", "amount", "flows", "not_published"])
+
+
+def compute_donor_provinces(portfolio: Portfolio, donor: str) -> pd.DataFrame:
+    """Provinces of the donor's projects: number of projects, and whether the split between provinces is known."""
+    ids = set(portfolio.funding.loc[portfolio.funding["donor"] == donor, "project_id"])
+    places = portfolio.locations[portfolio.locations["project_id"].isin(ids)]
+    if places.empty:
+        return pd.DataFrame(columns=["province_pcode", "projects", "split_known"])
+    grouped = places.groupby("province_pcode").agg(
+        projects=("project_id", "nunique"),
+        split_known=("split_known", lambda s: bool(s.fillna(False).all())))
+    return grouped.reset_index()
+
+
+def compute_project_parties(portfolio: Portfolio, project_id: str) -> pd.DataFrame:
+    """Organisations around a project and their roles: donors (from flows), implementers (lead first), partners."""
+    project = portfolio.projects.set_index("project_id").loc[project_id]
+    rows = []
+    for _, f in portfolio.funding[portfolio.funding["project_id"] == project_id].iterrows():
+        if not is_missing(f["donor"]):
+            role = int(f["org_role"]) if not is_missing(f["org_role"]) else None
+            rows.append({"organisation": f["donor"], "role": "funding" if role in (None, 1) else f"iati-{role}"})
+    for i, org in enumerate(split_list(project.get("implementing_orgs"))):
+        rows.append({"organisation": org, "role": "lead" if i == 0 else "implementing"})
+    for org in split_list(project.get("partners")):
+        rows.append({"organisation": org, "role": "partner"})
+    return pd.DataFrame(rows, columns=["organisation", "role"]).drop_duplicates().reset_index(drop=True)

@@ -1,0 +1,61 @@
+"""Donor profile: one donor's portfolio across years, themes, partners and provinces; commitments against
+disbursements; the map filtered to that donor."""
+from dataclasses import replace
+
+import streamlit as st
+
+from components.filters import render_filter_notes, select_from_url
+from components.i18n import t
+from components.kpis import render_kpis
+from components.profiles import make_breakdown_figure, make_donor_provinces_table, make_measures_table
+from components.tables import make_flows_table, make_projects_table, render_table
+from components.small_map import render_small_map
+from components.view import PLOT_CONFIG, load_view
+from data.filters import apply_filters, filter_flows
+from data.metrics import compute_kpis
+from data.profiles import (BREAKDOWNS, compute_donor_breakdown, compute_donor_measures, compute_donor_provinces,
+                           donor_flows, list_donors)
+
+view = load_view()
+lang, currency = view.lang, view.currency
+
+st.title(t("donor.title", lang))
+st.caption(t("donor.caption", lang))
+render_filter_notes(view.result, len(view.full.projects), lang)
+
+donor = select_from_url("profile", list_donors(view.portfolio.funding), t("donor.choose", lang), lang)
+if donor is None:
+    st.info(t("donor.none", lang))
+else:
+    mine = apply_filters(view.portfolio, replace(view.state, donors=(donor,))).portfolio
+    funding = filter_flows(view.funding, mine)
+    render_kpis(compute_kpis(mine, currency), lang)
+
+    flows = donor_flows(funding, mine.projects, donor)
+    st.subheader(t("donor.measures", lang))
+    render_table(make_measures_table(compute_donor_measures(flows), currency, lang))
+    tabs = st.tabs([t(f"donor.by.{by}", lang) for by in BREAKDOWNS])
+    for tab, by in zip(tabs, BREAKDOWNS):
+        with tab:
+            frame, left_out = compute_donor_breakdown(flows, by)
+            if not frame.empty:
+                st.plotly_chart(make_breakdown_figure(frame, by, currency, lang), config=PLOT_CONFIG,
+                                key=f"donor_{by}")
+            if left_out:
+                st.caption(t("donor.left_out", lang, n=left_out, by=t(f"donor.word.{by}", lang)))
+
+    st.subheader(t("donor.provinces", lang))
+    left, right = st.columns([3, 2])
+    with left:
+        render_small_map(mine.projects, view.full.locations, funding, currency, lang, key="donor_map")
+    with right:
+        provinces = compute_donor_provinces(mine, donor)
+        if not provinces.empty:
+            render_table(make_donor_provinces_table(provinces, lang))
+            if not provinces["split_known"].all():
+                st.caption(t("donor.split_unknown", lang))
+
+    st.subheader(t("table.flows", lang))
+    render_table(make_flows_table(funding, lang))
+    st.subheader(t("table.projects", lang))
+    render_table(make_projects_table(mine, lang))

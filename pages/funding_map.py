@@ -1,0 +1,88 @@
+"""Funding map: funding and households by province (territories with an ADM2 file), offline; settings → load →
+compute → render."""
+import streamlit as st
+
+from components.filters import render_filter_notes
+from components.i18n import t
+from components.maps import (format_metric_value, get_prepared, make_funding_map_figure, make_unit_projects_table, map_units, plot_config,
+                             render_boundary_settings, render_embedded_notice, render_totals, selected_code,
+                             topojson_available)
+from components.tables import render_table
+from components.view import load_view
+from data.metrics import FLOW_MEASURES
+from geo.allocation import (MAP_METRICS, allocate, allocate_all_territories, allocate_territories, by_unit,
+                            project_locations)
+from geo.provinces import province_name
+
+# Settings
+view = load_view()
+lang, currency, portfolio = view.lang, view.currency, view.portfolio
+st.title(t("map.page.title", lang))
+st.caption(t("map.page.caption", lang))
+render_filter_notes(view.result, len(view.full.projects), lang)
+sources = render_boundary_settings(lang)
+left, right = st.columns(2)
+metric = MAP_METRICS[left.selectbox(t("map.metric", lang), list(MAP_METRICS), key="map_metric",
+                                    format_func=lambda k: t(f"map.metric.{k}", lang))]
+measure = right.selectbox(t("map.measure", lang), list(FLOW_MEASURES), key="map_measure",
+                          format_func=lambda k: t(f"measure.{k}", lang))
+
+# Load (cached prepared geometry; None → the embedded default)
+adm1, problem = get_prepared(sources[1])
+if problem:
+    st.warning(t("map.unreadable", lang, reason=problem))
+base = topojson_available()
+
+adm2, problem2 = get_prepared(sources[2])
+if problem2:
+    st.warning(t("map.unreadable", lang, reason=problem2))
+level = st.radio(t("map.level", lang), [1, 2], horizontal=True, key="map_level",
+                 format_func=lambda v: t(f"map.level.{v}", lang)) if adm2 is not None else 1
+
+# Compute
+locations = project_locations(view.full.locations, portfolio.projects)
+allocation = allocate(portfolio.projects, locations, view.funding, measure)
+provinces = by_unit(allocation)
+if level == 2:
+    territory_rows, all_remainder = allocate_all_territories(allocation, locations)
+    units = map_units(by_unit(allocation, territory_rows, key="territory"), adm2, key="territory")
+else:
+    units = map_units(provinces, adm1)
+
+# Render
+if adm1 is None and level == 1:
+    render_embedded_notice(lang)
+map_column, totals_column = st.columns([3, 1])
+with map_column:
+    event = st.plotly_chart(make_funding_map_figure(units, metric, currency, lang, base), config=plot_config(),
+                            on_select="rerun", selection_mode="points", key="funding_map")
+    if level == 2 and metric.quantity:
+        st.caption(t("map.territories.remainder", lang, value=format_metric_value(
+            all_remainder[metric.quantity], MAP_METRICS[metric.quantity], currency, lang)))
+with totals_column:
+    render_totals(allocation, metric, currency, lang)
+
+options = list(provinces["pcode"])
+clicked = dict(zip(units.frame["code"], units.frame["pcode"])).get(selected_code(event))  # a unit → its province
+if clicked in options and clicked != st.session_state.get("map_last_click"):
+    st.session_state["map_last_click"] = clicked
+    st.session_state["map_province"] = clicked
+if options:
+    pcode = st.selectbox(t("map.province", lang), options, key="map_province", format_func=province_name)
+    st.subheader(t("map.unit_projects", lang, name=province_name(pcode)))
+    rows = allocation.rows[allocation.rows["pcode"] == pcode]
+    render_table(make_unit_projects_table(rows, portfolio.projects, currency, lang))
+
+    if adm2 is None:
+        st.caption(t("map.territories.none", lang))
+    else:
+        territory_rows, remainder = allocate_territories(allocation, locations, pcode)
+        territories = map_units(by_unit(allocation, territory_rows, key="territory"), adm2, key="territory",
+                                pcode=pcode)
+        st.subheader(t("map.territories", lang, name=province_name(pcode)))
+        st.plotly_chart(make_funding_map_figure(territories, metric, currency, lang, base, height=460),
+                        config=plot_config(), on_select="rerun", selection_mode="points", key="territory_map")
+        if metric.quantity and remainder[metric.quantity]:
+            st.caption(t("map.territories.remainder", lang,
+                         value=format_metric_value(remainder[metric.quantity], MAP_METRICS[metric.quantity],
+                                                   currency, lang)))

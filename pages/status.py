@@ -1,0 +1,48 @@
+"""Programme status for managers: timeline, status checks, ending soon, burn, households, data quality."""
+import streamlit as st
+
+from components.filters import render_filter_notes
+from components.i18n import format_partial_date, t
+from components.status_views import (make_burn_figure, make_households_figure, render_checks, render_ending,
+                                     render_gap_chart, render_quality)
+from components.timeline import make_timeline_figure
+from components.view import PLOT_CONFIG, load_view
+from data.status import (compute_burn, compute_data_quality, compute_ending_soon, compute_households,
+                         compute_status_checks, compute_timeline, project_dates)
+
+ENDING_WINDOWS = (90, 180)
+
+view = load_view()
+lang, portfolio, today = view.lang, view.portfolio, view.today
+projects = portfolio.projects
+
+st.title(t("status.title", lang))
+st.caption(t("status.caption", lang, today=format_partial_date(today.isoformat(), lang)))
+render_filter_notes(view.result, len(view.full.projects), lang)
+
+if projects.empty:
+    st.info(t("empty", lang))
+else:
+    bars, undated = compute_timeline(projects, today)
+    st.plotly_chart(make_timeline_figure(bars, today, lang), config=PLOT_CONFIG, key="timeline")
+    st.caption(t("timeline.legend", lang))
+    if undated:
+        st.caption(t("timeline.left_out", lang, n=len(undated), ids=", ".join(undated)))
+
+    st.subheader(t("checks.title", lang))
+    render_checks(compute_status_checks(projects, today), lang)
+
+    st.subheader(t("ending.title", lang))
+    days = st.segmented_control(t("ending.window", lang), ENDING_WINDOWS, default=ENDING_WINDOWS[0],
+                                format_func=lambda n: t("ending.days", lang, n=n), key="ending_days")
+    days = days or ENDING_WINDOWS[0]
+    no_end = sum(project_dates(row).end is None for _, row in projects.iterrows())
+    render_ending(compute_ending_soon(projects, today, days), days, no_end, lang)
+
+    burn, burn_left_out = compute_burn(projects, view.funding, today)
+    render_gap_chart(burn, make_burn_figure, "burn", burn_left_out, lang)
+    households, hh_left_out = compute_households(projects)
+    render_gap_chart(households, make_households_figure, "households", hh_left_out, lang)
+
+    with st.expander(t("quality.title", lang), expanded=True):
+        render_quality(compute_data_quality(portfolio), lang)

@@ -1,0 +1,116 @@
+"""Every UI string exists in English and French; no page or component shows a literal string; locale formats."""
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from components.i18n import STRINGS, format_money, format_partial_date, t
+from data.filters import ROLES
+from data.metrics import FLOW_MEASURES
+from data.profiles import BREAKDOWNS
+from data.status import NOT_PUBLISHED_FACTS, SEVERITIES, STATUS_CHECKS
+
+ROOT = Path(__file__).resolve().parents[2]
+UI_FILES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("components/*.py"), ROOT / "dashboard.py"])
+TEXT_CALLS = {"title", "header", "subheader", "caption", "markdown", "write", "info", "warning", "error", "success",
+              "text", "metric", "button", "radio", "selectbox", "multiselect", "slider", "segmented_control",
+              "expander", "tabs", "toggle", "checkbox", "text_input", "number_input", "date_input", "Page"}
+
+
+def test_no_key_is_defined_twice():
+    """Three people edit STRINGS: a repeated key in the dict literal would silently replace the first."""
+    tree = ast.parse((ROOT / "components" / "i18n.py").read_text(encoding="utf-8"))
+    literal = next(node.value for node in ast.walk(tree)
+                   if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "STRINGS")
+    keys = [k.value for k in literal.keys]
+    assert sorted({k for k in keys if keys.count(k) > 1}) == []
+
+
+def placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_key_is_translated_in_both_languages_with_the_same_placeholders(key):
+    entry = STRINGS[key]
+    assert set(entry) == {"en", "fr"}
+    assert entry["en"].strip() and entry["fr"].strip()
+    assert placeholders(entry["en"]) == placeholders(entry["fr"])
+
+
+def literal_keys(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "t" and node.args \
+                and isinstance(node.args[0], ast.Constant):
+            yield node.args[0].value
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_literal_key_used_exists(path):
+    missing = [k for k in literal_keys(path) if k not in STRINGS]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("key", [
+    *(f"check.{k}" for k in STATUS_CHECKS), *(f"severity.{s}" for s in SEVERITIES),
+    *(f"measure.{m}" for m in FLOW_MEASURES), *(f"filters.role.{r}" for r in ROLES),
+    *(f"fact.{f}" for f in NOT_PUBLISHED_FACTS), *(f"fact.{f}" for f in ("donor", "amount", "value_date")),
+    *(f"donor.by.{b}" for b in BREAKDOWNS), *(f"donor.word.{b}" for b in BREAKDOWNS),
+    *(f"burn.reason.{r}" for r in ("dates", "committed", "disbursed")),
+    *(f"households.reason.{r}" for r in ("both", "reached", "targeted")),
+    *(f"reason.{r}" for r in ("name_mismatch", "no_province")),
+    *(f"role.{r}" for r in ("funding", "lead", "implementing", "partner")),
+    *(f"timeline.{k}" for k in ("planned", "actual")),
+])
+def test_keys_built_from_registries_exist(key):
+    assert key in STRINGS
+
+
+def literal_ui_strings(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in TEXT_CALLS:
+            for arg in node.args[:1] if node.func.attr != "Page" else ():  # st.Page's first argument is a path
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and re.search(r"[A-Za-z]", arg.value):
+                    yield f"{node.lineno}: {arg.value}"
+            for kw in node.keywords:
+                if kw.arg in ("title", "label", "help", "placeholder") and isinstance(kw.value, ast.Constant) \
+                        and isinstance(kw.value.value, str):
+                    yield f"{node.lineno}: {kw.value.value}"
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_untranslated_literal_in_ui_calls(path):
+    found = list(literal_ui_strings(path))
+    assert not found, found
+
+
+def spaces(text):
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+@pytest.mark.parametrize("lang, expected", [("en", "€12.5M"), ("fr", "12,5 M €")])
+def test_money_is_formatted_per_locale(lang, expected):
+    assert spaces(format_money(12_500_000, "EUR", lang)) == expected
+
+
+@pytest.mark.parametrize("lang, value, expected", [
+    ("en", "2021-12-14", "14 Dec 2021"), ("fr", "2021-12-14", "14 déc. 2021"), ("fr", "2019", "2019"),
+    ("en", None, "not published"), ("fr", None, "non publié"),
+])
+def test_dates_are_formatted_per_locale(lang, value, expected):
+    assert format_partial_date(value, lang) == expected
+
+
+def test_missing_key_raises_rather_than_showing_a_raw_key():
+    with pytest.raises(KeyError):
+        t("no.such.key", "en")
+
+
+def test_the_literal_scan_catches_an_untranslated_call(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text('import streamlit as st\nst.subheader("Top donors")\nst.caption(t("empty", lang))\n')
+    assert list(literal_ui_strings(page)) == ["2: Top donors"]

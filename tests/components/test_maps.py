@@ -1,0 +1,156 @@
+"""Funding-map figure builders and the Funding map page's plotly spec (AppTest, no browser)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.maps import make_funding_map_figure, map_units, selected_code, topojson_available
+from geo.allocation import MAP_METRICS, allocate, by_unit
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_GEO = ROOT / ".." / "shared" / "geo"
+ADM1 = SHARED_GEO / "cod_adm1_ocha_20170407.geojson"
+ADM2 = SHARED_GEO / "cod_adm2_ocha_rgc_20170711.geojson"
+needs_shared = pytest.mark.skipif(not ADM1.exists(), reason="../shared/geo is absent")
+
+
+@pytest.fixture(scope="module")
+def values():
+    projects = pd.DataFrame([{"project_id": "P", "coverage": "provincial", "households_targeted": 100,
+                              "households_reached": None}])
+    locations = pd.DataFrame([{"project_id": "P", "province_pcode": "CD61", "budget_share": None,
+                               "households_targeted": None, "territory_pcode": None}])
+    flows = pd.DataFrame([{"flow_id": "F", "project_id": "P", "amount_reporting": 1000.0, "donor": "Sweden",
+                           "transaction_type": 11}])
+    return by_unit(allocate(projects, locations, flows))
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    if not ADM1.exists():
+        pytest.skip("../shared/geo is absent")
+    from geo.simplify import prepare_boundaries
+
+    return prepare_boundaries(ADM1)
+
+
+def kinds(figure: go.Figure) -> set[str]:
+    return {trace.type for trace in figure.data}
+
+
+@pytest.mark.parametrize("key", sorted(MAP_METRICS))
+@pytest.mark.parametrize("base", [True, False])
+def test_embedded_default_needs_no_choropleth(values, key, base):
+    figure = make_funding_map_figure(map_units(values, None), MAP_METRICS[key], "USD", "en", base)
+    assert "choropleth" not in kinds(figure)
+
+
+@pytest.mark.parametrize("lang, words", [("en", "capitals"), ("fr", "chefs-lieux")])
+def test_embedded_default_says_it_is_not_geometry(values, lang, words):
+    figure = make_funding_map_figure(map_units(values, None), MAP_METRICS["funding"], "USD", lang, True)
+    assert words in figure.layout.title.text
+
+
+def test_without_the_local_topojson_no_base_layer_is_shown(values):
+    figure = make_funding_map_figure(map_units(values, None), MAP_METRICS["funding"], "USD", "en", False)
+    geo = figure.layout.geo
+    assert not any([geo.showland, geo.showcountries, geo.showlakes, geo.showrivers])
+
+
+@needs_shared
+def test_boundaries_without_topojson_are_drawn_as_lines(values, prepared):
+    figure = make_funding_map_figure(map_units(values, prepared), MAP_METRICS["share_of_portfolio"], "USD", "en",
+                                     False)
+    assert "choropleth" not in kinds(figure) and any(t.mode == "lines" for t in figure.data)
+
+
+@needs_shared
+def test_normalised_metric_is_a_choropleth_with_a_unit_legend(values, prepared):
+    figure = make_funding_map_figure(map_units(values, prepared), MAP_METRICS["funding_per_household"], "USD", "en",
+                                     True)
+    filled = [t for t in figure.data if t.type == "choropleth" and t.colorbar.title.text]
+    assert filled and filled[0].colorbar.title.text == "USD per household"
+    assert filled[0].colorscale[0][1] != filled[0].colorscale[-1][1]
+
+
+@needs_shared
+def test_hover_names_province_pcode_value_projects_and_donors(values, prepared):
+    figure = make_funding_map_figure(map_units(values, prepared), MAP_METRICS["funding"], "USD", "en", True)
+    symbol = next(t for t in figure.data if t.type == "scattergeo" and t.marker.sizemode == "area"
+                  and t.lon[0] is not None)
+    assert all(part in symbol.text[0] for part in ("Nord-Kivu", "CD61", "US$1K", "1 project", "Sweden"))
+
+
+def test_hover_flags_an_assumed_split():
+    projects = pd.DataFrame([{"project_id": "P", "coverage": "provincial", "households_targeted": None,
+                              "households_reached": None}])
+    locations = pd.DataFrame([{"project_id": "P", "province_pcode": p, "budget_share": None,
+                               "households_targeted": None, "territory_pcode": None} for p in ("CD61", "CD54")])
+    flows = pd.DataFrame([{"flow_id": "F", "project_id": "P", "amount_reporting": 10.0, "donor": "Sweden",
+                           "transaction_type": 11}])
+    units = map_units(by_unit(allocate(projects, locations, flows)), None)
+    figure = make_funding_map_figure(units, MAP_METRICS["funding"], "USD", "en", False)
+    symbol = next(t for t in figure.data if t.marker.sizemode == "area" and t.lon[0] is not None)
+    assert all("split assumed" in text for text in symbol.text)
+
+
+def test_missing_values_are_not_drawn_as_symbols(values):
+    figure = make_funding_map_figure(map_units(values, None), MAP_METRICS["households_reached"], "USD", "en", True)
+    assert not [t for t in figure.data if t.marker.sizemode == "area" and t.lon and t.lon[0] is not None]
+
+
+@pytest.mark.parametrize("point, expected", [({"customdata": "CD61"}, "CD61"), ({"location": "CD54"}, "CD54"),
+                                             ({"customdata": ["CD74"]}, "CD74"), ({}, None)])
+def test_selected_code_reads_a_plotly_selection(point, expected):
+    assert selected_code(SimpleNamespace(selection=SimpleNamespace(points=[point]))) == expected
+
+
+def map_specs(monkeypatch, tmp_path, level: int = 1) -> list[int]:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("BOUNDARIES_ADM1", str(ADM1.resolve()))
+    monkeypatch.setenv("BOUNDARIES_ADM2", str(ADM2.resolve()))
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.switch_page("pages/funding_map.py").run()
+    if level == 2:
+        app.radio(key="map_level").set_value(2).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return [len(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+@needs_shared
+def test_province_map_spec_is_at_most_150_kb(monkeypatch, tmp_path):
+    assert map_specs(monkeypatch, tmp_path)[0] <= 150_000
+
+
+@needs_shared
+def test_territory_map_spec_is_at_most_800_kb(monkeypatch, tmp_path):
+    assert map_specs(monkeypatch, tmp_path, level=2)[0] <= 800_000
+
+
+@needs_shared
+@pytest.mark.skipif(not topojson_available(), reason="no base layer (make topojson): maps draw outlines only")
+def test_the_page_spec_is_plain_json_with_p_code_ids(monkeypatch, tmp_path):
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("BOUNDARIES_ADM1", str(ADM1.resolve()))
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.switch_page("pages/funding_map.py").run()
+    app.selectbox(key="map_metric").set_value("share_of_portfolio").run()  # a choropleth carries the geometry
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    ids = {f["id"] for trace in spec["data"] if trace.get("geojson") for f in trace["geojson"]["features"]}
+    assert len(ids) == 26 and all(i.startswith("CD") for i in ids)
+
+
+def test_an_upload_is_kept_once_in_the_data_directory(monkeypatch, tmp_path):
+    from components.maps import _save_upload
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    first = _save_upload(1, "Provinces.GeoJSON", b"{}")
+    mtime = first.stat().st_mtime_ns
+    again = _save_upload(1, "Provinces.GeoJSON", b"{}")
+    assert (again, again.stat().st_mtime_ns, first.name) == (first, mtime, "adm1.geojson")

@@ -1,0 +1,79 @@
+"""Status views: translated check tables, 'left out' notes with reasons, burn highlights, profile tables."""
+
+import pandas as pd
+import pytest
+
+from components.profiles import make_breakdown_figure, make_dates_table, make_measures_table, make_parties_table
+from components.status_views import left_out_text, make_burn_figure, make_check_counts_table, make_checks_table
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "End date passed but still in implementation or pipeline"),
+    ("fr", "Date de fin dépassée mais toujours en cours ou en planification"),
+])
+def test_checks_table_is_translated_and_conflicts_come_first(lang, expected):
+    checks = pd.DataFrame([{"project_id": "B", "check": "no_end_date", "severity": "gap", "status": None,
+                            "start": "2020", "end": None, "end_derived": False},
+                           {"project_id": "A", "check": "end_passed_still_active", "severity": "conflict",
+                            "status": 2, "start": "2020", "end": "2024-12-14", "end_derived": True}])
+    table = make_checks_table(checks, lang)
+    assert table.iloc[0, 2] == expected
+
+
+def test_checks_table_says_when_the_end_is_derived():
+    checks = pd.DataFrame([{"project_id": "A", "check": "end_passed_still_active", "severity": "conflict",
+                            "status": 2, "start": "2021-12-14", "end": "2024-12-14", "end_derived": True}])
+    assert make_checks_table(checks, "en").iloc[0]["End"] == "14 Dec 2024 (derived from the duration)"
+
+
+def test_left_out_text_counts_each_reason():
+    text = left_out_text({"A": "dates", "B": "dates", "C": "committed"}, "burn", "en")
+    assert text == "3 project(s) not drawn: no published commitment amount (1), start or end not published (2)."
+
+
+def test_nothing_left_out_means_no_note():
+    assert left_out_text({}, "burn", "en") is None
+
+
+def test_burn_figure_labels_only_the_projects_far_from_the_diagonal():
+    burn = pd.DataFrame({"project_id": ["A", "B"], "elapsed": [0.5, 0.5], "burn": [0.95, 0.5], "far": [True, False],
+                         "basis": ["disbursed", "spent"]})
+    figure = make_burn_figure(burn, "en")
+    far = next(tr for tr in figure.data if tr.name == "far from the diagonal")
+    assert list(far.text) == ["A"] and far.mode == "markers+text"
+
+
+def test_dates_table_flags_the_derived_end():
+    project = pd.Series({"planned_start": "2021-12-14", "actual_start": None, "planned_end": None,
+                         "actual_end": None, "duration_months": 36})
+    table = make_dates_table(project, "en")
+    rows = dict(zip(table["Fact"], table["Date"]))
+    assert rows["Planned end"] == "not published"
+    assert rows["Planned end (derived from the duration)"] == "14 Dec 2024"
+
+
+def test_parties_table_translates_roles():
+    table = make_parties_table(pd.DataFrame({"organisation": ["IOM"], "role": ["lead"]}), "fr")
+    assert table.iloc[0].tolist() == ["IOM", "Chef de file"]
+
+
+def test_breakdown_figure_has_one_trace_per_measure_present():
+    frame = pd.DataFrame({"year": [2021, 2021], "measure": ["committed", "disbursed"], "amount": [5.0, 2.0],
+                          "flows": [1, 1]})
+    figure = make_breakdown_figure(frame, "year", "USD", "en")
+    assert [tr.name for tr in figure.data] == ["Committed", "Disbursed"]
+
+
+def test_check_counts_table_counts_projects_per_check():
+    checks = pd.DataFrame({"project_id": ["A", "B", "B"], "check": ["no_end_date", "no_end_date", "no_start_date"],
+                           "severity": ["gap", "gap", "gap"]})
+    table = make_check_counts_table(checks, "en")
+    assert dict(zip(table["Check"], table["Projects"])) == {"No end date": 2, "No start date": 1}
+
+
+def test_measures_table_tells_no_flow_from_not_published():
+    measures = pd.DataFrame({"measure": ["committed", "disbursed", "spent"],
+                             "amount": [5e6, float("nan"), float("nan")], "flows": [1, 2, 0],
+                             "not_published": [0, 2, 0]})
+    column = make_measures_table(measures, "EUR", "en")["Amount (EUR)"].tolist()
+    assert column == ["€5M", "not published", "no flow"]

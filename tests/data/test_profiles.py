@@ -1,0 +1,65 @@
+"""Donor and project profiles: incoming funds count as donors; breakdowns keep unpublished amounts out, counted."""
+import pandas as pd
+import pytest
+
+from data.metrics import compute_funding
+from data.portfolio import Portfolio, load_portfolio
+from data.profiles import (compute_donor_breakdown, compute_donor_measures, compute_donor_provinces,
+                           compute_project_parties, donor_flows, list_donors)
+
+
+def flows(rows):
+    base = {"org_role": 1, "recipient": "IOM", "currency": "USD", "value_date": None, "amount": None}
+    out = pd.DataFrame([{**base, **r} for r in rows])
+    out["transaction_type"] = out["transaction_type"].astype("Int64")
+    return compute_funding(out, "USD")
+
+
+PROJECTS = pd.DataFrame([{"project_id": "P", "theme": "gbv", "implementing_orgs": "IOM; PAX", "partners": "CPAP",
+                          "planned_start": "2020-05", "actual_start": None}])
+
+
+def test_providers_of_incoming_funds_and_commitments_are_donors():
+    converted = flows([{"flow_id": "a", "project_id": "P", "donor": "Sweden", "transaction_type": 1},
+                       {"flow_id": "b", "project_id": "P", "donor": "Norway", "transaction_type": 11},
+                       {"flow_id": "c", "project_id": "P", "donor": None, "transaction_type": 3}])
+    assert list_donors(converted) == ["Norway", "Sweden"]
+
+
+def test_flow_year_comes_from_value_date_else_project_start():
+    converted = flows([{"flow_id": "a", "project_id": "P", "donor": "D", "transaction_type": 11, "amount": 5.0,
+                        "value_date": "2021-03-01"},
+                       {"flow_id": "b", "project_id": "P", "donor": "D", "transaction_type": 3, "amount": 2.0}])
+    assert list(donor_flows(converted, PROJECTS, "D")["year"]) == [2021, 2020]
+
+
+@pytest.mark.parametrize("by, expected", [("year", {2021}), ("theme", {"gbv"}), ("partner", {"IOM"})])
+def test_breakdown_sums_published_amounts_and_counts_the_rest(by, expected):
+    converted = flows([{"flow_id": "a", "project_id": "P", "donor": "D", "transaction_type": 11, "amount": 5.0,
+                        "value_date": "2021"},
+                       {"flow_id": "b", "project_id": "P", "donor": "D", "transaction_type": 3}])
+    frame, left_out = compute_donor_breakdown(donor_flows(converted, PROJECTS, "D"), by)
+    assert set(frame[by]) == expected and list(frame["amount"]) == [5.0]
+    assert left_out == 1  # the disbursement has no published amount: not drawn as 0
+
+
+def test_project_parties_list_donors_lead_implementers_and_partners():
+    funding = pd.DataFrame([{"flow_id": "a", "project_id": "P", "donor": "Sweden", "org_role": 1}])
+    empty = pd.DataFrame()
+    parties = compute_project_parties(Portfolio(PROJECTS, funding, empty, empty, empty), "P")
+    assert list(zip(parties["organisation"], parties["role"])) == [
+        ("Sweden", "funding"), ("IOM", "lead"), ("PAX", "implementing"), ("CPAP", "partner")]
+
+
+def test_sample_donor_provinces_count_projects_and_say_the_split_is_unknown():
+    provinces = compute_donor_provinces(load_portfolio(), "Sweden").set_index("province_pcode")
+    assert provinces.loc["CD74", "projects"] == 2 and not provinces["split_known"].any()
+
+
+def test_donor_measures_put_commitments_beside_disbursements_without_zeros():
+    converted = flows([{"flow_id": "a", "project_id": "P", "donor": "D", "transaction_type": 11, "amount": 5.0},
+                       {"flow_id": "b", "project_id": "P", "donor": "D", "transaction_type": 3}])
+    measures = compute_donor_measures(donor_flows(converted, PROJECTS, "D")).set_index("measure")
+    assert measures.loc["committed", "amount"] == 5.0
+    assert pd.isna(measures.loc["disbursed", "amount"]) and measures.loc["disbursed", "not_published"] == 1
+    assert measures.loc["spent", "flows"] == 0

@@ -1,0 +1,65 @@
+"""Real browser: set filters in the sidebar, copy the URL, open it in a new session, see the same KPIs."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.serving import streamlit_server
+
+pytestmark = pytest.mark.e2e
+
+@pytest.fixture(scope="module")
+def url_state_server():
+    """A streamlit server of its own for this module (base URL)."""
+    with streamlit_server() as base:
+        yield base
+
+
+def kpis(page) -> dict[str, str]:
+    """The KPI tiles once the script has finished running."""
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=30_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    return dict(zip(labels, values))
+
+
+def test_a_copied_url_reopens_the_same_filtered_view(browser, url_state_server):
+    context = browser.new_context()
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    first = context.new_page()
+    first.goto(f"{url_state_server}/overview", wait_until="domcontentloaded")
+    assert kpis(first)["Projects"] == "13"
+    # A deep link on a fresh server still goes through dashboard.py's navigation (not the bare pages/ folder).
+    assert "Programme status" in first.locator('[data-testid="stSidebarNav"]').inner_text()
+
+    sidebar = first.locator('[data-testid="stSidebar"]')
+    donor = sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Donor")
+    donor.locator("input").click()
+    first.keyboard.type("Netherlands")
+    first.keyboard.press("Enter")
+    first.wait_for_url(re.compile(r"donor=Netherlands"), timeout=30_000)
+    first.keyboard.press("Escape")
+    sidebar.get_by_text("Français", exact=True).click()
+    first.wait_for_url(re.compile(r"lang=fr"), timeout=30_000)
+    sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Devise de présentation").click()
+    first.get_by_role("option", name="EUR").click()
+    first.wait_for_url(re.compile(r"cur=EUR"), timeout=30_000)
+    first.wait_for_selector('[data-testid="stMetricLabel"]:has-text("Projets")', timeout=30_000)
+    shown = kpis(first)
+    assert shown["Projets"] == "1"
+    assert shown["Financements engagés"].replace("\u00a0", " ").replace("\u202f", " ") == "12,5 M €"
+    copied = first.url
+    assert all(part in copied for part in ("donor=Netherlands", "lang=fr", "cur=EUR"))
+
+    second = browser.new_context().new_page()  # a new session: nothing but the URL is shared
+    second.goto(copied, wait_until="domcontentloaded")
+    second.wait_for_selector('[data-testid="stMetricLabel"]:has-text("Projets")', timeout=30_000)
+    assert kpis(second) == shown
+    assert second.url == copied
+    # Offline: the small map and everything else come from the server itself (no topojson, no CDN).
+    outside = [u for u in requested if not u.startswith((url_state_server, "data:", "blob:"))]
+    assert outside == []
