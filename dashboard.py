@@ -13,6 +13,7 @@ PAGES = [
     st.Page("pages/donor.py", title=t("nav.donor", lang), icon="🤝", url_path="donor"),
     st.Page("pages/project.py", title=t("nav.project", lang), icon="📁", url_path="project"),
     st.Page("pages/funding_map.py", title=t("nav.funding_map", lang), icon="🗺️", url_path="funding_map"),
+    st.Page("pages/data.py", title=t("nav.data", lang), icon="🗂️", url_path="data"),
 ]
 
 st.navigation(PAGES).run()

@@ -365,6 +365,120 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "Non placé dans un territoire (les sources ne donnent que la province) : {value}."},
     "map.territories.none": {"en": "Add a territories (ADM2) file to drill down to territories.",
                              "fr": "Ajoutez un fichier des territoires (ADM2) pour descendre au niveau territorial."},
+    # --- Data page (components/intake.py, pages/data.py) ---
+    "nav.data": {"en": "Data", "fr": "Données"},
+    "data.title": {"en": "Data", "fr": "Données"},
+    "data.caption": {
+        "en": "Which data the dashboard shows, how to replace or add to it, earlier versions, and blank templates.",
+        "fr": "Les données affichées par le tableau de bord, comment les remplacer ou les compléter, les versions "
+              "précédentes et des modèles vierges."},
+    "data.sample": {"en": "Sample portfolio (embedded)", "fr": "Portefeuille d'exemple (intégré)"},
+    "data.version.label": {"en": "Version {id}, uploaded {time}", "fr": "Version {id}, téléversée le {time}"},
+    "data.in_use": {"en": "Data in use", "fr": "Données utilisées"},
+    "data.in_use.sample": {
+        "en": "Sample portfolio (embedded): read from IOM DRC press releases and project pages.",
+        "fr": "Portefeuille d'exemple (intégré) : lu dans les communiqués et pages projet de l'OIM RDC."},
+    "data.in_use.version": {"en": "{version} — files: {files}", "fr": "{version} — fichiers : {files}"},
+    "data.in_use.counts": {
+        "en": "{projects} project(s), {funding} funding flow(s), {locations} location(s).",
+        "fr": "{projects} projet(s), {funding} flux financier(s), {locations} localisation(s)."},
+    "data.in_use.problems": {
+        "en": "{n} problem(s) in rejected rows and {unreadable} unreadable file(s): see the overview's report.",
+        "fr": "{n} problème(s) dans des lignes écartées et {unreadable} fichier(s) illisible(s) : voir le "
+              "rapport de la vue d'ensemble."},
+    "data.upload": {"en": "Upload data", "fr": "Téléverser des données"},
+    "data.upload.label": {"en": "Files (CSV, TSV, TXT, XLSX, IATI XML)",
+                          "fr": "Fichiers (CSV, TSV, TXT, XLSX, IATI XML)"},
+    "data.upload.help": {
+        "en": "Up to {mb} MB per file. The files are checked first: nothing changes until you confirm below.",
+        "fr": "Jusqu'à {mb} Mo par fichier. Les fichiers sont d'abord vérifiés : rien ne change avant votre "
+              "confirmation ci-dessous."},
+    "data.upload.none": {"en": "No file uploaded yet.", "fr": "Aucun fichier téléversé pour l'instant."},
+    "data.upload.checking": {"en": "Checking the files…", "fr": "Vérification des fichiers…"},
+    "data.upload.failed": {"en": "The files could not be checked ({reason}): nothing was changed.",
+                           "fr": "Les fichiers n'ont pas pu être vérifiés ({reason}) : rien n'a été modifié."},
+    "data.mode": {"en": "What to do with these files", "fr": "Que faire de ces fichiers"},
+    "data.mode.replace": {"en": "Replace the data in use", "fr": "Remplacer les données utilisées"},
+    "data.mode.add": {"en": "Add to the data in use", "fr": "Ajouter aux données utilisées"},
+    "data.report": {"en": "Validation report", "fr": "Rapport de validation"},
+    "data.report.add": {
+        "en": "The new version would hold these files (a file with the same name as one in use replaces it): "
+              "{files}.",
+        "fr": "La nouvelle version contiendrait ces fichiers (un fichier du même nom qu'un fichier utilisé le "
+              "remplace) : {files}."},
+    "data.report.unreadable": {"en": "{file} cannot be read: {reason}", "fr": "{file} est illisible : {reason}"},
+    "data.report.problems": {"en": "Problems found ({n})", "fr": "Problèmes relevés ({n})"},
+    "data.report.rejected_rows": {"en": "Rejected rows ({n})", "fr": "Lignes rejetées ({n})"},
+    "data.report.download": {"en": "Download the rejected rows with their reasons (CSV)",
+                             "fr": "Télécharger les lignes rejetées et leurs motifs (CSV)"},
+    "data.report.preview": {"en": "Preview: {table} ({n} accepted row(s))",
+                            "fr": "Aperçu : {table} ({n} ligne(s) acceptée(s))"},
+    "data.confirm": {"en": "Use this data", "fr": "Utiliser ces données"},
+    "data.confirm.rejected": {
+        "en": "Use this data — {n} rejected row(s) will be left out",
+        "fr": "Utiliser ces données — {n} ligne(s) rejetée(s) seront écartées"},
+    "data.confirm.rejected_notice": {
+        "en": "{n} rejected row(s) will be left out; they stay listed in the report of this version.",
+        "fr": "{n} ligne(s) rejetée(s) seront écartées ; elles restent listées dans le rapport de cette version."},
+    "data.confirm.no_projects": {
+        "en": "These files give no valid project: the dashboard would be empty.",
+        "fr": "Ces fichiers ne donnent aucun projet valide : le tableau de bord serait vide."},
+    "data.confirm.help": {
+        "en": "Confirming stores the files unchanged as a new version and makes it the data in use for everyone. "
+              "Earlier versions can be restored below.",
+        "fr": "Confirmer enregistre les fichiers tels quels comme nouvelle version et en fait les données utilisées "
+              "par tous. Les versions précédentes peuvent être restaurées ci-dessous."},
+    "data.confirm.stale": {"en": "The files changed meanwhile: check the report again, then confirm.",
+                           "fr": "Les fichiers ont changé entre-temps : vérifiez à nouveau le rapport, puis "
+                                 "confirmez."},
+    "data.confirm.failed": {"en": "The version could not be stored: {reason}",
+                            "fr": "La version n'a pas pu être enregistrée : {reason}"},
+    "data.confirm.done": {"en": "Version {id} stored and in use: {n} project(s).",
+                          "fr": "Version {id} enregistrée et utilisée : {n} projet(s)."},
+    "data.versions": {"en": "Versions", "fr": "Versions"},
+    "data.versions.none": {"en": "No version stored yet: the sample portfolio is in use.",
+                           "fr": "Aucune version enregistrée : le portefeuille d'exemple est utilisé."},
+    "data.versions.corrupt": {"en": "A stored version could not be read and is skipped: {problem}",
+                              "fr": "Une version enregistrée est illisible et ignorée : {problem}"},
+    "data.restore": {"en": "Version to use", "fr": "Version à utiliser"},
+    "data.restore.button": {"en": "Restore this version", "fr": "Restaurer cette version"},
+    "data.restore.done": {"en": "Now in use: {version}.", "fr": "Désormais utilisée : {version}."},
+    "data.restore.failed": {"en": "The version could not be restored: {reason}",
+                            "fr": "La version n'a pas pu être restaurée : {reason}"},
+    "data.templates": {"en": "Templates", "fr": "Modèles"},
+    "data.templates.help": {
+        "en": "Blank tables with the expected headers. The workbook also explains every column and lists the "
+              "codes (status, transaction type, role, theme, province P-codes) in French and English.",
+        "fr": "Tableaux vierges avec les en-têtes attendus. Le classeur explique aussi chaque colonne et liste les "
+              "codes (statut, type de transaction, rôle, thème, P-codes des provinces) en français et en anglais."},
+    "data.templates.csv": {"en": "{table} (CSV)", "fr": "{table} (CSV)"},
+    "data.templates.xlsx": {"en": "Workbook (XLSX)", "fr": "Classeur (XLSX)"},
+    "data.col.file": {"en": "File", "fr": "Fichier"},
+    "data.col.format": {"en": "Format", "fr": "Format"},
+    "data.col.rows_in": {"en": "Rows read", "fr": "Lignes lues"},
+    "data.col.accepted": {"en": "Accepted", "fr": "Acceptées"},
+    "data.col.rejected": {"en": "Rejected", "fr": "Rejetées"},
+    "data.col.warnings": {"en": "Warnings", "fr": "Avertissements"},
+    "data.col.reason": {"en": "Reason", "fr": "Motif"},
+    "data.col.row": {"en": "Row", "fr": "Ligne"},
+    "data.col.column": {"en": "Column", "fr": "Colonne"},
+    "data.col.severity": {"en": "Outcome", "fr": "Suite donnée"},
+    "data.col.active": {"en": "In use", "fr": "Utilisée"},
+    "data.col.version": {"en": "Version", "fr": "Version"},
+    "data.col.time": {"en": "Uploaded", "fr": "Téléversée"},
+    "data.col.files": {"en": "Files", "fr": "Fichiers"},
+    "data.col.projects": {"en": "Projects", "fr": "Projets"},
+    "data.col.funding": {"en": "Funding flows", "fr": "Flux financiers"},
+    "data.col.locations": {"en": "Locations", "fr": "Localisations"},
+    "data.col.mode": {"en": "Mode", "fr": "Mode"},
+    "data.format.csv": {"en": "CSV", "fr": "CSV"},
+    "data.format.xlsx": {"en": "XLSX workbook", "fr": "Classeur XLSX"},
+    "data.format.iati": {"en": "IATI XML", "fr": "IATI XML"},
+    "data.format.hxl": {"en": "HXL 3W", "fr": "3W HXL"},
+    "data.format.flat": {"en": "Flat sheet", "fr": "Feuille à plat"},
+    "data.format.unreadable": {"en": "Unreadable", "fr": "Illisible"},
+    "data.severity.error": {"en": "row rejected", "fr": "ligne rejetée"},
+    "data.severity.warning": {"en": "warning (row kept)", "fr": "avertissement (ligne conservée)"},
 }
 
 

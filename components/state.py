@@ -1,4 +1,8 @@
-"""Cached loading at the edge and the sidebar settings shared by every page."""
+"""Cached loading at the edge and the sidebar settings shared by every page.
+
+The data in use is the ACTIVE stored version (data.storage: chosen on the Data page, kept on disk across
+restarts), else the embedded sample. The cache key is the version id plus every file's path and modification
+time, so a confirmed upload or a restore is seen on the next rerun of every session."""
 from __future__ import annotations
 
 import os
@@ -8,33 +12,58 @@ import pandas as pd
 import streamlit as st
 
 from components.filters import render_language_currency
+from data.intake import load_intake
 from data.metrics import compute_funding
-from data.portfolio import SAMPLE_FILES, Portfolio, load_portfolio
+from data.portfolio import SAMPLE_FILES, Portfolio
+from data.storage import SAMPLE_ID, active_version, version_paths
+
+FileKeys = tuple[str, tuple[tuple[str, float], ...]]
 
 
-def _file_keys(paths: tuple[Path, ...]) -> tuple[tuple[str, float], ...]:
+def _file_keys(paths: tuple[Path, ...], version_id: str = SAMPLE_ID) -> FileKeys:
     # Keyed on path and modification time so an edited file is re-read.
-    return tuple((str(p), os.path.getmtime(p) if os.path.exists(p) else 0.0) for p in paths)
+    return version_id, tuple((str(p), os.path.getmtime(p) if os.path.exists(p) else 0.0) for p in paths)
 
 
-@st.cache_data(show_spinner=False)
-def _load(file_keys: tuple[tuple[str, float], ...]) -> Portfolio:
-    return load_portfolio([Path(p) for p, _ in file_keys])
+def active_dataset() -> tuple[str, tuple[Path, ...]]:
+    """(version id or "sample", the files to load) of the data in use."""
+    version = active_version()
+    if version is None:
+        return SAMPLE_ID, tuple(SAMPLE_FILES)
+    return version.id, tuple(version_paths(version))
 
 
-def get_portfolio(paths: tuple[Path, ...] = SAMPLE_FILES) -> Portfolio:
-    """The validated portfolio in use (sample data unless another dataset is configured)."""
-    return _load(_file_keys(tuple(paths)))
+def _keys(paths: tuple[Path, ...] | None) -> FileKeys:
+    if paths is None:
+        version_id, paths = active_dataset()
+        return _file_keys(paths, version_id)
+    return _file_keys(tuple(paths), "paths")
 
 
-@st.cache_data(show_spinner=False)
-def _converted(file_keys: tuple[tuple[str, float], ...], currency: str) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=8)
+def _load(file_keys: FileKeys) -> Portfolio:
+    return load_intake([Path(p) for p, _ in file_keys[1]]).portfolio
+
+
+def get_portfolio(paths: tuple[Path, ...] | None = None) -> Portfolio:
+    """The validated portfolio in use (the active stored version, else the sample), or of the given files."""
+    return _load(_keys(paths))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _converted(file_keys: FileKeys, currency: str) -> pd.DataFrame:
     return compute_funding(_load(file_keys).funding, currency)
 
 
-def get_funding(currency: str, paths: tuple[Path, ...] = SAMPLE_FILES) -> pd.DataFrame:
+def get_funding(currency: str, paths: tuple[Path, ...] | None = None) -> pd.DataFrame:
     """Funding flows converted to `currency` (cached per dataset and currency)."""
-    return _converted(_file_keys(tuple(paths)), currency)
+    return _converted(_keys(paths), currency)
+
+
+def clear_cache() -> None:
+    """Forget every loaded dataset (after a new version is confirmed or an older one restored)."""
+    _load.clear()
+    _converted.clear()
 
 
 def render_settings() -> tuple[str, str]:

@@ -71,7 +71,7 @@ def parse_portfolio(raw_tables: Iterable[RawTable], unreadable: Sequence[str] = 
     results: dict[str, list[tuple[RawTable, ValidationResult]]] = {name: [] for name in TABLES}
     reports: list[FileReport] = []
     for raw in raw_tables:
-        name = detect_table(list(raw.frame.columns))
+        name = raw.table or detect_table(list(raw.frame.columns))
         if name is None:
             reports.append(_report(raw.source, raw.frame, None,
                                    "not a known table: headers do not match projects, funding, locations, "
@@ -80,6 +80,8 @@ def parse_portfolio(raw_tables: Iterable[RawTable], unreadable: Sequence[str] = 
         results[name].append((raw, validate_table(name, raw.frame, file=raw.source)))
 
     frames: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        results[name] = _merge_across_files(name, results[name])
     for name in ("projects", "documents", "sources"):
         frames[name] = _concat([r.accepted for _, r in results[name]], name)
     for name in ("funding", "locations"):
@@ -95,6 +97,46 @@ def parse_portfolio(raw_tables: Iterable[RawTable], unreadable: Sequence[str] = 
     return Portfolio(**frames, reports=reports, unreadable=list(unreadable))
 
 
+def _merge_across_files(name: str, results: list[tuple[RawTable, ValidationResult]]):
+    """The same record in several files: identical → kept once (warning); different → the later one is rejected,
+    naming the columns that disagree and where the first one is (a conflict is never settled silently)."""
+    if len(results) < 2:
+        return results
+    key = list(TABLES[name].key)
+    columns = [c for c in TABLES[name].column_names if c not in key]
+    seen: dict[tuple, tuple[str, int, dict]] = {}
+    merged = []
+    for raw, result in results:
+        frame = result.accepted
+        drop, problems, extra = [], list(result.problems), []
+        for index, row in frame.iterrows():
+            record_key = tuple(None if pd.isna(row[k]) else row[k] for k in key)
+            values = {c: (None if pd.isna(row[c]) else row[c]) for c in columns}
+            if record_key not in seen:
+                seen[record_key] = (raw.source, int(row[ROW_COLUMN]), values)
+                continue
+            first_file, first_row, first = seen[record_key]
+            drop.append(index)
+            label = "/".join(str(k) for k in record_key if k is not None)
+            differing = [c for c in columns if first[c] != values[c]]
+            if not differing:
+                problems.append(Problem(raw.source, int(row[ROW_COLUMN]), key[0],
+                                        f"{name} {label} also in {first_file} row {first_row}, identical: kept once",
+                                        "warning"))
+                continue
+            detail = "; ".join(f"{c} '{values[c]}' here but '{first[c]}' there" for c in differing)
+            reason = f"{name} {label} conflicts with {first_file} row {first_row}: {detail}"
+            problems.append(Problem(raw.source, int(row[ROW_COLUMN]), ", ".join(differing), reason))
+            extra.append({**row.to_dict(), "_column": ", ".join(differing), "_reason": reason})
+        if drop:
+            rejected = pd.concat([result.rejected, pd.DataFrame(extra)], ignore_index=True) if extra \
+                else result.rejected
+            result = ValidationResult(result.table, frame.drop(index=drop).reset_index(drop=True), rejected,
+                                      problems)
+        merged.append((raw, result))
+    return merged
+
+
 def _concat(parts: list[pd.DataFrame], name: str) -> pd.DataFrame:
     parts = [p for p in parts if not p.empty]
     if not parts:
@@ -103,15 +145,10 @@ def _concat(parts: list[pd.DataFrame], name: str) -> pd.DataFrame:
 
 
 def load_portfolio(paths: Sequence[Path | str] = SAMPLE_FILES) -> Portfolio:
-    """Read and validate files; unreadable files are listed in `unreadable` with their reason."""
-    raws: list[RawTable] = []
-    unreadable: list[str] = []
-    for path in paths:
-        try:
-            raws += read_table_file(path)
-        except UnreadableFileError as exc:
-            unreadable.append(str(exc))
-    return parse_portfolio(raws, unreadable)
+    """Read and validate files of any supported format; unreadable files are listed in `unreadable`."""
+    from data.intake import load_intake  # intake builds on parse_portfolio
+
+    return load_intake(paths).portfolio
 
 
 def all_problems(portfolio: Portfolio) -> list[Problem]:

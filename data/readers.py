@@ -4,12 +4,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from data.schema import FILE_COLUMN, ROW_COLUMN
+from data.schema import FILE_COLUMN, ROW_COLUMN, Problem
 
 ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")  # utf-8-sig also reads plain UTF-8
 DELIMITERS = (",", ";", "\t")
@@ -29,6 +29,24 @@ class RawTable:
     frame: pd.DataFrame
     encoding: str | None = None
     delimiter: str | None = None
+    table: str | None = None  # the canonical table when already known (derived from IATI, HXL or a flat sheet)
+
+
+@dataclass
+class Derived:
+    """Canonical raw tables derived from one source (an IATI file, an HXL 3W sheet, a flat sheet).
+
+    Every derived row carries `_row`, the number of the source record it came from (spreadsheet row, or the
+    n-th activity of an IATI file), so that counts are per source record: rows_in = accepted + rejected.
+    Source records refused while deriving (out of scope, facts that disagree…) appear in no table: they are in
+    `rejected_rows` (as read, with `_row`, `_column`, `_reason`) and each has an error in `problems`."""
+
+    source: str
+    format: str  # iati | hxl | flat
+    rows_in: int
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # canonical name → canonical columns + _row
+    problems: list[Problem] = field(default_factory=list)  # errors (row refused) and warnings (row kept)
+    rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -71,6 +89,7 @@ def rows_to_frame(rows: list[list[object]], name: str) -> pd.DataFrame:
         header.pop()
     if "" in header:
         raise UnreadableFileError(f"{name}: a header cell is empty (column {header.index('') + 1})")
+    header = _unique_header(header)
     records = []
     for number, row in enumerate(rows[1:], start=2):
         cells = ["" if c is None else (c if isinstance(c, str) else _cell_text(c)) for c in row]
@@ -80,6 +99,16 @@ def rows_to_frame(rows: list[list[object]], name: str) -> pd.DataFrame:
         records.append(dict(zip(header, cells), **{ROW_COLUMN: number}))
     frame = pd.DataFrame(records, columns=header + [ROW_COLUMN])
     return frame.astype({c: object for c in header})
+
+
+def _unique_header(header: list[str]) -> list[str]:
+    """A repeated header keeps its cells under 'name (2)', so the schema reports it instead of one value vanishing."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
 
 
 def _cell_text(value: object) -> str:

@@ -406,7 +406,8 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
         return ValidationResult(table_name, _typed_frame(table, []), rejected, problems)
     unknown = [c for c in frame.columns if c not in table.column_names and not str(c).startswith("_")]
     for name in unknown:
-        problems.append(Problem(file, None, str(name), "column not in the schema: ignored", "warning"))
+        problems.append(Problem(file, None, str(name), f"column '{name}' is not in the {table_name} table: ignored",
+                                "warning"))
 
     accepted: list[dict] = []
     rejected_rows: list[dict] = []
@@ -431,8 +432,8 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
     accepted, dup_rejected, dup_problems = _reject_duplicate_keys(table, accepted, file)
     rejected_rows += dup_rejected
     problems += dup_problems
-    rejected = pd.DataFrame(rejected_rows, columns=list(frame.columns) + [ROW_COLUMN, "_column", "_reason"]) \
-        if rejected_rows else pd.DataFrame(columns=list(frame.columns) + [ROW_COLUMN, "_column", "_reason"])
+    read_columns = [c for c in frame.columns if c not in (ROW_COLUMN, "_column", "_reason")]
+    rejected = pd.DataFrame(rejected_rows or None, columns=read_columns + [ROW_COLUMN, "_column", "_reason"])
     return ValidationResult(table_name, _typed_frame(table, accepted), rejected, problems)
 
 
@@ -502,14 +503,16 @@ def validate_references(projects: pd.DataFrame, other: ValidationResult, file: s
 
 
 def detect_table(columns: list[str]) -> str | None:
-    """Name the canonical table whose required columns all appear in `columns` (best overlap wins)."""
+    """Name the canonical table these headers are meant for: the most columns in common (ties: the table whose
+    required columns are all there). A table with a required column missing is still named, so that the report
+    says which column is missing rather than 'not a known table'."""
     names = {str(c).strip() for c in columns}
-    best, best_score = None, 0
+    best, best_score = None, (0, False)
     for table in TABLES.values():
         required = {c.name for c in table.columns if c.required}
-        if not required <= names:
-            continue
-        score = len(names & set(table.column_names))
-        if score > best_score:
+        score = (len(names & set(table.column_names)), required <= names)
+        if score[0] and score > best_score:
             best, best_score = table.name, score
+    if best is not None and not best_score[1] and best_score[0] < 2:
+        return None  # one shared column is not enough to guess a table with missing required columns
     return best

@@ -4,7 +4,7 @@ import io
 import openpyxl
 import pytest
 
-from data.readers import UnreadableFileError, parse_table_bytes, read_table_file
+from data.readers import UnreadableFileError, parse_csv_text, parse_table_bytes, read_table_file
 
 CSV = "project_id;title_fr\nP1;Projet à Kalemie\n"
 
@@ -56,3 +56,9 @@ def test_size_limit_is_named(tmp_path):
     path.write_text("project_id\n" + "P\n" * 100)
     with pytest.raises(UnreadableFileError, match="limit"):
         read_table_file(path, max_bytes=50)
+
+
+def test_a_repeated_header_keeps_both_columns():
+    frame = parse_csv_text("project_id,notes,notes\nP,a,b\n", "dup.csv")
+    assert list(frame.columns) == ["project_id", "notes", "notes (2)", "_row"]
+    assert frame.iloc[0][["notes", "notes (2)"]].tolist() == ["a", "b"]

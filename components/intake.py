@@ -1,0 +1,393 @@
+"""The Data page's pieces: the data in use, upload → validation report → explicit confirm, versions, templates.
+
+Pure `make_*` helpers build frames, labels and file lists; `render_*` draw them. The upload flow keeps its state
+in st.session_state so that each step can be driven (and tested) on its own:
+
+    UPLOADS_KEY   [(name, bytes)] of the files uploaded and not yet confirmed (the uploader's on_change writes it)
+    MODE_KEY      "replace" | "add" (add: the new version = the files in use + the uploads)
+    PENDING_KEY   (signature, Pending): the report of the files the new version would hold, parsed once
+    FLASH_KEY     the outcome of the last confirm/restore, shown once
+
+Nothing changes on disk or in the dashboard until the confirm button is pressed."""
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import pandas as pd
+import streamlit as st
+
+from components.i18n import format_number, t
+from components.state import clear_cache, get_portfolio
+from components.tables import render_table
+from data.export import to_csv_bytes
+from data.intake import FileSummary, Intake, max_upload_bytes, parse_uploads
+from data.portfolio import Portfolio
+from data.storage import (SAMPLE_ID, StorageError, Version, activate, activate_sample, active_version,
+                          sanitise_name, save_version, scan_versions, version_files)
+from data.template import TEMPLATE_TABLES, make_template_csv, make_template_xlsx
+
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xml"]
+MODES = ("replace", "add")
+UPLOADS_KEY, MODE_KEY, PENDING_KEY, FLASH_KEY = "data_uploads", "data_mode", "_data_pending", "_data_flash"
+UPLOADER_COUNTER, RESTORE_KEY, CONFIRM_KEY = "_data_uploader_n", "data_restore", "data_confirm"
+PREVIEW_ROWS = 5
+COUNT_TABLES = ("projects", "funding", "locations", "sources", "documents")
+FORMATS = ("csv", "xlsx", "iati", "hxl", "flat", "unreadable")
+
+
+@dataclass
+class Pending:
+    """What confirming would store: the files of the new version and their intake report."""
+
+    mode: str
+    files: list[tuple[str, bytes]]  # the new version's files (add: the files in use + the uploads)
+    uploaded: list[str]  # names of the files the user uploaded
+    intake: Intake
+    summary: dict
+
+
+# ------------------------------------------------------------------ pure helpers
+
+def short_name(path: str) -> str:
+    """The file name of a report path, keeping a workbook's '#sheet'."""
+    name, hash_, sheet = str(path).partition("#")
+    return PurePath(name).name + hash_ + sheet
+
+
+def make_version_files(previous: Sequence[tuple[str, bytes]], uploads: Sequence[tuple[str, bytes]],
+                       mode: str) -> list[tuple[str, bytes]]:
+    """replace: the uploads alone; add: the files in use, where an upload of the same (sanitised, case-blind)
+    name replaces the earlier file, then the other uploads."""
+    uploads = [(sanitise_name(name), bytes(data)) for name, data in uploads]
+    if mode != "add":
+        return uploads
+    replaced = {name.lower() for name, _ in uploads}
+    return [(name, data) for name, data in previous if sanitise_name(name).lower() not in replaced] + uploads
+
+
+def make_summary(intake: Intake) -> dict:
+    """The counts kept in a version's manifest."""
+    portfolio = intake.portfolio
+    files = intake.files
+    return {
+        **{table: int(len(portfolio.table(table))) for table in COUNT_TABLES},
+        "files": len(files), "rows_in": sum(f.rows_in for f in files), "accepted": sum(f.accepted for f in files),
+        "rejected": sum(f.rejected for f in files), "warnings": sum(f.warnings for f in files),
+        "unreadable": sum(f.format == "unreadable" for f in files),
+    }
+
+
+def make_pending(uploads: Sequence[tuple[str, bytes]], mode: str, active: Version | None,
+                 max_bytes: int | None = None) -> Pending:
+    """Parse the files the new version would hold (the report covers exactly those)."""
+    previous = version_files(active) if mode == "add" else []
+    files = make_version_files(previous, uploads, mode)
+    intake = parse_uploads(files, max_bytes)
+    return Pending(mode, files, [sanitise_name(name) for name, _ in uploads], intake, make_summary(intake))
+
+
+def upload_signature(uploads: Sequence[tuple[str, bytes]], mode: str, active_id: str) -> str:
+    digest = hashlib.sha256(f"{mode}|{active_id}".encode())
+    for name, data in uploads:
+        digest.update(name.encode("utf-8", "replace") + b"\x00" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def make_files_table(files: Sequence[FileSummary], lang: str) -> pd.DataFrame:
+    """One row per file: format and what became of its records (unreadable files with their reason)."""
+    return pd.DataFrame([{
+        t("data.col.file", lang): short_name(f.path),
+        t("data.col.format", lang): t(f"data.format.{f.format}", lang) if f.format in FORMATS else f.format,
+        t("data.col.rows_in", lang): f.rows_in,
+        t("data.col.accepted", lang): f.accepted,
+        t("data.col.rejected", lang): f.rejected,
+        t("data.col.warnings", lang): f.warnings,
+        t("data.col.reason", lang): f.reason or "",
+    } for f in files], columns=[t(f"data.col.{c}", lang) for c in ("file", "format", "rows_in", "accepted",
+                                                                     "rejected", "warnings", "reason")])
+
+
+def make_problems_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
+    """Every finding: file, row (spreadsheet numbering), column, reason, and whether the row was left out."""
+    rows = []
+    for report in portfolio.reports:
+        for severity, problems in (("error", report.rejected), ("warning", report.warnings)):
+            rows += [{
+                t("data.col.file", lang): short_name(report.path),
+                t("data.col.row", lang): "" if p.get("row") is None else str(p["row"]),
+                t("data.col.column", lang): p.get("column") or "",
+                t("data.col.reason", lang): p.get("reason") or "",
+                t("data.col.severity", lang): t(f"data.severity.{severity}", lang),
+            } for p in problems]
+    return pd.DataFrame(rows, columns=[t(f"data.col.{c}", lang) for c in ("file", "row", "column", "reason",
+                                                                          "severity")])
+
+
+def make_rejected_rows(portfolio: Portfolio, lang: str) -> pd.DataFrame:
+    """The rejected rows as they were read, each after its file, row, column(s) and reason(s)."""
+    lead = [t(f"data.col.{c}", lang) for c in ("file", "row", "column", "reason")]
+    frames = []
+    for report in portfolio.reports:
+        raw = report.rejected_rows
+        if raw is None or raw.empty:
+            continue
+        raw = raw.copy()
+        raw.columns = _unique_columns(raw.columns)  # a repeated header must not break the table
+        whole_file = [p for p in report.rejected if p.get("row") is None]
+        frame = pd.DataFrame({
+            lead[0]: short_name(report.path),
+            lead[1]: raw["_row"].map(lambda v: "" if v is None or v != v else str(int(v)))
+            if "_row" in raw else "",
+            lead[2]: raw["_column"] if "_column" in raw else "; ".join(str(p.get("column") or "") for p in whole_file),
+            lead[3]: raw["_reason"] if "_reason" in raw else "; ".join(p.get("reason") or "" for p in whole_file),
+        }, index=raw.index)
+        original = raw.loc[:, [not str(c).startswith("_") and c not in lead for c in raw.columns]]
+        frames.append(pd.concat([frame, original], axis=1).reset_index(drop=True))
+    if not frames:
+        return pd.DataFrame(columns=lead)
+    out = pd.concat(frames, ignore_index=True).astype(object)
+    out = out.map(_scalar)
+    return out.where(out.notna(), "")
+
+
+def _scalar(value: object) -> object:
+    """A cell as one value (a frame read with repeated headers can hold several)."""
+    if pd.api.types.is_scalar(value):
+        return value
+    return "; ".join(map(str, value.tolist() if hasattr(value, "tolist") else value))
+
+
+def _unique_columns(columns) -> list[str]:
+    """Column names made unique ('notes', 'notes (2)'): a file may repeat a header."""
+    seen: dict[str, int] = {}
+    out = []
+    for column in map(str, columns):
+        seen[column] = seen.get(column, 0) + 1
+        out.append(column if seen[column] == 1 else f"{column} ({seen[column]})")
+    return out
+
+
+def make_previews(portfolio: Portfolio, rows: int = PREVIEW_ROWS) -> dict[str, pd.DataFrame]:
+    """The first accepted rows of every table that received some."""
+    out = {}
+    for table in COUNT_TABLES:
+        frame = portfolio.table(table)
+        if len(frame):
+            out[table] = frame[[c for c in frame.columns if not str(c).startswith("_")]].head(rows)
+    return out
+
+
+def make_confirm_label(rejected: int, lang: str) -> str:
+    return t("data.confirm.rejected", lang, n=rejected) if rejected else t("data.confirm", lang)
+
+
+def format_time(iso: str) -> str:
+    """'2026-11-25T10:32:00Z' → '2026-11-25 10:32 UTC'."""
+    return iso.replace("T", " ")[:16] + " UTC" if len(iso) >= 16 else iso
+
+
+def make_version_label(version: Version | None, lang: str) -> str:
+    if version is None:
+        return t("data.sample", lang)
+    return t("data.version.label", lang, id=version.id.split("-")[0], time=format_time(version.time))
+
+
+def make_versions_table(versions: Sequence[Version], active_id: str, lang: str) -> pd.DataFrame:
+    columns = [t(f"data.col.{c}", lang) for c in ("active", "version", "time", "files", "projects", "funding",
+                                                  "locations", "rejected", "mode")]
+    rows = []
+    for v in versions:
+        counts = v.counts
+        rows.append(dict(zip(columns, [
+            "✓" if v.id == active_id else "", v.id, format_time(v.time), ", ".join(f.name for f in v.files),
+            *(format_number(counts.get(k), lang) if counts.get(k) is not None else "—"
+              for k in ("projects", "funding", "locations", "rejected")),
+            t(f"data.mode.{v.note}", lang) if v.note in MODES else v.note])))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def make_counts_text(portfolio: Portfolio, lang: str) -> str:
+    return t("data.in_use.counts", lang, projects=format_number(len(portfolio.projects), lang),
+             funding=format_number(len(portfolio.funding), lang),
+             locations=format_number(len(portfolio.locations), lang))
+
+
+# ------------------------------------------------------------------ actions (callbacks)
+
+def _flash(kind: str, message: str) -> None:
+    st.session_state[FLASH_KEY] = (kind, message)
+
+
+def _on_upload(key: str) -> None:
+    files = st.session_state.get(key) or []
+    st.session_state[UPLOADS_KEY] = [(f.name, f.getvalue()) for f in files] or None
+
+
+def _reset_upload() -> None:
+    st.session_state[UPLOADS_KEY] = None
+    st.session_state.pop(PENDING_KEY, None)
+    st.session_state[UPLOADER_COUNTER] = st.session_state.get(UPLOADER_COUNTER, 0) + 1  # a fresh, empty uploader
+
+
+def _on_confirm(signature: str, lang: str) -> None:
+    held = st.session_state.get(PENDING_KEY)
+    if not held or held[0] != signature:
+        _flash("warning", t("data.confirm.stale", lang))
+        return
+    pending: Pending = held[1]
+    try:
+        version = save_version(pending.files, pending.summary, note=pending.mode)
+        activate(version.id)
+    except (OSError, StorageError) as exc:
+        _flash("error", t("data.confirm.failed", lang, reason=str(exc)))
+        return
+    clear_cache()
+    _reset_upload()
+    _flash("success", t("data.confirm.done", lang, id=version.id, n=pending.summary.get("projects", 0)))
+
+
+def _on_restore(lang: str) -> None:
+    choice = st.session_state.get(RESTORE_KEY)
+    try:
+        if choice == SAMPLE_ID:
+            activate_sample()
+        else:
+            activate(choice)
+    except (OSError, StorageError) as exc:
+        _flash("error", t("data.restore.failed", lang, reason=str(exc)))
+        return
+    clear_cache()
+    label = t("data.sample", lang) if choice == SAMPLE_ID else choice
+    _flash("success", t("data.restore.done", lang, version=label))
+
+
+# ------------------------------------------------------------------ rendering
+
+def render_flash() -> None:
+    held = st.session_state.pop(FLASH_KEY, None)
+    if held:
+        kind, message = held
+        getattr(st, kind)(message)
+
+
+def render_in_use(lang: str) -> Version | None:
+    """Which data the dashboard shows now, and how much of it."""
+    version = active_version()
+    st.subheader(t("data.in_use", lang))
+    portfolio = get_portfolio()
+    if version is None:
+        st.info(t("data.in_use.sample", lang))
+    else:
+        st.info(t("data.in_use.version", lang, version=make_version_label(version, lang),
+                  files=", ".join(f.name for f in version.files)))
+    st.caption(make_counts_text(portfolio, lang))
+    problems = sum(len(r.rejected) for r in portfolio.reports)
+    if problems or portfolio.unreadable:
+        st.caption(t("data.in_use.problems", lang, n=problems, unreadable=len(portfolio.unreadable)))
+    return version
+
+
+def render_upload(active: Version | None, lang: str) -> None:
+    """File uploader, replace/add choice, report of the files the new version would hold, confirm button."""
+    st.subheader(t("data.upload", lang))
+    limit_mb = max_upload_bytes() / (1024 * 1024)
+    st.caption(t("data.upload.help", lang, mb=format_number(round(limit_mb, 1), lang)))
+    key = f"data_uploader_{st.session_state.get(UPLOADER_COUNTER, 0)}"
+    st.file_uploader(t("data.upload.label", lang), type=UPLOAD_TYPES, accept_multiple_files=True, key=key,
+                     on_change=_on_upload, args=(key,), max_upload_size=max(1, math.ceil(limit_mb)))
+    st.radio(t("data.mode", lang), MODES, format_func=lambda m: t(f"data.mode.{m}", lang), key=MODE_KEY,
+             horizontal=True)
+    uploads = st.session_state.get(UPLOADS_KEY)
+    if not uploads:
+        st.caption(t("data.upload.none", lang))
+        return
+    mode = st.session_state.get(MODE_KEY) or "replace"
+    signature = upload_signature(uploads, mode, active.id if active else SAMPLE_ID)
+    held = st.session_state.get(PENDING_KEY)
+    if not held or held[0] != signature:
+        try:
+            with st.spinner(t("data.upload.checking", lang)):
+                held = (signature, make_pending(uploads, mode, active))
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not take the page down: say it, change nothing
+            st.error(t("data.upload.failed", lang, reason=f"{type(exc).__name__}: {exc}"))
+            return
+        st.session_state[PENDING_KEY] = held
+    pending: Pending = held[1]
+    render_report(pending, lang)
+    render_confirm(pending, signature, lang)
+
+
+def render_report(pending: Pending, lang: str) -> None:
+    """Per file: format and counts; the problems; unreadable files; previews; the rejected rows to download."""
+    intake = pending.intake
+    st.markdown(f"**{t('data.report', lang)}**")
+    if pending.mode == "add":
+        st.caption(t("data.report.add", lang, files=", ".join(name for name, _ in pending.files)))
+    render_table(make_files_table(intake.files, lang))
+    for f in intake.files:
+        if f.format == "unreadable":
+            st.error(t("data.report.unreadable", lang, file=short_name(f.path), reason=f.reason or ""))
+    problems = make_problems_table(intake.portfolio, lang)
+    if not problems.empty:
+        with st.expander(t("data.report.problems", lang, n=len(problems))):
+            render_table(problems)
+    rejected = make_rejected_rows(intake.portfolio, lang)
+    if not rejected.empty:
+        with st.expander(t("data.report.rejected_rows", lang, n=len(rejected))):
+            render_table(rejected)
+        st.download_button(t("data.report.download", lang), data=to_csv_bytes(rejected),
+                           file_name="rejected_rows.csv", mime="text/csv", key="data_rejected_download")
+    previews = make_previews(intake.portfolio)
+    for table, frame in previews.items():
+        with st.expander(t("data.report.preview", lang, table=table, n=len(intake.portfolio.table(table)))):
+            render_table(frame)
+
+
+def render_confirm(pending: Pending, signature: str, lang: str) -> None:
+    summary = pending.summary
+    if not summary["projects"]:
+        st.warning(t("data.confirm.no_projects", lang))
+    if summary["rejected"]:
+        st.warning(t("data.confirm.rejected_notice", lang, n=summary["rejected"]))
+    st.caption(t("data.confirm.help", lang))
+    st.button(make_confirm_label(summary["rejected"], lang), type="primary", key=CONFIRM_KEY,
+              disabled=not any(summary[table] for table in COUNT_TABLES), on_click=_on_confirm,
+              args=(signature, lang))
+
+
+def render_versions(active: Version | None, lang: str) -> None:
+    """Stored versions (newest first) and the restore choice (the embedded sample included)."""
+    st.subheader(t("data.versions", lang))
+    versions, problems = scan_versions()
+    active_id = active.id if active else SAMPLE_ID
+    if versions:
+        render_table(make_versions_table(versions, active_id, lang))
+    else:
+        st.caption(t("data.versions.none", lang))
+    for problem in problems:
+        st.warning(t("data.versions.corrupt", lang, problem=problem))
+    choices = [SAMPLE_ID, *(v.id for v in versions)]
+    if st.session_state.get(RESTORE_KEY) not in choices:
+        st.session_state[RESTORE_KEY] = active_id
+    by_id = {v.id: v for v in versions}
+    choice = st.selectbox(t("data.restore", lang), choices, key=RESTORE_KEY,
+                          format_func=lambda c: make_version_label(by_id.get(c), lang) if c != SAMPLE_ID
+                          else t("data.sample", lang))
+    st.button(t("data.restore.button", lang), key="data_restore_button", disabled=choice == active_id,
+              on_click=_on_restore, args=(lang,))
+
+
+def render_templates(lang: str) -> None:
+    st.subheader(t("data.templates", lang))
+    st.caption(t("data.templates.help", lang))
+    columns = st.columns(len(TEMPLATE_TABLES) + 1)
+    for column, table in zip(columns, TEMPLATE_TABLES):
+        column.download_button(t("data.templates.csv", lang, table=table), data=make_template_csv(table),
+                               file_name=f"{table}_template.csv", mime="text/csv", key=f"data_template_{table}")
+    columns[-1].download_button(t("data.templates.xlsx", lang), data=make_template_xlsx,
+                                file_name="portfolio_template.xlsx", key="data_template_xlsx",
+                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

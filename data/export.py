@@ -1,0 +1,90 @@
+"""Exports for spreadsheets (CSV, XLSX) with formula injection neutralised (pure: no Streamlit).
+
+A cell that starts with = + - @, a tab or a carriage return can run as a formula when a spreadsheet opens the
+file (`=HYPERLINK(...)`, `+1+1`, `@SUM(...)`). Such text gets a leading apostrophe; plain numbers ("-12",
+"+3.5") are left alone. Column names are treated like cells."""
+from __future__ import annotations
+
+import io
+import math
+import re
+
+import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)([eE][+-]?\d+)?$")
+INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def neutralise_formula(value: object) -> object:
+    """Text that a spreadsheet could run as a formula → the same text behind a `'`; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell and column name neutralised."""
+    out = frame.copy()
+    out.columns = [neutralise_formula(str(c)) for c in out.columns]
+    for column in out.columns[[dtype == object or isinstance(dtype, pd.StringDtype) for dtype in out.dtypes]]:
+        out[column] = out[column].map(neutralise_formula)
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM (Excel then reads accents right), comma-separated, formulas neutralised."""
+    return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    title = INVALID_SHEET_CHARS.sub("_", str(name)).strip("'")[:31] or "Sheet"
+    candidate, n = title, 2
+    while candidate.lower() in taken:
+        suffix = f" ({n})"
+        candidate = title[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars → Python
+        try:
+            value = value.item()
+        except (AttributeError, ValueError):
+            pass
+    if isinstance(value, (list, tuple, set, dict)):
+        value = str(value)
+    return neutralise_formula(value)
+
+
+def to_xlsx_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
+    """One sheet per frame (bold header row), every text cell written as text, formulas neutralised."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    taken: set[str] = set()
+    for name, frame in frames.items():
+        sheet = book.create_sheet(_sheet_title(name, taken))
+        sheet.append([neutralise_formula(str(c)) for c in frame.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([_cell(v) for v in row])
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, never a formula (openpyxl reads a leading '=' as one)
+        sheet.freeze_panes = "A2"
+    if not frames:
+        book.create_sheet("Sheet")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

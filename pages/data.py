@@ -1,0 +1,16 @@
+"""Data: the data in use, upload → validation report → explicit confirm (a new stored version), versions to restore,
+blank templates. The upload flow lives in st.session_state (components/intake.py): nothing changes until confirmed."""
+import streamlit as st
+
+from components.i18n import t
+from components.intake import render_flash, render_in_use, render_templates, render_upload, render_versions
+from components.state import render_settings
+
+lang, _ = render_settings()
+st.title(t("data.title", lang))
+st.caption(t("data.caption", lang))
+render_flash()
+active = render_in_use(lang)
+render_upload(active, lang)
+render_versions(active, lang)
+render_templates(lang)

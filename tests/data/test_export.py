@@ -1,0 +1,58 @@
+"""Exports neutralise spreadsheet formulas (CSV and XLSX) and keep plain numbers as they are."""
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from data.export import neutralise_formula, to_csv_bytes, to_xlsx_bytes
+
+
+@pytest.mark.parametrize("value, expected", [
+    ('=HYPERLINK("http://evil.example","click")', '\'=HYPERLINK("http://evil.example","click")'),
+    ("=1+1", "'=1+1"),
+    ("+1+1", "'+1+1"),
+    ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+    ("-2+3", "'-2+3"),
+    ("-12", "-12"),
+    ("+3.5", "+3.5"),
+    ("-0,5", "-0,5"),
+    ("1e3", "1e3"),
+    ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"),
+    ("-", "'-"),
+    ("+243 81 000 0000", "'+243 81 000 0000"),
+    ("Kinshasa", "Kinshasa"),
+    ("a=b", "a=b"),
+    ("", ""),
+    (12, 12),
+    (-12.5, -12.5),
+    (None, None),
+])
+def test_neutralise_formula(value, expected):
+    assert neutralise_formula(value) == expected
+
+
+FRAME = pd.DataFrame({"=col": ["=HYPERLINK(\"x\")", "-12", "Été", None], "n": [1, -2, 3, 4],
+                      "amount": [1.5, float("nan"), -3.0, 0.0]})
+
+
+def test_csv_export_is_utf8_with_bom_and_neutralised():
+    data = to_csv_bytes(FRAME)
+    assert data.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(back.columns) == ["'=col", "n", "amount"]
+    assert list(back["'=col"]) == ["'=HYPERLINK(\"x\")", "-12", "Été", ""]
+    assert list(back["n"]) == ["1", "-2", "3", "4"]
+
+
+def test_xlsx_export_has_no_formula_cells():
+    data = to_xlsx_bytes({"rejected rows": FRAME, "a/b[c]": FRAME.head(1)})
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["rejected rows", "a_b_c_"]
+    sheet = book["rejected rows"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0] == ["'=col", "n", "amount"]
+    assert values[1] == ["'=HYPERLINK(\"x\")", 1, 1.5]
+    assert values[2] == ["-12", -2, None]
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)

@@ -1,0 +1,120 @@
+"""Intake: format sniffing, workbook safety, the whole path from bytes to a portfolio, and per-file counts."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from data.intake import (FileSummary, check_workbook_safety, load_intake, max_upload_bytes, parse_uploads,
+                         sniff_format)
+from data.portfolio import SAMPLE_FILES
+from data.readers import UnreadableFileError
+
+PROJECTS = b"project_id,title_en,activity_status\nP-1,One,2\nP-2,Two,4\n"
+
+
+@pytest.mark.parametrize("name, data, kind", [
+    ("a.csv", b"a,b\n1,2\n", "csv"),
+    ("a.txt", b"a\tb\n1\t2\n", "csv"),
+    ("a.xml", b"\xef\xbb\xbf  <?xml version='1.0'?><x/>", "xml"),
+    ("a.xlsx", b"PK\x03\x04rest", "xlsx"),
+    ("a.csv", b"PK\x03\x04rest", "xlsx"),  # content wins over the extension
+])
+def test_sniff_format_reads_the_content(name, data, kind):
+    assert sniff_format(name, data) == kind
+
+
+@pytest.mark.parametrize("name, data, fragment", [
+    ("a.csv", b"", "empty"),
+    ("a.docx", b"a,b\n", "unsupported file type '.docx'"),
+    ("a.xlsx", b"a,b\n", "not a workbook"),
+    ("a.xlsx", bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 100, "password-protected"),
+    ("a.csv", b"%PDF-1.4", "PDF"),
+])
+def test_sniff_format_refuses_with_a_reason(name, data, fragment):
+    with pytest.raises(UnreadableFileError, match=fragment):
+        sniff_format(name, data)
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_workbook_declaring_more_than_the_limit_is_refused():
+    data = _zip({"[Content_Types].xml": b"<Types/>", "xl/big.xml": b"\0" * 2_000_000})
+    with pytest.raises(UnreadableFileError, match="zip bomb"):
+        check_workbook_safety("big.xlsx", data, max_bytes=10_000)
+
+
+def test_an_ordinary_workbook_passes_the_safety_check():
+    check_workbook_safety("ok.xlsx", _zip({"[Content_Types].xml": b"<Types/>", "xl/s.xml": b"<x/>" * 100}), 10_000)
+
+
+def test_max_upload_bytes_follows_the_environment(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_MAX_UPLOAD_MB", "2")
+    assert max_upload_bytes() == 2 * 1024 * 1024
+
+
+def test_max_upload_bytes_ignores_a_bad_setting(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_MAX_UPLOAD_MB", "lots")
+    assert max_upload_bytes() == 50 * 1024 * 1024
+
+
+def test_a_file_above_the_limit_is_unreadable_with_the_limit_named():
+    intake = parse_uploads([("p.csv", PROJECTS)], max_bytes=10)
+    assert intake.files[0].format == "unreadable" and "10-byte limit" in intake.files[0].reason
+
+
+def test_the_sample_loads_through_the_intake_with_nothing_rejected():
+    intake = load_intake(SAMPLE_FILES)
+    assert [s.rejected for s in intake.files] == [0] * 5
+    assert len(intake.portfolio.projects) == 13 and len(intake.portfolio.funding) == 4
+
+
+def test_french_headers_and_lenient_cells_reach_the_canonical_table():
+    data = ("Identifiant;Intitulé anglais;Statut;Date de début\nP-1;One;en cours;14 décembre 2021\n").encode("cp1252")
+    projects = parse_uploads([("fr.csv", data)]).portfolio.projects
+    assert projects[["project_id", "title_en", "activity_status", "planned_start"]].values.tolist() == \
+        [["P-1", "One", 2, "2021-12-14"]]
+
+
+def test_a_cell_the_normaliser_refuses_keeps_its_row_with_the_reason():
+    data = b"project_id,province_name,split_known\nP-1,Katanga,false\n"
+    intake = parse_uploads([("loc.csv", data)])
+    report = next(r for r in intake.portfolio.reports if r.table == "locations")
+    assert report.rejected[0]["row"] == 2 and "Katanga" in report.rejected[0]["reason"]
+    assert report.rejected_rows["_reason"].str.contains("Katanga").all()
+    assert intake.files[0] == FileSummary("loc.csv", "csv", rows_in=1, accepted=0, rejected=1,
+                                          warnings=intake.files[0].warnings)
+
+
+def test_the_same_project_in_two_files_with_different_facts_is_rejected_in_the_second():
+    other = PROJECTS.replace(b"P-2,Two,4", b"P-2,Two,2")
+    intake = parse_uploads([("a.csv", PROJECTS), ("b.csv", other)])
+    assert len(intake.portfolio.projects) == 2
+    second = next(r for r in intake.portfolio.reports if r.path == "b.csv")
+    assert second.rejected[0]["row"] == 3 and "a.csv row 3" in second.rejected[0]["reason"]
+    assert "activity_status" in second.rejected[0]["reason"]
+
+
+def test_the_same_record_twice_is_kept_once_with_a_warning():
+    intake = parse_uploads([("a.csv", PROJECTS), ("b.csv", PROJECTS)])
+    assert len(intake.portfolio.projects) == 2
+    assert [s.rejected for s in intake.files] == [0, 0] and intake.files[1].warnings == 2
+
+
+def test_unreadable_paths_are_listed_with_a_reason(tmp_path):
+    intake = load_intake([tmp_path / "missing.csv", tmp_path])
+    assert [s.format for s in intake.files] == ["unreadable", "unreadable"]
+    assert "no such file" in intake.portfolio.unreadable[0] and "directory" in intake.portfolio.unreadable[1]
+
+
+def test_a_filled_template_workbook_loads_without_its_notes_and_codes_sheets(filled_template_xlsx):
+    intake = parse_uploads([("template.xlsx", filled_template_xlsx)])
+    assert [r.table for r in intake.portfolio.reports] == ["projects", "funding", "locations"]
+    assert intake.files[0].rows_in == intake.files[0].accepted == 3
