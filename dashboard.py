@@ -7,13 +7,14 @@ from components.i18n import t
 lang = nav_language()  # the page titles follow ?lang=
 st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
 
+# Material icons ship with Streamlit (served by the app): emoji would need fonts a projector PC may lack.
 PAGES = [
-    st.Page("pages/overview.py", title=t("nav.overview", lang), icon="📊", default=True, url_path="overview"),
-    st.Page("pages/status.py", title=t("nav.status", lang), icon="⏱️", url_path="status"),
-    st.Page("pages/donor.py", title=t("nav.donor", lang), icon="🤝", url_path="donor"),
-    st.Page("pages/project.py", title=t("nav.project", lang), icon="📁", url_path="project"),
-    st.Page("pages/funding_map.py", title=t("nav.funding_map", lang), icon="🗺️", url_path="funding_map"),
-    st.Page("pages/data.py", title=t("nav.data", lang), icon="🗂️", url_path="data"),
+    st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True, url_path="overview"),
+    st.Page("pages/status.py", title=t("nav.status", lang), icon=":material/schedule:", url_path="status"),
+    st.Page("pages/donor.py", title=t("nav.donor", lang), icon=":material/handshake:", url_path="donor"),
+    st.Page("pages/project.py", title=t("nav.project", lang), icon=":material/folder_open:", url_path="project"),
+    st.Page("pages/funding_map.py", title=t("nav.funding_map", lang), icon=":material/map:", url_path="funding_map"),
+    st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/upload_file:", url_path="data"),
 ]
 
 st.navigation(PAGES).run()

@@ -147,7 +147,7 @@ def render_filters(portfolio: Portfolio) -> FilterState:
     side.button(t("filters.reset", lang), on_click=_on_reset, disabled=not state.narrows)
     side.caption(t("filters.link", lang))
     if dropped:
-        st.warning(t("filters.dropped", lang, items=", ".join(dropped)), icon="⚠️")
+        st.warning(t("filters.dropped", lang, items=", ".join(dropped)), icon=":material/warning:")
     return state
 
 
@@ -167,7 +167,7 @@ def select_from_url(param: str, choices: Sequence[str], label: str, lang: str,
     key = f"p_{param}"
     wanted = st.query_params.get(param)
     if wanted is not None and wanted not in choices:
-        st.warning(t("filters.dropped", lang, items=f"{param}={wanted}"), icon="⚠️")
+        st.warning(t("filters.dropped", lang, items=f"{param}={wanted}"), icon=":material/warning:")
         del st.query_params[param]
         wanted = None
     if not choices:
@@ -204,7 +204,7 @@ def render_language_currency() -> tuple[str, str]:
     dropped = [f"{key}={wanted}" for key, wanted, kept in (("lang", wanted_lang, lang),
                                                           ("cur", wanted_currency, currency)) if wanted != kept]
     if dropped:
-        st.warning(t("filters.dropped", lang, items=", ".join(dropped)), icon="⚠️")
+        st.warning(t("filters.dropped", lang, items=", ".join(dropped)), icon=":material/warning:")
     st.session_state[STATE_KEY] = replace(fallback, lang=lang, currency=currency)
     st.session_state[LANG_WIDGET], st.session_state[CURRENCY_WIDGET] = lang, currency
     if st.query_params.get("lang") != lang or st.query_params.get("cur") != currency:

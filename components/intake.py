@@ -58,6 +58,11 @@ def short_name(path: str) -> str:
     return PurePath(name).name + hash_ + sheet
 
 
+def reason_text(summary: FileSummary) -> str:
+    """An unreadable file's reason without the file name it starts with (the table already names the file)."""
+    return (summary.reason or "").removeprefix(f"{summary.path}: ")
+
+
 def make_version_files(previous: Sequence[tuple[str, bytes]], uploads: Sequence[tuple[str, bytes]],
                        mode: str) -> list[tuple[str, bytes]]:
     """replace: the uploads alone; add: the files in use, where an upload of the same (sanitised, case-blind)
@@ -106,7 +111,7 @@ def make_files_table(files: Sequence[FileSummary], lang: str) -> pd.DataFrame:
         t("data.col.accepted", lang): f.accepted,
         t("data.col.rejected", lang): f.rejected,
         t("data.col.warnings", lang): f.warnings,
-        t("data.col.reason", lang): f.reason or "",
+        t("data.col.reason", lang): reason_text(f),
     } for f in files], columns=[t(f"data.col.{c}", lang) for c in ("file", "format", "rows_in", "accepted",
                                                                      "rejected", "warnings", "reason")])
 
@@ -330,7 +335,7 @@ def render_report(pending: Pending, lang: str) -> None:
     render_table(make_files_table(intake.files, lang))
     for f in intake.files:
         if f.format == "unreadable":
-            st.error(t("data.report.unreadable", lang, file=short_name(f.path), reason=f.reason or ""))
+            st.error(t("data.report.unreadable", lang, file=short_name(f.path), reason=reason_text(f)))
     problems = make_problems_table(intake.portfolio, lang)
     if not problems.empty:
         with st.expander(t("data.report.problems", lang, n=len(problems))):

@@ -153,3 +153,11 @@ def test_keys_built_from_registries_exist():
     keys = [*(f"data.col.{c}" for c in columns), *(f"data.format.{f}" for f in FORMATS),
             *(f"data.mode.{m}" for m in MODES), "data.severity.error", "data.severity.warning"]
     assert [k for k in keys if k not in STRINGS] == []
+
+
+def test_reason_text_drops_the_file_name_the_table_already_shows():
+    from components.intake import reason_text
+    from data.intake import FileSummary
+
+    summary = FileSummary("a.xlsx", "unreadable", reason="a.xlsx: truncated or damaged workbook")
+    assert reason_text(summary) == "truncated or damaged workbook"
