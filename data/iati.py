@@ -6,16 +6,19 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from xml.etree.ElementTree import Element, ParseError
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import ParseError, fromstring
 
 from data.readers import Derived, UnreadableFileError
 from data.schema import (ACTIVITY_STATUS, FUNDING, LIST_SEPARATOR, LOCATIONS, PROJECTS, ROW_COLUMN,
                          TRANSACTION_TYPES, Problem)
 from geo.provinces import match_province, province_name
+
+if TYPE_CHECKING:  # the element type only; parsing goes through defusedxml
+    from xml.etree.ElementTree import Element
 
 FORMAT = "iati"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -46,3 +46,32 @@ def test_importing_the_core_packages_does_not_load_streamlit():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def runtime_imports(path: Path) -> set[str]:
+    """Full dotted names imported at run time (imports under `if TYPE_CHECKING:` only serve annotations)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and ast.unparse(node.test) ==
+               "TYPE_CHECKING" for n in ast.walk(node)}
+    names = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    return names
+
+
+APP_CODE = sorted([*CORE, *ROOT.glob("components/*.py"), *ROOT.glob("pages/*.py"), ROOT / "dashboard.py"])
+
+
+@pytest.mark.parametrize("path", APP_CODE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_xml_is_parsed_only_through_defusedxml(path):
+    unsafe = {m for m in runtime_imports(path) if m.startswith(("xml.etree", "xml.dom", "xml.sax", "lxml"))}
+    assert not unsafe, unsafe
+
+
+def test_there_is_no_grab_bag_module():
+    assert not [p for p in ROOT.rglob("*.py") if ".venv" not in p.parts and p.stem in ("utils", "helpers", "misc")]
