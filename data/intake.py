@@ -180,6 +180,7 @@ def _derive(table: RawTable) -> Item:
 def _prepare(file: str, item: Item) -> list[_Prepared]:
     """Normalise each canonical table; rows the normaliser refuses are set aside with their reasons."""
     from data.normalise import normalise_table
+    from data.privacy import find_contact_details
 
     if isinstance(item, tuple):  # (RawTable, header problems)
         raw, problems = item
@@ -193,6 +194,7 @@ def _prepare(file: str, item: Item) -> list[_Prepared]:
             out.append(_Prepared(RawTable(source, frame), file, list(problems)))
             continue
         result = normalise_table(table, frame, source)
+        result.problems.extend(find_contact_details(table, result.frame, source))
         errors = [p for p in result.problems if p.severity == "error" and p.row is not None]
         bad_rows = {p.row for p in errors}
         kept = result.frame[~result.frame[ROW_COLUMN].isin(bad_rows)] if bad_rows else result.frame
