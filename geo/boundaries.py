@@ -36,8 +36,26 @@ class BoundaryFileError(ValueError):
     """The file cannot be read as admin boundaries (missing, not a vector file, no polygons, no name column)."""
 
 
+class MatchReport:
+    """The match report of any holder of `units` (UNIT_COLUMNS): raw boundaries and prepared ones alike."""
+
+    units: pd.DataFrame
+
+    @property
+    def matched(self) -> dict[str, str]:
+        """{code: name} of the units tied to a province (ADM1: the province P-code; ADM2: the unit's code)."""
+        ok = self.units[self.units["pcode"].notna()]
+        return dict(zip(ok["code"].astype(str), ok["name"].astype(str)))
+
+    @property
+    def unmatched(self) -> list[str]:
+        """Names (else codes) of the units not tied to any province."""
+        bad = self.units[self.units["pcode"].isna()]
+        return [str(n) for n in bad["name"].fillna(bad["code"])]
+
+
 @dataclass
-class Boundaries:
+class Boundaries(MatchReport):
     """Units in EPSG:4326 with columns UNIT_COLUMNS + geometry, and how they were matched."""
 
     path: str
@@ -45,26 +63,6 @@ class Boundaries:
     crs_in: str
     units: gpd.GeoDataFrame
     columns: dict[str, str | None] = field(default_factory=dict)
-
-    @property
-    def matched(self) -> dict[str, str]:
-        return matched_units(self.units)
-
-    @property
-    def unmatched(self) -> list[str]:
-        return unmatched_units(self.units)
-
-
-def matched_units(units: pd.DataFrame) -> dict[str, str]:
-    """{code: name} of the units tied to a province (ADM1: the province P-code; ADM2: the unit's code)."""
-    ok = units[units["pcode"].notna()]
-    return dict(zip(ok["code"].astype(str), ok["name"].astype(str)))
-
-
-def unmatched_units(units: pd.DataFrame) -> list[str]:
-    """Names (else codes) of the units not tied to any province."""
-    bad = units[units["pcode"].isna()]
-    return [str(n) for n in bad["name"].fillna(bad["code"])]
 
 
 def count_vertices(geometries) -> int:

@@ -16,8 +16,7 @@ import orjson
 import pandas as pd
 import shapely
 
-from geo.boundaries import (UNIT_COLUMNS, Boundaries, count_vertices, matched_units, read_boundaries,
-                            unmatched_units)
+from geo.boundaries import UNIT_COLUMNS, Boundaries, MatchReport, count_vertices, read_boundaries
 
 __all__ = ["PREPARE_VERSION", "TOLERANCE_M", "PreparedBoundaries", "prepare_boundaries", "simplify_coverage",
            "to_plotly_geojson"]
@@ -68,7 +67,7 @@ def to_plotly_geojson(units: gpd.GeoDataFrame) -> dict:
 
 
 @dataclass
-class PreparedBoundaries:
+class PreparedBoundaries(MatchReport):
     """What a map needs: the units (no geometry), their label points, the simplified GeoJSON and statistics."""
 
     path: str
@@ -82,14 +81,6 @@ class PreparedBoundaries:
     @property
     def bytes_out(self) -> int:
         return len(json.dumps(self.geojson, separators=(",", ":")))
-
-    @property
-    def matched(self) -> dict[str, str]:
-        return matched_units(self.units)
-
-    @property
-    def unmatched(self) -> list[str]:
-        return unmatched_units(self.units)
 
     def as_dict(self) -> dict:
         return {"path": self.path, "level": self.level, "crs_in": self.crs_in,
