@@ -161,6 +161,13 @@ def _default_title(units: MapUnits, metric: MapMetric, currency: str, lang: str)
     return t("map.embedded.title", lang, metric=label) if units.geojson is None else label
 
 
+def _features(geojson: dict, codes) -> dict:
+    """Only the features a trace draws: each trace carries its own geometry, so a full copy per trace would
+    double the page's plotly spec."""
+    wanted = set(codes)
+    return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
+
+
 def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, lang: str, base: bool,
                             height: int = 560, title: str | None = None) -> go.Figure:
     """Proportional symbols (absolute values) or a choropleth (normalised values) of one metric.
@@ -175,14 +182,16 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
         fill = metric.kind == "choropleth"
         missing = frame[values.isna()] if fill else frame
         figure.add_trace(go.Choropleth(
-            geojson=units.geojson, featureidkey="id", locations=missing["code"], z=[0] * len(missing),
+            geojson=_features(units.geojson, missing["code"]), featureidkey="id", locations=missing["code"],
+            z=[0] * len(missing),
             colorscale=[[0, MISSING_FILL if fill else "#F7F7F7"], [1, MISSING_FILL if fill else "#F7F7F7"]],
             showscale=False, marker_line=dict(width=0.6, color="#777777"), customdata=missing["code"],
             text=[hover[i] for i in missing.index.map(frame.index.get_loc)], hoverinfo="text"))
         if fill and values.notna().any():
             known = frame[values.notna()]
             figure.add_trace(go.Choropleth(
-                geojson=units.geojson, featureidkey="id", locations=known["code"], z=values[known.index],
+                geojson=_features(units.geojson, known["code"]), featureidkey="id", locations=known["code"],
+                z=values[known.index],
                 colorscale=CHOROPLETH_SCALE, marker_line=dict(width=0.6, color="#555555"), customdata=known["code"],
                 colorbar=dict(title=dict(text=unit_label(metric, currency, lang)), thickness=14),
                 text=[hover[i] for i in known.index.map(frame.index.get_loc)], hoverinfo="text"))
@@ -224,9 +233,7 @@ def map_units(by_unit: pd.DataFrame, prepared: PreparedBoundaries | None, key: s
         level = prepared.level
         if pcode is not None:
             base = base[base["pcode"] == pcode]
-        codes = set(base["code"])
-        geojson = {"type": "FeatureCollection",
-                   "features": [f for f in prepared.geojson["features"] if f["id"] in codes]}
+        geojson = _features(prepared.geojson, base["code"])
     values = by_unit.rename(columns={key: "code"}).drop(columns=["pcode"], errors="ignore")
     frame = base.merge(values, on="code", how="left").reset_index(drop=True)
     frame["projects"] = frame["projects"].fillna(0).astype(int) if "projects" in frame else 0

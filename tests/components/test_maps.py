@@ -111,12 +111,13 @@ def test_selected_code_reads_a_plotly_selection(point, expected):
     assert selected_code(SimpleNamespace(selection=SimpleNamespace(points=[point]))) == expected
 
 
-def map_specs(monkeypatch, tmp_path, level: int = 1) -> list[int]:
+def map_specs(monkeypatch, tmp_path, metric: str, level: int = 1) -> list[int]:
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("BOUNDARIES_ADM1", str(ADM1.resolve()))
     monkeypatch.setenv("BOUNDARIES_ADM2", str(ADM2.resolve()))
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     app.switch_page("pages/funding_map.py").run()
+    app.selectbox(key="map_metric").set_value(metric).run()
     if level == 2:
         app.radio(key="map_level").set_value(2).run()
     assert not app.exception, [e.value for e in app.exception]
@@ -124,13 +125,26 @@ def map_specs(monkeypatch, tmp_path, level: int = 1) -> list[int]:
 
 
 @needs_shared
-def test_province_map_spec_is_at_most_150_kb(monkeypatch, tmp_path):
-    assert map_specs(monkeypatch, tmp_path)[0] <= 150_000
+@pytest.mark.parametrize("metric", list(MAP_METRICS))
+def test_province_map_spec_is_at_most_150_kb(monkeypatch, tmp_path, metric):
+    assert map_specs(monkeypatch, tmp_path, metric)[0] <= 150_000
 
 
 @needs_shared
-def test_territory_map_spec_is_at_most_800_kb(monkeypatch, tmp_path):
-    assert map_specs(monkeypatch, tmp_path, level=2)[0] <= 800_000
+@pytest.mark.parametrize("metric", list(MAP_METRICS))
+def test_territory_map_spec_is_at_most_800_kb(monkeypatch, tmp_path, metric):
+    assert map_specs(monkeypatch, tmp_path, metric, level=2)[0] <= 800_000
+
+
+def test_each_choropleth_trace_carries_only_the_features_it_draws(values):
+    geojson = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": code, "properties": {}, "geometry": {"type": "Point", "coordinates": [0, 0]}}
+        for code in ("CD61", "CD54", "CD74")]}
+    units = map_units(values, None)
+    units = type(units)(units.frame, geojson, 1)
+    figure = make_funding_map_figure(units, MAP_METRICS["share_of_portfolio"], "USD", "en", True)
+    drawn = [f["id"] for trace in figure.data if trace.type == "choropleth" for f in trace.geojson["features"]]
+    assert sorted(drawn) == sorted(set(drawn)) and set(drawn) == set(units.frame["code"]) & {"CD61", "CD54", "CD74"}
 
 
 @needs_shared
