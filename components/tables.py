@@ -8,11 +8,14 @@ from components.i18n import (coverage_label, format_money, format_number, format
                              theme_label, transaction_label)
 from data.metrics import project_end, project_start
 from data.portfolio import Portfolio
+from geo.provinces import province_name
 
 
 def make_projects_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     """One display row per project; every empty fact reads 'not published'."""
-    locations = portfolio.locations.groupby("project_id")["province_name"].agg(lambda s: ", ".join(s))
+    # Official names from the P-codes (the join key): a file may give the code alone.
+    locations = portfolio.locations.groupby("project_id")["province_pcode"].agg(
+        lambda codes: ", ".join(province_name(c) for c in dict.fromkeys(codes)))
     sources = portfolio.sources[portfolio.sources["table"] == "projects"]
     docs = sources.groupby("record_id")["document_id"].agg(lambda s: ", ".join(sorted(set(s))))
     rows = []

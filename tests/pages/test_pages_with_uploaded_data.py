@@ -1,0 +1,41 @@
+"""Every page renders with data people actually upload (IATI, HXL 3W, flat sheets, a workbook, one table alone),
+confirmed as the version in use: no sources, no documents, other donors and provinces than the sample."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data import storage
+from data.intake import parse_uploads
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+FIXTURES = ROOT / "tests" / "data" / "fixtures"
+CATALOGUE = ROOT / "tests" / "catalogue" / "files"
+DATASETS = {
+    "iati": [FIXTURES / "iati" / "iom_drc_activities.xml"],
+    "hxl": [FIXTURES / "hxl" / "3w_nord_kivu.csv"],
+    "flat": [FIXTURES / "flat" / "partner_flat.csv"],
+    "workbook": [CATALOGUE / "multi_sheet.xlsx"],
+    "projects-only": [CATALOGUE / "french_semicolon_cp1252.csv"],
+}
+
+
+@pytest.fixture(params=sorted(DATASETS))
+def uploaded(request, tmp_path, monkeypatch):
+    """A confirmed version holding one dataset, in a data directory of its own."""
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    files = [(p.name, p.read_bytes()) for p in DATASETS[request.param]]
+    intake = parse_uploads(files)
+    assert len(intake.portfolio.projects) > 0
+    storage.activate(storage.save_version(files, {"projects": len(intake.portfolio.projects)}).id)
+    return len(intake.portfolio.projects)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_the_uploaded_version(page, uploaded):
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    if page == "pages/overview.py":
+        assert {m.label: m.value for m in app.metric}["Projects"] == str(uploaded)
