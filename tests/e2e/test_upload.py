@@ -1,5 +1,5 @@
 """Real browser: upload a file on /data, read the report, see that nothing changes before confirming, confirm,
-see the new count on /overview, restart the server (the version in use survives), restore the sample."""
+see the new count on the Overview (/), restart the server (the version in use survives), restore the sample."""
 from __future__ import annotations
 
 import hashlib
@@ -22,9 +22,9 @@ def settled(page) -> None:
 
 
 def projects_kpi(browser, base: str) -> str:
-    """The Projects tile of /overview in a fresh session."""
+    """The Projects tile of the Overview (the root URL) in a fresh session."""
     page = browser.new_context().new_page()
-    page.goto(f"{base}/overview", wait_until="domcontentloaded")
+    page.goto(f"{base}/", wait_until="domcontentloaded")
     page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
     settled(page)
     labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
