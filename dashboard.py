@@ -9,7 +9,9 @@ st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout=
 
 # Material icons ship with Streamlit (served by the app): emoji would need fonts a projector PC may lack.
 PAGES = [
-    st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True),  # served at /
+    # The default page is served at / (Streamlit keeps its url_path only for uniqueness and deep-link fallback).
+    st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True,
+            url_path="overview"),
     st.Page("pages/status.py", title=t("nav.status", lang), icon=":material/schedule:", url_path="status"),
     st.Page("pages/donor.py", title=t("nav.donor", lang), icon=":material/handshake:", url_path="donor"),
     st.Page("pages/project.py", title=t("nav.project", lang), icon=":material/folder_open:", url_path="project"),
