@@ -291,10 +291,13 @@ def render_totals(allocation, metric: MapMetric, currency: str, lang: str) -> No
                      unallocated=len(allocation.unallocated_projects)))
         return
     shown = MAP_METRICS[quantity]
-    rows = [("map.totals.mapped", allocation.mapped(quantity)), ("map.totals.national", allocation.national[quantity]),
-            ("map.totals.unallocated", allocation.unallocated[quantity]), ("map.totals.total", allocation.totals[quantity])]
-    for key, value in rows:
-        st.metric(t(key, lang), format_metric_value(value, shown, currency, lang))
+    rows = [("mapped", allocation.mapped(quantity)), ("national", allocation.national[quantity]),
+            ("unallocated", allocation.unallocated[quantity]), ("total", allocation.totals[quantity])]
+    for bucket, value in rows:
+        published = allocation.bucket_published(quantity, bucket)
+        text = format_metric_value(value, shown, currency, lang) if published else \
+            t("not_published", lang) if published is False else "—"  # no project there at all
+        st.metric(t(f"map.totals.{bucket}", lang), text)
     missing = allocation.not_published[quantity]
     if missing:
         st.caption(t("map.totals.not_published", lang, n=missing))

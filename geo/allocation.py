@@ -42,6 +42,17 @@ class Allocation:
     unallocated_projects: tuple[str, ...] = ()
     not_published: dict[str, int] = field(default_factory=dict)  # projects with no value, per quantity
     donors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # project_id → donors
+    published: dict[str, frozenset[str]] = field(default_factory=dict)  # quantity → projects that publish it
+
+    def bucket_published(self, quantity: str, bucket: str) -> bool | None:
+        """Whether any project of a bucket (mapped / national / unallocated / total) publishes the quantity;
+        None when the bucket has no project. A sum over projects that publish nothing is not a zero."""
+        projects = {"mapped": set(self.rows["project_id"]) if not self.rows.empty else set(),
+                    "national": set(self.national_projects), "unallocated": set(self.unallocated_projects)}
+        projects["total"] = set().union(*projects.values())
+        if not projects[bucket]:
+            return None
+        return bool(projects[bucket] & self.published.get(quantity, frozenset()))
 
     def mapped(self, quantity: str) -> float:
         return float(self.rows[quantity].sum()) if not self.rows.empty else 0.0
@@ -98,6 +109,7 @@ def allocate(projects: pd.DataFrame, locations: pd.DataFrame, funding: pd.DataFr
     unallocated = dict.fromkeys(QUANTITIES, 0.0)
     totals = dict.fromkeys(QUANTITIES, 0.0)
     not_published = dict.fromkeys(QUANTITIES, 0)
+    published: dict[str, set[str]] = {q: set() for q in QUANTITIES}
     national_projects, unallocated_projects, out = [], [], []
     for pid, row in values.iterrows():
         rows = by_project.get(pid)
@@ -110,6 +122,7 @@ def allocate(projects: pd.DataFrame, locations: pd.DataFrame, funding: pd.DataFr
                 not_published[q] += 1
             else:
                 totals[q] += float(v)
+                published[q].add(pid)
         if row["coverage"] == "national":
             national_projects.append(pid)
             for q, v in amounts.items():
@@ -138,7 +151,7 @@ def allocate(projects: pd.DataFrame, locations: pd.DataFrame, funding: pd.DataFr
     if not funding.empty and "donor" in funding:
         donors = {pid: tuple(sorted(g.dropna().unique())) for pid, g in funding.groupby("project_id")["donor"]}
     return Allocation(frame, national, unallocated, totals, tuple(national_projects), tuple(unallocated_projects),
-                      not_published, donors)
+                      not_published, donors, {q: frozenset(ids) for q, ids in published.items()})
 
 
 def project_locations(all_locations: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:

@@ -156,3 +156,11 @@ def test_hover_facts_are_per_unit():
 @pytest.mark.parametrize("key", sorted(MAP_METRICS))
 def test_every_map_metric_has_a_column_in_by_unit(key):
     assert MAP_METRICS[key].column in by_unit(allocate(projects(), locations(), flows())).columns
+
+
+@pytest.mark.parametrize("bucket, expected", [("mapped", True), ("national", False), ("unallocated", None),
+                                              ("total", True)])
+def test_a_bucket_whose_projects_publish_nothing_is_not_published_rather_than_zero(bucket, expected):
+    allocation = allocate(projects(("P", "provincial", 100), ("N", "national", None)),
+                          locations(("P", "CD61", None, None, None)), flows())
+    assert allocation.bucket_published("households_targeted", bucket) is expected

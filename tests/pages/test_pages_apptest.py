@@ -168,3 +168,10 @@ def test_unknown_url_parameters_are_dropped_with_a_notice():
     app = run_page("pages/status.py", {"colour": "red", "theme": "gbv"})
     assert [w.value for w in app.warning] == ["Ignored invalid or outdated link values: colour=red."]
     assert app.query_params == {"theme": "gbv", "lang": "en", "cur": "USD"}
+
+
+def test_map_totals_say_not_published_where_no_project_of_the_bucket_publishes_an_amount():
+    shown = metrics(run_page("pages/funding_map.py"))
+    # The sample's projects without a province publish no amount: that is not US$0.
+    assert shown["No province (not mapped)"] == "not published"
+    assert shown["National (not mapped)"] == "US$200K" and shown["Portfolio total"] == "US$14.2M"
