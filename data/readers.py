@@ -76,7 +76,10 @@ def parse_csv_text(text: str, name: str, delimiter: str | None = None) -> pd.Dat
     if not text.strip():
         raise UnreadableFileError(f"{name}: the file is empty")
     delimiter = delimiter or sniff_delimiter(text)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:  # newline="": the csv module handles \r, \n and \r\n itself, including inside quoted cells
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UnreadableFileError(f"{name}: not a readable CSV table ({exc})") from None
     return rows_to_frame(rows, name)
 
 

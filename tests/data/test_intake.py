@@ -118,3 +118,39 @@ def test_a_filled_template_workbook_loads_without_its_notes_and_codes_sheets(fil
     intake = parse_uploads([("template.xlsx", filled_template_xlsx)])
     assert [r.table for r in intake.portfolio.reports] == ["projects", "funding", "locations"]
     assert intake.files[0].rows_in == intake.files[0].accepted == 3
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402  (property tests below)
+from hypothesis import strategies as st  # noqa: E402
+
+TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.one_of(st.binary(max_size=600), TEXTS.map(lambda s: s.encode("utf-8"))),
+       suffix=st.sampled_from([".csv", ".txt", ".xlsx", ".xml", ".bin"]))
+def test_any_bytes_are_read_or_refused_never_raised(data, suffix):
+    intake = parse_uploads([("f" + suffix, data)])
+    [summary] = intake.files
+    assert summary.format == "unreadable" and summary.reason or summary.rows_in == summary.accepted + summary.rejected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=st.lists(st.lists(TEXTS.filter(lambda s: "\x00" not in s), min_size=4, max_size=4), max_size=6),
+       header=st.sampled_from(["project_id,title_en,planned_start,households_targeted",
+                               "flow_id,project_id,transaction_type,amount",
+                               "project_id,province_name,budget_share,split_known",
+                               "Code projet;Bailleur;Montant;Province"]))
+def test_any_cells_under_real_headers_are_accepted_or_rejected_with_a_reason(cells, header):
+    import csv
+
+    delimiter = ";" if ";" in header else ","
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(header.split(delimiter))
+    writer.writerows(cells)
+    intake = parse_uploads([("f.csv", out.getvalue().encode("utf-8"))])
+    [summary] = intake.files
+    if summary.format != "unreadable":
+        assert summary.rows_in == summary.accepted + summary.rejected
+        assert all(p["reason"] for r in intake.portfolio.reports for p in r.rejected)

@@ -62,3 +62,13 @@ def test_a_repeated_header_keeps_both_columns():
     frame = parse_csv_text("project_id,notes,notes\nP,a,b\n", "dup.csv")
     assert list(frame.columns) == ["project_id", "notes", "notes (2)", "_row"]
     assert frame.iloc[0][["notes", "notes (2)"]].tolist() == ["a", "b"]
+
+
+@pytest.mark.parametrize("text", ["project_id,notes\r\nP,a\r\n", "project_id,notes\rP,a\r", "project_id,notes\nP,a\n"])
+def test_every_line_ending_reads_the_same_rows(text):
+    assert parse_csv_text(text, "x.csv")[["project_id", "notes"]].values.tolist() == [["P", "a"]]
+
+
+def test_a_quoted_cell_keeps_its_line_break():
+    frame = parse_csv_text('project_id,notes\nP,"two\r\nlines"\n', "x.csv")
+    assert frame.loc[0, "notes"] == "two\r\nlines"
