@@ -128,16 +128,19 @@ def _cell_text(value: object) -> str:
 def parse_xlsx_bytes(data: bytes, name: str) -> list[RawTable]:
     """Read every non-empty sheet of a workbook (values, not formulas)."""
     import openpyxl  # imported lazily: only workbook users pay for it
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError, Exception) as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged archives
         raise UnreadableFileError(f"{name}: not a readable XLSX workbook ({type(exc).__name__})") from None
     tables = []
     try:
         for sheet in book.worksheets:
-            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+            try:  # read-only mode parses each sheet lazily: damage shows up here, not at load
+                rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+            except Exception as exc:  # noqa: BLE001 - any parser error means a damaged sheet
+                raise UnreadableFileError(f"{name}: sheet '{sheet.title}' is damaged ({type(exc).__name__})") \
+                    from None
             if not rows or not any(c not in (None, "") for r in rows for c in r):
                 continue
             tables.append(RawTable(f"{name}#{sheet.title}", rows_to_frame(rows, f"{name}#{sheet.title}")))

@@ -78,6 +78,7 @@ def cases() -> dict[str, tuple[bytes, str, str]]:
         "truncated.xlsx": (book[: len(book) // 2], "unreadable", "truncated"),
         "password_protected.xlsx": (bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504 + b"EncryptedPackage",
                                     "unreadable", "password"),
+        "damaged_sheet.xlsx": (damaged_sheet(book), "unreadable", "damaged"),
         "zip_not_workbook.xlsx": (_plain_zip(), "unreadable", "not an XLSX"),
         "zip_bomb.xlsx": (zip_bomb(), "unreadable", "zip bomb"),
         "empty_workbook.xlsx": (workbook({"Sheet1": []}), "unreadable", "no data"),
@@ -180,6 +181,17 @@ def cases() -> dict[str, tuple[bytes, str, str]]:
         if path.exists():
             c[fixture] = (path.read_bytes(), outcome, reason)
     return c
+
+
+def damaged_sheet(book: bytes) -> bytes:
+    """A workbook whose sheet XML is cut in the middle of a tag: loads, then fails while its rows are read."""
+    source = zipfile.ZipFile(io.BytesIO(book))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            data = source.read(name)
+            archive.writestr(name, data[: len(data) // 2] if name.endswith("sheet1.xml") else data)
+    return out.getvalue()
 
 
 def _plain_zip() -> bytes:

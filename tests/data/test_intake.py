@@ -154,3 +154,22 @@ def test_any_cells_under_real_headers_are_accepted_or_rejected_with_a_reason(cel
     if summary.format != "unreadable":
         assert summary.rows_in == summary.accepted + summary.rejected
         assert all(p["reason"] for r in intake.portfolio.reports for p in r.rejected)
+
+
+@settings(max_examples=80, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_workbook_with_damaged_parts_is_read_or_refused_never_raised(seed, filled_template_xlsx):
+    import random
+
+    rng = random.Random(seed)
+    source = zipfile.ZipFile(io.BytesIO(filled_template_xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            data = bytearray(source.read(name))
+            if rng.random() < 0.4:
+                for _ in range(rng.randint(1, 20)):
+                    data[rng.randrange(len(data))] = rng.randrange(256)
+            archive.writestr(name, bytes(data))
+    [summary] = parse_uploads([("damaged.xlsx", out.getvalue())]).files
+    assert summary.format == "unreadable" and summary.reason or summary.rows_in == summary.accepted + summary.rejected
