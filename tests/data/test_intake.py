@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from data.intake import (FileSummary, check_workbook_safety, load_intake, max_upload_bytes, parse_uploads,
                          sniff_format)
@@ -120,9 +123,6 @@ def test_a_filled_template_workbook_loads_without_its_notes_and_codes_sheets(fil
     assert intake.files[0].rows_in == intake.files[0].accepted == 3
 
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402  (property tests below)
-from hypothesis import strategies as st  # noqa: E402
-
 TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
 
 
@@ -172,4 +172,29 @@ def test_a_workbook_with_damaged_parts_is_read_or_refused_never_raised(seed, fil
                     data[rng.randrange(len(data))] = rng.randrange(256)
             archive.writestr(name, bytes(data))
     [summary] = parse_uploads([("damaged.xlsx", out.getvalue())]).files
+    assert summary.format == "unreadable" and summary.reason or summary.rows_in == summary.accepted + summary.rejected
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DERIVED_SOURCES = {"a.xml": FIXTURES / "iati" / "iom_drc_activities.xml",
+                   "h.csv": FIXTURES / "hxl" / "3w_nord_kivu.csv", "f.csv": FIXTURES / "flat" / "partner_flat.csv"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(sorted(DERIVED_SOURCES)), seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_damaged_iati_hxl_and_flat_files_are_read_or_refused_never_raised(name, seed):
+    import random
+
+    rng = random.Random(seed)
+    data = bytearray(DERIVED_SOURCES[name].read_bytes())
+    for _ in range(rng.randint(1, 10)):  # overwrite, cut or insert the characters that matter to the parsers
+        at = rng.randrange(len(data))
+        choice = rng.random()
+        if choice < 0.5:
+            data[at] = rng.choice(b" <>/=\"'&;,#0123456789-\n")
+        elif choice < 0.75:
+            del data[at:at + rng.randint(1, 30)]
+        else:
+            data[at:at] = bytes(rng.choice(b"<>&;,#\n\"") for _ in range(rng.randint(1, 5)))
+    [summary] = parse_uploads([(name, bytes(data))]).files
     assert summary.format == "unreadable" and summary.reason or summary.rows_in == summary.accepted + summary.rejected
