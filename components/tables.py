@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.i18n import (coverage_label, format_money, format_number, format_partial_date, status_label, t,
                              theme_label, transaction_label)
+from data.export import neutralise_frame
 from data.metrics import project_end, project_start
 from data.portfolio import Portfolio
 from geo.provinces import province_name
@@ -83,5 +84,6 @@ def make_sources_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
 
 
 def render_table(frame: pd.DataFrame) -> None:
-    """Read-only table (plain text cells: no HTML is ever rendered from data)."""
-    st.dataframe(frame, hide_index=True, width="stretch")
+    """Read-only table (plain text cells: no HTML is ever rendered from data). The table's toolbar can download
+    it as CSV, so text a spreadsheet would run as a formula is shown behind a `'`, as in every other export."""
+    st.dataframe(neutralise_frame(frame), hide_index=True, width="stretch")

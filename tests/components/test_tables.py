@@ -16,3 +16,19 @@ def test_provinces_are_named_from_their_p_codes_when_the_file_gives_codes_only()
 def test_a_project_without_place_shows_a_dash():
     portfolio = parse_uploads([("p.csv", PROJECTS)]).portfolio
     assert make_projects_table(portfolio, "en").loc[0, "Provinces"] == "—"
+
+
+def test_rendered_tables_neutralise_formulas_for_the_toolbar_csv_download():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import pandas as pd
+
+        from components.tables import render_table
+
+        render_table(pd.DataFrame({"Title": ["=HYPERLINK(\"http://x\")", "Durable solutions"], "Amount": ["-12", "3"]}))
+
+    app = AppTest.from_function(page).run()
+    shown = app.dataframe[0].value
+    assert shown["Title"].tolist() == ["'=HYPERLINK(\"http://x\")", "Durable solutions"]
+    assert shown["Amount"].tolist() == ["-12", "3"]
