@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from data.currency import REPORTING_CURRENCIES
+from data.metrics import list_donors
 from data.portfolio import Portfolio
 from data.schema import ACTIVITY_STATUS, LIST_SEPARATOR, THEMES, is_missing, parse_partial_date
 
@@ -97,7 +98,7 @@ def project_years(row: Mapping) -> tuple[int | None, int | None]:
 
 def filter_options(portfolio: Portfolio) -> FilterOptions:
     projects, funding, locations = portfolio.projects, portfolio.funding, portfolio.locations
-    donors = sorted({str(d) for d in funding["donor"].dropna()})
+    donors = list_donors(funding)
     implementing = {o for v in projects["implementing_orgs"] for o in split_list(v)}
     recipients = {str(r) for r in funding["recipient"].dropna()}
     years = [y for _, row in projects.iterrows() for y in project_years(row) if y is not None]

@@ -18,6 +18,21 @@ KEY_FACTS: dict[str, tuple[str, ...]] = {
 }
 
 
+INCOMING_TYPES = frozenset({1, 11})
+
+
+def list_donors(funding: pd.DataFrame) -> list[str]:
+    """Organisations that fund: the provider of a flow whose org_role is funding (1) or not given, and every
+    provider of incoming funds or incoming commitments (types 1, 11). An implementer's own disbursements and
+    spending (IOM's type 3/4 flows in its IATI file, role 4) do not make it a donor."""
+    if funding.empty:
+        return []
+    role = pd.to_numeric(funding["org_role"], errors="coerce")
+    kind = pd.to_numeric(funding["transaction_type"], errors="coerce")
+    funders = funding.loc[role.isna() | (role == 1) | kind.isin(INCOMING_TYPES), "donor"]
+    return sorted({str(d) for d in funders.dropna()}, key=str.casefold)
+
+
 def compute_funding(funding: pd.DataFrame, currency: str) -> pd.DataFrame:
     """Funding flows with amount_reporting, rate, rate_date and rate_basis columns added."""
     if funding.empty:
@@ -118,7 +133,7 @@ def compute_kpis(portfolio: Portfolio, currency: str) -> dict:
         "projects": len(projects),
         "projects_by_status": by_status,
         "projects_status_not_published": int(status.isna().sum()),
-        "donors": int(converted["donor"].dropna().nunique()),
+        "donors": len(list_donors(converted)),
         "households_targeted": int(targeted.sum()) if targeted.notna().any() else None,
         "households_targeted_is_minimum": bool(projects["households_targeted_is_minimum"].fillna(False).any()),
         "households_targeted_projects": int(targeted.notna().sum()),

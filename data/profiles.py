@@ -11,11 +11,6 @@ from data.schema import is_missing, parse_partial_date
 BREAKDOWNS = ("year", "theme", "partner")
 
 
-def list_donors(funding: pd.DataFrame) -> list[str]:
-    """Every organisation named as the provider of a flow, including incoming funds (1) and commitments (11)."""
-    return sorted({str(d) for d in funding["donor"].dropna()}, key=str.casefold)
-
-
 def _year(value: object) -> int | None:
     try:
         parsed = parse_partial_date(value)

@@ -12,9 +12,9 @@ from components.tables import make_flows_table, make_projects_table, render_tabl
 from components.small_map import render_small_map
 from components.view import PLOT_CONFIG, load_view
 from data.filters import apply_filters, filter_flows
-from data.metrics import compute_kpis
+from data.metrics import compute_kpis, list_donors
 from data.profiles import (BREAKDOWNS, compute_donor_breakdown, compute_donor_measures, compute_donor_provinces,
-                           donor_flows, list_donors)
+                           donor_flows)
 
 view = load_view()
 lang, currency = view.lang, view.currency

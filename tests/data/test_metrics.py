@@ -55,3 +55,16 @@ def test_sample_kpis_follow_the_published_facts(sample):
     assert kpis["households_reached"] is None  # not published, not 0
     assert kpis["provinces"] == 3 and kpis["donors"] == 3
     assert kpis["projects_by_status"][4] == 1
+
+
+def test_an_implementers_own_disbursements_and_spending_do_not_make_it_a_donor():
+    from data.metrics import list_donors
+
+    flows = pd.DataFrame([
+        {"donor": "Sweden", "org_role": 1, "transaction_type": 11},
+        {"donor": "IOM", "org_role": 4, "transaction_type": 3},
+        {"donor": "IOM", "org_role": 4, "transaction_type": 4},
+        {"donor": "Partner fund", "org_role": None, "transaction_type": 2},
+        {"donor": "Pooled fund", "org_role": 3, "transaction_type": 1},
+    ])
+    assert list_donors(flows) == ["Partner fund", "Pooled fund", "Sweden"]

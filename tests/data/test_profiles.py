@@ -2,10 +2,10 @@
 import pandas as pd
 import pytest
 
-from data.metrics import compute_funding
+from data.metrics import compute_funding, list_donors
 from data.portfolio import Portfolio, load_portfolio
 from data.profiles import (compute_donor_breakdown, compute_donor_measures, compute_donor_provinces,
-                           compute_project_parties, donor_flows, list_donors)
+                           compute_project_parties, donor_flows)
 
 
 def flows(rows):
