@@ -4,11 +4,12 @@ from __future__ import annotations
 import pandas as pd
 
 from data.filters import split_list
-from data.metrics import FLOW_MEASURES
+from data.metrics import FLOW_MEASURES, list_donors
 from data.portfolio import Portfolio
 from data.schema import is_missing, parse_partial_date
 
 BREAKDOWNS = ("year", "theme", "partner")
+ROLE_NAMES = {1: "funding", 2: "accountable", 3: "extending", 4: "implementing"}  # IATI organisation roles
 
 
 def _year(value: object) -> int | None:
@@ -75,10 +76,17 @@ def compute_project_parties(portfolio: Portfolio, project_id: str) -> pd.DataFra
     """Organisations around a project and their roles: donors (from flows), implementers (lead first), partners."""
     project = portfolio.projects.set_index("project_id").loc[project_id]
     rows = []
-    for _, f in portfolio.funding[portfolio.funding["project_id"] == project_id].iterrows():
-        if not is_missing(f["donor"]):
-            role = int(f["org_role"]) if not is_missing(f["org_role"]) else None
-            rows.append({"organisation": f["donor"], "role": "funding" if role in (None, 1) else f"iati-{role}"})
+    flows = portfolio.funding[portfolio.funding["project_id"] == project_id]
+    funders = set(list_donors(flows))
+    named = set(split_list(project.get("implementing_orgs"))) | set(split_list(project.get("partners")))
+    for _, f in flows.iterrows():
+        if is_missing(f["donor"]):
+            continue
+        if f["donor"] in funders:
+            rows.append({"organisation": f["donor"], "role": "funding"})
+        elif f["donor"] not in named and not is_missing(f["org_role"]):
+            # an implementer's own disbursements (role 4) add nothing the lists below do not already say
+            rows.append({"organisation": f["donor"], "role": ROLE_NAMES.get(int(f["org_role"]), "partner")})
     for i, org in enumerate(split_list(project.get("implementing_orgs"))):
         rows.append({"organisation": org, "role": "lead" if i == 0 else "implementing"})
     for org in split_list(project.get("partners")):

@@ -71,4 +71,8 @@ else:
     render_checks(compute_status_checks(projects.loc[[project_id]], view.today), lang)
 
     st.subheader(t("project.sources", lang))
-    render_table(make_project_sources_table(compute_project_sources(view.full, project_id), lang))
+    sources = compute_project_sources(view.full, project_id)
+    if sources.empty:  # uploaded data rarely cites documents: say so rather than draw an empty grid
+        st.caption(t("project.sources.none", lang))
+    else:
+        render_table(make_project_sources_table(sources, lang))

@@ -44,9 +44,11 @@ def test_breakdown_sums_published_amounts_and_counts_the_rest(by, expected):
 
 
 def test_project_parties_list_donors_lead_implementers_and_partners():
-    funding = pd.DataFrame([{"flow_id": "a", "project_id": "P", "donor": "Sweden", "org_role": 1}])
+    funding = pd.DataFrame([{"flow_id": "a", "project_id": "P", "donor": "Sweden", "org_role": 1, "transaction_type": 11},
+                            {"flow_id": "b", "project_id": "P", "donor": "IOM", "org_role": 4, "transaction_type": 3}])
     empty = pd.DataFrame()
     parties = compute_project_parties(Portfolio(PROJECTS, funding, empty, empty, empty), "P")
+    # IOM's own disbursement (role 4) does not make it a funder: it is listed once, as the lead implementer.
     assert list(zip(parties["organisation"], parties["role"])) == [
         ("Sweden", "funding"), ("IOM", "lead"), ("PAX", "implementing"), ("CPAP", "partner")]
 

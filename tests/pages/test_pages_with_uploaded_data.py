@@ -39,3 +39,14 @@ def test_page_renders_the_uploaded_version(page, uploaded):
     assert not app.exception, [e.value for e in app.exception]
     if page == "pages/overview.py":
         assert {m.label: m.value for m in app.metric}["Projects"] == str(uploaded)
+
+
+@pytest.mark.parametrize("uploaded", ["iati"], indirect=True)
+def test_the_project_page_names_roles_and_says_when_no_source_is_recorded(uploaded):
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.switch_page("pages/project.py").run()
+    parties = next(d.value for d in app.dataframe if "Role" in d.value.columns)
+    assert set(parties["Role"]) <= {"Funding", "Lead implementer", "Implementing", "Partner", "Accountable",
+                                    "Extending (intermediary)"}
+    assert ("Sweden", "Funding") in set(zip(parties["Organisation"], parties["Role"]))
+    assert "No source document is recorded for this project in the data in use." in [c.value for c in app.caption]
