@@ -156,6 +156,7 @@ def test_any_cells_under_real_headers_are_accepted_or_rejected_with_a_reason(cel
         assert all(p["reason"] for r in intake.portfolio.reports for p in r.rejected)
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # openpyxl warns about the damage it then fails on
 @settings(max_examples=80, deadline=None)
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_a_workbook_with_damaged_parts_is_read_or_refused_never_raised(seed, filled_template_xlsx):
