@@ -240,10 +240,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "fact.derived_end": {"en": "Planned end (derived from the duration)", "fr": "Fin prévue (déduite de la durée)"},
     "donor.title": {"en": "Donor profile", "fr": "Profil de bailleur"},
     "donor.choose": {"en": "Donor", "fr": "Bailleur"},
-    "donor.caption": {"en": "Every organisation named as providing money counts, including incoming funds and "
-                               "incoming commitments (IATI 1 and 11).",
-                      "fr": "Toute organisation nommée comme source de fonds compte, y compris les fonds reçus et "
-                            "les engagements reçus (IATI 1 et 11)."},
+    "donor.caption": {"en": "A donor is any organisation providing money in a funding role, including those named "
+                            "only as the source of incoming funds or commitments (IATI 1 and 11); an implementer's "
+                            "own disbursements do not make it a donor.",
+                      "fr": "Un bailleur est toute organisation qui apporte des fonds en tant que bailleur, y compris "
+                            "celles nommées seulement comme source de fonds ou d'engagements reçus (IATI 1 et 11) ; "
+                            "les décaissements propres d'un partenaire de mise en œuvre n'en font pas un bailleur."},
     "donor.none": {"en": "No donor in the filtered portfolio.", "fr": "Aucun bailleur dans le portefeuille filtré."},
     "donor.by.year": {"en": "By year", "fr": "Par année"},
     "donor.by.theme": {"en": "By theme", "fr": "Par thème"},
