@@ -285,12 +285,12 @@ def split_flat(frame: pd.DataFrame, source: str) -> Derived:
     projects: dict[str, _Project] = {}
     rejected: list[dict] = []
 
-    def refuse(raw: pd.Series, row: int, reasons: list[tuple[str, str]]) -> None:
+    def refuse(raw: dict, row: int, reasons: list[tuple[str, str]]) -> None:
         problems.extend(Problem(source, row, column, reason) for column, reason in reasons)
-        rejected.append({**raw.to_dict(), ROW_COLUMN: row, "_column": "; ".join(c for c, _ in reasons),
+        rejected.append({**raw, ROW_COLUMN: row, "_column": "; ".join(c for c, _ in reasons),
                          "_reason": "; ".join(r for _, r in reasons)})
 
-    for _, raw in frame.iterrows():
+    for raw in frame.to_dict("records"):  # dicts: iterrows builds a Series per row
         row = int(raw[ROW_COLUMN])
         cells = {c: _text(raw[c]) for c in present}
         project_id = cells.get("project_id", "")

@@ -196,7 +196,7 @@ def _canonical_rows(data: pd.DataFrame, columns: dict[str, list[str]], currencie
     unknown_sectors: set[str] = set()
     generated: set[str] = set()
     titled: set[str] = set()
-    for _, raw in data.iterrows():
+    for raw in data.to_dict("records"):  # dicts: iterrows builds a Series per row
         row = int(raw[ROW_COLUMN])
         cells = {}
         for column, headers in columns.items():

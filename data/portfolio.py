@@ -109,7 +109,7 @@ def _merge_across_files(name: str, results: list[tuple[RawTable, ValidationResul
     for raw, result in results:
         frame = result.accepted
         drop, problems, extra = [], list(result.problems), []
-        for index, row in frame.iterrows():
+        for index, row in zip(frame.index, frame.to_dict("records")):
             record_key = tuple(None if pd.isna(row[k]) else row[k] for k in key)
             values = {c: (None if pd.isna(row[c]) else row[c]) for c in columns}
             if record_key not in seen:
@@ -127,7 +127,7 @@ def _merge_across_files(name: str, results: list[tuple[RawTable, ValidationResul
             detail = "; ".join(f"{c} '{values[c]}' here but '{first[c]}' there" for c in differing)
             reason = f"{name} {label} conflicts with {first_file} row {first_row}: {detail}"
             problems.append(Problem(raw.source, int(row[ROW_COLUMN]), ", ".join(differing), reason))
-            extra.append({**row.to_dict(), "_column": ", ".join(differing), "_reason": reason})
+            extra.append({**row, "_column": ", ".join(differing), "_reason": reason})
         if drop:
             rejected = pd.concat([result.rejected, pd.DataFrame(extra)], ignore_index=True) if extra \
                 else result.rejected

@@ -19,7 +19,7 @@ def find_contact_details(table: str, frame: pd.DataFrame, file: str) -> list[Pro
     shown to everyone never carries them (the uploaded original, kept byte for byte, is not published)."""
     columns = [c.name for c in TABLES[table].columns if c.kind in TEXT_KINDS and c.name in frame.columns]
     problems = []
-    for _, row in frame.iterrows():
+    for row in frame.to_dict("records"):  # dicts: iterrows builds a Series per row
         for column in columns:
             value = row[column]
             if is_missing(value):

@@ -411,7 +411,7 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
 
     accepted: list[dict] = []
     rejected_rows: list[dict] = []
-    for (index, raw), row in zip(frame.iterrows(), rows):
+    for raw, row in zip(frame.to_dict("records"), rows):  # dicts: iterrows builds a Series per row
         typed: dict = {ROW_COLUMN: int(row)}
         reasons: list[tuple[str, str]] = []
         for col in table.columns:
