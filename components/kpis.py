@@ -7,30 +7,31 @@ from components.i18n import format_money, format_number, status_label, t
 
 
 def render_kpis(kpis: dict, lang: str) -> None:
-    """Six tiles; a missing value reads 'not published' and its help says what was left out."""
+    """Seven tiles; a missing value reads 'not published' and its help says what was left out."""
     statuses = ", ".join(f"{status_label(code, lang)} {n}" for code, n in kpis["projects_by_status"].items() if n)
     statuses = ", ".join(filter(None, [statuses, f"{t('status.not_published', lang)} "
                                                   f"{kpis['projects_status_not_published']}"]))
     targeted = format_number(kpis["households_targeted"], lang)
     if kpis["households_targeted_is_minimum"] and kpis["households_targeted"] is not None:
         targeted = f"> {targeted}"
-    tiles = [
+    # Two rows by topic: money and reach in four tiles; households and gaps in three wider ones, so
+    # "not published" / "non publié" is never cut short on a projector.
+    rows = [[
         (t("kpi.funding", lang), format_money(kpis["funding_committed"], kpis["currency"], lang),
          t("kpi.funding.help", lang, missing=kpis["funding_flows_not_published"])),
         (t("kpi.projects", lang), format_number(kpis["projects"], lang), t("kpi.projects.help", lang,
                                                                             statuses=statuses)),
         (t("kpi.donors", lang), format_number(kpis["donors"], lang), None),
+        (t("kpi.provinces", lang), format_number(kpis["provinces"], lang),
+         t("kpi.provinces.help", lang, n=kpis["national_projects"])),
+    ], [
         (t("kpi.hh_targeted", lang), targeted,
          t("kpi.hh.help", lang, n=kpis["households_targeted_projects"], total=kpis["projects"])),
         (t("kpi.hh_reached", lang), format_number(kpis["households_reached"], lang),
          t("kpi.hh.help", lang, n=kpis["households_reached_projects"], total=kpis["projects"])),
-        (t("kpi.provinces", lang), format_number(kpis["provinces"], lang),
-         t("kpi.provinces.help", lang, n=kpis["national_projects"])),
         (t("kpi.not_published", lang), format_number(kpis["not_published"], lang),
          t("kpi.not_published.help", lang)),
-    ]
-    # Four tiles a row: long values ("not published", "> 3,000") stay readable on a projector.
-    for start in range(0, len(tiles), 4):
-        columns = st.columns(4)
-        for column, (label, value, help_text) in zip(columns, tiles[start:start + 4]):
+    ]]
+    for tiles in rows:
+        for column, (label, value, help_text) in zip(st.columns(len(tiles)), tiles):
             column.metric(label, value, help=help_text, border=True)

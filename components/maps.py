@@ -31,7 +31,8 @@ SYMBOL_COLOUR = "#0072B2"
 CHOROPLETH_SCALE = "cividis"
 MISSING_FILL = "#DDDDDD"
 MAX_SYMBOL_PX = 46
-DRC_LON, DRC_LAT = (11.8, 31.6), (-13.8, 5.7)
+# The country plus room for the symbols on its eastern border (Ituri, Nord-Kivu, Tanganyika).
+DRC_LON, DRC_LAT = (11.4, 33.0), (-14.0, 6.0)
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip"]
 
 
