@@ -145,18 +145,28 @@ def compute_kpis(portfolio: Portfolio, currency: str) -> dict:
     }
 
 
-def compute_conflicts(sources: pd.DataFrame) -> pd.DataFrame:
-    """Facts stated differently by different documents: one row per fact with the competing values."""
+def compute_conflicts(sources: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Facts stated differently by different documents: one row per fact with the competing values, and for
+    each value the documents (by title when `documents` is given) and paragraphs that state it."""
+    columns = ["table", "record_id", "column", "values", "documents"]
     if sources.empty:
-        return pd.DataFrame(columns=["table", "record_id", "column", "values", "documents"])
-    grouped = sources.groupby(["table", "record_id", "column"])
+        return pd.DataFrame(columns=columns)
+    titles = {} if documents is None else dict(zip(documents["document_id"], documents["title"]))
     rows = []
-    for (table, record, column), group in grouped:
-        values = group["value"].astype(str).str.strip().unique()
-        if len(values) > 1:
-            rows.append({"table": table, "record_id": record, "column": column,
-                         "values": " | ".join(values), "documents": " | ".join(group["document_id"].unique())})
-    return pd.DataFrame(rows, columns=["table", "record_id", "column", "values", "documents"])
+    for (table, record, column), group in sources.groupby(["table", "record_id", "column"]):
+        stated = group.assign(value=group["value"].astype(str).str.strip())
+        values = stated["value"].unique()
+        if len(values) < 2:
+            continue
+        cited = []
+        for value in values:
+            where = stated[stated["value"] == value]
+            cited.append(f"{value}: " + "; ".join(
+                f"{titles.get(doc) or doc} ¶{para}" if pd.notna(para) else str(titles.get(doc) or doc)
+                for doc, para in zip(where["document_id"], where["paragraph"])))
+        rows.append({"table": table, "record_id": record, "column": column,
+                     "values": " | ".join(values), "documents": " | ".join(cited)})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def compute_project_sources(portfolio: Portfolio, project_id: str) -> pd.DataFrame:

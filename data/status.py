@@ -271,4 +271,4 @@ def compute_unmatched_provinces(portfolio: Portfolio) -> pd.DataFrame:
 def compute_data_quality(portfolio: Portfolio) -> dict[str, pd.DataFrame]:
     return {"not_published": compute_not_published(portfolio),
             "unmatched": compute_unmatched_provinces(portfolio),
-            "conflicts": compute_conflicts(portfolio.sources)}
+            "conflicts": compute_conflicts(portfolio.sources, portfolio.documents)}

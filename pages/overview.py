@@ -46,7 +46,7 @@ else:
     render_table(make_projects_table(portfolio, lang))
     st.subheader(t("table.flows", lang))
     render_table(make_flows_table(funding, lang))
-    conflicts = compute_conflicts(portfolio.sources)
+    conflicts = compute_conflicts(portfolio.sources, portfolio.documents)
     if not conflicts.empty:
         st.subheader(t("table.conflicts", lang))
         render_table(make_conflicts_table(conflicts, lang))

@@ -68,3 +68,22 @@ def test_an_implementers_own_disbursements_and_spending_do_not_make_it_a_donor()
         {"donor": "Pooled fund", "org_role": 3, "transaction_type": 1},
     ])
     assert list_donors(flows) == ["Partner fund", "Pooled fund", "Sweden"]
+
+
+def source_rows(rows):
+    return pd.DataFrame(rows, columns=["table", "record_id", "column", "value", "document_id", "paragraph"])
+
+
+def test_conflicts_pair_each_value_with_the_documents_and_paragraphs_stating_it():
+    from data.metrics import compute_conflicts
+
+    sources = source_rows([("projects", "P1", "duration_months", "42", "d-en", 19),
+                           ("projects", "P1", "duration_months", "36", "d-fr", 32),
+                           ("projects", "P1", "duration_months", "42", "d-web", 4),
+                           ("projects", "P1", "title_en", "Same", "d-en", 1),
+                           ("projects", "P1", "title_en", "Same", "d-fr", 1)])
+    documents = pd.DataFrame({"document_id": ["d-en", "d-fr"], "title": ["English release", "Communiqué"]})
+    conflicts = compute_conflicts(sources, documents)
+    assert conflicts[["record_id", "column", "values"]].values.tolist() == [["P1", "duration_months", "42 | 36"]]
+    # A document without a title in the documents table is named by its id.
+    assert conflicts.iloc[0]["documents"] == "42: English release ¶19; d-web ¶4 | 36: Communiqué ¶32"
