@@ -50,3 +50,21 @@ def test_the_project_page_names_roles_and_says_when_no_source_is_recorded(upload
                                     "Extending (intermediary)"}
     assert ("Sweden", "Funding") in set(zip(parties["Organisation"], parties["Role"]))
     assert "No source document is recorded for this project in the data in use." in [c.value for c in app.caption]
+
+
+@pytest.mark.parametrize("value_date, shown", [("2021-12-14", "1.1309 on 14 Dec 2021 (rate of the value date)"),
+                                               ("2021-12-12", "1.1273 on 10 Dec 2021 (previous business day)")])
+def test_a_flow_with_a_value_date_is_converted_at_that_dates_ecb_rate(tmp_path, monkeypatch, value_date, shown):
+    """(Rates as shipped in eurofxref-hist.zip; 12 Dec 2021 is a Sunday.) The sample's CISPE commitment publishes no value date (latest rate, said so); an upload that gives one
+    is converted at the ECB rate of that date, or of the business day before, and the page says which."""
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    files = [("projects.csv", b"project_id,title_en,activity_status\nP-EUR,Test project,2\n"),
+             ("funding.csv", b"flow_id,project_id,donor,org_role,transaction_type,amount,currency,value_date\n"
+                             + f"F1,P-EUR,Netherlands,1,11,12500000,EUR,{value_date}\n".encode())]
+    storage.activate(storage.save_version(files, {"projects": 1}).id)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.switch_page("pages/overview.py").run()
+    flows = next(d.value for d in app.dataframe if "Rate used" in d.value.columns)
+    assert flows.iloc[0]["Rate used"] == shown
+    rate = float(shown.split()[0])
+    assert flows.iloc[0]["Amount (USD)"] == f"US${12.5 * rate:.1f}M"
