@@ -55,8 +55,9 @@ def test_the_project_page_names_roles_and_says_when_no_source_is_recorded(upload
 @pytest.mark.parametrize("value_date, shown", [("2021-12-14", "1.1309 on 14 Dec 2021 (rate of the value date)"),
                                                ("2021-12-12", "1.1273 on 10 Dec 2021 (previous business day)")])
 def test_a_flow_with_a_value_date_is_converted_at_that_dates_ecb_rate(tmp_path, monkeypatch, value_date, shown):
-    """(Rates as shipped in eurofxref-hist.zip; 12 Dec 2021 is a Sunday.) The sample's CISPE commitment publishes no value date (latest rate, said so); an upload that gives one
-    is converted at the ECB rate of that date, or of the business day before, and the page says which."""
+    """The sample's CISPE commitment publishes no value date (latest rate, said so); an upload that gives one
+    is converted at the ECB rate of that date, or of the business day before, and the page says which.
+    Rates as shipped in eurofxref-hist.zip; 12 Dec 2021 is a Sunday."""
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
     files = [("projects.csv", b"project_id,title_en,activity_status\nP-EUR,Test project,2\n"),
              ("funding.csv", b"flow_id,project_id,donor,org_role,transaction_type,amount,currency,value_date\n"
