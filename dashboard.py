@@ -10,13 +10,13 @@ st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout=
 # Material icons ship with Streamlit (served by the app): emoji would need fonts a projector PC may lack.
 PAGES = [
     # The default page is served at / (Streamlit keeps its url_path only for uniqueness and deep-link fallback).
-    st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True,
+    st.Page("app_pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True,
             url_path="overview"),
-    st.Page("pages/status.py", title=t("nav.status", lang), icon=":material/schedule:", url_path="status"),
-    st.Page("pages/donor.py", title=t("nav.donor", lang), icon=":material/handshake:", url_path="donor"),
-    st.Page("pages/project.py", title=t("nav.project", lang), icon=":material/folder_open:", url_path="project"),
-    st.Page("pages/funding_map.py", title=t("nav.funding_map", lang), icon=":material/map:", url_path="funding_map"),
-    st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/upload_file:", url_path="data"),
+    st.Page("app_pages/status.py", title=t("nav.status", lang), icon=":material/schedule:", url_path="status"),
+    st.Page("app_pages/donor.py", title=t("nav.donor", lang), icon=":material/handshake:", url_path="donor"),
+    st.Page("app_pages/project.py", title=t("nav.project", lang), icon=":material/folder_open:", url_path="project"),
+    st.Page("app_pages/funding_map.py", title=t("nav.funding_map", lang), icon=":material/map:", url_path="funding_map"),
+    st.Page("app_pages/data.py", title=t("nav.data", lang), icon=":material/upload_file:", url_path="data"),
 ]
 
 st.navigation(PAGES).run()

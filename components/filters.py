@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from components.i18n import LANGUAGES, status_label, t, theme_label
 from data.currency import REPORTING_CURRENCIES
@@ -25,18 +24,6 @@ MULTI_WIDGETS = {name: f"f_{key}" for name, key in MULTI_PARAMS.items()}
 ROLE_WIDGET, YEARS_WIDGET, LANG_WIDGET, CURRENCY_WIDGET = "f_role", "f_years", "lang", "currency"
 PAGE_PARAMS = ("project", "profile")  # page-level selections, kept when the filters rewrite the URL
 STREAMLIT_PARAMS = ("embed", "embed_options")  # reserved by Streamlit: left alone
-
-
-def ensure_app_navigation() -> None:
-    """Make a deep link run through dashboard.py's st.navigation.
-
-    Streamlit decides once per process whether an app uses the legacy `pages/` folder: until some session has run
-    dashboard.py, a first visit to /status (say) runs pages/status.py on its own — no page config, file names in the
-    menu. Switch the flag off and rerun: the same URL path then resolves through st.navigation (page hashes come
-    from the url_path, which matches the file stem)."""
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def _url_params() -> dict[str, list[str]]:
@@ -195,7 +182,6 @@ def render_language_currency() -> tuple[str, str]:
     """Only the language and currency selectors, synchronised with ?lang= and ?cur= (for pages without filters).
 
     Other URL parameters are left as they are, so the shared filters survive a visit to such a page."""
-    ensure_app_navigation()
     fallback = _fallback()
     wanted_lang = st.query_params.get("lang", fallback.lang)
     wanted_currency = st.query_params.get("cur", fallback.currency)

@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import OKABE_ITO
-from components.i18n import STRINGS, format_money, format_number, format_partial_date, t, theme_label
+from components.i18n import format_money, format_number, format_partial_date, has_key, t, theme_label
 from data.metrics import FLOW_MEASURES
 from data.status import project_dates
 from geo.provinces import PROVINCE_PCODES, province_name
@@ -55,7 +55,7 @@ def make_project_sources_table(sources: pd.DataFrame, lang: str) -> pd.DataFrame
 
 def make_parties_table(parties: pd.DataFrame, lang: str) -> pd.DataFrame:
     def role(r: str) -> str:
-        return t(f"role.{r}", lang) if f"role.{r}" in STRINGS else r
+        return t(f"role.{r}", lang) if has_key(f"role.{r}") else r
     return pd.DataFrame({t("col.organisation", lang): parties["organisation"],
                          t("col.role", lang): [role(r) for r in parties["role"]]})
 

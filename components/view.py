@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from components.filters import ensure_app_navigation, render_filters
+from components.filters import render_filters
 from components.state import get_funding, get_portfolio
 from data.filters import FilterResult, FilterState, apply_filters, filter_flows, today_utc
 from data.portfolio import Portfolio
@@ -38,7 +38,6 @@ class View:
 
 def load_view() -> View:
     """Sidebar filters synchronised with the URL, then the filtered portfolio; `today` is taken at run time."""
-    ensure_app_navigation()
     full = get_portfolio()
     state = render_filters(full)
     result = apply_filters(full, state)

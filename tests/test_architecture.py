@@ -24,13 +24,13 @@ def test_core_modules_never_import_streamlit(path):
     assert "streamlit" not in imported_modules(path)
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((ROOT / "app_pages").glob("*.py")), ids=lambda p: p.name)
 def test_pages_are_thin(path):
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 110
 
 
 def test_no_html_rendering_from_data():
-    for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("components/*.py"), ROOT / "dashboard.py"]:
+    for path in [*ROOT.glob("app_pages/*.py"), *ROOT.glob("components/*.py"), ROOT / "dashboard.py"]:
         assert "unsafe_allow_html" not in path.read_text(encoding="utf-8"), path
 
 
@@ -64,7 +64,7 @@ def runtime_imports(path: Path) -> set[str]:
     return names
 
 
-APP_CODE = sorted([*CORE, *ROOT.glob("components/*.py"), *ROOT.glob("pages/*.py"), ROOT / "dashboard.py"])
+APP_CODE = sorted([*CORE, *ROOT.glob("components/*.py"), *ROOT.glob("app_pages/*.py"), ROOT / "dashboard.py"])
 
 
 @pytest.mark.parametrize("path", APP_CODE, ids=lambda p: str(p.relative_to(ROOT)))

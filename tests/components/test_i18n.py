@@ -2,42 +2,54 @@
 import ast
 import re
 import string
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from components.i18n import STRINGS, format_money, format_partial_date, t
+from components.i18n import CATALOGUE_DIR, LANGUAGES, catalogue, format_money, format_partial_date, has_key, t
 from data.filters import ROLES
 from data.metrics import FLOW_MEASURES
 from data.profiles import BREAKDOWNS
 from data.status import NOT_PUBLISHED_FACTS, SEVERITIES, STATUS_CHECKS
 
 ROOT = Path(__file__).resolve().parents[2]
-UI_FILES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("components/*.py"), ROOT / "dashboard.py"])
+UI_FILES = sorted([*ROOT.glob("app_pages/*.py"), *ROOT.glob("components/*.py"), ROOT / "dashboard.py"])
 TEXT_CALLS = {"title", "header", "subheader", "caption", "markdown", "write", "info", "warning", "error", "success",
               "text", "metric", "button", "radio", "selectbox", "multiselect", "slider", "segmented_control",
               "expander", "tabs", "toggle", "checkbox", "text_input", "number_input", "date_input", "Page"}
 
 
-def test_no_key_is_defined_twice():
-    """Three people edit STRINGS: a repeated key in the dict literal would silently replace the first."""
-    tree = ast.parse((ROOT / "components" / "i18n.py").read_text(encoding="utf-8"))
-    literal = next(node.value for node in ast.walk(tree)
-                   if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "STRINGS")
-    keys = [k.value for k in literal.keys]
-    assert sorted({k for k in keys if keys.count(k) > 1}) == []
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_each_catalogue_parses_and_defines_each_key_once(lang):
+    """TOML refuses a repeated key, so two people adding the same key fail here, not silently."""
+    with (CATALOGUE_DIR / f"{lang}.toml").open("rb") as handle:
+        assert tomllib.load(handle)
 
 
 def placeholders(text):
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-@pytest.mark.parametrize("key", sorted(STRINGS))
+def forms(entry):
+    return list(entry.values()) if isinstance(entry, dict) else [entry]
+
+
+@pytest.mark.parametrize("key", sorted(catalogue()))
 def test_key_is_translated_in_both_languages_with_the_same_placeholders(key):
-    entry = STRINGS[key]
+    entry = catalogue()[key]
     assert set(entry) == {"en", "fr"}
-    assert entry["en"].strip() and entry["fr"].strip()
-    assert placeholders(entry["en"]) == placeholders(entry["fr"])
+    texts = [text for lang in ("en", "fr") for text in forms(entry[lang])]
+    assert all(text.strip() for text in texts)
+    assert len({frozenset(placeholders(text)) for text in texts}) == 1
+
+
+@pytest.mark.parametrize(("lang", "n", "expected"), [
+    ("en", 1, "1 project"), ("en", 2, "2 projects"), ("en", 0, "0 projects"),
+    ("fr", 0, "0 projet"), ("fr", 1, "1 projet"), ("fr", 2, "2 projets"),
+])
+def test_plural_forms_follow_the_language_rule(lang, n, expected):
+    assert t("map.hover.projects", lang, n=n) == expected
 
 
 def literal_keys(path):
@@ -50,7 +62,7 @@ def literal_keys(path):
 
 @pytest.mark.parametrize("path", UI_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_literal_key_used_exists(path):
-    missing = [k for k in literal_keys(path) if k not in STRINGS]
+    missing = [k for k in literal_keys(path) if not has_key(k)]
     assert not missing, missing
 
 
@@ -66,7 +78,7 @@ def test_every_literal_key_used_exists(path):
     *(f"timeline.{k}" for k in ("planned", "actual")),
 ])
 def test_keys_built_from_registries_exist(key):
-    assert key in STRINGS
+    assert has_key(key)
 
 
 def literal_ui_strings(path):

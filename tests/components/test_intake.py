@@ -106,8 +106,8 @@ def test_previews_hold_the_first_accepted_rows(intake):
 
 
 @pytest.mark.parametrize("lang, n, expected", [
-    ("en", 0, "Use this data"), ("en", 3, "Use this data — 3 rejected row(s) will be left out"),
-    ("fr", 0, "Utiliser ces données"), ("fr", 3, "Utiliser ces données — 3 ligne(s) rejetée(s) seront écartées"),
+    ("en", 0, "Use this data"), ("en", 3, "Use this data — 3 rejected rows will be left out"),
+    ("fr", 0, "Utiliser ces données"), ("fr", 3, "Utiliser ces données — 3 lignes rejetées seront écartées"),
 ])
 def test_confirm_label_says_how_many_rows_are_left_out(lang, n, expected):
     assert make_confirm_label(n, lang) == expected
@@ -145,14 +145,14 @@ def test_rejected_rows_survive_a_repeated_header():
 
 
 def test_keys_built_from_registries_exist():
-    from components.i18n import STRINGS
+    from components.i18n import has_key
     from components.intake import FORMATS, MODES
 
     columns = ("file", "format", "rows_in", "accepted", "rejected", "warnings", "reason", "row", "column",
                "severity", "active", "version", "time", "files", "projects", "funding", "locations", "mode")
     keys = [*(f"data.col.{c}" for c in columns), *(f"data.format.{f}" for f in FORMATS),
             *(f"data.mode.{m}" for m in MODES), "data.severity.error", "data.severity.warning"]
-    assert [k for k in keys if k not in STRINGS] == []
+    assert [k for k in keys if not has_key(k)] == []
 
 
 def test_reason_text_drops_the_file_name_the_table_already_shows():

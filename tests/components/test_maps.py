@@ -116,7 +116,7 @@ def map_specs(monkeypatch, tmp_path, metric: str, level: int = 1) -> list[int]:
     monkeypatch.setenv("BOUNDARIES_ADM1", str(ADM1.resolve()))
     monkeypatch.setenv("BOUNDARIES_ADM2", str(ADM2.resolve()))
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.switch_page("pages/funding_map.py").run()
+    app.switch_page("app_pages/funding_map.py").run()
     app.selectbox(key="map_metric").set_value(metric).run()
     if level == 2:
         app.radio(key="map_level").set_value(2).run()
@@ -153,7 +153,7 @@ def test_the_page_spec_is_plain_json_with_p_code_ids(monkeypatch, tmp_path):
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("BOUNDARIES_ADM1", str(ADM1.resolve()))
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.switch_page("pages/funding_map.py").run()
+    app.switch_page("app_pages/funding_map.py").run()
     app.selectbox(key="map_metric").set_value("share_of_portfolio").run()  # a choropleth carries the geometry
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
     ids = {f["id"] for trace in spec["data"] if trace.get("geojson") for f in trace["geojson"]["features"]}

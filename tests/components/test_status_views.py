@@ -28,7 +28,7 @@ def test_checks_table_says_when_the_end_is_derived():
 
 def test_left_out_text_counts_each_reason():
     text = left_out_text({"A": "dates", "B": "dates", "C": "committed"}, "burn", "en")
-    assert text == "3 project(s) not drawn: no published commitment amount (1), start or end not published (2)."
+    assert text == "3 projects not drawn: no published commitment amount (1), start or end not published (2)."
 
 
 def test_nothing_left_out_means_no_note():

@@ -72,13 +72,13 @@ def test_upload_confirm_restart_restore(browser, tmp_path, monkeypatch):
         confirm.wait_for(timeout=60_000)
         settled(page)
         body = page.inner_text("body")
-        assert "Validation report" in body and "Preview: projects (10 accepted row(s))" in body
+        assert "Validation report" in body and "Preview: projects (10 accepted rows)" in body
         # nothing is stored or shown before the confirmation
         assert not (data_dir / "datasets").exists()
         assert projects_kpi(browser, base) == "13"
 
         confirm.click()
-        page.get_by_text("stored and in use: 10 project(s)").wait_for(timeout=60_000)
+        page.get_by_text("stored and in use: 10 projects").wait_for(timeout=60_000)
         assert projects_kpi(browser, base) == "10"
         page.context.close()
 

@@ -32,7 +32,7 @@ def test_a_copied_url_reopens_the_same_filtered_view(browser, url_state_server):
     context.on("request", lambda request: requested.append(request.url))
     first = context.new_page()
     # The first visit to a fresh server is a deep link: it still goes through dashboard.py's navigation (not the
-    # bare pages/ folder) and finds its page.
+    # bare app_pages/ folder) and finds its page.
     first.goto(f"{url_state_server}/status", wait_until="domcontentloaded")
     first.wait_for_selector('[data-testid="stSidebarNav"]:has-text("Programme status")', timeout=30_000)
     first.wait_for_selector('h1:has-text("Programme status")', timeout=30_000)

@@ -42,7 +42,7 @@ def texts(elements) -> list[str]:
 @pytest.mark.parametrize("lang, title, sample", [("en", "Data", "Sample portfolio (embedded)"),
                                                  ("fr", "Données", "Portefeuille d'exemple (intégré)")])
 def test_the_page_renders_in_both_languages(lang, title, sample):
-    app = run("pages/data.py", lang=lang)
+    app = run("app_pages/data.py", lang=lang)
     assert texts(app.title) == [title]
     assert any(i.value.startswith(sample) for i in app.info)
     downloads = app.get("download_button")
@@ -52,21 +52,21 @@ def test_the_page_renders_in_both_languages(lang, title, sample):
 
 def test_upload_report_then_nothing_changes_until_confirmed(data_dir):
     files = [("projects.csv", TEN_PROJECTS + BAD_ROW)]
-    app = run("pages/data.py", **{UPLOADS_KEY: files})
+    app = run("app_pages/data.py", **{UPLOADS_KEY: files})
     report = next(d.value for d in app.dataframe if "Rows read" in d.value.columns)
     assert report.iloc[0].to_dict() == {"File": "projects.csv", "Format": "CSV", "Rows read": 11,
                                              "Accepted": 10, "Rejected": 1, "Warnings": 0, "Reason": ""}
     confirm = app.button(key="data_confirm")
-    assert confirm.label == "Use this data — 1 rejected row(s) will be left out"
-    assert any("they stay listed in the report of this version" in w.value for w in app.warning)
+    assert confirm.label == "Use this data — 1 rejected row will be left out"
+    assert any("it stays listed in the report of this version" in w.value for w in app.warning)
     assert len(app.get("download_button")) == 5  # the rejected rows, then the templates
     # not confirmed: nothing stored, and the other pages still show the sample
     assert storage.list_versions() == [] and storage.active_version() is None
     assert not (data_dir / "datasets").exists()
-    run("pages/overview.py", app)
+    run("app_pages/overview.py", app)
     assert projects_kpi(app) == "13"
     # the upload is still pending on the way back
-    run("pages/data.py", app)
+    run("app_pages/data.py", app)
     app.button(key="data_confirm").click().run()
     assert not app.exception
     [version] = storage.list_versions()
@@ -76,37 +76,37 @@ def test_upload_report_then_nothing_changes_until_confirmed(data_dir):
     assert any(s.value.startswith(f"Version {version.id} stored and in use") for s in app.success)
     assert app.session_state[UPLOADS_KEY] is None  # the upload is done
     assert any(i.value.startswith("Version v0001, uploaded ") for i in app.info)
-    run("pages/overview.py", app)
+    run("app_pages/overview.py", app)
     assert projects_kpi(app) == "10"
 
 
 def test_add_mode_keeps_the_sample_and_restore_goes_back(data_dir):
     extra = b"project_id,title_en\r\nNEW-1,A new project\r\n"
-    app = run("pages/data.py", **{UPLOADS_KEY: [("extra.csv", extra)], MODE_KEY: "add"})
+    app = run("app_pages/data.py", **{UPLOADS_KEY: [("extra.csv", extra)], MODE_KEY: "add"})
     assert app.button(key="data_confirm").label == "Use this data"
     app.button(key="data_confirm").click().run()
     [version] = storage.list_versions()
     assert [f.name for f in version.files] == ["projects.csv", "funding.csv", "locations.csv", "sources.csv",
                                                "documents.csv", "extra.csv"]
-    run("pages/overview.py", app)
+    run("app_pages/overview.py", app)
     assert projects_kpi(app) == "14"
-    run("pages/data.py", app)
+    run("app_pages/data.py", app)
     versions = next(d.value for d in app.dataframe if "In use" in d.value.columns)
     assert list(versions["In use"]) == ["✓"]
     app.selectbox(key="data_restore").set_value("sample").run()
     app.button(key="data_restore_button").click().run()
     assert storage.active_version() is None
     assert "Now in use: Sample portfolio (embedded)." in texts(app.success)
-    run("pages/overview.py", app)
+    run("app_pages/overview.py", app)
     assert projects_kpi(app) == "13"
-    run("pages/data.py", app)
+    run("app_pages/data.py", app)
     app.selectbox(key="data_restore").set_value(version.id).run()
     app.button(key="data_restore_button").click().run()
     assert storage.active_version() == version
 
 
 def test_unreadable_files_are_listed_with_their_reason_and_cannot_be_confirmed():
-    app = run("pages/data.py", lang="fr", **{UPLOADS_KEY: [("vide.csv", b""), ("x.xlsx", b"not a workbook")]})
+    app = run("app_pages/data.py", lang="fr", **{UPLOADS_KEY: [("vide.csv", b""), ("x.xlsx", b"not a workbook")]})
     assert any(e.value.startswith("vide.csv est illisible : ") for e in app.error)
     assert any(e.value.startswith("x.xlsx est illisible : ") for e in app.error)
     assert app.button(key="data_confirm").disabled
@@ -117,16 +117,16 @@ def test_a_corrupt_version_is_reported_not_fatal(data_dir):
     bad = storage.save_version([("projects.csv", SAMPLE_PROJECTS)], {})
     (data_dir / "datasets" / "versions" / bad.id / "manifest.json").write_text("{")
     storage.activate(good.id)
-    app = run("pages/data.py")
+    app = run("app_pages/data.py")
     assert any(bad.id in w.value for w in app.warning)
     versions = next(d.value for d in app.dataframe if "In use" in d.value.columns)
     assert list(versions["Version"]) == [good.id]
-    run("pages/overview.py", app)
+    run("app_pages/overview.py", app)
     assert projects_kpi(app) == "10"
 
 
 def test_a_filled_workbook_template_can_be_confirmed(filled_template_xlsx):
-    app = run("pages/data.py", **{UPLOADS_KEY: [("template.xlsx", filled_template_xlsx)]})
+    app = run("app_pages/data.py", **{UPLOADS_KEY: [("template.xlsx", filled_template_xlsx)]})
     assert not app.button(key="data_confirm").disabled
     assert app.button(key="data_confirm").label == "Use this data"  # the notes and codes sheets are not data
     app.button(key="data_confirm").click().run()

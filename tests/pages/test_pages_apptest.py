@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").glob("*.py"))
 
 # Filter combinations as URL query strings; two leave no project at all (empty state, not an error).
 COMBINATIONS = {
@@ -59,14 +59,14 @@ def test_page_renders_with_filters(page, lang, combination):
 
 
 @pytest.mark.parametrize("lang, text", [("en", "No project matches."), ("fr", "Aucun projet ne correspond.")])
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/status.py"])
+@pytest.mark.parametrize("page", ["app_pages/overview.py", "app_pages/status.py"])
 def test_filters_leaving_no_project_show_an_empty_state(page, lang, text):
     app = run_page(page, {**COMBINATIONS["empty-theme-province"], "lang": lang})
     assert text in [i.value for i in app.info]
 
 
 def test_invalid_url_values_are_dropped_with_a_visible_notice():
-    app = run_page("pages/overview.py", COMBINATIONS["invalid-values"])
+    app = run_page("app_pages/overview.py", COMBINATIONS["invalid-values"])
     assert [w.value for w in app.warning] == ["Ignored invalid or outdated link values: donor=Nobody, from=abc, "
                                               "cur=XXX."]
     assert app.query_params == {"lang": "en", "cur": "USD"}
@@ -74,33 +74,33 @@ def test_invalid_url_values_are_dropped_with_a_visible_notice():
 
 
 def test_opening_the_url_reproduces_the_filtered_view():
-    app = run_page("pages/overview.py")
+    app = run_page("app_pages/overview.py")
     app.multiselect(key="f_donor").select("Sweden").run()
     app.radio(key="lang").set_value("fr").run()
     app.selectbox(key="currency").set_value("EUR").run()
     app.slider(key="f_years").set_range(2019, 2024).run()
     assert app.query_params == {"donor": "Sweden", "from": "2019", "lang": "fr", "cur": "EUR"}
-    reopened = run_page("pages/overview.py", dict(app.query_params))
+    reopened = run_page("app_pages/overview.py", dict(app.query_params))
     assert metrics(reopened) == metrics(app)
     assert metrics(reopened)["Projets"] == "2"
     assert reopened.multiselect(key="f_donor").value == ["Sweden"]
 
 
 def test_filters_survive_a_page_switch():
-    app = run_page("pages/overview.py", {"theme": "durable-solutions"})
-    app.switch_page("pages/status.py").run()
+    app = run_page("app_pages/overview.py", {"theme": "durable-solutions"})
+    app.switch_page("app_pages/status.py").run()
     assert app.query_params["theme"] == "durable-solutions"
     assert "1 of 13 projects match the filters." in [c.value for c in app.caption]
 
 
 def test_clear_filters_keeps_language_and_currency():
-    app = run_page("pages/overview.py", {"donor": "Sweden", "lang": "fr"})
+    app = run_page("app_pages/overview.py", {"donor": "Sweden", "lang": "fr"})
     next(b for b in app.button if b.label == "Effacer les filtres").click().run()
     assert app.query_params == {"lang": "fr", "cur": "USD"}
 
 
 def test_overview_shows_kpis_and_the_cispe_rate():
-    app = run_page("pages/overview.py")
+    app = run_page("app_pages/overview.py")
     labels = [m.label for m in app.metric]
     assert "Committed funding" in labels and "Households targeted" in labels
     assert metrics(app)["Households targeted"] == "> 3,000"
@@ -112,33 +112,33 @@ def test_overview_shows_kpis_and_the_cispe_rate():
 
 
 def test_overview_in_french_formats_money_the_french_way():
-    app = run_page("pages/overview.py", lang="fr")
+    app = run_page("app_pages/overview.py", lang="fr")
     flows = frame_with(app, "Montant (original)")
     cispe = flows[flows["Projet"] == "NL-CISPE"].iloc[0]
     assert cispe["Montant (original)"].replace("\u00a0", " ").replace("\u202f", " ") == "12,5 M €"
 
 
 def test_overview_kpis_follow_the_filters():
-    assert metrics(run_page("pages/overview.py", {"donor": "Sweden"}))["Projects"] == "2"
+    assert metrics(run_page("app_pages/overview.py", {"donor": "Sweden"}))["Projects"] == "2"
 
 
 def test_status_page_draws_planned_and_actual_bars_and_says_what_is_left_out():
-    app = run_page("pages/status.py")
+    app = run_page("app_pages/status.py")
     gantt = plotly_specs(app)[0]
     groups = {trace.get("offsetgroup") for trace in gantt["data"] if trace["type"] == "bar"}
     assert groups == {"planned", "actual"}
-    assert any(c.value.startswith("8 project(s) not drawn: no date published") for c in app.caption)
+    assert any(c.value.startswith("8 projects not drawn: no date published") for c in app.caption)
     checks = frame_with(app, "Check")
     assert "Status not published" in set(checks["Check"])
 
 
 def test_donor_page_counts_providers_of_incoming_funds():
-    app = run_page("pages/donor.py", {"profile": "Sweden"})
+    app = run_page("app_pages/donor.py", {"profile": "Sweden"})
     assert metrics(app)["Projects"] == "2"  # the 2019 relocation is known only from incoming funds (type 1)
 
 
 def test_project_page_shows_dates_flows_and_sources():
-    app = run_page("pages/project.py", {"project": "SE-IOM-TGK-2021", "lang": "fr"})
+    app = run_page("app_pages/project.py", {"project": "SE-IOM-TGK-2021", "lang": "fr"})
     dates = frame_with(app, "Date")
     assert "14 déc. 2021" in set(dates["Date"]) and "14 déc. 2024" in set(dates["Date"])
     assert not frame_with(app, "Extrait").empty
@@ -146,14 +146,13 @@ def test_project_page_shows_dates_flows_and_sources():
 
 
 def test_unknown_project_in_the_url_is_dropped_with_a_notice():
-    app = run_page("pages/project.py", {"project": "NOPE"})
+    app = run_page("app_pages/project.py", {"project": "NOPE"})
     assert any("project=NOPE" in w.value for w in app.warning)
     assert app.query_params["project"] == "SE-IOM-TGK-2021"  # the first project replaces it
 
 
 def test_every_page_url_path_is_its_file_stem():
-    """A deep link on a fresh server first resolves through the pages/ folder (file stem); the switch to
-    st.navigation (components.filters.ensure_app_navigation) keeps the page only when url_path is that stem."""
+    """URLs stay as they were when the page files lived in pages/: each url_path is its file stem."""
     import ast
 
     tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
@@ -165,13 +164,13 @@ def test_every_page_url_path_is_its_file_stem():
 
 
 def test_unknown_url_parameters_are_dropped_with_a_notice():
-    app = run_page("pages/status.py", {"colour": "red", "theme": "gbv"})
+    app = run_page("app_pages/status.py", {"colour": "red", "theme": "gbv"})
     assert [w.value for w in app.warning] == ["Ignored invalid or outdated link values: colour=red."]
     assert app.query_params == {"theme": "gbv", "lang": "en", "cur": "USD"}
 
 
 def test_map_totals_say_not_published_where_no_project_of_the_bucket_publishes_an_amount():
-    shown = metrics(run_page("pages/funding_map.py"))
+    shown = metrics(run_page("app_pages/funding_map.py"))
     # The sample's projects without a province publish no amount: that is not US$0.
     assert shown["No province (not mapped)"] == "not published"
     assert shown["National (not mapped)"] == "US$200K" and shown["Portfolio total"] == "US$14.2M"

@@ -9,7 +9,7 @@ from data import storage
 from data.intake import parse_uploads
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").glob("*.py"))
 FIXTURES = ROOT / "tests" / "data" / "fixtures"
 CATALOGUE = ROOT / "tests" / "catalogue" / "files"
 DATASETS = {
@@ -37,14 +37,14 @@ def test_page_renders_the_uploaded_version(page, uploaded):
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     app.switch_page(page).run()
     assert not app.exception, [e.value for e in app.exception]
-    if page == "pages/overview.py":
+    if page == "app_pages/overview.py":
         assert {m.label: m.value for m in app.metric}["Projects"] == str(uploaded)
 
 
 @pytest.mark.parametrize("uploaded", ["iati"], indirect=True)
 def test_the_project_page_names_roles_and_says_when_no_source_is_recorded(uploaded):
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.switch_page("pages/project.py").run()
+    app.switch_page("app_pages/project.py").run()
     parties = next(d.value for d in app.dataframe if "Role" in d.value.columns)
     assert set(parties["Role"]) <= {"Funding", "Lead implementer", "Implementing", "Partner", "Accountable",
                                     "Extending (intermediary)"}
@@ -64,7 +64,7 @@ def test_a_flow_with_a_value_date_is_converted_at_that_dates_ecb_rate(tmp_path, 
                              + f"F1,P-EUR,Netherlands,1,11,12500000,EUR,{value_date}\n".encode())]
     storage.activate(storage.save_version(files, {"projects": 1}).id)
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.switch_page("pages/overview.py").run()
+    app.switch_page("app_pages/overview.py").run()
     flows = next(d.value for d in app.dataframe if "Rate used" in d.value.columns)
     assert flows.iloc[0]["Rate used"] == shown
     rate = float(shown.split()[0])
