@@ -21,12 +21,18 @@ Entry = str | dict[str, str]  # a plain string, or plural forms keyed by CLDR ca
 
 @cache
 def catalogue() -> dict[str, dict[str, Entry]]:
-    """Every UI string: key -> {language: text or plural forms}, read once from `locales/<lang>.toml`."""
+    """Every UI string: key -> {language: text or plural forms}, read once from `locales/<lang>/*.toml`.
+
+    One file per feature and language, so features add strings without touching each other's files; a key
+    defined in two files of one language is an error, never a silent override."""
     merged: dict[str, dict[str, Entry]] = {}
     for lang in LANGUAGES:
-        with (CATALOGUE_DIR / f"{lang}.toml").open("rb") as handle:
-            for key, text in tomllib.load(handle).items():
-                merged.setdefault(key, {})[lang] = text
+        for path in sorted((CATALOGUE_DIR / lang).glob("*.toml")):
+            with path.open("rb") as handle:
+                for key, text in tomllib.load(handle).items():
+                    if lang in merged.get(key, {}):
+                        raise ValueError(f"UI string {key!r} is defined twice for {lang!r} ({path.name})")
+                    merged.setdefault(key, {})[lang] = text
     return merged
 
 

@@ -20,11 +20,28 @@ TEXT_CALLS = {"title", "header", "subheader", "caption", "markdown", "write", "i
               "expander", "tabs", "toggle", "checkbox", "text_input", "number_input", "date_input", "Page"}
 
 
-@pytest.mark.parametrize("lang", sorted(LANGUAGES))
-def test_each_catalogue_parses_and_defines_each_key_once(lang):
-    """TOML refuses a repeated key, so two people adding the same key fail here, not silently."""
-    with (CATALOGUE_DIR / f"{lang}.toml").open("rb") as handle:
+@pytest.mark.parametrize("path", sorted(CATALOGUE_DIR.glob("*/*.toml")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_each_catalogue_file_parses_and_has_its_twin_in_the_other_language(path):
+    """TOML refuses a repeated key within a file; catalogue() refuses one repeated across files."""
+    with path.open("rb") as handle:
         assert tomllib.load(handle)
+    assert {p.parent.name for p in CATALOGUE_DIR.glob(f"*/{path.name}")} == set(LANGUAGES)
+
+
+def test_a_key_defined_in_two_files_is_refused(tmp_path, monkeypatch):
+    import components.i18n as i18n
+
+    for lang in LANGUAGES:
+        (tmp_path / lang).mkdir()
+        for name in ("a.toml", "b.toml"):
+            (tmp_path / lang / name).write_text('"x" = "y"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "CATALOGUE_DIR", tmp_path)
+    i18n.catalogue.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="defined twice"):
+            i18n.catalogue()
+    finally:
+        i18n.catalogue.cache_clear()
 
 
 def placeholders(text):
