@@ -1,4 +1,5 @@
-"""Command line: `python -m data check PATH [PATH ...] [--json]` validates files as the app's Data page does."""
+"""Command line: `python -m data check PATH [PATH ...] [--json]` validates files as the app's Data page does;
+`python -m data synth --projects N --seed S --out DIR` writes a synthetic portfolio (benchmarks, scale tests)."""
 from __future__ import annotations
 
 import argparse
@@ -38,7 +39,21 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="validate CSV, XLSX, IATI XML or HXL 3W files against the canonical schema")
     check.add_argument("paths", nargs="+")
     check.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    synth = sub.add_parser("synth", help="write a synthetic portfolio (projects, funding, locations CSV)")
+    synth.add_argument("--projects", type=int, required=True)
+    synth.add_argument("--seed", type=int, default=0)
+    synth.add_argument("--out", required=True)
+    synth.add_argument("--adm2", help="ADM2 GeoJSON whose ADM2_PCODE values name the territories")
     args = parser.parse_args(argv)
+    if args.command == "synth":
+        from pathlib import Path
+
+        from data.synth import write_synthetic_portfolio
+
+        for path in write_synthetic_portfolio(Path(args.out), args.projects, args.seed,
+                                              Path(args.adm2) if args.adm2 else None):
+            print(path)
+        return 0
     return run_check(args.paths, args.json)
 
 

@@ -1,0 +1,180 @@
+"""Synthetic portfolios in the canonical schema for scale tests and benchmarks (`python -m data synth`); never real data.
+
+Every record says it is synthetic: project ids start with `SYN-`, titles with `[SYNTHETIC]` / `[SYNTHÉTIQUE]`,
+notes name the generator and seed. The sample (data/sample/) is never touched. Donor names are real funders of
+DRC stabilisation work so that filters and charts look as they would; the amounts, dates and places are random."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from data.schema import FUNDING, LOCATIONS, PROJECTS, THEMES, TRANSACTION_TYPES
+from geo.provinces import PROVINCE_PCODES
+
+SYNTHETIC_PREFIX = "SYN-"
+DONORS = (
+    "Sweden", "Netherlands", "United Kingdom", "United States", "Germany", "European Union", "Belgium", "Canada",
+    "Norway", "Switzerland", "Japan", "France", "Denmark", "Ireland", "Italy", "Spain", "Finland", "Luxembourg",
+    "Australia", "Korea", "World Bank", "African Development Bank", "UN Peacebuilding Fund",
+    "Central Emergency Response Fund", "DRC Humanitarian Fund", "Stabilisation Coherence Fund", "ECHO", "USAID",
+    "FCDO", "GIZ", "KfW", "Enabel", "Sida", "Global Affairs Canada", "JICA", "AFD", "Austria", "New Zealand",
+    "Czech Republic", "Poland",
+)
+INTERNATIONAL_IMPLEMENTERS = ("IOM", "UNDP", "UNICEF", "UNHCR", "WFP", "FAO", "UN-Habitat", "UNFPA", "Mercy Corps",
+                              "Norwegian Refugee Council", "Cordaid", "PAX", "Search for Common Ground",
+                              "International Alert", "Save the Children", "Oxfam", "CARE", "World Vision",
+                              "Caritas Congo", "VNG-International")
+# Donor currency: what a donor of that origin would plausibly commit in (ECB reference currencies only).
+DONOR_CURRENCY = {"Sweden": "SEK", "Sida": "SEK", "Norway": "NOK", "Denmark": "DKK", "Switzerland": "CHF",
+                  "Japan": "JPY", "JICA": "JPY", "United Kingdom": "GBP", "FCDO": "GBP", "Canada": "CAD",
+                  "Global Affairs Canada": "CAD", "Australia": "AUD", "Korea": "KRW", "New Zealand": "NZD",
+                  "Czech Republic": "CZK", "Poland": "PLN", "United States": "USD", "USAID": "USD",
+                  "World Bank": "USD", "UN Peacebuilding Fund": "USD", "Central Emergency Response Fund": "USD",
+                  "DRC Humanitarian Fund": "USD"}
+WORDS_EN = ("community", "stabilisation", "return", "resilience", "peace", "reintegration", "governance", "water",
+            "livelihoods", "protection", "dialogue", "recovery")
+WORDS_FR = ("communautaire", "stabilisation", "retour", "résilience", "paix", "réintégration", "gouvernance", "eau",
+            "moyens de subsistance", "protection", "dialogue", "relèvement")
+
+
+def load_territories(adm2_file: Path | None) -> dict[str, list[str]]:
+    """Territory P-codes per province: from an ADM2 GeoJSON (ADM2_PCODE) when given, else CDxx01–CDxx06."""
+    if adm2_file is not None:
+        import json
+
+        features = json.loads(Path(adm2_file).read_text(encoding="utf-8")).get("features", [])
+        codes = sorted({str(f["properties"].get("ADM2_PCODE")) for f in features
+                        if str(f.get("properties", {}).get("ADM2_PCODE", "")).startswith("CD")})
+        out = {p: [c for c in codes if c.startswith(p) and len(c) == 6] for p in PROVINCE_PCODES}
+        if any(out.values()):
+            return {p: v or [f"{p}01"] for p, v in out.items()}
+    return {p: [f"{p}{i:02d}" for i in range(1, 7)] for p in PROVINCE_PCODES}
+
+
+def _iso(day: dt.date, precision: str) -> str:
+    return {"year": day.strftime("%Y"), "month": day.strftime("%Y-%m")}.get(precision, day.isoformat())
+
+
+def _implementers(count: int = 200) -> list[str]:
+    local = [f"ONG locale synthétique {i:03d}" for i in range(1, count - len(INTERNATIONAL_IMPLEMENTERS) + 1)]
+    return list(INTERNATIONAL_IMPLEMENTERS) + local
+
+
+def make_synthetic_portfolio(projects: int, seed: int = 0, today: dt.date = dt.date(2026, 12, 1),
+                             territories: dict[str, list[str]] | None = None) -> dict[str, pd.DataFrame]:
+    """{projects, funding, locations} raw frames (strings, as a file would hold them) for `projects` projects."""
+    rng = np.random.default_rng(seed)
+    territories = territories or load_territories(None)
+    implementers = _implementers()
+    donor_weights = 1.0 / np.arange(1, len(DONORS) + 1) ** 0.8  # a few big donors, a long tail
+    donor_weights /= donor_weights.sum()
+    impl_weights = 1.0 / np.arange(1, len(implementers) + 1) ** 0.9
+    impl_weights /= impl_weights.sum()
+    themes, provinces = list(THEMES), list(PROVINCE_PCODES)
+    province_weights = np.array([3.0 if p in ("CD61", "CD62", "CD54", "CD74", "CD63", "CD10") else 1.0
+                                 for p in provinces])
+    province_weights /= province_weights.sum()
+    note = f"Synthetic record generated by data.synth (seed {seed}); not a real project."
+    p_rows, f_rows, l_rows = [], [], []
+    for i in range(projects):
+        pid = f"{SYNTHETIC_PREFIX}{seed}-{i:06d}"
+        status = int(rng.choice([1, 2, 3, 4, 5, 6], p=[0.08, 0.45, 0.07, 0.32, 0.04, 0.04]))
+        start = today - dt.timedelta(days=int(rng.integers(-365, 365 * 9)))
+        months = int(rng.choice([6, 12, 18, 24, 36, 42, 48, 60]))
+        end = (pd.Timestamp(start) + pd.DateOffset(months=months)).date()
+        if status in (3, 4) and end > today and rng.random() < 0.8:  # mostly consistent: closed ones have ended
+            start, end = start - dt.timedelta(days=(end - today).days + 30), today - dt.timedelta(days=30)
+        if status == 1 and start < today and rng.random() < 0.8:
+            start = today + dt.timedelta(days=int(rng.integers(10, 300)))
+            end = (pd.Timestamp(start) + pd.DateOffset(months=months)).date()
+        precision = str(rng.choice(["day", "month", "year"], p=[0.7, 0.2, 0.1]))
+        planned_start = _iso(start, precision)
+        has_end = rng.random() < 0.75
+        actual_start = _iso(start + dt.timedelta(days=int(rng.integers(0, 90))), "day") \
+            if status in (2, 3, 4) and rng.random() < 0.5 else ""
+        if actual_start and actual_start < planned_start:
+            actual_start = ""
+        actual_end = _iso(end, "day") if status == 4 and rng.random() < 0.6 and end <= today else ""
+        if actual_end and actual_start and actual_end < actual_start:
+            actual_end = ""
+        orgs = list(dict.fromkeys(rng.choice(implementers, size=int(rng.integers(1, 4)), p=impl_weights)))
+        national = rng.random() < 0.10
+        targeted = int(rng.integers(200, 20000)) if rng.random() < 0.7 else None
+        word = int(rng.integers(0, len(WORDS_EN)))
+        p_rows.append({
+            "project_id": pid, "title_fr": f"[SYNTHÉTIQUE] Projet {WORDS_FR[word]} {i}",
+            "title_en": f"[SYNTHETIC] {WORDS_EN[word].capitalize()} project {i}", "other_ids": "",
+            "implementing_orgs": "; ".join(orgs), "partners": "",
+            "theme": themes[int(rng.integers(0, len(themes)))] if rng.random() < 0.95 else "",
+            "activity_status": str(status) if rng.random() < 0.93 else "",
+            "planned_start": planned_start if rng.random() < 0.95 else "", "actual_start": actual_start,
+            "planned_end": _iso(end, precision) if has_end else "", "actual_end": actual_end,
+            "duration_months": str(months) if (not has_end or rng.random() < 0.5) and rng.random() < 0.8 else "",
+            "coverage": "national" if national else "provincial",
+            "households_targeted": "" if targeted is None else str(targeted),
+            "households_targeted_is_minimum": "true" if targeted and rng.random() < 0.05 else "",
+            "households_reached": str(int(targeted * rng.uniform(0, 1.2))) if targeted and rng.random() < 0.5 else "",
+            "notes": note,
+        })
+        project_donors = list(dict.fromkeys(rng.choice(DONORS, size=int(rng.integers(1, 3)), p=donor_weights)))
+        for j in range(int(rng.integers(1, 9))):
+            donor = project_donors[j % len(project_donors)]
+            kind = int(rng.choice(list(TRANSACTION_TYPES), p=[0.15, 0.15, 0.25, 0.15, 0.30]))
+            currency = DONOR_CURRENCY.get(donor, "EUR") if rng.random() < 0.85 else str(
+                rng.choice(["USD", "EUR", "GBP"]))
+            scale = 1000.0 if currency in ("JPY", "KRW") else 1.0
+            amount = "" if rng.random() < 0.10 else f"{round(float(rng.lognormal(13.5, 1.2)) * scale, 2)}"
+            value_day = min(today, start + dt.timedelta(days=int(rng.integers(0, 720))))
+            f_rows.append({
+                "flow_id": f"{pid}-F{j}", "project_id": pid, "donor": donor if rng.random() < 0.97 else "",
+                "org_role": "1" if kind in (1, 11) else str(int(rng.choice([1, 4]))),
+                "recipient": orgs[0], "transaction_type": str(kind), "amount": amount,
+                "currency": currency if amount or rng.random() < 0.5 else "",
+                "value_date": _iso(value_day, "day") if rng.random() < 0.9 else "", "notes": "",
+            })
+        if national:
+            continue
+        count = int(rng.choice([1, 1, 1, 2, 2, 3, 4, 5, 6]))
+        chosen = list(rng.choice(provinces, size=count, replace=False, p=province_weights))
+        with_shares = count > 1 and rng.random() < 0.4
+        shares = rng.dirichlet(np.ones(count)) if with_shares else None
+        if shares is not None and rng.random() < 0.2:
+            shares = shares * 0.9  # part of the budget not placed: goes to "unallocated"
+        for k, pcode in enumerate(chosen):
+            places = territories.get(pcode) or []
+            picked = list(rng.choice(places, size=min(len(places), int(rng.integers(1, 3))), replace=False)) \
+                if places and rng.random() < 0.6 else [""]
+            for territory in picked:
+                share = "" if shares is None else f"{shares[k] / len(picked):.6f}"
+                l_rows.append({"project_id": pid, "province_pcode": pcode, "province_name": "",
+                               "territory_pcode": territory, "territory_name": "", "budget_share": share,
+                               "households_targeted": "", "split_known": "true" if share else "false"})
+    frames = {"projects": pd.DataFrame(p_rows, columns=PROJECTS.column_names),
+              "funding": pd.DataFrame(f_rows, columns=FUNDING.column_names),
+              "locations": pd.DataFrame(l_rows, columns=LOCATIONS.column_names)}
+    return frames
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_synthetic_portfolio(out: Path, projects: int, seed: int = 0, adm2_file: Path | None = None,
+                              today: dt.date = dt.date(2026, 12, 1)) -> list[Path]:
+    """Write synthetic projects.csv, funding.csv and locations.csv into `out`; returns their paths."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    frames = make_synthetic_portfolio(projects, seed, today, load_territories(adm2_file))
+    paths = []
+    for name, frame in frames.items():
+        path = out / f"{name}.csv"
+        path.write_bytes(to_csv_bytes(frame))
+        paths.append(path)
+    return paths
