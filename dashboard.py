@@ -15,7 +15,8 @@ PAGES = [
     st.Page("app_pages/status.py", title=t("nav.status", lang), icon=":material/schedule:", url_path="status"),
     st.Page("app_pages/donor.py", title=t("nav.donor", lang), icon=":material/handshake:", url_path="donor"),
     st.Page("app_pages/project.py", title=t("nav.project", lang), icon=":material/folder_open:", url_path="project"),
-    st.Page("app_pages/funding_map.py", title=t("nav.funding_map", lang), icon=":material/map:", url_path="funding_map"),
+    st.Page("app_pages/funding_map.py", title=t("nav.funding_map", lang), icon=":material/map:",
+            url_path="funding_map"),
     st.Page("app_pages/data.py", title=t("nav.data", lang), icon=":material/upload_file:", url_path="data"),
 ]
 

@@ -8,13 +8,18 @@ from components.filters import render_filter_notes, select_from_url
 from components.i18n import t
 from components.kpis import render_kpis
 from components.profiles import make_breakdown_figure, make_donor_provinces_table, make_measures_table
-from components.tables import make_flows_table, make_projects_table, render_table
 from components.small_map import render_small_map
+from components.tables import make_flows_table, make_projects_table, render_table
 from components.view import PLOT_CONFIG, load_view
 from data.filters import apply_filters, filter_flows
 from data.metrics import compute_kpis, list_donors
-from data.profiles import (BREAKDOWNS, compute_donor_breakdown, compute_donor_measures, compute_donor_provinces,
-                           donor_flows)
+from data.profiles import (
+    BREAKDOWNS,
+    compute_donor_breakdown,
+    compute_donor_measures,
+    compute_donor_provinces,
+    donor_flows,
+)
 
 view = load_view()
 lang, currency = view.lang, view.currency

@@ -4,14 +4,30 @@ import streamlit as st
 
 from components.filters import render_filter_notes
 from components.i18n import t
-from components.maps import (format_metric_value, get_prepared, make_funding_map_figure, make_unit_projects_table, map_units, plot_config,
-                             render_boundary_settings, render_embedded_notice, render_totals, selected_code,
-                             topojson_available)
+from components.maps import (
+    format_metric_value,
+    get_prepared,
+    make_funding_map_figure,
+    make_unit_projects_table,
+    map_units,
+    plot_config,
+    render_boundary_settings,
+    render_embedded_notice,
+    render_totals,
+    selected_code,
+    topojson_available,
+)
 from components.tables import render_table
 from components.view import load_view
 from data.metrics import FLOW_MEASURES
-from geo.allocation import (MAP_METRICS, allocate, allocate_all_territories, allocate_territories, by_unit,
-                            project_locations)
+from geo.allocation import (
+    MAP_METRICS,
+    allocate,
+    allocate_all_territories,
+    allocate_territories,
+    by_unit,
+    project_locations,
+)
 from geo.provinces import province_name
 
 # Settings

@@ -5,9 +5,9 @@ from components.charts import make_donor_figure
 from components.filters import render_filter_notes
 from components.i18n import t
 from components.kpis import render_kpis
+from components.small_map import render_small_map
 from components.status_views import make_conflicts_table, render_ending
 from components.tables import make_flows_table, make_projects_table, make_sources_table, render_table
-from components.small_map import render_small_map
 from components.view import PLOT_CONFIG, load_view
 from data.metrics import FLOW_MEASURES, compute_by_donor, compute_conflicts, compute_kpis
 from data.status import compute_ending_soon, project_dates

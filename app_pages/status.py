@@ -3,12 +3,25 @@ import streamlit as st
 
 from components.filters import render_filter_notes
 from components.i18n import format_partial_date, t
-from components.status_views import (make_burn_figure, make_households_figure, render_checks, render_ending,
-                                     render_gap_chart, render_quality)
+from components.status_views import (
+    make_burn_figure,
+    make_households_figure,
+    render_checks,
+    render_ending,
+    render_gap_chart,
+    render_quality,
+)
 from components.timeline import make_timeline_figure
 from components.view import PLOT_CONFIG, load_view
-from data.status import (compute_burn, compute_data_quality, compute_ending_soon, compute_households,
-                         compute_status_checks, compute_timeline, project_dates)
+from data.status import (
+    compute_burn,
+    compute_data_quality,
+    compute_ending_soon,
+    compute_households,
+    compute_status_checks,
+    compute_timeline,
+    project_dates,
+)
 
 ENDING_WINDOWS = (90, 180)
 

@@ -13,8 +13,17 @@ import streamlit as st
 
 from components.i18n import LANGUAGES, status_label, t, theme_label
 from data.currency import REPORTING_CURRENCIES
-from data.filters import (MULTI_PARAMS, SINGLE_PARAMS, STATUS_NOT_PUBLISHED, FilterOptions, FilterResult,
-                          FilterState, filter_options, parse_query_params, to_query_params)
+from data.filters import (
+    MULTI_PARAMS,
+    SINGLE_PARAMS,
+    STATUS_NOT_PUBLISHED,
+    FilterOptions,
+    FilterResult,
+    FilterState,
+    filter_options,
+    parse_query_params,
+    to_query_params,
+)
 from data.portfolio import Portfolio
 from geo.provinces import PROVINCE_PCODES, province_name
 

@@ -26,8 +26,18 @@ from components.tables import render_table
 from data.export import to_csv_bytes
 from data.intake import FileSummary, Intake, max_upload_bytes, parse_uploads
 from data.portfolio import Portfolio
-from data.storage import (SAMPLE_ID, StorageError, Version, activate, activate_sample, active_version,
-                          sanitise_name, save_version, scan_versions, version_files)
+from data.storage import (
+    SAMPLE_ID,
+    StorageError,
+    Version,
+    activate,
+    activate_sample,
+    active_version,
+    sanitise_name,
+    save_version,
+    scan_versions,
+    version_files,
+)
 from data.template import TEMPLATE_TABLES, make_template_csv, make_template_xlsx
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xml"]
@@ -317,7 +327,7 @@ def render_upload(active: Version | None, lang: str) -> None:
         try:
             with st.spinner(t("data.upload.checking", lang)):
                 held = (signature, make_pending(uploads, mode, active))
-        except Exception as exc:  # noqa: BLE001 - a reader bug must not take the page down: say it, change nothing
+        except Exception as exc:
             st.error(t("data.upload.failed", lang, reason=f"{type(exc).__name__}: {exc}"))
             return
         st.session_state[PENDING_KEY] = held

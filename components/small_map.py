@@ -11,8 +11,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.i18n import t
-from components.maps import (get_prepared, make_funding_map_figure, map_units, plot_config, topojson_available,
-                             unit_label)
+from components.maps import (
+    get_prepared,
+    make_funding_map_figure,
+    map_units,
+    plot_config,
+    topojson_available,
+    unit_label,
+)
 from geo.allocation import MAP_METRICS, Allocation, allocate, by_unit, project_locations
 from geo.fetch import resolve_boundary_file
 from geo.simplify import PreparedBoundaries

@@ -4,8 +4,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.i18n import (coverage_label, format_money, format_number, format_partial_date, status_label, t,
-                             theme_label, transaction_label)
+from components.i18n import (
+    coverage_label,
+    format_money,
+    format_number,
+    format_partial_date,
+    status_label,
+    t,
+    theme_label,
+    transaction_label,
+)
 from data.export import neutralise_frame
 from data.metrics import project_end, project_start
 from data.portfolio import Portfolio

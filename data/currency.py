@@ -8,7 +8,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -79,7 +79,7 @@ def _load_rates() -> dict[str, _Series]:
     return series
 
 
-@lru_cache(maxsize=None)
+@cache
 def _common_dates(source: str, target: str) -> tuple[dt.date, ...]:
     """Sorted dates on which both currencies have a published ECB rate."""
     rates = _load_rates()

@@ -27,7 +27,8 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with every text cell and column name neutralised."""
     out = frame.copy()
     out.columns = [neutralise_formula(str(c)) for c in out.columns]
-    for column in out.columns[[dtype == object or isinstance(dtype, pd.StringDtype) for dtype in out.dtypes]]:
+    text = [pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype) for dtype in out.dtypes]
+    for column in out.columns[text]:
         out[column] = out[column].map(neutralise_formula)
     return out
 

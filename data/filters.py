@@ -250,4 +250,4 @@ def filter_flows(converted: pd.DataFrame, portfolio: Portfolio) -> pd.DataFrame:
 
 def today_utc() -> dt.date:
     """Today's date; call it at run time (pages), never at import."""
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()

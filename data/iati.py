@@ -13,8 +13,16 @@ from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, Ext
 from defusedxml.ElementTree import ParseError, fromstring
 
 from data.readers import Derived, UnreadableFileError
-from data.schema import (ACTIVITY_STATUS, FUNDING, LIST_SEPARATOR, LOCATIONS, PROJECTS, ROW_COLUMN,
-                         TRANSACTION_TYPES, Problem)
+from data.schema import (
+    ACTIVITY_STATUS,
+    FUNDING,
+    LIST_SEPARATOR,
+    LOCATIONS,
+    PROJECTS,
+    ROW_COLUMN,
+    TRANSACTION_TYPES,
+    Problem,
+)
 from geo.provinces import match_province, province_name
 
 if TYPE_CHECKING:  # the element type only; parsing goes through defusedxml
@@ -102,7 +110,7 @@ def is_iati(data: bytes) -> bool:
     """True when the bytes look like XML whose root element is <iati-activities>."""
     try:
         head = _decode_head(data[:8192])
-    except Exception:  # noqa: BLE001 - a sniff never raises
+    except Exception:
         return False
     return _root_name(head) == "iati-activities"
 
@@ -152,7 +160,7 @@ def parse_xml_safely(data: bytes, name: str) -> Element:
         raise UnreadableFileError(f"{name}: the file is empty")
     try:
         return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (DTDForbidden, EntitiesForbidden) as exc:
+    except (DTDForbidden, EntitiesForbidden):
         detail = _dtd_detail(data)
         raise UnreadableFileError(f"{name}: XML with a DTD or entity declarations is refused "
                                   f"(entity expansion or external entities; {detail})") from None
@@ -162,7 +170,7 @@ def parse_xml_safely(data: bytes, name: str) -> Element:
         raise UnreadableFileError(f"{name}: unsafe XML refused ({type(exc).__name__})") from None
     except ParseError as exc:
         raise UnreadableFileError(f"{name}: not well-formed XML ({_one_line(exc)})") from None
-    except Exception as exc:  # noqa: BLE001 - expat can raise others on odd encodings; none may escape
+    except Exception as exc:
         raise UnreadableFileError(f"{name}: not readable as XML ({type(exc).__name__})") from None
 
 
@@ -322,7 +330,7 @@ class ActivityReader:
         self.result.problems = [Problem(self.name, self.row, column, reason)]
         try:
             titles = self._titles(warn=False)
-        except Exception:  # noqa: BLE001 - refusing must not fail on the element that made reading fail
+        except Exception:
             titles = {}
         self.result.refusal = {"project_id": self.project_id or None, **titles,
                                ROW_COLUMN: self.row, "_column": column, "_reason": reason}
@@ -660,7 +668,7 @@ def parse_iati_bytes(data: bytes, name: str) -> Derived:
         reader = ActivityReader(activity, ordinal, name, file_lang)
         try:
             result = reader.read()
-        except Exception as exc:  # noqa: BLE001 - one odd activity must not make the whole file unreadable
+        except Exception as exc:
             result = reader.refuse("iati-activity", f"the activity could not be read ({type(exc).__name__})")
         if result.project is not None and result.project["project_id"] in first_seen:
             first = first_seen[result.project["project_id"]]

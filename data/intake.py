@@ -204,8 +204,8 @@ def _prepare(file: str, item: Item) -> list[_Prepared]:
             for p in errors:
                 by_row.setdefault(p.row, []).append(p)
             rows = frame[frame[ROW_COLUMN].isin(bad_rows)].copy()
-            rows["_column"] = rows[ROW_COLUMN].map(lambda r: "; ".join(str(p.column) for p in by_row[r]))
-            rows["_reason"] = rows[ROW_COLUMN].map(lambda r: "; ".join(p.reason for p in by_row[r]))
+            rows["_column"] = rows[ROW_COLUMN].map(lambda r, by_row=by_row: "; ".join(str(p.column) for p in by_row[r]))
+            rows["_reason"] = rows[ROW_COLUMN].map(lambda r, by_row=by_row: "; ".join(p.reason for p in by_row[r]))
             refused.append(rows)
         out.append(_Prepared(RawTable(source, kept.reset_index(drop=True), table=table), file,
                              list(problems) + list(result.problems), refused))

@@ -6,10 +6,27 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data.schema import ROW_COLUMN, TABLES, Column, Problem, is_missing, parse_amount, parse_bool, parse_int, \
-    parse_partial_date
-from data.values import ValueParseError, format_amount, parse_amount_text, parse_code_label, parse_count_text, \
-    parse_currency_text, parse_date_detail, parse_share_text
+from data.schema import (
+    ROW_COLUMN,
+    TABLES,
+    Column,
+    Problem,
+    is_missing,
+    parse_amount,
+    parse_bool,
+    parse_int,
+    parse_partial_date,
+)
+from data.values import (
+    ValueParseError,
+    format_amount,
+    parse_amount_text,
+    parse_code_label,
+    parse_count_text,
+    parse_currency_text,
+    parse_date_detail,
+    parse_share_text,
+)
 from geo.provinces import PROVINCE_PCODES, match_province, province_name
 
 MINIMUM_FLAG = "households_targeted_is_minimum"

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.readers import RawTable, UnreadableFileError, read_table_file
-from data.schema import (ROW_COLUMN, TABLES, Problem, ValidationResult, detect_table, validate_references,
-                         validate_table)
+from data.readers import RawTable
+from data.schema import ROW_COLUMN, TABLES, Problem, ValidationResult, detect_table, validate_references, validate_table
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 SAMPLE_FILES = tuple(SAMPLE_DIR / f"{name}.csv" for name in ("projects", "funding", "locations", "sources",

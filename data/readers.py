@@ -131,14 +131,14 @@ def parse_xlsx_bytes(data: bytes, name: str) -> list[RawTable]:
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for damaged archives
+    except Exception as exc:
         raise UnreadableFileError(f"{name}: not a readable XLSX workbook ({type(exc).__name__})") from None
     tables = []
     try:
         for sheet in book.worksheets:
             try:  # read-only mode parses each sheet lazily: damage shows up here, not at load
                 rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-            except Exception as exc:  # noqa: BLE001 - any parser error means a damaged sheet
+            except Exception as exc:
                 raise UnreadableFileError(f"{name}: sheet '{sheet.title}' is damaged ({type(exc).__name__})") \
                     from None
             if not rows or not any(c not in (None, "") for r in rows for c in r):

@@ -188,7 +188,7 @@ def blob_path(sha256: str) -> Path:
 # ------------------------------------------------------------------ versions
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def _next_number() -> int:

@@ -44,7 +44,7 @@ def column_labels() -> dict[str, dict[str, str]]:
     """{column: {"en", "fr"}} from data.aliases.COLUMN_LABELS when that module provides it, else {}."""
     try:
         from data.aliases import COLUMN_LABELS
-    except Exception:  # noqa: BLE001 - optional: the template works without the labels
+    except Exception:
         return {}
     return COLUMN_LABELS if isinstance(COLUMN_LABELS, dict) else {}
 

@@ -8,8 +8,16 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from data.schema import ACTIVITY_STATUS, COVERAGE, ORG_ROLES, THEMES, TRANSACTION_TYPES, PartialDate, is_missing, \
-    parse_partial_date
+from data.schema import (
+    ACTIVITY_STATUS,
+    COVERAGE,
+    ORG_ROLES,
+    THEMES,
+    TRANSACTION_TYPES,
+    PartialDate,
+    is_missing,
+    parse_partial_date,
+)
 
 
 class ValueParseError(ValueError):

@@ -24,7 +24,8 @@ def _print_check(report: dict, path: str) -> None:
     print(f"{path}: {report['features']} features, ADM{report['level']}, CRS {report['crs_in']}")
     print(f"  matched {len(report['matched'])}, unmatched {len(report['unmatched'])}"
           + (f": {', '.join(report['unmatched'])}" if report["unmatched"] else ""))
-    print(f"  vertices {report['vertices_in']} → {report['vertices_out']}, prepared GeoJSON {report['bytes_out']} bytes")
+    print(f"  vertices {report['vertices_in']} → {report['vertices_out']}, "
+          f"prepared GeoJSON {report['bytes_out']} bytes")
 
 
 def main(argv: list[str] | None = None) -> int:

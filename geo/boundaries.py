@@ -148,7 +148,7 @@ def _read(path: Path) -> gpd.GeoDataFrame:
         raise BoundaryFileError(f"{path}: no such file")
     try:
         frame = gpd.read_file(path)  # pyogrio reads .zip (shapefile inside) through GDAL's /vsizip/
-    except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds; all mean "not readable"
+    except Exception as exc:
         raise BoundaryFileError(f"{path}: not a readable vector file ({type(exc).__name__}: {exc})") from None
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame or frame.empty:
         raise BoundaryFileError(f"{path}: no features")

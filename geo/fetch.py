@@ -88,7 +88,7 @@ def resolve_boundary_file(level: int, configured: str | os.PathLike | None = Non
 def _download(url: str, timeout: float) -> bytes:
     request = urllib.request.Request(url, headers={"User-Agent": "drc-stabilisation-dashboard (python -m geo fetch)"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, below
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read(MAX_BYTES + 1)
     except OSError as exc:
         raise FetchError(f"{url}: {exc}") from None

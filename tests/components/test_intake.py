@@ -4,18 +4,29 @@ import io
 import pandas as pd
 import pytest
 
-from components.intake import (make_confirm_label, make_files_table, make_pending, make_previews,
-                               make_problems_table, make_rejected_rows, make_summary, make_version_files,
-                               make_version_label, make_versions_table, short_name, upload_signature)
+from components.intake import (
+    make_confirm_label,
+    make_files_table,
+    make_pending,
+    make_previews,
+    make_problems_table,
+    make_rejected_rows,
+    make_summary,
+    make_version_files,
+    make_version_label,
+    make_versions_table,
+    short_name,
+    upload_signature,
+)
 from data import storage
 from data.export import to_csv_bytes
 from data.intake import parse_uploads
 from data.portfolio import SAMPLE_FILES
 
-PROJECTS = ("project_id,title_en,activity_status\r\n"
-            "P1,First,2\r\n"
-            "P2,=HYPERLINK(\"http://evil.example\"),9\r\n"
-            "P3,Third,4\r\n").encode("utf-8")
+PROJECTS = (b"project_id,title_en,activity_status\r\n"
+            b"P1,First,2\r\n"
+            b"P2,=HYPERLINK(\"http://evil.example\"),9\r\n"
+            b"P3,Third,4\r\n")
 FUNDING = b"flow_id,project_id,transaction_type,amount,currency\nF1,P1,11,100,USD\nF2,NOPE,11,5,USD\n"
 
 

@@ -4,8 +4,14 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from data.aliases import (COLUMN_LABELS, HEADER_ALIASES, SHARED_NAMES, canonical_headers, normalise_header,
-                          rename_headers)
+from data.aliases import (
+    COLUMN_LABELS,
+    HEADER_ALIASES,
+    SHARED_NAMES,
+    canonical_headers,
+    normalise_header,
+    rename_headers,
+)
 from data.schema import TABLES
 
 ALL_COLUMNS = sorted({c.name for t in TABLES.values() for c in t.columns})

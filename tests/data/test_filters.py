@@ -2,8 +2,7 @@
 import pandas as pd
 import pytest
 
-from data.filters import (FilterState, apply_filters, filter_options, parse_query_params, project_years,
-                          to_query_params)
+from data.filters import FilterState, apply_filters, filter_options, parse_query_params, project_years, to_query_params
 from data.portfolio import Portfolio
 from data.schema import TABLES
 

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data.intake import (FileSummary, check_workbook_safety, load_intake, max_upload_bytes, parse_uploads,
-                         sniff_format)
+from data.intake import FileSummary, check_workbook_safety, load_intake, max_upload_bytes, parse_uploads, sniff_format
 from data.portfolio import SAMPLE_FILES
 from data.readers import UnreadableFileError
 

@@ -4,8 +4,13 @@ import pytest
 
 from data.metrics import compute_funding, list_donors
 from data.portfolio import Portfolio, load_portfolio
-from data.profiles import (compute_donor_breakdown, compute_donor_measures, compute_donor_provinces,
-                           compute_project_parties, donor_flows)
+from data.profiles import (
+    compute_donor_breakdown,
+    compute_donor_measures,
+    compute_donor_provinces,
+    compute_project_parties,
+    donor_flows,
+)
 
 
 def flows(rows):
@@ -44,7 +49,8 @@ def test_breakdown_sums_published_amounts_and_counts_the_rest(by, expected):
 
 
 def test_project_parties_list_donors_lead_implementers_and_partners():
-    funding = pd.DataFrame([{"flow_id": "a", "project_id": "P", "donor": "Sweden", "org_role": 1, "transaction_type": 11},
+    funding = pd.DataFrame([{"flow_id": "a", "project_id": "P", "donor": "Sweden", "org_role": 1,
+                             "transaction_type": 11},
                             {"flow_id": "b", "project_id": "P", "donor": "IOM", "org_role": 4, "transaction_type": 3}])
     empty = pd.DataFrame()
     parties = compute_project_parties(Portfolio(PROJECTS, funding, empty, empty, empty), "P")

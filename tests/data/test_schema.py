@@ -4,8 +4,16 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from data.schema import (ACTIVITY_STATUS, ORG_ROLES, TRANSACTION_TYPES, detect_table, parse_amount, parse_int,
-                         parse_partial_date, validate_table)
+from data.schema import (
+    ACTIVITY_STATUS,
+    ORG_ROLES,
+    TRANSACTION_TYPES,
+    detect_table,
+    parse_amount,
+    parse_int,
+    parse_partial_date,
+    validate_table,
+)
 
 PROVINCES = frozenset({"CD61", "CD54", "CD74"})
 

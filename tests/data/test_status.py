@@ -7,8 +7,17 @@ import pytest
 from data.metrics import compute_funding
 from data.portfolio import Portfolio
 from data.schema import TABLES
-from data.status import (STATUS_CHECKS, check_project, compute_burn, compute_ending_soon, compute_households,
-                         compute_status_checks, compute_timeline, compute_unmatched_provinces, derived_end)
+from data.status import (
+    STATUS_CHECKS,
+    check_project,
+    compute_burn,
+    compute_ending_soon,
+    compute_households,
+    compute_status_checks,
+    compute_timeline,
+    compute_unmatched_provinces,
+    derived_end,
+)
 
 TODAY = dt.date(2026, 6, 15)
 

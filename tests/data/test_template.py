@@ -8,8 +8,14 @@ import pytest
 from data.portfolio import parse_portfolio
 from data.readers import parse_table_bytes
 from data.schema import TABLES, detect_table
-from data.template import (TEMPLATE_INFO_SHEETS, TEMPLATE_TABLES, example_rows, is_template_info_sheet,
-                           make_template_csv, make_template_xlsx)
+from data.template import (
+    TEMPLATE_INFO_SHEETS,
+    TEMPLATE_TABLES,
+    example_rows,
+    is_template_info_sheet,
+    make_template_csv,
+    make_template_xlsx,
+)
 
 
 @pytest.mark.parametrize("table", TEMPLATE_TABLES)

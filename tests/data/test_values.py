@@ -8,9 +8,19 @@ from babel.numbers import format_currency, format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data.values import (ParsedAmount, ParsedCount, ValueParseError, format_amount, parse_amount_text,
-                         parse_code_label, parse_currency_text, parse_date_detail, parse_date_text,
-                         parse_households_text, parse_share_text)
+from data.values import (
+    ParsedAmount,
+    ParsedCount,
+    ValueParseError,
+    format_amount,
+    parse_amount_text,
+    parse_code_label,
+    parse_currency_text,
+    parse_date_detail,
+    parse_date_text,
+    parse_households_text,
+    parse_share_text,
+)
 
 # --- amounts ----------------------------------------------------------------------------------------------
 

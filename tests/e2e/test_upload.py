@@ -50,7 +50,7 @@ def choose(page, label: str, option: str) -> None:
         try:
             page.get_by_role("option", name=option).click(timeout=5_000)
             break
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError: try again
+        except Exception:
             page.keyboard.press("Escape")
     else:
         pytest.fail(f"option {option!r} of {label!r} never showed")

@@ -7,8 +7,15 @@ import pytest
 from data.filters import FilterState, apply_filters, filter_flows
 from data.metrics import FLOW_MEASURES, compute_funding, compute_kpis
 from data.portfolio import load_portfolio
-from geo.allocation import (MAP_METRICS, QUANTITIES, allocate, allocate_all_territories, allocate_territories, by_unit,
-                            project_locations)
+from geo.allocation import (
+    MAP_METRICS,
+    QUANTITIES,
+    allocate,
+    allocate_all_territories,
+    allocate_territories,
+    by_unit,
+    project_locations,
+)
 
 FILTER_STATES = {
     "all": FilterState(),

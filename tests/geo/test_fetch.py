@@ -20,7 +20,7 @@ needs_shared = pytest.mark.skipif(not (SHARED_GEO / ADM1).exists(), reason="../s
 class Handler(http.server.SimpleHTTPRequestHandler):
     """Files from ../shared/geo, plus a geoBoundaries-style API answer at /api/ADM1/."""
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         if self.path.startswith("/api/"):
             body = json.dumps({"gjDownloadURL": f"http://127.0.0.1:{self.server.server_port}/{ADM1}"}).encode()
             self.send_response(200)
