@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import OKABE_ITO
+from components.facts import fact_label, fact_values
 from components.i18n import format_money, format_number, format_partial_date, has_key, t, theme_label
 from data.metrics import FLOW_MEASURES
 from data.status import project_dates
@@ -45,8 +46,8 @@ def make_measures_table(measures: pd.DataFrame, currency: str, lang: str) -> pd.
 def make_project_sources_table(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Every source row of a project (data.metrics.compute_project_sources) with the document's title."""
     return pd.DataFrame({
-        t("col.fact", lang): sources["table"] + "." + sources["column"],
-        t("col.value", lang): sources["value"],
+        t("col.fact", lang): [fact_label(c, lang) for c in sources["column"]],
+        t("col.value", lang): fact_values(sources["column"], sources["value"], lang),
         t("col.document", lang): sources["title"].fillna("") + " [" + sources["document_id"] + "]",
         t("col.paragraph", lang): sources["paragraph"],
         t("col.evidence", lang): sources["evidence"],

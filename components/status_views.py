@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.charts import OKABE_ITO
+from components.facts import fact_label, fact_value
 from components.i18n import format_number, format_partial_date, status_label, t
 from components.tables import render_table
 from components.view import PLOT_CONFIG
@@ -97,10 +98,14 @@ def make_ending_table(ending: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def make_conflicts_table(conflicts: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Facts the sources disagree on (data.metrics.compute_conflicts), with translated headers."""
-    return pd.DataFrame({t("col.project", lang): conflicts["record_id"],
-                         t("col.fact", lang): conflicts["table"] + "." + conflicts["column"],
-                         t("col.values", lang): conflicts["values"],
-                         t("col.documents", lang): conflicts["documents"]})
+    columns = conflicts["column"]
+    return pd.DataFrame({
+        t("col.project", lang): conflicts["record_id"].str.replace("|", " · ", regex=False),
+        t("col.fact", lang): [fact_label(c, lang) for c in columns],
+        t("col.values", lang): [" | ".join(fact_value(c, v, lang) for v in values)
+                                for c, values in zip(columns, conflicts["value_list"])],
+        t("col.documents", lang): [" | ".join(f"{fact_value(c, v, lang)}: {docs}" for v, docs in cited)
+                                   for c, cited in zip(columns, conflicts["citations"])]})
 
 
 def render_checks(checks: pd.DataFrame, lang: str) -> None:

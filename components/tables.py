@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.facts import fact_label, fact_values
 from components.i18n import (
     coverage_label,
     format_money,
@@ -82,9 +83,9 @@ def make_sources_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     docs = portfolio.documents.set_index("document_id")["title"]
     src = portfolio.sources
     return pd.DataFrame({
-        t("col.project", lang): src["record_id"],
-        t("col.fact", lang): src["table"] + "." + src["column"],
-        t("col.value", lang): src["value"],
+        t("col.project", lang): src["record_id"].str.replace("|", " · ", regex=False),
+        t("col.fact", lang): [fact_label(c, lang) for c in src["column"]],
+        t("col.value", lang): fact_values(src["column"], src["value"], lang),
         t("col.document", lang): src["document_id"].map(lambda d: f"{docs.get(d, d)} [{d}]"),
         t("col.paragraph", lang): src["paragraph"],
         t("col.evidence", lang): src["evidence"],

@@ -148,7 +148,7 @@ def compute_kpis(portfolio: Portfolio, currency: str) -> dict:
 def compute_conflicts(sources: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Facts stated differently by different documents: one row per fact with the competing values, and for
     each value the documents (by title when `documents` is given) and paragraphs that state it."""
-    columns = ["table", "record_id", "column", "values", "documents"]
+    columns = ["table", "record_id", "column", "values", "documents", "value_list", "citations"]
     if sources.empty:
         return pd.DataFrame(columns=columns)
     titles = {} if documents is None else dict(zip(documents["document_id"], documents["title"]))
@@ -161,11 +161,13 @@ def compute_conflicts(sources: pd.DataFrame, documents: pd.DataFrame | None = No
         cited = []
         for value in values:
             where = stated[stated["value"] == value]
-            cited.append(f"{value}: " + "; ".join(
+            cited.append((value, "; ".join(
                 f"{titles.get(doc) or doc} ¶{para}" if pd.notna(para) else str(titles.get(doc) or doc)
-                for doc, para in zip(where["document_id"], where["paragraph"])))
+                for doc, para in zip(where["document_id"], where["paragraph"]))))
+        # value_list and citations keep the values apart, so a page can show each one by its label.
         rows.append({"table": table, "record_id": record, "column": column,
-                     "values": " | ".join(values), "documents": " | ".join(cited)})
+                     "values": " | ".join(values), "documents": " | ".join(f"{v}: {d}" for v, d in cited),
+                     "value_list": tuple(values), "citations": tuple(cited)})
     return pd.DataFrame(rows, columns=columns)
 
 
