@@ -57,7 +57,7 @@ level = st.radio(t("map.level", lang), [1, 2], horizontal=True, key="map_level",
 
 # Compute
 locations = project_locations(view.full.locations, portfolio.projects)
-allocation = allocate(portfolio.projects, locations, view.funding, measure)
+allocation = allocate(portfolio.projects, locations, FLOW_MEASURES[measure].select(view.funding))
 provinces = by_unit(allocation)
 if level == 2:
     territory_rows, all_remainder = allocate_all_territories(allocation, locations)

@@ -19,6 +19,7 @@ from components.maps import (
     topojson_available,
     unit_label,
 )
+from data.metrics import FLOW_MEASURES
 from geo.allocation import MAP_METRICS, Allocation, allocate, by_unit, project_locations
 from geo.fetch import resolve_boundary_file
 from geo.simplify import PreparedBoundaries
@@ -36,7 +37,8 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
                    lang: str, prepared: PreparedBoundaries | None, base: bool, metric: str = "funding",
                    height: int = 340) -> SmallMap:
     """Committed funding (or `metric`) per province for these projects; projects when no amount is published."""
-    allocation = allocate(projects, project_locations(all_locations, projects), funding, "committed")
+    committed = FLOW_MEASURES["committed"].select(funding)
+    allocation = allocate(projects, project_locations(all_locations, projects), committed)
     wanted = MAP_METRICS[metric]
     fell_back = bool(wanted.quantity) and not allocation.rows[wanted.quantity].notna().any()
     drawn = MAP_METRICS["projects"] if fell_back else wanted

@@ -48,6 +48,8 @@ def compute_funding(funding: pd.DataFrame, currency: str) -> pd.DataFrame:
 
 
 def _flows_of(converted: pd.DataFrame, types: frozenset[int]) -> pd.DataFrame:
+    if "transaction_type" not in converted:
+        return converted  # an empty table with no columns: nothing to select
     return converted[converted["transaction_type"].isin(types)]
 
 

@@ -1,4 +1,4 @@
-"""Synthetic portfolios in the canonical schema for scale tests and benchmarks (`python -m data synth`); never real data.
+"""Synthetic portfolios in the canonical schema for scale tests and benchmarks (`python -m data synth`).
 
 Every record says it is synthetic: project ids start with `SYN-`, titles with `[SYNTHETIC]` / `[SYNTHÉTIQUE]`,
 notes name the generator and seed. The sample (data/sample/) is never touched. Donor names are real funders of

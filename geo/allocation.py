@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data.metrics import FLOW_MEASURES
-
 __all__ = ["ALLOCATED_COLUMNS", "QUANTITIES", "MAP_METRICS", "Allocation", "MapMetric", "allocate",
            "allocate_all_territories", "allocate_territories", "by_unit", "project_locations"]
 
@@ -63,8 +61,7 @@ class Allocation:
             <= tolerance * max(1.0, abs(total))
 
 
-def _project_values(projects: pd.DataFrame, funding: pd.DataFrame, measure: str) -> pd.DataFrame:
-    flows = FLOW_MEASURES[measure].select(funding) if not funding.empty else funding
+def _project_values(projects: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
     money = (flows.groupby("project_id")["amount_reporting"].sum(min_count=1) if not flows.empty
              else pd.Series(dtype="float64"))
     values = projects[["project_id", "coverage", "households_targeted", "households_reached"]].copy()
@@ -100,10 +97,10 @@ def _household_shares(rows: pd.DataFrame) -> dict[str, float] | None:
     return {p: float(v) / float(hh.sum()) for p, v in per.items()}
 
 
-def allocate(projects: pd.DataFrame, locations: pd.DataFrame, funding: pd.DataFrame,
-             measure: str = "committed") -> Allocation:
-    """Place every project's funding (flows of `measure`, converted: amount_reporting) and households."""
-    values = _project_values(projects, funding, measure)
+def allocate(projects: pd.DataFrame, locations: pd.DataFrame, flows: pd.DataFrame) -> Allocation:
+    """Place every project's money and households. `flows` are the flows of one measure, already selected
+    (data.metrics.FLOW_MEASURES[m].select) and converted (amount_reporting): geo knows places, not IATI measures."""
+    values = _project_values(projects, flows)
     by_project = {pid: group for pid, group in locations.groupby("project_id")} if not locations.empty else {}
     national = dict.fromkeys(QUANTITIES, 0.0)
     unallocated = dict.fromkeys(QUANTITIES, 0.0)
@@ -148,8 +145,8 @@ def allocate(projects: pd.DataFrame, locations: pd.DataFrame, funding: pd.DataFr
     for q in QUANTITIES:
         frame[q] = frame[q].astype("float64")
     donors = {}
-    if not funding.empty and "donor" in funding:
-        donors = {pid: tuple(sorted(g.dropna().unique())) for pid, g in funding.groupby("project_id")["donor"]}
+    if not flows.empty and "donor" in flows:
+        donors = {pid: tuple(sorted(g.dropna().unique())) for pid, g in flows.groupby("project_id")["donor"]}
     return Allocation(frame, national, unallocated, totals, tuple(national_projects), tuple(unallocated_projects),
                       not_published, donors, {q: frozenset(ids) for q, ids in published.items()})
 

@@ -63,7 +63,7 @@ def test_map_plus_national_plus_unallocated_is_the_portfolio_total(sample, state
     result = apply_filters(sample, filters)
     converted = filter_flows(compute_funding(sample.funding, filters.currency), result.portfolio)
     allocation = allocate(result.portfolio.projects, project_locations(sample.locations, result.portfolio.projects),
-                          converted, measure)
+                          FLOW_MEASURES[measure].select(converted))
     selected = FLOW_MEASURES[measure].select(converted)["amount_reporting"].sum()
     assert allocation.totals["funding"] == pytest.approx(selected)
     assert all(allocation.reconciles(q) for q in QUANTITIES)
@@ -75,7 +75,7 @@ def test_map_total_matches_the_committed_funding_kpi(sample, state):
     result = apply_filters(sample, filters)
     converted = filter_flows(compute_funding(sample.funding, filters.currency), result.portfolio)
     allocation = allocate(result.portfolio.projects, project_locations(sample.locations, result.portfolio.projects),
-                          converted)
+                          FLOW_MEASURES["committed"].select(converted))
     kpi = compute_kpis(result.portfolio, filters.currency)["funding_committed"]
     mapped = allocation.mapped("funding") + allocation.national["funding"] + allocation.unallocated["funding"]
     assert mapped == pytest.approx(kpi or 0.0)
