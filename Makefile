@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast check bench browser topojson clean
+.PHONY: run test test-fast lint check bench browser topojson clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,12 +37,19 @@ topojson:
 run: $(STAMP) topojson
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
 
+# Lint (ruff), architecture contracts (import-linter, in pyproject.toml) and dead code (vulture; the few names
+# it cannot see used are listed with a reason in tests/dead_code_whitelist.py).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/vulture app_pages components data geo bench dashboard.py tests/dead_code_whitelist.py --min-confidence 60
+
 # pytest exits 5 when it collected nothing: that is a failure, not a pass.
-test: $(STAMP) browser topojson
+test: $(STAMP) lint browser topojson
 	$(BIN)/python -m pytest; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) lint
 	$(BIN)/python -m pytest -m "not e2e"
 
 check: $(STAMP)

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+# is_missing lives in data.missing (a leaf module) so currency can use it without importing the schema.
+from data.missing import is_missing
+
 # --- IATI code lists (activity standard 2.03), with French and English labels ----------------------
 
 ACTIVITY_STATUS: dict[int, dict[str, str]] = {
@@ -221,18 +224,6 @@ def parse_partial_date(value: object) -> PartialDate | None:
         return PartialDate(text, dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
     except ValueError as exc:
         raise ValueError(f"'{text}' is not a valid calendar date ({exc})") from None
-
-
-def is_missing(value: object) -> bool:
-    """True for None, NaN, NA and blank strings: the canonical 'not published'."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def parse_bool(value: object) -> bool | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 
+from data.aliases import COLUMN_LABELS
 from data.schema import ACTIVITY_STATUS, COVERAGE, ORG_ROLES, PORTFOLIO_TABLES, TABLES, THEMES, TRANSACTION_TYPES
 
 TEMPLATE_TABLES = PORTFOLIO_TABLES  # projects, funding, locations
@@ -40,15 +41,6 @@ def is_template_info_sheet(columns) -> bool:
     return header in (NOTES_HEADER, CODES_HEADER)
 
 
-def column_labels() -> dict[str, dict[str, str]]:
-    """{column: {"en", "fr"}} from data.aliases.COLUMN_LABELS when that module provides it, else {}."""
-    try:
-        from data.aliases import COLUMN_LABELS
-    except Exception:
-        return {}
-    return COLUMN_LABELS if isinstance(COLUMN_LABELS, dict) else {}
-
-
 def make_template_csv(table: str) -> bytes:
     """The header row of a canonical table, UTF-8 with BOM, CRLF (as Excel writes it)."""
     if table not in TABLES:
@@ -73,7 +65,7 @@ def example_rows() -> dict[str, dict[str, str]]:
 
 
 def _notes_rows() -> list[list[str]]:
-    labels = column_labels()
+    labels = COLUMN_LABELS
     rows = [list(NOTES_HEADER)]
     for name in TEMPLATE_TABLES:
         for column in TABLES[name].columns:
@@ -104,7 +96,7 @@ def make_template_xlsx() -> bytes:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
 
-    labels = column_labels()
+    labels = COLUMN_LABELS
     book = Workbook()
     book.remove(book.active)
     for name in TEMPLATE_TABLES:
