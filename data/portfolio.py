@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data.organisations import assign_donor_organisations
 from data.readers import RawTable
 from data.schema import ROW_COLUMN, TABLES, Problem, ValidationResult, detect_table, validate_references, validate_table
 
@@ -91,6 +92,7 @@ def parse_portfolio(raw_tables: Iterable[RawTable], unreadable: Sequence[str] = 
             checked.append((raw, result))
         results[name] = checked
         frames[name] = _concat([r.accepted for _, r in checked], name)
+    frames["funding"] = assign_donor_organisations(frames["funding"])  # one donor per organisation, any language
     for name in TABLES:
         reports += [_report(raw.source, raw.frame, result) for raw, result in results[name]]
     return Portfolio(**frames, reports=reports, unreadable=list(unreadable))

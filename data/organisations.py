@@ -1,0 +1,155 @@
+"""Organisation reference: one donor per organisation whatever the language, spelling, acronym or IATI ref."""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+REFERENCE_FILE = Path(__file__).resolve().parent / "organisations.toml"
+AS_GIVEN_COLUMN = "donor_as_given"  # the donor as the source names it, beside the canonical `donor`
+
+# "Gouvernement du Royaume-Uni", "Government of the Netherlands", "Ambassade de France": the country is the donor.
+_GOVERNMENT_RE = re.compile(
+    r"^(?:gouvernement|government|ambassade|embassy|cooperation)"
+    r"(?: (?:du|de la|des|de l|de|d|of the|of))? (.+)$")
+# "Sweden - Swedish International Development Cooperation Agency", "UK - Department for International Development".
+_SEPARATORS = re.compile(r"\s+[-–—/:]\s+")
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """One organisation: its key, names in English and French, and every other way sources name it."""
+
+    key: str  # ISO 3166 alpha-2 for a country's government aid, else a short code ("EU", "UNICEF")
+    en: str
+    fr: str
+    aliases: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()  # IATI organisation identifiers
+
+    def name(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+def fold(text: object) -> str:
+    """Comparison key: accents, case, punctuation and spacing folded ('Suède' → 'suede', 'SE-0' → 'se 0')."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+@dataclass
+class OrganisationReference:
+    """Folded name, acronym or ref → organisation."""
+
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    index: dict[str, str] = field(default_factory=dict)  # folded name → key
+
+    def add(self, organisation: Organisation) -> None:
+        self.organisations[organisation.key] = organisation
+        for name in (organisation.en, organisation.fr, *organisation.aliases, *organisation.refs):
+            self.index.setdefault(fold(name), organisation.key)
+
+    def find(self, name: object) -> Organisation | None:
+        """The organisation a name means, or None when the reference does not know it."""
+        if name is None or (not isinstance(name, str) and pd.isna(name)):
+            return None
+        key = fold(name)
+        if not key:
+            return None
+        for candidate in _candidates(str(name), key):
+            if candidate in self.index:
+                return self.organisations[self.index[candidate]]
+        return None
+
+
+def _candidates(name: str, key: str) -> Iterable[str]:
+    """The folded name, then its parts: 'X - agency' → X, 'Gouvernement du X' → X, 'Agency (ACR)' → ACR."""
+    yield key
+    parts = _SEPARATORS.split(name.strip())
+    if len(parts) > 1:
+        yield from (fold(p) for p in parts if fold(p))
+    government = _GOVERNMENT_RE.match(key)
+    if government:
+        yield government[1]
+    inner = re.search(r"\(([^()]+)\)\s*$", name)
+    if inner:
+        yield fold(inner[1])
+        yield fold(name[: inner.start()])
+
+
+def parse_reference(text: str) -> OrganisationReference:
+    """The reference from the TOML text of organisations.toml (countries named through babel)."""
+    from babel import Locale
+
+    data = tomllib.loads(text)
+    territories = {lang: Locale(lang).territories for lang in ("en", "fr")}
+    reference = OrganisationReference()
+    for code, entry in data.get("countries", {}).items():
+        reference.add(Organisation(code, territories["en"][code], territories["fr"][code],
+                                   tuple(entry.get("aliases", ())), tuple(entry.get("refs", ()))))
+    for key, entry in data.get("organisations", {}).items():
+        reference.add(Organisation(key, entry["en"], entry.get("fr", entry["en"]), tuple(entry.get("aliases", ())),
+                                   tuple(entry.get("refs", ()))))
+    return reference
+
+
+@lru_cache(maxsize=1)
+def load_reference(path: Path = REFERENCE_FILE) -> OrganisationReference:
+    """The shipped reference (read once per process: it is part of the code, not of the data)."""
+    return parse_reference(path.read_text(encoding="utf-8"))
+
+
+def canonical_names(names: pd.Series, reference: OrganisationReference | None = None) -> pd.Series:
+    """One name per organisation for a column of names as given: a known organisation → its English name; an
+    unknown one → its most frequent spelling among those that fold alike ('Unicef', 'UNICEF'). Empty stays empty.
+    Computed once per distinct name, so a 100,000-row column costs as much as its distinct names."""
+    reference = reference or load_reference()
+    present = names.dropna()
+    present = present[present.astype(str).str.strip() != ""]
+    if present.empty:
+        return names.copy()
+    spelled = present.astype(str).str.strip().str.split().str.join(" ")
+    known = {name: reference.find(name) for name in spelled.unique()}
+    counts = spelled.value_counts()
+    spelling: dict[str, str] = {}  # folded → most frequent spelling (first seen on ties)
+    for name in counts.index:
+        spelling.setdefault(fold(name), name)
+    mapping = {name: org.en if org else spelling[fold(name)] for name, org in known.items()}
+    out = names.copy().astype(object)
+    out.loc[spelled.index] = spelled.map(mapping)
+    return out
+
+
+def assign_donor_organisations(funding: pd.DataFrame,
+                               reference: OrganisationReference | None = None) -> pd.DataFrame:
+    """`donor` becomes the canonical organisation, the name as the source gives it moves to `donor_as_given`."""
+    if "donor" not in funding or AS_GIVEN_COLUMN in funding:
+        return funding
+    out = funding.copy()
+    out[AS_GIVEN_COLUMN] = funding["donor"]
+    out["donor"] = canonical_names(funding["donor"], reference)
+    return out
+
+
+def organisation_label(name: str, lang: str, reference: OrganisationReference | None = None) -> str:
+    """A canonical donor name in the UI language ('Sweden' → 'Suède' in French); unknown names as they are."""
+    organisation = (reference or load_reference()).find(name)
+    return organisation.name(lang) if organisation else name
+
+
+def extend_reference(reference: OrganisationReference,
+                     names: Mapping[str, str]) -> OrganisationReference:
+    """A copy of the reference where each alias → canonical name pair (from a mapping profile) is known too."""
+    extended = OrganisationReference(dict(reference.organisations), dict(reference.index))
+    for alias, canonical in names.items():
+        target = extended.find(canonical)
+        if target is None:
+            target = Organisation(canonical, canonical, canonical)
+            extended.add(target)
+        extended.index[fold(alias)] = target.key
+    return extended
