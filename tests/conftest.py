@@ -1,13 +1,42 @@
-"""Fixtures shared across test packages."""
+"""Fixtures shared across test packages; every test runs with a fresh data directory and a clean environment."""
 from __future__ import annotations
 
 import io
+import os
 
 import openpyxl
 import pytest
 
 from data.schema import TABLES
 from data.template import TEMPLATE_TABLES, example_rows, make_template_xlsx
+
+# Environment the app reads (data dir, boundary files, caches, limits, sign-in) and Streamlit's own settings:
+# a developer's shell must not change a test's result.
+APP_ENV_PREFIXES = ("DASHBOARD_", "BOUNDARIES_", "GEO_", "STREAMLIT_")
+
+
+def _scrub(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(APP_ENV_PREFIXES):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_session_environment(tmp_path_factory):
+    """For session-scoped fixtures (e.g. an e2e server): no inherited app settings, an empty data dir."""
+    with pytest.MonkeyPatch.context() as patch:
+        _scrub(patch)
+        patch.setenv("DASHBOARD_DATA_DIR", str(tmp_path_factory.mktemp("session-data")))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_data_dir(tmp_path_factory, monkeypatch) -> object:
+    """Each test: its own empty data directory (no stored version, so the embedded sample is in use)."""
+    _scrub(monkeypatch)
+    path = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(path))
+    return path
 
 
 @pytest.fixture(scope="session")
