@@ -4,21 +4,21 @@ from __future__ import annotations
 import pandas as pd
 
 from components.i18n import (
+    code_label,
     coverage_label,
     format_number,
     format_partial_date,
     has_key,
-    role_label,
     status_label,
     t,
     theme_label,
     transaction_label,
 )
-from data.schema import TABLES, is_missing, parse_bool
+from data.schema import ORG_ROLES, TABLES, is_missing, parse_bool
 from geo.provinces import PROVINCE_PCODES, province_name
 
 _CODES = {"theme": theme_label, "coverage": coverage_label, "activity_status": status_label,
-          "transaction_type": transaction_label, "org_role": role_label}
+          "transaction_type": transaction_label, "org_role": lambda code, lang: code_label(ORG_ROLES, code, lang)}
 _KINDS = {column.name: column.kind for table in TABLES.values() for column in table.columns}
 
 
