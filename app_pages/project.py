@@ -12,6 +12,7 @@ from components.tables import make_flows_table, render_table
 from components.view import load_view
 from data.metrics import compute_project_sources
 from data.profiles import compute_project_parties
+from data.schema import compute_project_titles
 from data.status import compute_status_checks
 
 view = load_view()
@@ -19,10 +20,11 @@ lang, portfolio = view.lang, view.portfolio
 projects = portfolio.projects.set_index("project_id", drop=False)
 
 
+titles = compute_project_titles(projects, lang)
+
+
 def title_of(project_id: str) -> str:
-    p = projects.loc[project_id]
-    title = p["title_en"] if lang == "en" and p["title_en"] else p["title_fr"] or p["title_en"]
-    return f"{project_id} — {title}"
+    return f"{project_id} — {titles[project_id]}"
 
 
 st.title(t("project.title", lang))

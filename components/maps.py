@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.i18n import format_money, format_number, t
+from data.schema import compute_project_titles
 from geo.allocation import MAP_METRICS, MapMetric
 from geo.boundaries import BoundaryFileError
 from geo.embedded import capital_units
@@ -325,13 +326,11 @@ def selected_code(event) -> str | None:
 
 def make_unit_projects_table(rows: pd.DataFrame, projects: pd.DataFrame, currency: str, lang: str) -> pd.DataFrame:
     """The projects placed in one unit (allocated rows of that unit), with what was placed there and how."""
-    titles = projects.set_index("project_id")
+    titles = compute_project_titles(projects, lang).set_axis(projects["project_id"])
     funding, households = MAP_METRICS["funding"], MAP_METRICS["households_targeted"]
     out = []
     for _, row in rows.iterrows():
-        project = titles.loc[row["project_id"]] if row["project_id"] in titles.index else None
-        title = "" if project is None else (project["title_en"] if lang == "en" and project["title_en"]
-                                            else project["title_fr"] or project["title_en"])
+        title = titles.get(row["project_id"], "")
         out.append({
             t("col.project", lang): row["project_id"], t("col.title", lang): title,
             t("map.col.share", lang): f"{format_number(round(100 * row['share'], 1), lang)} %",

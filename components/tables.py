@@ -18,6 +18,7 @@ from components.i18n import (
 from data.export import neutralise_frame
 from data.metrics import project_end, project_start
 from data.portfolio import Portfolio
+from data.schema import compute_project_titles
 from geo.provinces import province_name
 
 
@@ -29,8 +30,9 @@ def make_projects_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     sources = portfolio.sources[portfolio.sources["table"] == "projects"]
     docs = sources.groupby("record_id")["document_id"].agg(lambda s: ", ".join(sorted(set(s))))
     rows = []
-    for _, p in portfolio.projects.iterrows():
-        title = p["title_en"] if lang == "en" and p["title_en"] else p["title_fr"] or p["title_en"]
+    titles = compute_project_titles(portfolio.projects, lang)
+    for index, p in portfolio.projects.iterrows():
+        title = titles[index]
         households = format_number(p["households_targeted"] if pd.notna(p["households_targeted"]) else None, lang)
         if p["households_targeted_is_minimum"] is True:
             households = f"> {households}"

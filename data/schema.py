@@ -226,6 +226,14 @@ def parse_partial_date(value: object) -> PartialDate | None:
         raise ValueError(f"'{text}' is not a valid calendar date ({exc})") from None
 
 
+def compute_project_titles(projects: pd.DataFrame, lang: str) -> pd.Series:
+    """Each project's title in `lang`, else in the other language ("" when neither is published)."""
+    first, second = ("title_en", "title_fr") if lang == "en" else ("title_fr", "title_en")
+    preferred, other = projects[first], projects[second]
+    has = preferred.notna() & (preferred.astype("string").str.strip() != "")
+    return preferred.where(has, other).fillna("").astype(str)
+
+
 def parse_bool(value: object) -> bool | None:
     if is_missing(value):
         return None

@@ -8,6 +8,7 @@ from data.schema import (
     ACTIVITY_STATUS,
     ORG_ROLES,
     TRANSACTION_TYPES,
+    compute_project_titles,
     detect_table,
     parse_amount,
     parse_int,
@@ -127,3 +128,11 @@ def test_unknown_columns_are_warnings_not_errors():
 ])
 def test_detect_table_from_headers(columns, table):
     assert detect_table(columns) == table
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en", ["Title", "Titre seul", "", "Title only"]),
+                                                ("fr", ["Titre", "Titre seul", "", "Title only"])])
+def test_project_titles_prefer_the_language_and_fall_back_to_the_other(lang, expected):
+    projects = pd.DataFrame({"title_en": ["Title", None, "", "Title only"],
+                             "title_fr": ["Titre", "Titre seul", None, "  "]})
+    assert compute_project_titles(projects, lang).tolist() == expected
