@@ -10,7 +10,7 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_compact_currency, format_decimal
 
-from data.schema import ACTIVITY_STATUS, COVERAGE, ORG_ROLES, THEMES, TRANSACTION_TYPES, parse_partial_date
+from data.schema import ACTIVITY_STATUS, COVERAGE, THEMES, TRANSACTION_TYPES, parse_partial_date
 
 LANGUAGES = {"en": "English", "fr": "Français"}
 LOCALES = {"en": "en_GB", "fr": "fr_FR"}
@@ -74,10 +74,6 @@ def coverage_label(code: object, lang: str) -> str:
 
 def transaction_label(code: object, lang: str) -> str:
     return code_label(TRANSACTION_TYPES, None if code is None or code != code else int(code), lang)
-
-
-def role_label(code: object, lang: str) -> str:
-    return code_label(ORG_ROLES, None if code is None or code != code else int(code), lang)
 
 
 def format_money(amount: float | None, currency: str, lang: str) -> str:
