@@ -3,9 +3,11 @@ import streamlit as st
 
 from components.filters import nav_language
 from components.i18n import t
+from components.state import run_housekeeping
 
 lang = nav_language()  # the page titles follow ?lang=
 st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
+run_housekeeping()  # once per process: a save killed before this start leaves nothing behind
 
 # Material icons ship with Streamlit (served by the app): emoji would need fonts a projector PC may lack.
 PAGES = [

@@ -2,6 +2,7 @@
 blank templates. The upload flow lives in st.session_state (components/intake.py): nothing changes until confirmed."""
 import streamlit as st
 
+from components.auth import render_sign_in
 from components.i18n import t
 from components.intake import render_flash, render_in_use, render_templates, render_upload, render_versions
 from components.state import render_settings
@@ -9,8 +10,10 @@ from components.state import render_settings
 lang, _ = render_settings()
 st.title(t("data.title", lang))
 st.caption(t("data.caption", lang))
+user = render_sign_in(lang)  # viewers: read only; every action below is for editors and re-checked on use
 render_flash()
-active = render_in_use(lang)
-render_upload(active, lang)
-render_versions(active, lang)
+active = render_in_use(lang, show_by=user.is_editor)
+if user.is_editor:
+    render_upload(active, lang)
+render_versions(active, lang, editor=user.is_editor)
 render_templates(lang)

@@ -7,6 +7,10 @@ in st.session_state so that each step can be driven (and tested) on its own:
     MODE_KEY      "replace" | "add" (add: the new version = the files in use + the uploads)
     PENDING_KEY   (signature, Pending): the report of the files the new version would hold, parsed once
     FLASH_KEY     the outcome of the last confirm/restore, shown once
+    CONFLICT_KEY  the version now in use when a confirm found the data changed since its upload was prepared
+
+Every action re-checks the editor role (components/auth.py) and states the version it was prepared against: when
+the data in use changed meanwhile, nothing is activated and the editor chooses (confirm on top, or cancel).
 
 Nothing changes on disk or in the dashboard until the confirm button is pressed."""
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
+from components.auth import current_user
 from components.i18n import format_number, t
 from components.state import clear_cache, get_portfolio
 from components.tables import render_table
@@ -28,10 +33,12 @@ from data.intake import FileSummary, Intake, max_upload_bytes, parse_uploads
 from data.portfolio import Portfolio
 from data.storage import (
     SAMPLE_ID,
+    ConflictError,
     StorageError,
     Version,
     activate,
     activate_sample,
+    active_since,
     active_version,
     sanitise_name,
     save_version,
@@ -44,6 +51,7 @@ UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xml"]
 MODES = ("replace", "add")
 UPLOADS_KEY, MODE_KEY, PENDING_KEY, FLASH_KEY = "data_uploads", "data_mode", "_data_pending", "_data_flash"
 UPLOADER_COUNTER, RESTORE_KEY, CONFIRM_KEY = "_data_uploader_n", "data_restore", "data_confirm"
+CONFLICT_KEY, CANCEL_KEY = "_data_conflict", "data_cancel"
 PREVIEW_ROWS = 5
 COUNT_TABLES = ("projects", "funding", "locations", "sources", "documents")
 FORMATS = ("csv", "xlsx", "iati", "hxl", "flat", "unreadable")
@@ -58,6 +66,7 @@ class Pending:
     uploaded: list[str]  # names of the files the user uploaded
     intake: Intake
     summary: dict
+    base: str = SAMPLE_ID  # the version in use when this was prepared (optimistic concurrency)
 
 
 # ------------------------------------------------------------------ pure helpers
@@ -102,7 +111,8 @@ def make_pending(uploads: Sequence[tuple[str, bytes]], mode: str, active: Versio
     previous = version_files(active) if mode == "add" else []
     files = make_version_files(previous, uploads, mode)
     intake = parse_uploads(files, max_bytes)
-    return Pending(mode, files, [sanitise_name(name) for name, _ in uploads], intake, make_summary(intake))
+    return Pending(mode, files, [sanitise_name(name) for name, _ in uploads], intake, make_summary(intake),
+                   active.id if active else SAMPLE_ID)
 
 
 def upload_signature(uploads: Sequence[tuple[str, bytes]], mode: str, active_id: str) -> str:
@@ -211,9 +221,18 @@ def make_version_label(version: Version | None, lang: str) -> str:
     return t("data.version.label", lang, id=version.id.split("-")[0], time=format_time(version.time))
 
 
-def make_versions_table(versions: Sequence[Version], active_id: str, lang: str) -> pd.DataFrame:
-    columns = [t(f"data.col.{c}", lang) for c in ("active", "version", "time", "files", "projects", "funding",
-                                                  "locations", "rejected", "mode")]
+def make_by_text(version: Version, lang: str) -> str:
+    """Who saved and who last confirmed or restored a version, with when ('' when never recorded)."""
+    events = [e for e in version.events if e.get("by")]
+    if events:
+        return t("data.by", lang, by=events[-1]["by"], time=format_time(events[-1]["time"]))
+    return t("data.by", lang, by=version.by, time=format_time(version.time)) if version.by else ""
+
+
+def make_versions_table(versions: Sequence[Version], active_id: str, lang: str, show_by: bool = False) -> pd.DataFrame:
+    """One row per version; `show_by` adds who confirmed or restored it (names are shown to editors only)."""
+    keys = ("active", "version", "time", "files", "projects", "funding", "locations", "rejected", "mode")
+    columns = [t(f"data.col.{c}", lang) for c in keys + (("by",) if show_by else ())]
     rows = []
     for v in versions:
         counts = v.counts
@@ -221,7 +240,7 @@ def make_versions_table(versions: Sequence[Version], active_id: str, lang: str) 
             "✓" if v.id == active_id else "", v.id, format_time(v.time), ", ".join(f.name for f in v.files),
             *(format_number(counts.get(k), lang) if counts.get(k) is not None else "—"
               for k in ("projects", "funding", "locations", "rejected")),
-            t(f"data.mode.{v.note}", lang) if v.note in MODES else v.note])))
+            t(f"data.mode.{v.note}", lang) if v.note in MODES else v.note, make_by_text(v, lang)])))
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -245,18 +264,46 @@ def _on_upload(key: str) -> None:
 def _reset_upload() -> None:
     st.session_state[UPLOADS_KEY] = None
     st.session_state.pop(PENDING_KEY, None)
+    st.session_state.pop(CONFLICT_KEY, None)
     st.session_state[UPLOADER_COUNTER] = st.session_state.get(UPLOADER_COUNTER, 0) + 1  # a fresh, empty uploader
 
 
+def _editor_or_flash(lang: str) -> str | None:
+    """The editor's name, or None (with a message) when this session may not change the data."""
+    user = current_user()
+    if not user.is_editor:
+        _flash("error", t("auth.editors_only", lang))
+        return None
+    return user.name
+
+
+def _active_id() -> str:
+    version = active_version()
+    return version.id if version else SAMPLE_ID
+
+
 def _on_confirm(signature: str, lang: str) -> None:
+    by = _editor_or_flash(lang)
+    if by is None:
+        return
     held = st.session_state.get(PENDING_KEY)
     if not held or held[0] != signature:
         _flash("warning", t("data.confirm.stale", lang))
         return
     pending: Pending = held[1]
+    current = _active_id()
+    if current != pending.base:  # someone changed the data in use since this was prepared: the editor decides
+        st.session_state[CONFLICT_KEY] = current
+        st.session_state.pop(PENDING_KEY, None)  # prepared again on top of the data now in use
+        return
     try:
-        version = save_version(pending.files, pending.summary, note=pending.mode)
-        activate(version.id)
+        version = save_version(pending.files, pending.summary, note=pending.mode, by=by)
+        activate(version.id, by=by, expected=pending.base, action="confirm")
+    except ConflictError as exc:  # lost the race between the check above and the save: stored, not in use
+        st.session_state.pop(PENDING_KEY, None)
+        _flash("warning", t("data.conflict.saved", lang, current=exc.current, id=version.id))
+        clear_cache()
+        return
     except (OSError, StorageError) as exc:
         _flash("error", t("data.confirm.failed", lang, reason=str(exc)))
         return
@@ -265,13 +312,23 @@ def _on_confirm(signature: str, lang: str) -> None:
     _flash("success", t("data.confirm.done", lang, id=version.id, n=pending.summary.get("projects", 0)))
 
 
-def _on_restore(lang: str) -> None:
+def _on_cancel() -> None:
+    _reset_upload()
+
+
+def _on_restore(lang: str, expected: str = SAMPLE_ID) -> None:
+    by = _editor_or_flash(lang)
+    if by is None:
+        return
     choice = st.session_state.get(RESTORE_KEY)
     try:
         if choice == SAMPLE_ID:
-            activate_sample()
+            activate_sample(by=by, expected=expected)
         else:
-            activate(choice)
+            activate(choice, by=by, expected=expected)
+    except ConflictError as exc:
+        _flash("warning", t("data.restore.conflict", lang, current=exc.current))
+        return
     except (OSError, StorageError) as exc:
         _flash("error", t("data.restore.failed", lang, reason=str(exc)))
         return
@@ -289,8 +346,8 @@ def render_flash() -> None:
         getattr(st, kind)(message)
 
 
-def render_in_use(lang: str) -> Version | None:
-    """Which data the dashboard shows now, and how much of it."""
+def render_in_use(lang: str, show_by: bool = False) -> Version | None:
+    """Which data the dashboard shows now, and how much of it (`show_by`: and who set it, when; for editors)."""
     version = active_version()
     st.subheader(t("data.in_use", lang))
     portfolio = get_portfolio()
@@ -300,6 +357,9 @@ def render_in_use(lang: str) -> Version | None:
         st.info(t("data.in_use.version", lang, version=make_version_label(version, lang),
                   files=", ".join(f.name for f in version.files)))
     st.caption(make_counts_text(portfolio, lang))
+    since = active_since()
+    if show_by and since["by"]:
+        st.caption(t("data.in_use.since", lang, time=format_time(since["time"]), by=since["by"]))
     problems = sum(len(r.rejected) for r in portfolio.reports)
     if problems or portfolio.unreadable:
         st.caption(t("data.in_use.problems", lang, n=problems, unreadable=len(portfolio.unreadable)))
@@ -369,22 +429,29 @@ def render_confirm(pending: Pending, signature: str, lang: str) -> None:
     if summary["rejected"]:
         st.warning(t("data.confirm.rejected_notice", lang, n=summary["rejected"]))
     st.caption(t("data.confirm.help", lang))
-    st.button(make_confirm_label(summary["rejected"], lang), type="primary", key=CONFIRM_KEY,
-              disabled=not any(summary[table] for table in COUNT_TABLES), on_click=_on_confirm,
-              args=(signature, lang))
+    conflict = st.session_state.get(CONFLICT_KEY)
+    if conflict:
+        st.warning(t("data.conflict", lang, current=conflict))
+    left, right = st.columns([3, 1])
+    left.button(make_confirm_label(summary["rejected"], lang), type="primary", key=CONFIRM_KEY,
+                disabled=not any(summary[table] for table in COUNT_TABLES), on_click=_on_confirm,
+                args=(signature, lang))
+    right.button(t("data.cancel", lang), key=CANCEL_KEY, on_click=_on_cancel)
 
 
-def render_versions(active: Version | None, lang: str) -> None:
-    """Stored versions (newest first) and the restore choice (the embedded sample included)."""
+def render_versions(active: Version | None, lang: str, editor: bool = True) -> None:
+    """Stored versions (newest first) and, for editors, who set them and the restore choice (the sample included)."""
     st.subheader(t("data.versions", lang))
     versions, problems = scan_versions()
     active_id = active.id if active else SAMPLE_ID
     if versions:
-        render_table(make_versions_table(versions, active_id, lang))
+        render_table(make_versions_table(versions, active_id, lang, show_by=editor))
     else:
         st.caption(t("data.versions.none", lang))
     for problem in problems:
         st.warning(t("data.versions.corrupt", lang, problem=problem))
+    if not editor:
+        return
     choices = [SAMPLE_ID, *(v.id for v in versions)]
     if st.session_state.get(RESTORE_KEY) not in choices:
         st.session_state[RESTORE_KEY] = active_id
@@ -393,7 +460,7 @@ def render_versions(active: Version | None, lang: str) -> None:
                           format_func=lambda c: make_version_label(by_id.get(c), lang) if c != SAMPLE_ID
                           else t("data.sample", lang))
     st.button(t("data.restore.button", lang), key="data_restore_button", disabled=choice == active_id,
-              on_click=_on_restore, args=(lang,))
+              on_click=_on_restore, args=(lang, active_id))
 
 
 def render_templates(lang: str) -> None:

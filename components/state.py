@@ -15,7 +15,7 @@ from components.filters import render_language_currency
 from data.intake import load_intake
 from data.metrics import compute_funding
 from data.portfolio import SAMPLE_FILES, Portfolio
-from data.storage import SAMPLE_ID, active_version, version_paths
+from data.storage import SAMPLE_ID, active_version, collect_garbage, datasets_dir, version_paths
 
 FileKeys = tuple[str, tuple[tuple[str, float], ...]]
 
@@ -58,6 +58,16 @@ def _converted(file_keys: FileKeys, currency: str) -> pd.DataFrame:
 def get_funding(currency: str, paths: tuple[Path, ...] | None = None) -> pd.DataFrame:
     """Funding flows converted to `currency` (cached per dataset and currency)."""
     return _converted(_keys(paths), currency)
+
+
+@st.cache_resource(show_spinner=False)
+def _housekeeping(store: str) -> None:
+    collect_garbage()  # what saves killed before this start left: .tmp-* files, unreferenced blobs
+
+
+def run_housekeeping() -> None:
+    """Clean the version store once per server process (and per store: tests switch DASHBOARD_DATA_DIR)."""
+    _housekeeping(str(datasets_dir()))
 
 
 def clear_cache() -> None:

@@ -4,14 +4,21 @@ Layout under `<data dir>/datasets/` (data dir = DASHBOARD_DATA_DIR, default `<re
 
     blobs/<sha256>                      every uploaded file, byte for byte, shared between versions
     versions/<id>/manifest.json         {"id", "time" (UTC ISO), "files": [{"name", "sha256", "bytes"}],
-                                         "counts" (the summary given at save), "note"}
+                                         "counts" (the summary given at save), "note", "by" (who saved it),
+                                         "events": [{"action": "confirm" | "restore", "time", "by"}]}
     versions/<id>/files/<name>          the version's files under their original (sanitised) names: hard links
                                          to the blobs (copies where links are impossible), re-created on demand
-    active.json                         {"version": <id> | null, "time"}; null or absent = the embedded sample
+    active.json                         {"version": <id> | null, "time", "by"}; null or absent = the embedded sample
+    .lock                               held (flock) while a version is saved, activated or garbage-collected
 
 Version ids sort by age: `v0003-20261125T103200Z`. Every file is written atomically (temporary file in the same
 directory, fsync, os.replace), and the manifest is written last: a version without a readable manifest is
-skipped by `list_versions` and reported by `scan_versions`, never fatal.
+skipped by `list_versions` and reported by `scan_versions`, never fatal. Parent directories are fsynced after a
+new entry. `collect_garbage` (run at start-up and by `python -m data store gc`) removes what an interrupted save
+leaves behind: `.tmp-*` files, version folders without a manifest, blobs no manifest refers to.
+
+`activate(..., expected=<id>)` is a compare-and-set: it refuses (ConflictError) when the data in use changed since
+the caller looked, so two editors never silently undo each other's confirm.
 
 `version_paths(version)` answers paths whose file names are the original names, so the loader can detect the
 format from the name (`.csv`, `.xlsx`, `.xml`…) — pass them to `data.intake.load_intake`.
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
@@ -46,6 +54,14 @@ class StorageError(Exception):
     """A version cannot be found or read."""
 
 
+class ConflictError(StorageError):
+    """The data in use changed since the caller prepared its change (optimistic concurrency)."""
+
+    def __init__(self, expected: str, current: str):
+        super().__init__(f"the data in use is now {current}, not {expected}")
+        self.expected, self.current = expected, current
+
+
 @dataclass(frozen=True)
 class StoredFile:
     name: str
@@ -60,6 +76,8 @@ class Version:
     files: tuple[StoredFile, ...]
     counts: dict = field(default_factory=dict, hash=False, compare=False)
     note: str = ""
+    by: str = ""  # who saved it ("" = not recorded)
+    events: tuple = field(default=(), hash=False, compare=False)  # ({"action", "time", "by"}, ...)
 
     @property
     def number(self) -> int:
@@ -67,7 +85,8 @@ class Version:
 
     def as_dict(self) -> dict:
         return {"id": self.id, "time": self.time, "note": self.note, "counts": self.counts,
-                "files": [{"name": f.name, "sha256": f.sha256, "bytes": f.bytes} for f in self.files]}
+                "files": [{"name": f.name, "sha256": f.sha256, "bytes": f.bytes} for f in self.files],
+                "by": self.by, "events": [dict(e) for e in self.events]}
 
 
 # ------------------------------------------------------------------ places
@@ -91,6 +110,19 @@ def _versions() -> Path:
 
 def _active_file() -> Path:
     return datasets_dir() / "active.json"
+
+
+@contextlib.contextmanager
+def store_lock():
+    """Exclusive lock on the store (one save, activation or clean-up at a time, across processes); released by
+    the kernel when the holder dies, so a killed save never blocks the next one."""
+    datasets_dir().mkdir(parents=True, exist_ok=True)
+    with open(datasets_dir() / ".lock", "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 # ------------------------------------------------------------------ atomic writes
@@ -197,25 +229,30 @@ def _next_number() -> int:
     return max(numbers, default=0) + 1
 
 
-def save_version(files: Sequence[tuple[str, bytes]], summary: dict, note: str = "") -> Version:
+def save_version(files: Sequence[tuple[str, bytes]], summary: dict, note: str = "", by: str = "") -> Version:
     """Store the files (originals kept byte for byte) as a new version and return it; not activated."""
-    now = _now()
-    names = _unique_names([name for name, _ in files])
-    stored = tuple(StoredFile(name, _put_blob(bytes(content)), len(content))
-                   for name, (_, content) in zip(names, files))
-    _versions().mkdir(parents=True, exist_ok=True)
-    number = _next_number()
-    while True:  # claim the id: mkdir is atomic, a concurrent save takes the next number
-        version_id = f"v{number:04d}-{now.strftime('%Y%m%dT%H%M%SZ')}"
-        try:
-            (_versions() / version_id).mkdir()
-            break
-        except FileExistsError:
-            number += 1
-    version = Version(version_id, now.strftime("%Y-%m-%dT%H:%M:%SZ"), stored, dict(summary), note)
-    _materialise(version)
-    _write_json(_versions() / version_id / "manifest.json", version.as_dict())
-    return version
+    with store_lock():
+        now = _now()
+        names = _unique_names([name for name, _ in files])
+        stored = tuple(StoredFile(name, _put_blob(bytes(content)), len(content))
+                       for name, (_, content) in zip(names, files))
+        if not _versions().is_dir():
+            _versions().mkdir(parents=True, exist_ok=True)
+            _fsync_dir(datasets_dir())
+        number = _next_number()
+        while True:  # claim the id: mkdir is atomic, a concurrent save takes the next number
+            version_id = f"v{number:04d}-{now.strftime('%Y%m%dT%H%M%SZ')}"
+            try:
+                (_versions() / version_id).mkdir()
+                break
+            except FileExistsError:
+                number += 1
+        _fsync_dir(_versions())
+        version = Version(version_id, now.strftime("%Y-%m-%dT%H:%M:%SZ"), stored, dict(summary), note, by)
+        _materialise(version)
+        _write_json(_versions() / version_id / "manifest.json", version.as_dict())
+        _fsync_dir(_versions())
+        return version
 
 
 def _parse_manifest(path: Path) -> Version:
@@ -229,8 +266,11 @@ def _parse_manifest(path: Path) -> Version:
     if any(not SHA_RE.match(f.sha256) for f in files):
         raise ValueError("a file has no valid sha256")
     counts = payload.get("counts") or {}
+    events = payload.get("events") or []
+    events = tuple({k: str(e.get(k) or "") for k in ("action", "time", "by")} for e in events
+                   if isinstance(e, dict)) if isinstance(events, list) else ()
     return Version(version_id, str(payload["time"]), files, counts if isinstance(counts, dict) else {},
-                   str(payload.get("note") or ""))
+                   str(payload.get("note") or ""), str(payload.get("by") or ""), events)
 
 
 def scan_versions() -> tuple[list[Version], list[str]]:
@@ -267,16 +307,49 @@ def get_version(version_id: str) -> Version:
         raise StorageError(f"{version_id}: cannot be read ({type(exc).__name__})") from None
 
 
-def activate(version_id: str) -> Version:
-    """Make `version_id` the data in use (kept across restarts: it is on disk)."""
-    version = get_version(version_id)
-    _write_json(_active_file(), {"version": version.id, "time": _now().strftime("%Y-%m-%dT%H:%M:%SZ")})
-    return version
+_ANY = object()
 
 
-def activate_sample() -> None:
+def _check_expected(expected: object) -> None:
+    if expected is _ANY:
+        return
+    current = active_version()
+    current_id = current.id if current else SAMPLE_ID
+    if current_id != (expected or SAMPLE_ID):
+        raise ConflictError(str(expected or SAMPLE_ID), current_id)
+
+
+def activate(version_id: str, by: str = "", expected: object = _ANY, action: str = "restore") -> Version:
+    """Make `version_id` the data in use (kept across restarts: it is on disk), recording who and when in its
+    manifest. With `expected` (a version id or SAMPLE_ID), refuse with ConflictError if the data in use is no
+    longer that one."""
+    with store_lock():
+        version = get_version(version_id)
+        _check_expected(expected)
+        time = _now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        version = Version(version.id, version.time, version.files, version.counts, version.note, version.by,
+                          (*version.events, {"action": action, "time": time, "by": by}))
+        _write_json(_versions() / version.id / "manifest.json", version.as_dict())
+        _write_json(_active_file(), {"version": version.id, "time": time, "by": by})
+        return version
+
+
+def activate_sample(by: str = "", expected: object = _ANY) -> None:
     """Go back to the embedded sample portfolio."""
-    _write_json(_active_file(), {"version": None, "time": _now().strftime("%Y-%m-%dT%H:%M:%SZ")})
+    with store_lock():
+        _check_expected(expected)
+        _write_json(_active_file(), {"version": None, "time": _now().strftime("%Y-%m-%dT%H:%M:%SZ"), "by": by})
+
+
+def active_since() -> dict:
+    """{"time", "by"} of the last activation (empty strings when never recorded)."""
+    try:
+        payload = json.loads(_active_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"time": "", "by": ""}
+    if not isinstance(payload, dict):
+        return {"time": "", "by": ""}
+    return {"time": str(payload.get("time") or ""), "by": str(payload.get("by") or "")}
 
 
 def active_version() -> Version | None:
@@ -301,7 +374,7 @@ def active_version() -> Version | None:
 def _materialise(version: Version) -> list[Path]:
     folder = _versions() / version.id / "files"
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
+    paths, created = [], False
     for stored in version.files:
         target = folder / stored.name
         source = blob_path(stored.sha256)
@@ -316,7 +389,10 @@ def _materialise(version: Version) -> list[Path]:
                 with open(tmp, "rb+") as handle:
                     os.fsync(handle.fileno())
             os.replace(tmp, target)
+            created = True
         paths.append(target)
+    if created:
+        _fsync_dir(folder)
     return paths
 
 
@@ -332,3 +408,72 @@ def version_files(version: Version | None) -> list[tuple[str, bytes]]:
     if version is None:
         return [(path.name, path.read_bytes()) for path in SAMPLE_FILES]
     return [(stored.name, blob_path(stored.sha256).read_bytes()) for stored in version.files]
+
+
+# ------------------------------------------------------------------ housekeeping
+
+@dataclass
+class GarbageReport:
+    """What `collect_garbage` removed, and what it left alone and why."""
+
+    temporary: list[str] = field(default_factory=list)
+    incomplete: list[str] = field(default_factory=list)  # version folders without a manifest
+    blobs: list[str] = field(default_factory=list)
+    bytes_freed: int = 0
+    kept: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"temporary": len(self.temporary), "incomplete": len(self.incomplete), "blobs": len(self.blobs),
+                "bytes_freed": self.bytes_freed, "kept": self.kept}
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.lstat().st_size
+    except OSError:
+        return 0
+
+
+def collect_garbage() -> GarbageReport:
+    """Remove what interrupted saves left: `.tmp-*` files anywhere in the store, version folders without a
+    manifest, blobs that no manifest refers to. Runs under the store lock, so a save in progress is never
+    touched. When a manifest exists but cannot be read, no blob is removed (it might be one of that version's)."""
+    report = GarbageReport()
+    root = datasets_dir()
+    if not root.is_dir():
+        return report
+    with store_lock():
+        for path in sorted(root.rglob(f"{TMP_PREFIX}*")):
+            if path.is_file() or path.is_symlink():
+                report.bytes_freed += _size(path)
+                path.unlink(missing_ok=True)
+                report.temporary.append(str(path.relative_to(root)))
+        referenced: set[str] = set()
+        unreadable = False
+        for folder in sorted(_versions().iterdir()) if _versions().is_dir() else []:
+            if not folder.is_dir() or not ID_RE.match(folder.name):
+                continue
+            manifest = folder / "manifest.json"
+            if not manifest.exists():
+                report.bytes_freed += sum(_size(p) for p in folder.rglob("*") if p.is_file())
+                shutil.rmtree(folder, ignore_errors=True)
+                report.incomplete.append(folder.name)
+                continue
+            try:
+                referenced.update(f.sha256 for f in _parse_manifest(manifest).files)
+            except (OSError, ValueError, KeyError, TypeError):
+                unreadable = True
+                report.kept.append(f"{folder.name}: unreadable manifest: no blob removed")
+        if not unreadable and _blobs().is_dir():
+            for blob in sorted(_blobs().iterdir()):
+                if blob.is_file() and SHA_RE.match(blob.name) and blob.name not in referenced:
+                    report.bytes_freed += _size(blob)
+                    blob.unlink(missing_ok=True)
+                    report.blobs.append(blob.name)
+        for folder in (_blobs(), _versions(), root):
+            if folder.is_dir():
+                _fsync_dir(folder)
+    if report.temporary or report.incomplete or report.blobs:
+        log.info("dataset storage: removed %d temporary files, %d incomplete versions, %d unreferenced blobs",
+                 len(report.temporary), len(report.incomplete), len(report.blobs))
+    return report
