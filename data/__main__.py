@@ -9,7 +9,6 @@ import json
 import sys
 
 from data.accounts import ROLES, AccountError, accounts_path, add_account
-
 from data.intake import load_intake
 from data.storage import collect_garbage, datasets_dir
 

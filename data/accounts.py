@@ -95,7 +95,7 @@ def add_account(name: str, password: str, role: str = "editor", path: Path | Non
         raise AccountError(f"{path}: cannot be read ({type(exc).__name__}): not overwritten") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("accounts", {}), dict):
         raise AccountError(f"{path}: not an accounts file: not overwritten")
-    created = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    created = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     account = Account(name, _HASHER.hash(password), role, created)
     entries = {k: v for k, v in payload.get("accounts", {}).items() if str(k).lower() != name.lower()}
     entries[name] = {"hash": account.hash, "role": role, "created": created}
