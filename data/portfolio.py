@@ -1,15 +1,12 @@
-"""Load a portfolio (projects, funding, locations, sources, documents) from files or frames, validated once."""
+"""The validated portfolio (projects, funding, locations, sources, documents) and what happened to each file."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from data.organisations import assign_donor_organisations
-from data.readers import RawTable
-from data.schema import ROW_COLUMN, TABLES, Problem, ValidationResult, detect_table, validate_references, validate_table
+from data.schema import ROW_COLUMN, Problem
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 SAMPLE_FILES = tuple(SAMPLE_DIR / f"{name}.csv" for name in ("projects", "funding", "locations", "sources",
@@ -49,109 +46,6 @@ class Portfolio:
         return getattr(self, name)
 
 
-def _empty(name: str) -> pd.DataFrame:
-    return validate_table(name, pd.DataFrame(columns=TABLES[name].column_names)).accepted
-
-
-def _report(source: str, raw: pd.DataFrame, result: ValidationResult | None, reason: str | None = None) -> FileReport:
-    if result is None:
-        problems = [{"row": None, "column": None, "reason": reason}]
-        return FileReport(source, None, len(raw), 0, problems, [], raw)
-    rejected_rows = sorted({p.row for p in result.errors if p.row is not None})
-    return FileReport(
-        path=source, table=result.table, rows=len(raw), accepted=len(result.accepted),
-        rejected=[{"row": p.row, "column": p.column, "reason": p.reason} for p in result.errors],
-        warnings=[{"row": p.row, "column": p.column, "reason": p.reason} for p in result.warnings],
-        rejected_rows=result.rejected if rejected_rows or len(result.accepted) < len(raw) else None,
-    )
-
-
-def parse_portfolio(raw_tables: Iterable[RawTable], unreadable: Sequence[str] = ()) -> Portfolio:
-    """Validate raw tables (each detected as one canonical table) into a Portfolio, with reports."""
-    results: dict[str, list[tuple[RawTable, ValidationResult]]] = {name: [] for name in TABLES}
-    reports: list[FileReport] = []
-    for raw in raw_tables:
-        name = raw.table or detect_table(list(raw.frame.columns))
-        if name is None:
-            reports.append(_report(raw.source, raw.frame, None,
-                                   "not a known table: headers do not match projects, funding, locations, "
-                                   "sources or documents"))
-            continue
-        results[name].append((raw, validate_table(name, raw.frame, file=raw.source)))
-
-    frames: dict[str, pd.DataFrame] = {}
-    for name in TABLES:
-        results[name] = _merge_across_files(name, results[name])
-    for name in ("projects", "documents", "sources"):
-        frames[name] = _concat([r.accepted for _, r in results[name]], name)
-    for name in ("funding", "locations"):
-        checked = []
-        for raw, result in results[name]:
-            if results["projects"]:
-                result = validate_references(frames["projects"], result, file=raw.source)
-            checked.append((raw, result))
-        results[name] = checked
-        frames[name] = _concat([r.accepted for _, r in checked], name)
-    frames["funding"] = assign_donor_organisations(frames["funding"])  # one donor per organisation, any language
-    for name in TABLES:
-        reports += [_report(raw.source, raw.frame, result) for raw, result in results[name]]
-    return Portfolio(**frames, reports=reports, unreadable=list(unreadable))
-
-
-def _merge_across_files(name: str, results: list[tuple[RawTable, ValidationResult]]):
-    """The same record in several files: identical → kept once (warning); different → the later one is rejected,
-    naming the columns that disagree and where the first one is (a conflict is never settled silently)."""
-    if len(results) < 2:
-        return results
-    key = list(TABLES[name].key)
-    columns = [c for c in TABLES[name].column_names if c not in key]
-    seen: dict[tuple, tuple[str, int, dict]] = {}
-    merged = []
-    for raw, result in results:
-        frame = result.accepted
-        drop, problems, extra = [], list(result.problems), []
-        for index, row in zip(frame.index, frame.to_dict("records")):
-            record_key = tuple(None if pd.isna(row[k]) else row[k] for k in key)
-            values = {c: (None if pd.isna(row[c]) else row[c]) for c in columns}
-            if record_key not in seen:
-                seen[record_key] = (raw.source, int(row[ROW_COLUMN]), values)
-                continue
-            first_file, first_row, first = seen[record_key]
-            drop.append(index)
-            label = "/".join(str(k) for k in record_key if k is not None)
-            differing = [c for c in columns if first[c] != values[c]]
-            if not differing:
-                problems.append(Problem(raw.source, int(row[ROW_COLUMN]), key[0],
-                                        f"{name} {label} also in {first_file} row {first_row}, identical: kept once",
-                                        "warning"))
-                continue
-            detail = "; ".join(f"{c} '{values[c]}' here but '{first[c]}' there" for c in differing)
-            reason = f"{name} {label} conflicts with {first_file} row {first_row}: {detail}"
-            problems.append(Problem(raw.source, int(row[ROW_COLUMN]), ", ".join(differing), reason))
-            extra.append({**row, "_column": ", ".join(differing), "_reason": reason})
-        if drop:
-            rejected = pd.concat([result.rejected, pd.DataFrame(extra)], ignore_index=True) if extra \
-                else result.rejected
-            result = ValidationResult(result.table, frame.drop(index=drop).reset_index(drop=True), rejected,
-                                      problems)
-        merged.append((raw, result))
-    return merged
-
-
-def _concat(parts: list[pd.DataFrame], name: str) -> pd.DataFrame:
-    parts = [p for p in parts if not p.empty]
-    if not parts:
-        return _empty(name)
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-
-
-def load_portfolio(paths: Sequence[Path | str] = SAMPLE_FILES) -> Portfolio:
-    """Read and validate files of any supported format; unreadable files are listed in `unreadable`."""
-    from data.intake import load_intake  # intake builds on parse_portfolio
-
-    return load_intake(paths).portfolio
-
-
 def all_problems(portfolio: Portfolio) -> list[Problem]:
     """Every error and warning across files, as Problem records (for one report table)."""
     out = []
@@ -161,5 +55,4 @@ def all_problems(portfolio: Portfolio) -> list[Problem]:
     return out
 
 
-__all__ = ["Portfolio", "FileReport", "SAMPLE_DIR", "SAMPLE_FILES", "load_portfolio", "parse_portfolio",
-           "all_problems", "ROW_COLUMN"]
+__all__ = ["Portfolio", "FileReport", "SAMPLE_DIR", "SAMPLE_FILES", "all_problems", "ROW_COLUMN"]

@@ -5,7 +5,7 @@ Decisions:
   by mistake would otherwise become a fake project. Examples are in the workbook's `notes` sheet instead.
 * The XLSX template has one sheet per table (projects, funding, locations) with the canonical headers only —
   each header carries a comment with the column's meaning, type and example — plus a `notes` sheet (every
-  column: meaning in English and, where data.aliases provides it, the French label, type, required, example)
+  column: meaning in English and, from data.schema.COLUMN_LABELS, the French label, type, required, example)
   and a `codes` sheet (IATI activity status, transaction type, organisation role, themes, coverage and the
   province P-codes, in French and English). Filled and uploaded again, the three table sheets validate; the two
   information sheets (`TEMPLATE_INFO_SHEETS`) are not tables.
@@ -14,8 +14,16 @@ from __future__ import annotations
 
 import io
 
-from data.aliases import COLUMN_LABELS
-from data.schema import ACTIVITY_STATUS, COVERAGE, ORG_ROLES, PORTFOLIO_TABLES, TABLES, THEMES, TRANSACTION_TYPES
+from data.schema import (
+    ACTIVITY_STATUS,
+    COLUMN_LABELS,
+    COVERAGE,
+    ORG_ROLES,
+    PORTFOLIO_TABLES,
+    TABLES,
+    THEMES,
+    TRANSACTION_TYPES,
+)
 
 TEMPLATE_TABLES = PORTFOLIO_TABLES  # projects, funding, locations
 TEMPLATE_INFO_SHEETS = ("notes", "codes")

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from data.currency import get_rate
+from data.intake import load_portfolio
 from data.metrics import compute_by_donor, compute_committed, compute_funding, compute_kpis
-from data.portfolio import load_portfolio
 
 
 def flows(rows):

@@ -2,8 +2,9 @@
 import pandas as pd
 import pytest
 
+from data.intake import load_portfolio
 from data.metrics import compute_funding, list_donors
-from data.portfolio import Portfolio, load_portfolio
+from data.portfolio import Portfolio
 from data.profiles import (
     compute_donor_breakdown,
     compute_donor_measures,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data.portfolio import load_portfolio
+from data.intake import load_portfolio
 from data.schema import is_missing
 from geo.provinces import province_name
 

@@ -5,8 +5,8 @@ import io
 import openpyxl
 import pytest
 
-from data.portfolio import parse_portfolio
-from data.readers import parse_table_bytes
+from data.intake.assemble import parse_portfolio
+from data.intake.readers import parse_table_bytes
 from data.schema import TABLES, detect_table
 from data.template import (
     TEMPLATE_INFO_SHEETS,

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from data.filters import FilterState, apply_filters, filter_flows
+from data.intake import load_portfolio
 from data.metrics import FLOW_MEASURES, compute_funding, compute_kpis
-from data.portfolio import load_portfolio
 from geo.allocation import (
     MAP_METRICS,
     QUANTITIES,

@@ -118,59 +118,6 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 SHARED_NAMES: dict[str, str] = {"title": "title_en", "value": "amount"}
 
 
-def _label(en: str, fr: str) -> dict[str, str]:
-    return {"en": en, "fr": fr}
-
-
-# Short human labels of every canonical column (the template's header notes).
-COLUMN_LABELS: dict[str, dict[str, str]] = {
-    "project_id": _label("Project ID", "Identifiant du projet"),
-    "title_fr": _label("Title (French)", "Titre (français)"),
-    "title_en": _label("Title (English)", "Titre (anglais)"),
-    "other_ids": _label("Other identifiers", "Autres identifiants"),
-    "implementing_orgs": _label("Implementing organisations", "Organisations de mise en œuvre"),
-    "partners": _label("Partners", "Partenaires"),
-    "theme": _label("Theme", "Thème"),
-    "activity_status": _label("Status", "Statut"),
-    "planned_start": _label("Planned start", "Début prévu"),
-    "actual_start": _label("Actual start", "Début effectif"),
-    "planned_end": _label("Planned end", "Fin prévue"),
-    "actual_end": _label("Actual end", "Fin effective"),
-    "duration_months": _label("Duration (months)", "Durée (mois)"),
-    "coverage": _label("Coverage", "Couverture"),
-    "households_targeted": _label("Households targeted", "Ménages ciblés"),
-    "households_targeted_is_minimum": _label("Targeted is a minimum", "Cible minimale (« plus de »)"),
-    "households_reached": _label("Households reached", "Ménages atteints"),
-    "notes": _label("Notes", "Notes"),
-    "flow_id": _label("Flow ID", "Identifiant du flux"),
-    "donor": _label("Donor", "Bailleur"),
-    "org_role": _label("Donor role (IATI)", "Rôle du bailleur (IATI)"),
-    "recipient": _label("Recipient", "Bénéficiaire"),
-    "transaction_type": _label("Transaction type", "Type de transaction"),
-    "amount": _label("Amount", "Montant"),
-    "currency": _label("Currency", "Devise"),
-    "value_date": _label("Value date", "Date de valeur"),
-    "province_pcode": _label("Province P-code", "P-code de la province"),
-    "province_name": _label("Province", "Province"),
-    "territory_pcode": _label("Territory P-code", "P-code du territoire"),
-    "territory_name": _label("Territory or town", "Territoire ou ville"),
-    "budget_share": _label("Budget share (0–1)", "Part du budget (0–1)"),
-    "split_known": _label("Split known", "Répartition connue"),
-    "table": _label("Table", "Table"),
-    "record_id": _label("Record ID", "Identifiant de l'enregistrement"),
-    "column": _label("Column", "Colonne"),
-    "value": _label("Value", "Valeur"),
-    "document_id": _label("Document ID", "Identifiant du document"),
-    "paragraph": _label("Paragraph", "Paragraphe"),
-    "evidence": _label("Evidence", "Extrait"),
-    "publisher": _label("Publisher", "Éditeur"),
-    "title": _label("Document title", "Titre du document"),
-    "kind": _label("Kind of document", "Type de document"),
-    "language": _label("Language", "Langue"),
-    "published": _label("Published", "Date de publication"),
-}
-
-
 def _build_index() -> dict[str, str]:
     """Normalised header → canonical column: aliases, then own names (an own name loses only on SHARED_NAMES)."""
     index = {normalise_header(alias): canonical

@@ -6,6 +6,16 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from data.intake.values import (
+    ValueParseError,
+    format_amount,
+    parse_amount_text,
+    parse_code_label,
+    parse_count_text,
+    parse_currency_text,
+    parse_date_detail,
+    parse_share_text,
+)
 from data.schema import (
     ROW_COLUMN,
     TABLES,
@@ -16,16 +26,6 @@ from data.schema import (
     parse_bool,
     parse_int,
     parse_partial_date,
-)
-from data.values import (
-    ValueParseError,
-    format_amount,
-    parse_amount_text,
-    parse_code_label,
-    parse_count_text,
-    parse_currency_text,
-    parse_date_detail,
-    parse_share_text,
 )
 from geo.provinces import PROVINCE_PCODES, match_province, province_name
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data.readers import Derived
+from data.intake.readers import Derived
 from data.schema import FUNDING, LOCATIONS, PROJECTS, ROW_COLUMN, Problem, is_missing, parse_amount, parse_int
 from geo.provinces import match_province
 

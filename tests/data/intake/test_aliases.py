@@ -4,15 +4,14 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from data.aliases import (
-    COLUMN_LABELS,
+from data.intake.aliases import (
     HEADER_ALIASES,
     SHARED_NAMES,
     canonical_headers,
     normalise_header,
     rename_headers,
 )
-from data.schema import TABLES
+from data.schema import COLUMN_LABELS, TABLES
 
 ALL_COLUMNS = sorted({c.name for t in TABLES.values() for c in t.columns})
 

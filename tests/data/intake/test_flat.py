@@ -4,11 +4,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data.flat import is_flat, split_flat
-from data.readers import read_table_file
+from data.intake.flat import is_flat, split_flat
+from data.intake.readers import read_table_file
 from data.schema import TABLES, detect_table, validate_table
 
-FIXTURE = Path(__file__).parent / "fixtures" / "flat" / "partner_flat.csv"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "flat" / "partner_flat.csv"
 BASE = {"project_id": "P1", "title_fr": "Projet", "implementing_orgs": "IOM", "planned_end": "2024-12",
         "donor": "Sweden", "transaction_type": "11", "amount": "100", "currency": "EUR", "province_pcode": "CD61"}
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data.normalise import normalise_table
+from data.intake.normalise import normalise_table
 from data.schema import PCODE_RE, validate_table
 from geo.provinces import PROVINCE_PCODES, provinces
 

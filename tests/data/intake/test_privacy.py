@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from data.privacy import find_contact_details
+from data.intake.privacy import find_contact_details
 
 
 def frame(notes: str) -> pd.DataFrame:

@@ -5,11 +5,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data.hxl import canonical_column, find_hxl_row, parse_hxl_frame, parse_tag
-from data.readers import read_table_file
+from data.intake.hxl import canonical_column, find_hxl_row, parse_hxl_frame, parse_tag
+from data.intake.readers import read_table_file
 from data.schema import validate_table
 
-FIXTURE = Path(__file__).parent / "fixtures" / "hxl" / "3w_nord_kivu.csv"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hxl" / "3w_nord_kivu.csv"
 TAGS = {"Org": "#org+impl", "Funder": "#org+funder", "Sector": "#sector", "Province": "#adm1+name",
         "Start": "#date+start", "Title": "#activity+name"}
 ROW = {"Org": "IOM", "Funder": "Sweden", "Sector": "CCCM", "Province": "Nord-Kivu", "Start": "2023-01",

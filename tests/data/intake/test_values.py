@@ -8,7 +8,7 @@ from babel.numbers import format_currency, format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data.values import (
+from data.intake.values import (
     ParsedAmount,
     ParsedCount,
     ValueParseError,

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.readers import XLSX_MAGIC, Derived, RawTable, UnreadableFileError, decode_text, parse_table_bytes
+from data.intake.aliases import rename_headers
+from data.intake.assemble import parse_portfolio
+from data.intake.flat import is_flat, split_flat
+from data.intake.hxl import find_hxl_row, parse_hxl_frame
+from data.intake.normalise import normalise_table
+from data.intake.privacy import find_contact_details
+from data.intake.readers import XLSX_MAGIC, Derived, RawTable, UnreadableFileError, decode_text, parse_table_bytes
+from data.portfolio import SAMPLE_FILES, FileReport, Portfolio
 from data.schema import FILE_COLUMN, ROW_COLUMN, Problem, detect_table
 
 MAX_UPLOAD_MB_DEFAULT = 50
@@ -56,7 +63,7 @@ class FileSummary:
 class Intake:
     """The validated portfolio plus one summary per file."""
 
-    portfolio: object  # data.portfolio.Portfolio (typed loosely: portfolio imports this module lazily)
+    portfolio: Portfolio
     files: list[FileSummary] = field(default_factory=list)
 
 
@@ -129,7 +136,7 @@ def read_source(name: str, data: bytes, max_bytes: int | None = None) -> tuple[s
                                   "(DASHBOARD_MAX_UPLOAD_MB)")
     kind = sniff_format(name, data)
     if kind == "xml":
-        from data.iati import is_iati, parse_iati_bytes
+        from data.intake.iati import is_iati, parse_iati_bytes
 
         if not is_iati(data):
             # parse anyway so unsafe XML (entities, DTD) gets its specific reason
@@ -152,10 +159,6 @@ def read_source(name: str, data: bytes, max_bytes: int | None = None) -> tuple[s
 
 def _derive(table: RawTable) -> Item:
     """An HXL 3W sheet or a flat sheet becomes a Derived source; a canonical table stays a RawTable."""
-    from data.aliases import rename_headers
-    from data.flat import is_flat, split_flat
-    from data.hxl import find_hxl_row, parse_hxl_frame
-
     frame = table.frame.drop(columns=[FILE_COLUMN], errors="ignore")
     if find_hxl_row(frame) is not None:
         return parse_hxl_frame(frame, table.source)
@@ -179,9 +182,6 @@ def _derive(table: RawTable) -> Item:
 
 def _prepare(file: str, item: Item) -> list[_Prepared]:
     """Normalise each canonical table; rows the normaliser refuses are set aside with their reasons."""
-    from data.normalise import normalise_table
-    from data.privacy import find_contact_details
-
     if isinstance(item, tuple):  # (RawTable, header problems)
         raw, problems = item
         tables = [(raw.table, raw.frame, raw.source)]
@@ -215,7 +215,6 @@ def _prepare(file: str, item: Item) -> list[_Prepared]:
 
 def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = None) -> Intake:
     """Files as (name, bytes) → validated portfolio and per-file summaries (unreadable files included)."""
-    from data.portfolio import FileReport, parse_portfolio
 
     prepared: list[_Prepared] = []
     derived_reports: list[FileReport] = []
@@ -261,9 +260,7 @@ def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = 
     return Intake(portfolio, [summaries[name] for name, _ in uploads if name in summaries])
 
 
-def _derived_report(item: Derived):
-    from data.portfolio import FileReport
-
+def _derived_report(item: Derived) -> FileReport:
     errors = [p for p in item.problems if p.severity == "error"]
     warnings = [p for p in item.problems if p.severity == "warning"]
     refused_rows = {p.row for p in errors if p.row is not None}
@@ -324,3 +321,8 @@ def load_intake(paths: Sequence[Path | str], max_bytes: int | None = None) -> In
         intake.portfolio.unreadable.append(reason)
         intake.files.append(FileSummary(reason.split(": ")[0], "unreadable", reason=reason))
     return intake
+
+
+def load_portfolio(paths: Sequence[Path | str] = SAMPLE_FILES) -> Portfolio:
+    """Read and validate files of any supported format; unreadable files are listed in `unreadable`."""
+    return load_intake(paths).portfolio

@@ -25,8 +25,8 @@ import unicodedata
 
 import pandas as pd
 
-from data.flat import split_flat
-from data.readers import Derived
+from data.intake.flat import split_flat
+from data.intake.readers import Derived
 from data.schema import ROW_COLUMN, THEMES, Problem, is_missing
 
 FORMAT = "hxl"

@@ -12,7 +12,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import ParseError, fromstring
 
-from data.readers import Derived, UnreadableFileError
+from data.intake.readers import Derived, UnreadableFileError
 from data.schema import (
     ACTIVITY_STATUS,
     FUNDING,

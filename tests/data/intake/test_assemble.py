@@ -1,8 +1,9 @@
 """Portfolio loading: tables detected, references checked, nothing lost."""
 import pandas as pd
 
-from data.portfolio import load_portfolio, parse_portfolio
-from data.readers import RawTable
+from data.intake import load_portfolio
+from data.intake.assemble import parse_portfolio
+from data.intake.readers import RawTable
 
 
 def raw(name, rows):

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from data.iati import is_iati, parse_iati_bytes
-from data.readers import Derived, UnreadableFileError
+from data.intake.iati import is_iati, parse_iati_bytes
+from data.intake.readers import Derived, UnreadableFileError
 from data.schema import validate_table
 
-FIXTURES = Path(__file__).parent / "fixtures" / "iati"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "iati"
 MAIN = "iom_drc_activities.xml"
 SWEDEN, NETHERLANDS, UK, KENYA, KATANGA = (f"XM-DAC-47066-SYN-{s}" for s in
                                            ("CD-0001", "CD-0002", "CD-0003", "KE-0004", "CD-0005"))

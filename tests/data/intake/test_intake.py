@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.intake import FileSummary, check_workbook_safety, load_intake, max_upload_bytes, parse_uploads, sniff_format
+from data.intake.readers import UnreadableFileError
 from data.portfolio import SAMPLE_FILES
-from data.readers import UnreadableFileError
 
 PROJECTS = b"project_id,title_en,activity_status\nP-1,One,2\nP-2,Two,4\n"
 
@@ -175,7 +175,7 @@ def test_a_workbook_with_damaged_parts_is_read_or_refused_never_raised(seed, fil
     assert summary.format == "unreadable" and summary.reason or summary.rows_in == summary.accepted + summary.rejected
 
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DERIVED_SOURCES = {"a.xml": FIXTURES / "iati" / "iom_drc_activities.xml",
                    "h.csv": FIXTURES / "hxl" / "3w_nord_kivu.csv", "f.csv": FIXTURES / "flat" / "partner_flat.csv"}
 

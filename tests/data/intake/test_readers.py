@@ -4,7 +4,7 @@ import io
 import openpyxl
 import pytest
 
-from data.readers import UnreadableFileError, parse_csv_text, parse_table_bytes, read_table_file
+from data.intake.readers import UnreadableFileError, parse_csv_text, parse_table_bytes, read_table_file
 
 CSV = "project_id;title_fr\nP1;Projet à Kalemie\n"
 
