@@ -54,10 +54,12 @@ def _flows_of(converted: pd.DataFrame, types: frozenset[int]) -> pd.DataFrame:
 
 
 def compute_committed(converted: pd.DataFrame) -> pd.DataFrame:
-    """Commitments per flow, without double counting: a project's incoming commitments (11) when it has
-    any, else its outgoing commitments (2) — the same money often appears as both."""
+    """Commitments per flow, without double counting: a project's incoming commitments (11) when it publishes
+    an amount for any, else its outgoing commitments (2) — the same money often appears as both. An incoming
+    commitment without an amount (a funder listed, amount not published) never hides a published one."""
     flows = _flows_of(converted, COMMITMENT_TYPES)
-    has_incoming = set(flows.loc[flows["transaction_type"] == 11, "project_id"])
+    published_incoming = (flows["transaction_type"] == 11) & flows["amount_reporting"].notna()
+    has_incoming = set(flows.loc[published_incoming, "project_id"])
     keep = (flows["transaction_type"] == 11) | ~flows["project_id"].isin(has_incoming)
     return flows[keep]
 

@@ -185,6 +185,13 @@ _SHARED_NAMES: Mapping[str, str] = MappingProxyType(
 _DASHES_AND_MARKS = re.compile(r"[-_'.\u2010-\u2015\u2018\u2019\u02bc`\u00b4]")
 _LEADING_PROVINCE = re.compile(r"^province\s+(?:(?:de\s+la|de\s+l|du|des|de|d|of)\s+)?")
 _TRAILING_PROVINCE = re.compile(r"\s+province$")
+# What publishers append to a province name (IATI location names read "Nord Kivu, Democratic Republic of the
+# Congo", "Equateur region, ..."): stripped, on the folded text, only when the full label matches nothing exactly.
+_COUNTRY_SUFFIX = re.compile(
+    r"\s*[,(/-]?\s*(?:the\s+)?(?:democratic\s+republic\s+of\s+(?:the\s+)?congo|dr\s+congo|rd\s+congo|drc|rdc"
+    r"|republique\s+democratique\s+du\s+congo|congo\s+kinshasa"
+    r"|congo\s+\(?the\s+democratic\s+republic\s+of\s+the\)?)\)?\s*$")
+_REGION_SUFFIX = re.compile(r"\s+(?:region|region\s+de|prov)$")
 _PCODE_ADM1 = re.compile(r"^CD\d{2}$")
 _PCODE_DEEPER = re.compile(r"^CD\d{4,}$")
 _ISO_CODE = re.compile(r"^CD-[A-Z]{2}$")
@@ -467,7 +474,46 @@ def _match_text(query: str) -> ProvinceMatch:
     if legacy is not None:
         return _legacy_match(query, legacy, 100.0, fuzzy=False)
 
+    stripped = _match_without_suffix(query, folded)
+    if stripped is not None:
+        return stripped
     return _match_fuzzy(query, folded)
+
+
+def _strip_suffixes(folded: str) -> str:
+    """The folded label without the country or 'region' suffixes publishers add (repeatedly: 'X region, DRC')."""
+    previous = None
+    while previous != folded:
+        previous = folded
+        folded = _REGION_SUFFIX.sub("", _COUNTRY_SUFFIX.sub("", folded)).strip(" ,")
+        folded = fold_name(folded)
+    return folded
+
+
+def _match_without_suffix(query: str, folded: str) -> ProvinceMatch | None:
+    """Exact, variant or legacy match of the label once its suffixes are removed; None when nothing changes or
+    the rest is no province (never fuzzy: a suffix-less fragment is too weak a signal)."""
+    core = _strip_suffixes(folded)
+    if not core or core == folded:
+        return None
+    removed = folded[len(core):].strip(" ,") if folded.startswith(core) else folded
+    note = f"Read as '{core}' once the suffix '{removed}' is removed."
+    pcode = _official_index().get(core)
+    if pcode is not None:
+        return ProvinceMatch(query=query, pcode=pcode, method="exact", score=100.0,
+                             note=" ".join(filter(None, (note, _shared_name_note(pcode)))))
+    pcode = _current_index().get(core)
+    if pcode is not None:
+        return ProvinceMatch(query=query, pcode=pcode, method="variant", score=100.0,
+                             note=" ".join(filter(None, (note, _shared_name_note(pcode)))))
+    legacy = _legacy_index().get(core)
+    if legacy is not None:
+        match = _legacy_match(query, legacy, 100.0, fuzzy=False)
+        return ProvinceMatch(query=query, pcode=match.pcode, method=match.method, candidates=match.candidates,
+                             score=match.score, note=f"{note} {match.note}".strip())
+    if core in _COUNTRY_LABELS:
+        return ProvinceMatch(query=query, pcode=None, method="unmatched", note="Country-level label, not a province.")
+    return None
 
 
 def match_hasc(code: object) -> ProvinceMatch:

@@ -47,6 +47,7 @@ class Derived:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # canonical name → canonical columns + _row
     problems: list[Problem] = field(default_factory=list)  # errors (row refused) and warnings (row kept)
     rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    summary: dict | None = None  # format-specific counts for the report (IATI: scope and held-back reasons)
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:

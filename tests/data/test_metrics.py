@@ -25,6 +25,15 @@ def test_incoming_commitment_wins_over_outgoing_for_the_same_project():
     assert sorted(compute_committed(converted)["flow_id"]) == ["a", "c"]
 
 
+def test_incoming_commitment_without_amount_never_hides_a_published_outgoing_one():
+    converted = compute_funding(flows([
+        {"flow_id": "funder", "project_id": "P", "transaction_type": 11, "amount": None, "currency": None},
+        {"flow_id": "out", "project_id": "P", "transaction_type": 2, "amount": 60.0},
+    ]), "USD")
+    committed = compute_committed(converted)
+    assert sorted(committed["flow_id"]) == ["funder", "out"] and committed["amount_reporting"].sum() == 60.0
+
+
 def test_by_donor_counts_unpublished_amounts_and_keeps_them_missing():
     converted = compute_funding(flows([
         {"flow_id": "a", "project_id": "P", "transaction_type": 11, "amount": None, "currency": None},

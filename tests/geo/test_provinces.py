@@ -356,3 +356,21 @@ def test_ocha_adm1_name_is_the_official_name(nom, pcode):
 
 def test_match_result_type():
     assert isinstance(match_province("Ituri"), ProvinceMatch)
+
+
+@pytest.mark.parametrize("label, pcode, method", [
+    ("Nord Kivu, Democratic Republic of the Congo", "CD61", "exact"),
+    ("Equateur region, Democratic Republic of the Congo", "CD41", "exact"),
+    ("Sud-Kivu region", "CD62", "exact"),
+    ("Ituri (RDC)", "CD54", "exact"),
+    ("Province du Nord-Kivu", "CD61", "exact"),
+])
+def test_publisher_suffixes_are_stripped_and_the_report_says_so(label, pcode, method):
+    match = match_province(label)
+    assert (match.pcode, match.method) == (pcode, method)
+    if "," in label or "(" in label or label.endswith("region"):
+        assert "suffix" in match.note
+
+
+def test_a_stripped_label_that_is_no_province_stays_unmatched():
+    assert match_province("Dungu, Democratic Republic of the Congo").pcode is None
