@@ -113,10 +113,6 @@ PROLOGUE_ENDS = (("<?", "?>"), ("<!--", "-->"))
 WRAPPED_RE = re.compile(r"<iati-activities[\s>/]")
 
 
-class ActivityError(ValueError):
-    """An activity whose content this reader cannot use: it is refused with this reason, the file goes on."""
-
-
 # --- sniffing and safe parsing ------------------------------------------------------------------------
 
 def is_iati(data: bytes) -> bool:
@@ -998,7 +994,7 @@ def _read_activity(reader: ActivityReader) -> ActivityResult:
     traceback and reported as an internal error so the file's other activities are still read."""
     try:
         return reader.read()
-    except (ActivityError, InvalidOperation, ValueError) as exc:
+    except (InvalidOperation, ValueError) as exc:  # the reader's own conversions on odd content
         return reader.refuse("iati-activity", f"the activity could not be read ({_one_line(exc)})")
     except Exception:
         logger.exception("internal error reading activity %s of %s", reader.row, reader.name)
