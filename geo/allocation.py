@@ -15,17 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["ALLOCATED_COLUMNS", "QUANTITIES", "MAP_METRICS", "Allocation", "MapMetric", "allocate",
-           "allocate_all_territories", "allocate_territories", "by_unit", "project_locations"]
+           "allocate_all_territories", "allocate_territories", "by_unit", "compute_shares", "compute_territory_shares",
+           "project_locations", "ShareTable"]
 
 QUANTITIES = ("funding", "households_targeted", "households_reached")
 ALLOCATED_COLUMNS = ("project_id", "pcode", "share", "split_assumed", *QUANTITIES)
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 @dataclass
@@ -41,6 +39,7 @@ class Allocation:
     not_published: dict[str, int] = field(default_factory=dict)  # projects with no value, per quantity
     donors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # project_id → donors
     published: dict[str, frozenset[str]] = field(default_factory=dict)  # quantity → projects that publish it
+    donor_pairs: pd.DataFrame | None = None  # (project_id, donor), the same as `donors` as a frame
 
     def bucket_published(self, quantity: str, bucket: str) -> bool | None:
         """Whether any project of a bucket (mapped / national / unallocated / total) publishes the quantity;
@@ -71,84 +70,131 @@ def _project_values(projects: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame
     return values.set_index("project_id")
 
 
-def _shares(rows: pd.DataFrame) -> tuple[dict[str, float], bool]:
-    """Budget share per province of one project, and whether the split was assumed."""
-    per_province: dict[str, float | None] = {}
-    for pcode, group in rows.groupby("province_pcode", sort=True):
-        known = pd.to_numeric(group["budget_share"], errors="coerce")
-        per_province[pcode] = float(known.sum()) if known.notna().any() else None
-    known_total = sum(v for v in per_province.values() if v is not None)
-    unknown = [p for p, v in per_province.items() if v is None]
-    assumed = bool(unknown) and len(per_province) > 1
-    if unknown:
-        rest = max(0.0, 1.0 - known_total) / len(unknown)
-        per_province.update({p: rest for p in unknown})
-    elif known_total > 1.0:
-        per_province = {p: v / known_total for p, v in per_province.items()}
-        assumed = True
-    return {p: float(v) for p, v in per_province.items()}, assumed
+@dataclass(frozen=True)
+class ShareTable:
+    """How each located project splits over provinces, from its location rows alone (so it is computed once per
+    dataset and reused for any filter): rows (project_id, pcode, share, hh_share, split_assumed), per project the
+    share of the money and of households targeted that is placed, and the households its locations list when every
+    location gives them (they set the households split)."""
+
+    rows: pd.DataFrame
+    placed: pd.Series  # project_id → sum of shares (the rest is unallocated)
+    hh_placed: pd.Series  # project_id → sum of the households shares
+    explicit_households: pd.Series  # project_id → households over its locations (only where all give them)
+
+    @property
+    def located(self) -> pd.Index:
+        return self.placed.index
 
 
-def _household_shares(rows: pd.DataFrame) -> dict[str, float] | None:
-    hh = pd.to_numeric(rows["households_targeted"], errors="coerce")
-    if hh.isna().any() or hh.sum() <= 0:
-        return None
-    per = hh.groupby(rows["province_pcode"]).sum()
-    return {p: float(v) / float(hh.sum()) for p, v in per.items()}
+def _sequential_sum(groups: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """Per group, its values added one after another in row order (numpy's own sums add pairwise)."""
+    totals = np.zeros(count)
+    if not len(groups):
+        return totals
+    rank = pd.Series(groups).groupby(groups).cumcount().to_numpy()
+    for k in range(int(rank.max()) + 1):
+        at = rank == k
+        totals[groups[at]] += values[at]
+    return totals
 
 
-def allocate(projects: pd.DataFrame, locations: pd.DataFrame, flows: pd.DataFrame) -> Allocation:
+def compute_shares(locations: pd.DataFrame) -> ShareTable:
+    """Province shares of every project with location rows: its explicit budget_share per province (summed over
+    territories); provinces without one share the rest equally (split assumed when the project has more than one
+    province); shares summing above 1 are scaled down to 1 (split assumed)."""
+    frame = pd.DataFrame({"project_id": locations["project_id"].astype(object),
+                          "pcode": locations["province_pcode"].astype(object),
+                          "known": pd.to_numeric(locations["budget_share"], errors="coerce").astype("float64"),
+                          "hh": pd.to_numeric(locations["households_targeted"], errors="coerce").astype("float64")})
+    # Sums in row order, one addition after another, as the per-project arithmetic always did: a split that adds
+    # up to 1.0000001 in another order must not flip the "scaled down" flag.
+    frame = frame.sort_values(["project_id", "pcode"], kind="stable").reset_index(drop=True)
+    province_of = frame.groupby(["project_id", "pcode"], sort=False).ngroup().to_numpy()
+    per = frame[["project_id", "pcode"]].drop_duplicates().reset_index(drop=True)
+    known = frame["known"].to_numpy()
+    per["known"] = pd.Series(_sequential_sum(province_of, np.nan_to_num(known), len(per))).where(
+        np.bincount(province_of, ~np.isnan(known), minlength=len(per)) > 0)
+    per["hh"] = _sequential_sum(province_of, np.nan_to_num(frame["hh"].to_numpy()), len(per))
+    pid = per["project_id"]
+    unknown = per["known"].isna()
+    provinces = per.groupby("project_id")["pcode"].transform("size")
+    n_unknown = unknown.groupby(pid).transform("sum")
+    project_of = per.groupby("project_id", sort=False).ngroup().to_numpy()
+    totals = _sequential_sum(project_of, per["known"].fillna(0.0).to_numpy(), int(project_of.max(initial=-1)) + 1)
+    known_total = pd.Series(totals[project_of], index=per.index)
+    rest = (1.0 - known_total).clip(lower=0.0) / n_unknown.where(n_unknown > 0)
+    scaled = (n_unknown == 0) & (known_total > 1.0)
+    share = per["known"].where(~unknown, rest).where(~scaled, per["known"] / known_total)
+    assumed = ((n_unknown > 0) & (provinces > 1)) | scaled
+    hh_known = frame["hh"].notna().groupby(frame["project_id"]).all()
+    hh_total = frame["hh"].groupby(frame["project_id"]).sum()
+    explicit = hh_total[hh_known & (hh_total > 0)]
+    hh_share = (per["hh"] / pid.map(explicit)).where(pid.isin(explicit.index), share)
+    rows = pd.DataFrame({"project_id": pid, "pcode": per["pcode"], "share": share.astype("float64"),
+                         "hh_share": hh_share.astype("float64"), "split_assumed": assumed.astype(bool)})
+    return ShareTable(rows, rows.groupby("project_id", sort=False)["share"].sum(),
+                      rows.groupby("project_id", sort=False)["hh_share"].sum(), explicit.astype("float64"))
+
+
+def _donor_pairs(funding: pd.DataFrame) -> pd.DataFrame:
+    if funding.empty or "donor" not in funding:
+        return pd.DataFrame({"project_id": pd.Series(dtype=object), "donor": pd.Series(dtype=object)})
+    pairs = funding[["project_id", "donor"]].dropna().astype(object).drop_duplicates()
+    return pairs.sort_values(["project_id", "donor"]).reset_index(drop=True)
+
+
+def _group_tuples(keys: pd.Series, values: pd.Series) -> dict:
+    """{key: tuple of its values} for a frame sorted on keys (one numpy split, not one pandas group per key)."""
+    if keys.empty:
+        return {}
+    key_array, value_array = keys.to_numpy(), values.to_numpy()
+    starts = np.flatnonzero(np.r_[True, key_array[1:] != key_array[:-1]])
+    return dict(zip(key_array[starts], map(tuple, np.split(value_array, starts[1:]))))
+
+
+def allocate(projects: pd.DataFrame, locations: pd.DataFrame, flows: pd.DataFrame,
+             shares: ShareTable | None = None) -> Allocation:
     """Place every project's money and households. `flows` are the flows of one measure, already selected
-    (data.metrics.FLOW_MEASURES[m].select) and converted (amount_reporting): geo knows places, not IATI measures."""
+    (data.metrics.FLOW_MEASURES[m].select) and converted (amount_reporting): geo knows places, not IATI measures.
+
+    `shares` (compute_shares of a superset of `locations`, e.g. the whole dataset's) saves recomputing the split:
+    a project's split depends only on its own location rows."""
     values = _project_values(projects, flows)
-    by_project = {pid: group for pid, group in locations.groupby("project_id")} if not locations.empty else {}
-    national = dict.fromkeys(QUANTITIES, 0.0)
-    unallocated = dict.fromkeys(QUANTITIES, 0.0)
-    totals = dict.fromkeys(QUANTITIES, 0.0)
-    not_published = dict.fromkeys(QUANTITIES, 0)
-    published: dict[str, set[str]] = {q: set() for q in QUANTITIES}
-    national_projects, unallocated_projects, out = [], [], []
-    for pid, row in values.iterrows():
-        rows = by_project.get(pid)
-        explicit_hh = _household_shares(rows) if rows is not None else None
-        amounts = {q: row[q] for q in QUANTITIES}
-        if explicit_hh is not None and _missing(amounts["households_targeted"]):
-            amounts["households_targeted"] = float(pd.to_numeric(rows["households_targeted"]).sum())
-        for q, v in amounts.items():
-            if _missing(v):
-                not_published[q] += 1
-            else:
-                totals[q] += float(v)
-                published[q].add(pid)
-        if row["coverage"] == "national":
-            national_projects.append(pid)
-            for q, v in amounts.items():
-                national[q] += 0.0 if _missing(v) else float(v)
-            continue
-        if rows is None or rows.empty:
-            unallocated_projects.append(pid)
-            for q, v in amounts.items():
-                unallocated[q] += 0.0 if _missing(v) else float(v)
-            continue
-        shares, assumed = _shares(rows)
-        for q, v in amounts.items():
-            if _missing(v):
-                continue
-            use = explicit_hh if (q == "households_targeted" and explicit_hh) else shares
-            unallocated[q] += float(v) * (1.0 - sum(use.values()))
-        for pcode, share in shares.items():
-            hh_share = explicit_hh.get(pcode, 0.0) if explicit_hh else share
-            out.append((pid, pcode, share, assumed,
-                        *[None if _missing(amounts[q]) else float(amounts[q]) * (hh_share if (
-                            q == "households_targeted") else share) for q in QUANTITIES]))
-    frame = pd.DataFrame.from_records(out, columns=list(ALLOCATED_COLUMNS))
+    shares = compute_shares(locations) if shares is None else shares
+    pids = values.index.to_series()
+    fill = values["households_targeted"].isna() & pids.isin(shares.explicit_households.index)
+    values["households_targeted"] = values["households_targeted"].where(
+        ~fill, pids.map(shares.explicit_households).astype("float64"))
+    national = (values["coverage"] == "national").to_numpy()
+    located = pids.isin(shares.located).to_numpy()
+    mapped = ~national & located
+    unplaced = ~national & ~located
+    placed = pids[mapped].map(shares.placed).astype("float64")
+    hh_placed = pids[mapped].map(shares.hh_placed).astype("float64")
+    totals, national_sum, unallocated, not_published, published = {}, {}, {}, {}, {}
     for q in QUANTITIES:
-        frame[q] = frame[q].astype("float64")
-    donors = {}
+        column = values[q]
+        totals[q] = float(column.sum())
+        not_published[q] = int(column.isna().sum())
+        published[q] = frozenset(column.index[column.notna()])
+        national_sum[q] = float(column[national].sum())
+        rest = column[mapped] * (1.0 - (hh_placed if q == "households_targeted" else placed))
+        unallocated[q] = float(column[unplaced].sum()) + float(rest.sum())
+    order = pd.Series(range(len(values)), index=values.index)
+    mine = shares.rows[shares.rows["project_id"].isin(values.index[mapped])]
+    mine = mine.assign(_order=mine["project_id"].map(order)).sort_values(["_order", "pcode"], kind="stable")
+    frame = pd.DataFrame({"project_id": mine["project_id"].to_numpy(), "pcode": mine["pcode"].to_numpy(),
+                          "share": mine["share"].to_numpy(), "split_assumed": mine["split_assumed"].to_numpy()})
+    for q in QUANTITIES:
+        factor = mine["hh_share"] if q == "households_targeted" else mine["share"]
+        frame[q] = (mine["project_id"].map(values[q]).astype("float64") * factor).astype("float64").to_numpy()
+    pairs = _donor_pairs(flows)
+    donors = _group_tuples(pairs["project_id"], pairs["donor"])
     if not flows.empty and "donor" in flows:
-        donors = {pid: tuple(sorted(g.dropna().unique())) for pid, g in flows.groupby("project_id")["donor"]}
-    return Allocation(frame, national, unallocated, totals, tuple(national_projects), tuple(unallocated_projects),
-                      not_published, donors, {q: frozenset(ids) for q, ids in published.items()})
+        donors = {pid: donors.get(pid, ()) for pid in dict.fromkeys(flows["project_id"])}
+    return Allocation(frame, national_sum, unallocated, totals, tuple(values.index[national]),
+                      tuple(values.index[unplaced]), not_published, donors, published, pairs)
 
 
 def project_locations(all_locations: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
@@ -167,9 +213,14 @@ def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str =
     grouped = rows.groupby(key)
     frame = pd.DataFrame({q: grouped[q].sum(min_count=1) for q in QUANTITIES})
     frame["projects"] = grouped["project_id"].nunique()
-    frame["project_ids"] = grouped["project_id"].agg(lambda s: tuple(sorted(set(s))))
-    frame["donors"] = frame["project_ids"].map(
-        lambda ids: tuple(sorted({d for pid in ids for d in allocation.donors.get(pid, ())})))
+    members = rows[[key, "project_id"]].drop_duplicates().sort_values([key, "project_id"])
+    ids = _group_tuples(members[key], members["project_id"])
+    frame["project_ids"] = pd.Series([ids[unit] for unit in frame.index], index=frame.index, dtype=object)
+    pairs = allocation.donor_pairs if allocation.donor_pairs is not None else pd.DataFrame(
+        [(pid, d) for pid, ds in allocation.donors.items() for d in ds], columns=["project_id", "donor"])
+    unit_donors = members.merge(pairs, on="project_id")[[key, "donor"]].drop_duplicates().sort_values([key, "donor"])
+    donors = _group_tuples(unit_donors[key], unit_donors["donor"])
+    frame["donors"] = pd.Series([donors.get(unit, ()) for unit in frame.index], index=frame.index, dtype=object)
     frame["split_assumed"] = grouped["split_assumed"].any()
     hh = frame["households_targeted"].where(frame["households_targeted"] > 0)
     frame["funding_per_household"] = frame["funding"] / hh
@@ -178,46 +229,55 @@ def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str =
     return frame.reset_index()
 
 
+def compute_territory_shares(rows: pd.DataFrame, locations: pd.DataFrame) -> pd.DataFrame:
+    """Allocated province rows (project_id, pcode, share, split_assumed, …) joined to their territories:
+    (project_id, pcode, territory, tshare, split_assumed). A territory's share of its province is its explicit
+    budget_share relative to the province's when every territory row gives one (and the province got money),
+    else equal."""
+    places = locations[locations["territory_pcode"].notna() & (locations["territory_pcode"].astype(str) != "")]
+    places = pd.DataFrame({"project_id": places["project_id"].astype(object),
+                           "pcode": places["province_pcode"].astype(object),
+                           "territory": places["territory_pcode"].astype(str).astype(object),
+                           "known": pd.to_numeric(places["budget_share"], errors="coerce").astype("float64")})
+    joined = rows[["project_id", "pcode", "share", "split_assumed"]].astype({"project_id": object, "pcode": object})
+    joined = joined.reset_index(drop=True).reset_index(names="_row").merge(places, on=["project_id", "pcode"])
+    joined = joined.sort_values("_row", kind="stable")
+    group = [joined["_row"]]
+    count = joined.groupby(group)["territory"].transform("size")
+    all_known = joined["known"].notna().groupby(group).transform("all")
+    use_known = all_known & (joined["share"] > 0)
+    tshare = (joined["known"] / joined["known"].groupby(group).transform("sum")).where(use_known, 1.0 / count)
+    assumed = joined["split_assumed"].astype(bool) | (~use_known & (count > 1))
+    return pd.DataFrame({"_row": joined["_row"].to_numpy(), "project_id": joined["project_id"].to_numpy(),
+                         "territory": joined["territory"].to_numpy(), "share": tshare.to_numpy(dtype="float64"),
+                         "split_assumed": assumed.to_numpy(dtype=bool)})
+
+
+TERRITORY_COLUMNS = ["project_id", "territory", "share", "split_assumed", *QUANTITIES]
+
+
+def _territory_rows(rows: pd.DataFrame, locations: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    rows = rows.reset_index(drop=True)
+    split = compute_territory_shares(rows, locations)
+    frame = split[["project_id", "territory", "share", "split_assumed"]].reset_index(drop=True)
+    for q in QUANTITIES:
+        frame[q] = (rows[q].to_numpy()[split["_row"].to_numpy()] * split["share"].to_numpy()).astype("float64")
+    outside = ~rows.index.isin(split["_row"])
+    remainder = {q: float(rows.loc[outside, q].sum()) for q in QUANTITIES}
+    return frame[TERRITORY_COLUMNS], remainder
+
+
 def allocate_territories(allocation: Allocation, locations: pd.DataFrame, pcode: str) -> tuple[pd.DataFrame, dict]:
     """Split one province's allocated rows over its territories (explicit budget_share relative to the
     province's, else equal); rows naming no territory stay at province level. Returns (rows keyed on
     `territory`, {quantity: amount not placed in a territory})."""
-    in_province = allocation.rows[allocation.rows["pcode"] == pcode]
-    remainder = dict.fromkeys(QUANTITIES, 0.0)
-    out = []
-    for _, alloc in in_province.iterrows():
-        places = locations[(locations["project_id"] == alloc["project_id"]) & (locations["province_pcode"] == pcode)]
-        places = places[places["territory_pcode"].notna() & (places["territory_pcode"].astype(str) != "")]
-        if places.empty:
-            for q in QUANTITIES:
-                remainder[q] += 0.0 if _missing(alloc[q]) else float(alloc[q])
-            continue
-        known = pd.to_numeric(places["budget_share"], errors="coerce")
-        if known.notna().all() and alloc["share"] > 0:
-            shares = (known / known.sum()).tolist()
-            assumed = bool(alloc["split_assumed"])
-        else:
-            shares = [1.0 / len(places)] * len(places)
-            assumed = bool(alloc["split_assumed"]) or len(places) > 1
-        for territory, share in zip(places["territory_pcode"].astype(str), shares):
-            out.append((alloc["project_id"], territory, share, assumed,
-                        *[None if _missing(alloc[q]) else float(alloc[q]) * share for q in QUANTITIES]))
-    frame = pd.DataFrame.from_records(out, columns=["project_id", "territory", "share", "split_assumed", *QUANTITIES])
-    for q in QUANTITIES:
-        frame[q] = frame[q].astype("float64")
-    return frame, remainder
+    return _territory_rows(allocation.rows[allocation.rows["pcode"] == pcode], locations)
 
 
 def allocate_all_territories(allocation: Allocation, locations: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """allocate_territories for every province with allocated rows; remainders summed."""
-    frames, total = [], dict.fromkeys(QUANTITIES, 0.0)
-    for pcode in sorted(set(allocation.rows["pcode"])):
-        rows, remainder = allocate_territories(allocation, locations, pcode)
-        frames.append(rows)
-        total = {q: total[q] + remainder[q] for q in QUANTITIES}
-    columns = ["project_id", "territory", "share", "split_assumed", *QUANTITIES]
-    frames = [f for f in frames if not f.empty]
-    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)), total
+    """allocate_territories for every province with allocated rows (in one join); remainders summed."""
+    rows = allocation.rows.sort_values("pcode", kind="stable")
+    return _territory_rows(rows, locations)
 
 
 @dataclass(frozen=True)

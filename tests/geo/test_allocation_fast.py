@@ -1,0 +1,140 @@
+"""The vectorised allocation gives exactly the naive per-project path's numbers (bench/naive.py), on the sample,
+on a synthetic portfolio and on hand-made edge cases; the share table computed once serves any filter."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from bench.naive import naive_allocate, naive_allocate_all_territories, naive_allocate_territories, naive_by_unit
+from data.filters import FilterState, apply_filters, filter_flows
+from data.intake import parse_uploads
+from data.metrics import FLOW_MEASURES, compute_funding
+from data.portfolio import load_portfolio
+from data.synth import make_synthetic_portfolio, to_csv_bytes
+from geo.allocation import (QUANTITIES, allocate, allocate_all_territories, allocate_territories, by_unit,
+                            compute_shares, project_locations)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_portfolio()
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    frames = make_synthetic_portfolio(250, seed=11)
+    return parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio
+
+
+def _close(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+
+
+def _same_frame(fast: pd.DataFrame, naive: pd.DataFrame, keys: list[str]) -> None:
+    assert len(fast) == len(naive)
+    if fast.empty:
+        return
+    fast = fast.sort_values(keys).reset_index(drop=True)
+    naive = naive.sort_values(keys).reset_index(drop=True)
+    for column in naive.columns:
+        for a, b in zip(fast[column], naive[column]):
+            if isinstance(b, float) or isinstance(a, float):
+                assert _close(float(a), float(b)), (column, a, b)
+            else:
+                assert a == b, (column, a, b)
+
+
+def _same_allocation(fast, naive) -> None:
+    _same_frame(fast.rows, naive.rows, ["project_id", "pcode"])
+    for attribute in ("national", "unallocated", "totals"):
+        for q in QUANTITIES:
+            assert _close(getattr(fast, attribute)[q], getattr(naive, attribute)[q]), (attribute, q)
+    assert fast.national_projects == naive.national_projects
+    assert fast.unallocated_projects == naive.unallocated_projects
+    assert fast.not_published == naive.not_published
+    assert fast.donors == naive.donors
+    assert fast.published == naive.published
+
+
+def _check(portfolio, state: FilterState, measure: str) -> None:
+    result = apply_filters(portfolio, state)
+    funding = filter_flows(compute_funding(portfolio.funding, state.currency), result.portfolio)
+    locations = project_locations(portfolio.locations, result.portfolio.projects)
+    flows = FLOW_MEASURES[measure].select(funding)
+    fast = allocate(result.portfolio.projects, locations, flows, shares=compute_shares(portfolio.locations))
+    naive = naive_allocate(result.portfolio.projects, locations, flows)
+    _same_allocation(fast, naive)
+    _same_frame(by_unit(fast), naive_by_unit(naive), ["pcode"])
+    rows, remainder = allocate_all_territories(fast, locations)
+    naive_rows, naive_remainder = naive_allocate_all_territories(naive, locations)
+    _same_frame(rows, naive_rows, ["project_id", "territory"])
+    assert all(_close(remainder[q], naive_remainder[q]) for q in QUANTITIES)
+    _same_frame(by_unit(fast, rows, key="territory"), naive_by_unit(naive, naive_rows, key="territory"), ["territory"])
+    for pcode in sorted(set(naive.rows["pcode"]))[:3]:
+        one, rest = allocate_territories(fast, locations, pcode)
+        naive_one, naive_rest = naive_allocate_territories(naive, locations, pcode)
+        _same_frame(one, naive_one, ["project_id", "territory"])
+        assert all(_close(rest[q], naive_rest[q]) for q in QUANTITIES)
+
+
+STATES = [FilterState(), FilterState(currency="EUR"), FilterState(statuses=("2",)), FilterState(provinces=("CD61",)),
+          FilterState(year_from=2022)]
+
+
+@pytest.mark.parametrize("measure", list(FLOW_MEASURES))
+@pytest.mark.parametrize("state", STATES, ids=range(len(STATES)))
+def test_fast_equals_naive_on_the_sample(sample, state, measure):
+    _check(sample, state, measure)
+
+
+@pytest.mark.parametrize("measure", ["committed", "disbursed"])
+@pytest.mark.parametrize("state", STATES, ids=range(len(STATES)))
+def test_fast_equals_naive_on_a_synthetic_portfolio(synthetic, state, measure):
+    _check(synthetic, state, measure)
+
+
+def test_fast_equals_naive_with_a_donor_filter(synthetic):
+    donor = synthetic.funding["donor"].dropna().iloc[0]
+    _check(synthetic, FilterState(donors=(donor,)), "committed")
+
+
+def _frames(locations: list[dict], coverage: str = "provincial", households: float | None = None):
+    projects = pd.DataFrame({"project_id": ["P"], "coverage": [coverage], "households_targeted": [households],
+                             "households_reached": [None]})
+    funding = pd.DataFrame({"flow_id": ["F"], "project_id": ["P"], "donor": ["D"], "transaction_type": [11],
+                            "amount_reporting": [100.0]})
+    frame = pd.DataFrame(locations)
+    for column in ("territory_pcode", "budget_share", "households_targeted"):
+        if column not in frame:
+            frame[column] = None
+    return projects, frame, funding
+
+
+EDGE_CASES = {
+    "shares_above_one": [{"project_id": "P", "province_pcode": "CD61", "budget_share": 0.8},
+                         {"project_id": "P", "province_pcode": "CD62", "budget_share": 0.7}],
+    "partial_shares": [{"project_id": "P", "province_pcode": "CD61", "budget_share": 0.5},
+                       {"project_id": "P", "province_pcode": "CD62"}, {"project_id": "P", "province_pcode": "CD63"}],
+    "remainder_unallocated": [{"project_id": "P", "province_pcode": "CD61", "budget_share": 0.3},
+                              {"project_id": "P", "province_pcode": "CD62", "budget_share": 0.3}],
+    "explicit_households": [{"project_id": "P", "province_pcode": "CD61", "households_targeted": 30},
+                            {"project_id": "P", "province_pcode": "CD62", "households_targeted": 10}],
+    "territories": [{"project_id": "P", "province_pcode": "CD61", "territory_pcode": "CD6101", "budget_share": 0.2},
+                    {"project_id": "P", "province_pcode": "CD61", "territory_pcode": "CD6102", "budget_share": 0.6},
+                    {"project_id": "P", "province_pcode": "CD62", "territory_pcode": "CD6201"},
+                    {"project_id": "P", "province_pcode": "CD62", "territory_pcode": "CD6202"}],
+}
+
+
+@pytest.mark.parametrize("coverage", ["provincial", "national"])
+@pytest.mark.parametrize("case", list(EDGE_CASES))
+def test_fast_equals_naive_on_edge_cases(case, coverage):
+    projects, locations, funding = _frames(EDGE_CASES[case], coverage)
+    fast, naive = allocate(projects, locations, funding), naive_allocate(projects, locations, funding)
+    _same_allocation(fast, naive)
+    rows, remainder = allocate_all_territories(fast, locations)
+    naive_rows, naive_remainder = naive_allocate_all_territories(naive, locations)
+    _same_frame(rows, naive_rows, ["project_id", "territory"])
+    assert remainder == pytest.approx(naive_remainder)
