@@ -13,8 +13,15 @@ from data.intake import parse_uploads
 from data.metrics import FLOW_MEASURES, compute_funding
 from data.portfolio import load_portfolio
 from data.synth import make_synthetic_portfolio, to_csv_bytes
-from geo.allocation import (QUANTITIES, allocate, allocate_all_territories, allocate_territories, by_unit,
-                            compute_shares, project_locations)
+from geo.allocation import (
+    QUANTITIES,
+    allocate,
+    allocate_all_territories,
+    allocate_territories,
+    by_unit,
+    compute_shares,
+    project_locations,
+)
 
 
 @pytest.fixture(scope="module")
