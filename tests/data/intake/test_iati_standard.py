@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from data.iati import ActivityReader, parse_iati_bytes
+from data.intake.iati import ActivityReader, parse_iati_bytes
 
-FIXTURES = Path(__file__).parent / "fixtures" / "iati"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "iati"
 
 
 def activity(body: str, attrs: str = 'default-currency="USD"') -> str:
@@ -195,7 +195,7 @@ def test_a_bug_while_reading_an_activity_is_logged_and_reported_as_internal_erro
         raise ZeroDivisionError("injected bug")
 
     monkeypatch.setattr(ActivityReader, "_theme", broken)
-    with caplog.at_level(logging.ERROR, logger="data.iati"):
+    with caplog.at_level(logging.ERROR, logger="data.intake.iati"):
         derived = parse(activity(ID + '<recipient-country code="CD"/>'))
     assert derived.tables["projects"].empty
     assert "internal error" in derived.rejected_rows.loc[0, "_reason"]
