@@ -1,4 +1,5 @@
 """Command line: `python -m data check PATH [PATH ...] [--json]` validates files as the app's Data page does;
+`python -m data convert PATH [PATH ...] --out DIR` writes the canonical tables the dashboard would use from them;
 `python -m data synth --projects N --seed S --out DIR` writes a synthetic portfolio (benchmarks, scale tests);
 `python -m data store gc` cleans the version store; `python -m data accounts add NAME` creates an editor account."""
 from __future__ import annotations
@@ -12,19 +13,50 @@ from data.accounts import ROLES, AccountError, accounts_path, add_account
 from data.intake import load_intake
 from data.storage import collect_garbage, datasets_dir
 
+HELD_LABELS = {"other-country": "outside the DRC", "region-only": "region only, no DRC place",
+               "no-country": "no country given", "no-identifier": "no identifier", "duplicate": "duplicate identifier",
+               "unreadable-activity": "unreadable", "internal-error": "internal error",
+               "failed-validation": "refused by the checks"}
 
-def run_check(paths: list[str], as_json: bool) -> int:
+
+def _iati_summaries(intake, currency: str) -> dict[str, dict]:
+    from data.intake.iati import compute_iati_summary
+
+    portfolio = intake.portfolio
+    return {s.path: compute_iati_summary(s.details, portfolio.projects, portfolio.funding, currency)
+            for s in intake.files if s.format == "iati" and s.details is not None}
+
+
+def format_iati_summary(summary: dict) -> str:
+    """One paragraph a user can reconcile with d-portal."""
+    def money(value: float | None) -> str:
+        return "not published" if value is None else f"{summary['currency']} {value:,.0f}"
+
+    held = ", ".join(f"{count} {HELD_LABELS.get(reason, reason)}" for reason, count in summary["held_back"].items())
+    return (f"{summary['activities']} activities read, {summary['in_scope']} DRC in scope, {summary['kept']} kept, "
+            f"{summary['held_back_total']} held back" + (f" ({held})" if held else "")
+            + f"; {summary['multi_country']} multi-country without a DRC share (listed, not counted), "
+            f"{summary['drc_share']} with a DRC share; committed {money(summary['committed'])}, "
+            f"disbursed {money(summary['disbursed'])}")
+
+
+def run_check(paths: list[str], as_json: bool, currency: str = "USD") -> int:
     intake = load_intake(paths)
     portfolio = intake.portfolio
+    iati = _iati_summaries(intake, currency)
     if as_json:
-        print(json.dumps({"files": [r.as_dict() for r in portfolio.reports],
-                          "sources": [s.as_dict() for s in intake.files]}, ensure_ascii=False, default=str))
+        sources = [{k: v for k, v in s.as_dict().items() if k != "details"} | (
+            {"iati": iati[s.path]} if s.path in iati else {}) for s in intake.files]
+        print(json.dumps({"files": [r.as_dict() for r in portfolio.reports], "sources": sources},
+                         ensure_ascii=False, default=str))
     else:
         for summary in intake.files:
             if summary.format == "unreadable":
                 continue
             print(f"{summary.path} ({summary.format}): {summary.rows_in} records, {summary.accepted} accepted, "
                   f"{summary.rejected} rejected, {summary.warnings} warnings")
+            if summary.path in iati:
+                print(f"  IATI: {format_iati_summary(iati[summary.path])}")
         for report in portfolio.reports:
             print(f"  {report.path}: {report.table or '?'} — {report.rows} rows, {report.accepted} accepted, "
                   f"{len(report.rejected)} problems, {len(report.warnings)} warnings")
@@ -43,6 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="validate CSV, XLSX, IATI XML or HXL 3W files against the canonical schema")
     check.add_argument("paths", nargs="+")
     check.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    check.add_argument("--currency", default="USD", choices=["USD", "EUR"],
+                       help="reporting currency of the IATI totals (default USD)")
+    convert = sub.add_parser("convert", help="write the canonical projects, funding and locations CSV the dashboard "
+                                             "would use from CSV, XLSX, IATI XML or HXL 3W files")
+    convert.add_argument("paths", nargs="+")
+    convert.add_argument("--out", required=True, help="folder for projects.csv, funding.csv and locations.csv")
     synth = sub.add_parser("synth", help="write a synthetic portfolio (projects, funding, locations CSV)")
     synth.add_argument("--projects", type=int, required=True)
     synth.add_argument("--seed", type=int, default=0)
@@ -71,7 +109,29 @@ def main(argv: list[str] | None = None) -> int:
                                               Path(args.adm2) if args.adm2 else None):
             print(path)
         return 0
-    return run_check(args.paths, args.json)
+    if args.command == "convert":
+        return run_convert(args.paths, args.out)
+    return run_check(args.paths, args.json, args.currency)
+
+
+def run_convert(paths: list[str], out: str) -> int:
+    """Exit 0 when every file was read (rows may still be refused: see `check`), 2 when one could not be."""
+    from pathlib import Path
+
+    from data.export import write_canonical_tables
+
+    intake = load_intake(paths)
+    portfolio = intake.portfolio
+    tables = {"projects": portfolio.projects, "funding": portfolio.funding, "locations": portfolio.locations}
+    for path in write_canonical_tables(tables, Path(out)):
+        print(f"{path}: {len(tables[path.stem])} rows")
+    for summary in intake.files:
+        if summary.format != "unreadable" and summary.rejected:
+            print(f"{summary.path}: {summary.rejected} of {summary.rows_in} records refused "
+                  "(python -m data check names file, row, column and reason)", file=sys.stderr)
+    for reason in portfolio.unreadable:
+        print(f"error: {reason}", file=sys.stderr)
+    return 2 if portfolio.unreadable else 0
 
 
 def run_accounts_add(name: str, role: str, from_stdin: bool) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -89,3 +90,28 @@ def to_xlsx_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def canonical_csv_bytes(table: str, frame: pd.DataFrame) -> bytes:
+    """A validated table as the CSV a user can edit and upload back: the README's columns in order, numbers
+    without a trailing '.0', booleans as true/false, missing values empty, formulas neutralised."""
+    from data.schema import TABLES
+
+    columns = TABLES[table].column_names
+    out = frame.reindex(columns=columns).astype(object)
+    out = out.map(lambda v: None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+                  else ("true" if v is True else "false" if v is False
+                        else format(v, ".15g") if isinstance(v, float) else v))
+    return neutralise_frame(out).to_csv(index=False).encode("utf-8-sig")
+
+
+def write_canonical_tables(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
+    """`<folder>/<table>.csv` for each table, each written atomically; the paths written."""
+    from data.storage import atomic_write
+
+    paths = []
+    for name, frame in tables.items():
+        path = folder / f"{name}.csv"
+        atomic_write(path, canonical_csv_bytes(name, frame))
+        paths.append(path)
+    return paths

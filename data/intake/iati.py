@@ -16,6 +16,7 @@ from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, Ext
 from defusedxml.ElementTree import ParseError, fromstring
 
 from data.intake.readers import Derived, UnreadableFileError
+from data.metrics import FLOW_MEASURES, compute_committed, compute_funding
 from data.schema import (
     ACTIVITY_STATUS,
     FUNDING,
@@ -99,6 +100,9 @@ HELD_NO_IDENTIFIER = "no-identifier"
 HELD_DUPLICATE = "duplicate"
 HELD_INTERNAL = "internal-error"
 HELD_UNREADABLE = "unreadable-activity"
+HELD_FAILED_VALIDATION = "failed-validation"  # read, then refused by the schema checks (reported per row)
+HELD_REASONS = (HELD_OTHER_COUNTRY, HELD_REGION_ONLY, HELD_NO_COUNTRY, HELD_NO_IDENTIFIER, HELD_DUPLICATE,
+                HELD_UNREADABLE, HELD_INTERNAL, HELD_FAILED_VALIDATION)
 # How an activity is in scope.
 SCOPE_DRC = "drc"  # the DRC only: amounts as published
 SCOPE_SHARE = "drc-share"  # several countries, the DRC's percentage published: amounts scaled to it
@@ -1009,3 +1013,34 @@ def _frame(columns: list[str], rows: list[dict]) -> pd.DataFrame:
     frame[columns] = frame[columns].where(frame[columns].notna(), None)
     frame[ROW_COLUMN] = frame[ROW_COLUMN].astype(int)
     return frame
+
+
+# --- per-file reconciliation -------------------------------------------------------------------------------
+
+def compute_iati_summary(details: dict, projects: pd.DataFrame, funding: pd.DataFrame, currency: str) -> dict:
+    """What a user reconciles with d-portal for one IATI file: activities read, DRC in scope, kept (in the
+    portfolio), held back by reason, multi-country, and the committed and disbursed totals of the kept
+    activities in the reporting currency (None when nothing is published). `details` is the reader's summary;
+    `projects` and `funding` are the validated portfolio's tables."""
+    ids = list(details.get("project_ids", []))
+    kept = set(ids) & set(projects["project_id"])
+    held = {reason: count for reason, count in details.get("held_back", {}).items() if count}
+    if len(ids) > len(kept):
+        held[HELD_FAILED_VALIDATION] = len(ids) - len(kept)
+    converted = compute_funding(funding[funding["project_id"].isin(kept)], currency)
+    committed = compute_committed(converted)
+    disbursed = FLOW_MEASURES["disbursed"].select(converted)
+    scope = details.get("scope", {})
+
+    def total(frame: pd.DataFrame) -> float | None:
+        amounts = frame["amount_reporting"]
+        return float(amounts.sum()) if amounts.notna().any() else None
+
+    return {"activities": details.get("activities", 0), "in_scope": details.get("in_scope", 0),
+            "kept": len(kept), "held_back": dict(sorted(held.items(), key=lambda item: HELD_REASONS.index(item[0])
+                                                        if item[0] in HELD_REASONS else len(HELD_REASONS))),
+            "held_back_total": sum(held.values()),
+            "drc_only": scope.get(SCOPE_DRC, 0) + scope.get(SCOPE_TRANSACTIONS, 0),
+            "drc_share": scope.get(SCOPE_SHARE, 0), "multi_country": scope.get(SCOPE_MULTI, 0),
+            "currency": currency, "committed": total(committed), "disbursed": total(disbursed),
+            "committed_not_published": int(committed["amount_reporting"].isna().sum())}

@@ -54,6 +54,7 @@ class FileSummary:
     rejected: int = 0
     warnings: int = 0
     reason: str | None = None
+    details: dict | None = None  # what the format's reader counted (IATI: scope, held back by reason)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -233,6 +234,7 @@ def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = 
             if isinstance(item, Derived):
                 summary.format = item.format if kind != "iati" else "iati"
                 summary.rows_in += item.rows_in
+                summary.details = item.summary if item.summary is not None else summary.details
                 derived_reports.append(_derived_report(item))
             else:
                 summary.rows_in += len(item[0].frame)
