@@ -2,15 +2,71 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pandas as pd
 
 from data.schema import ROW_COLUMN, TABLES, Problem, is_missing
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# International numbers (+243 81 234 5678, +32 2 555 12 34) and Congolese mobiles written locally (0812345678,
-# 081 234 56 78). Amounts and years never start with '+' or '08'/'09' followed by exactly nine digits.
-PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}(?:[\s.()-]*\d){7,12}|0[89]\d(?:[\s.-]?\d){7})(?![\w])")
+# Obfuscated forms are rewritten to plain ones before the search: "[at]", "(at)", "{at}", "(@)", " @ ",
+# "arobase", "[dot]", "(point)"; a spelled-out " at " only between a name and a dotted lower-case domain.
+_AT = re.compile(r"\s*[\[({<]\s*(?:at|@|arobase)\s*[\])}>]\s*|\s+@\s*|\s*@\s+|\s+arobase\s+", re.I)
+_DOT = re.compile(r"\s*[\[({<]\s*(?:dot|point|\.)\s*[\])}>]\s*|(?<=[^\W_])\s+(?:dot|point)\s+(?=[^\W\d_])", re.I)
+_SPELLED_AT = re.compile(r"(?<=[\w.+-])\s+at\s+(?=[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b)")
+
+# Phone numbers. Separators between digits: spaces, dots, dashes (at most two in a row). A number is not taken
+# from inside an identifier (IATI `XM-DAC-47066-…`, P-codes `CD7402`): no letter or digit right before it, nor a
+# word character followed by '-', '.', '/' or '_'.
+_SEP = r"[\s.\-]{0,2}"
+_START = r"(?<![\w+])(?<!\w[-./_])"
+# DRC mobiles: nine digits starting with 8 or 9, after 0 (national: 0812345678, 0 812 345 678, (0)81…),
+# 243, +243 or 00243 (international: 243812345678, +243 (0)81 234 5678, 00243 81 234 5678).
+DRC_PHONE = re.compile(_START + r"(?P<prefix>(?:\+|00)\s?)?(?:243" + _SEP + r"(?:\(0\)" + _SEP + r")?|\(0\)"
+                       + _SEP + r"|0" + _SEP + r")[89]\d(?:" + _SEP + r"\d){7}(?!\w)")
+# Any international number: + or 00, a country code, 7 to 12 more digits (+32 2 555 12 34, 0033 1 23 45 67 89).
+INTERNATIONAL_PHONE = re.compile(_START + r"(?P<prefix>\+|00)\s?[1-9]\d{0,2}(?:" + _SEP + r"\d){7,12}(?!\w)")
+# 12 500 000, 243.812.345.678: thousands groups with one separator are an amount, unless + or 00 says phone.
+_THOUSANDS = re.compile(r"^\d{1,3}(?P<sep>[ .,\u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*$")
+
+
+def normalise_text(text: str) -> str:
+    """NFKC (full-width ＠ and digits become ASCII) and obfuscated e-mail separators made plain."""
+    text = unicodedata.normalize("NFKC", text).replace("\ufe6b", "@")
+    text = _DOT.sub(".", _AT.sub("@", text))
+    return _SPELLED_AT.sub("@", text)
+
+
+def _looks_like_amount(body: str) -> bool:
+    """12 500 000, 243.812.345.678, 100000.00, 1,250,000.50: thousands groups with one separator and/or a decimal
+    part of one or two digits after a different separator."""
+    whole, decimal = re.match(r"^(.*?)(?:([.,])\d{1,2})?$", body).groups()
+    if decimal and (whole.isdigit() or (_THOUSANDS.match(whole) and decimal not in whole)):
+        return True
+    return bool(_THOUSANDS.match(body))
+
+
+def _is_phone(match: re.Match) -> bool:
+    body = match.group(0)[len(match.group("prefix") or ""):].strip()
+    digits = re.sub(r"\D", "", body)
+    if match.group("prefix"):
+        if match.group("prefix").startswith("+") and body.isdigit() and len(digits) < 10:
+            return False  # +12345678: a signed figure rather than a number to call
+        return digits.startswith("243") or not _looks_like_amount(body)
+    return body.startswith("0") or not _looks_like_amount(body)
+
+
+def find_contact(text: str) -> str | None:
+    """"e-mail", "phone" or None: what kind of personal contact detail `text` holds."""
+    plain = normalise_text(str(text))
+    if EMAIL.search(plain):
+        return "e-mail"
+    for pattern in (DRC_PHONE, INTERNATIONAL_PHONE):
+        if any(_is_phone(m) for m in pattern.finditer(plain)):
+            return "phone"
+    return None
+
+
 TEXT_KINDS = ("text", "list")
 
 
@@ -24,8 +80,8 @@ def find_contact_details(table: str, frame: pd.DataFrame, file: str) -> list[Pro
             value = row[column]
             if is_missing(value):
                 continue
-            text = str(value)
-            found = "an e-mail address" if EMAIL.search(text) else "a phone number" if PHONE.search(text) else None
+            kind = find_contact(str(value))
+            found = {"e-mail": "an e-mail address", "phone": "a phone number"}.get(kind)
             if found:
                 problems.append(Problem(file, int(row[ROW_COLUMN]) if ROW_COLUMN in row else None, column,
                                         f"contains {found}: personal contact details are not kept in the "

@@ -1,8 +1,12 @@
 """Personal contact details in text cells are found; figures, dates and identifiers are not mistaken for them."""
+import re
+
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from data.intake.privacy import find_contact_details
+from data.intake.privacy import find_contact, find_contact_details
 
 
 def frame(notes: str) -> pd.DataFrame:
@@ -33,3 +37,106 @@ def test_ordinary_text_is_not_taken_for_contact_details(notes):
 def test_numeric_columns_are_not_searched():
     funding = pd.DataFrame([{"flow_id": "F", "project_id": "P", "amount": "+243812345678", "_row": 2}])
     assert find_contact_details("funding", funding, "f.csv") == []
+
+
+# ------------------------------------------------------------------ DRC formats, obfuscated e-mails, property tests
+
+@pytest.mark.parametrize("text", [
+    "00243 81 234 5678", "243812345678", "243 97 123 45 67", "0 812 345 678", "+243 (0)81 234 5678",
+    "tél. 099-876-54-32", "０８１２３４５６７８", "call 0812345678 or 0998765432",
+])
+def test_drc_phone_formats_from_the_issue(text):
+    assert find_contact(text) == "phone"
+
+
+@pytest.mark.parametrize("text", [
+    "jean.dupont [at] iom.int", "jean.dupont＠iom.int", "jean.dupont (at) iom (dot) int", "jean.dupont @ iom.int",
+    "jean dot dupont at iom dot int", "jean.dupont{at}iom.int", "jean.dupont arobase iom.int", "j.d﹫iom.int",
+])
+def test_obfuscated_emails_from_the_issue(text):
+    assert find_contact(text) == "e-mail"
+
+
+MOBILE_PREFIXES = ("81", "82", "83", "84", "85", "89", "90", "91", "97", "98", "99")
+SEPARATORS = ("", " ", ".", "-")
+GROUPINGS = ((2, 3, 4), (2, 3, 2, 2), (3, 3, 3), (9,), (2, 7), (2, 2, 2, 3))
+PREFIXES = ("+243", "+243 ", "00243", "00243 ", "243", "243 ", "0", "0 ", "+243 (0)", "(0)")
+
+
+def grouped(digits: str, groups: tuple[int, ...], sep: str) -> str:
+    out, i = [], 0
+    for size in groups:
+        out.append(digits[i:i + size])
+        i += size
+    return sep.join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(prefix=st.sampled_from(MOBILE_PREFIXES), rest=st.text("0123456789", min_size=7, max_size=7),
+       lead=st.sampled_from(PREFIXES), sep=st.sampled_from(SEPARATORS), groups=st.sampled_from(GROUPINGS),
+       before=st.sampled_from(["", "Tel: ", "contact ", "(", "focal point "]),
+       after=st.sampled_from(["", ".", " (WhatsApp)", ")", "; Goma"]))
+def test_every_drc_mobile_format_is_found(prefix, rest, lead, sep, groups, before, after):
+    number = lead + grouped(prefix + rest, groups, sep)
+    # "243 812 345 678" written in thousands is an amount as much as a number: only +243 / 00243 say phone there.
+    assume(not re.fullmatch(r"243([ .])\d{3}\1\d{3}\1\d{3}", number))
+    assert find_contact(before + number + after) == "phone", number
+
+
+LOCAL = st.from_regex(r"[a-z][a-z0-9]{0,8}(\.[a-z][a-z0-9]{0,8})?", fullmatch=True)
+DOMAIN = st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9]", fullmatch=True)
+AT_FORMS = ("@", "＠", " [at] ", "[at]", " (at) ", " {at} ", " @ ", " arobase ", " (@) ", " at ")
+DOT_FORMS = (".", " [dot] ", " (dot) ", " dot ", "[.]")
+
+
+@settings(max_examples=300, deadline=None)
+@given(local=LOCAL, domain=DOMAIN, tld=st.sampled_from(["int", "org", "cd", "com", "be"]),
+       at=st.sampled_from(AT_FORMS), dot=st.sampled_from(DOT_FORMS),
+       before=st.sampled_from(["", "contact: ", "écrire à "]), after=st.sampled_from(["", ".", " merci"]))
+def test_obfuscated_emails_are_found(local, domain, tld, at, dot, before, after):
+    if at == " at " and dot != ".":  # "name at domain dot org" is found only when its dots are spelled alike
+        dot = " dot "
+    address = local + at + domain + dot + tld
+    assert find_contact(before + address + after) == "e-mail", address
+
+
+# Negatives: amounts, dates, P-codes and IATI identifiers are never taken for contact details.
+def amounts():
+    # A signed figure is written with separators ("+12 500 000"): "+" then ten bare digits is a number to call.
+    separators = st.sampled_from([(" ", ","), (",", "."), (".", ","), ("\u202f", ","), ("", ".")])
+    return st.builds(lambda n, seps, cur, cents: (cur + format(n, ",").replace(",", seps[0])
+                                                  + (seps[1] + cents if cents else "")),
+                     st.integers(0, 999_999_999), separators,
+                     st.sampled_from(["", "USD ", "EUR ", "$", "€", "+", "-", "CDF "]),
+                     st.sampled_from(["", "00", "50"]))
+
+
+def dates():
+    return st.builds(lambda d, fmt: d.strftime(fmt), st.dates(),
+                     st.sampled_from(["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%Y%m%d", "%d-%m-%Y", "%Y-%m",
+                                      "%d %B %Y", "%Y"]))
+
+
+PCODES = st.from_regex(r"CD[0-9]{2}([0-9]{2}([0-9]{3})?)?", fullmatch=True)
+IATI_IDS = st.builds(lambda org, rest: f"{org}-{rest}",
+                     st.sampled_from(["XM-DAC-47066", "NL-KVK-41160054", "GB-GOV-1", "SE-0-SE-6", "XM-DAC-41114",
+                                      "DE-1", "US-GOV-1", "XI-IATI-EC_INTPA", "BE-BCE_KBO-0264814354"]),
+                     st.from_regex(r"[A-Z0-9][A-Z0-9.\-_]{0,24}", fullmatch=True))
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.one_of(amounts(), dates(), PCODES, IATI_IDS),
+       context=st.sampled_from(["{}", "budget {} over 36 months", "{} (ref.)", "from {} to 2024", "{};{}"]))
+def test_amounts_dates_pcodes_and_iati_ids_are_not_contact_details(value, context):
+    text = context.format(value, value)
+    assert find_contact(text) is None, text
+
+
+@pytest.mark.parametrize("text", [
+    "+12 500 000 since 2021", "+100000.00", "+1,250,000.50", "+12345678",
+    "243 812 345 678 CDF", "243.812.345.678", "GB-GOV-1-300243812345678",
+    "NL-KVK-41160054-0812345678", "XM-DAC-47066-CE.0276", "SE-0-SE-6-5401013701-COD-15220", "meeting at Goma. In 2021",
+    "Focal point: the provincial office", "01.08.2021-31.12.2022", "CD7402", "agreed at 09:00 in Bunia",
+])
+def test_known_lookalikes_are_not_contact_details(text):
+    assert find_contact(text) is None
