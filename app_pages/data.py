@@ -7,13 +7,13 @@ from components.i18n import t
 from components.intake import render_flash, render_in_use, render_templates, render_upload, render_versions
 from components.state import render_settings
 
-lang, _ = render_settings()
+lang, currency = render_settings()
 st.title(t("data.title", lang))
 st.caption(t("data.caption", lang))
 user = render_sign_in(lang)  # viewers: read only; every action below is for editors and re-checked on use
 render_flash()
 active = render_in_use(lang, show_by=user.is_editor)
 if user.is_editor:
-    render_upload(active, lang)
+    render_upload(active, lang, currency)
 render_versions(active, lang, editor=user.is_editor)
 render_templates(lang)

@@ -136,6 +136,29 @@ def make_files_table(files: Sequence[FileSummary], lang: str) -> pd.DataFrame:
                                                                      "rejected", "warnings", "reason")])
 
 
+def make_iati_table(files: Sequence[FileSummary], portfolio: Portfolio, currency: str, lang: str) -> pd.DataFrame:
+    """One row per IATI file: what a user reconciles with d-portal (scope, kept, held back, totals)."""
+    from data.intake.iati import compute_iati_summary
+
+    def money(value: float | None) -> str:
+        return t("not_published", lang) if value is None else f"{format_number(round(value), lang)} {currency}"
+
+    rows = []
+    for f in files:
+        if f.format != "iati" or f.details is None:
+            continue
+        s = compute_iati_summary(f.details, portfolio.projects, portfolio.funding, currency)
+        held = ", ".join(f"{n} {t(f'iati.held.{reason}', lang)}" for reason, n in s["held_back"].items())
+        rows.append({"file": short_name(f.path), "activities": s["activities"], "in_scope": s["in_scope"],
+                     "kept": s["kept"], "held_back": f"{s['held_back_total']} ({held})" if held
+                     else t("iati.held.none", lang), "multi_country": s["multi_country"],
+                     "drc_share": s["drc_share"], "committed": money(s["committed"]),
+                     "disbursed": money(s["disbursed"])})
+    keys = ("file", "activities", "in_scope", "kept", "held_back", "multi_country", "drc_share", "committed",
+            "disbursed")
+    return pd.DataFrame(rows, columns=list(keys)).rename(columns={k: t(f"iati.col.{k}", lang) for k in keys})
+
+
 def make_problems_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     """Every finding: file, row (spreadsheet numbering), column, reason, and whether the row was left out."""
     rows = []
@@ -366,7 +389,7 @@ def render_in_use(lang: str, show_by: bool = False) -> Version | None:
     return version
 
 
-def render_upload(active: Version | None, lang: str) -> None:
+def render_upload(active: Version | None, lang: str, currency: str = "USD") -> None:
     """File uploader, replace/add choice, report of the files the new version would hold, confirm button."""
     st.subheader(t("data.upload", lang))
     limit_mb = max_upload_bytes() / (1024 * 1024)
@@ -392,17 +415,22 @@ def render_upload(active: Version | None, lang: str) -> None:
             return
         st.session_state[PENDING_KEY] = held
     pending: Pending = held[1]
-    render_report(pending, lang)
+    render_report(pending, lang, currency)
     render_confirm(pending, signature, lang)
 
 
-def render_report(pending: Pending, lang: str) -> None:
+def render_report(pending: Pending, lang: str, currency: str = "USD") -> None:
     """Per file: format and counts; the problems; unreadable files; previews; the rejected rows to download."""
     intake = pending.intake
     st.markdown(f"**{t('data.report', lang)}**")
     if pending.mode == "add":
         st.caption(t("data.report.add", lang, files=", ".join(name for name, _ in pending.files)))
     render_table(make_files_table(intake.files, lang))
+    iati = make_iati_table(intake.files, intake.portfolio, currency, lang)
+    if not iati.empty:
+        st.markdown(f"**{t('iati.report.title', lang)}**")
+        st.caption(t("iati.report.caption", lang, currency=currency))
+        render_table(iati)
     for f in intake.files:
         if f.format == "unreadable":
             st.error(t("data.report.unreadable", lang, file=short_name(f.path), reason=reason_text(f)))
