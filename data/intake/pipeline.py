@@ -155,17 +155,46 @@ def read_source(name: str, data: bytes, max_bytes: int | None = None) -> tuple[s
     from data.template import is_template_info_sheet
 
     # A filled-in template comes back with its notes and codes sheets: explanations, not data.
-    return kind, [_derive(table) for table in tables if not is_template_info_sheet(table.frame.columns)]
+    notes = [note for table in tables if is_template_info_sheet(table.frame.columns) for note in table.notes]
+    items = [_derive(table) for table in tables if not is_template_info_sheet(table.frame.columns)]
+    if kind == "xlsx" and any(_is_table(item) for item in items):
+        # Beside sheets that are tables, a sheet that is none (a README, a list of codes) is skipped with a note.
+        for item in [i for i in items if not _is_table(i)]:
+            raw, problems = item
+            shown = ", ".join(str(c) for c in raw.frame.columns if not str(c).startswith("_"))
+            notes += [p for p in problems if p.severity == "warning"]
+            notes.append(Problem(raw.source, None, None, f"sheet skipped: its headers ({_shorten(shown)}) match no "
+                                                         "table (projects, funding, locations, sources, documents)",
+                                 "warning"))
+            items.remove(item)
+    if notes and items:
+        _problems_of(items[0])[:0] = notes
+    return kind, items
+
+
+def _is_table(item: Item) -> bool:
+    return isinstance(item, Derived) or item[0].table is not None
+
+
+def _problems_of(item: Item) -> list[Problem]:
+    return item.problems if isinstance(item, Derived) else item[1]
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _derive(table: RawTable) -> Item:
     """An HXL 3W sheet or a flat sheet becomes a Derived source; a canonical table stays a RawTable."""
     frame = table.frame.drop(columns=[FILE_COLUMN], errors="ignore")
     if find_hxl_row(frame) is not None:
-        return parse_hxl_frame(frame, table.source)
+        derived = parse_hxl_frame(frame, table.source)
+        derived.problems[:0] = table.notes
+        return derived
     renamed, mapping = rename_headers(frame)
-    problems = [Problem(table.source, None, original, f"header '{original}' also means {canonical}: ignored",
-                        "warning") for canonical, originals in mapping.clashes for original in originals]
+    problems = [*table.notes]
+    problems += [Problem(table.source, None, original, f"header '{original}' also means {canonical}: ignored",
+                         "warning") for canonical, originals in mapping.clashes for original in originals]
     columns = [c for c in renamed.columns if not str(c).startswith("_")]
     if "province_name" in columns and "province_pcode" not in columns:
         columns.append("province_pcode")  # the normaliser fills it from the name through the matcher

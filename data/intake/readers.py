@@ -2,19 +2,21 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from data.intake.headers import MAX_HEADER_ROW, cell_text, find_header
 from data.schema import FILE_COLUMN, ROW_COLUMN, Problem
 
 ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")  # utf-8-sig also reads plain UTF-8
 DELIMITERS = (",", ";", "\t")
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_BYTES_DEFAULT = 50 * 1024 * 1024
+MAX_CELL_CHARS = 32_767  # the longest cell Excel writes
+MAX_COLUMNS = 16_384  # the widest sheet Excel writes
 
 
 class UnreadableFileError(Exception):
@@ -30,6 +32,7 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     table: str | None = None  # the canonical table when already known (derived from IATI, HXL or a flat sheet)
+    notes: tuple[Problem, ...] = ()  # what reading found: rows skipped above the header, sheets that hold no table
 
 
 @dataclass
@@ -67,76 +70,76 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
 
 
 def sniff_delimiter(text: str) -> str:
-    """Pick the delimiter that splits the header line into the most columns."""
-    header = text.splitlines()[0] if text else ""
-    return max(DELIMITERS, key=lambda d: (len(next(csv.reader([header], delimiter=d))), d == ","))
+    """Pick the delimiter that splits the first line into the most columns."""
+    header = text[:MAX_CELL_CHARS].splitlines()[0] if text else ""
+    try:
+        return max(DELIMITERS, key=lambda d: (len(next(csv.reader([header], delimiter=d))), d == ","))
+    except csv.Error:
+        return ","  # the reader itself then says what is wrong with the line
 
 
-def parse_csv_text(text: str, name: str, delimiter: str | None = None) -> pd.DataFrame:
-    """Parse CSV text into a frame of strings with a `_row` column (header = row 1)."""
+def check_bounds(rows: list[list[str]], name: str) -> None:
+    """Refuse a line or a cell no spreadsheet would write: reading them would take the memory of the app."""
+    for number, row in enumerate(rows, start=1):
+        if len(row) > MAX_COLUMNS:
+            raise UnreadableFileError(f"{name}: record {number} has {len(row):,} cells (limit {MAX_COLUMNS:,}, "
+                                      "Excel's own): not a table")
+        longest = max(map(len, row), default=0)
+        if longest > MAX_CELL_CHARS:
+            raise UnreadableFileError(f"{name}: record {number} has a cell of {longest:,} characters (limit "
+                                      f"{MAX_CELL_CHARS:,}, Excel's own): not a table")
+
+
+def parse_csv_table(text: str, name: str, delimiter: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """CSV text → (frame of strings with `_row`, warnings about the rows skipped above the header)."""
     if not text.strip():
         raise UnreadableFileError(f"{name}: the file is empty")
     delimiter = delimiter or sniff_delimiter(text)
     try:  # newline="": the csv module handles \r, \n and \r\n itself, including inside quoted cells
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise UnreadableFileError(f"{name}: a cell of more than {csv.field_size_limit():,} characters (limit "
+                                      f"{MAX_CELL_CHARS:,}, Excel's own): not a table") from None
         raise UnreadableFileError(f"{name}: not a readable CSV table ({exc})") from None
+    check_bounds(rows, name)
     return rows_to_frame(rows, name)
 
 
-def rows_to_frame(rows: list[list[object]], name: str) -> pd.DataFrame:
-    """Turn a header row plus data rows into strings; skip fully blank rows but keep numbering."""
-    if not rows or not any(str(c).strip() for c in rows[0] if c is not None):
-        raise UnreadableFileError(f"{name}: no header row")
-    header = [str(c).strip() if c is not None else "" for c in rows[0]]
-    while header and header[-1] == "":
-        header.pop()
-    if "" in header:
-        raise UnreadableFileError(f"{name}: a header cell is empty (column {header.index('') + 1})")
-    header = _unique_header(header)
+def rows_to_frame(rows: list[list[object]], name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """The header row (found by data.intake.headers) plus the data rows under it, as strings; fully blank rows
+    are skipped but keep their numbers. UnreadableFileError when no row looks like a header."""
+    found = find_header(rows, name)
+    if found is None:
+        raise UnreadableFileError(f"{name}: no header row (no row in the first {MAX_HEADER_ROW} looks like "
+                                  "column names)")
+    header = found.names
+    width = len(header)
     records = []
-    for number, row in enumerate(rows[1:], start=2):
-        cells = ["" if c is None else (c if isinstance(c, str) else _cell_text(c)) for c in row]
+    for number, row in enumerate(rows[found.index + 1:], start=found.index + 2):
+        cells = ["" if c is None else (c if isinstance(c, str) else cell_text(c)) for c in row[:width]]
         if not any(c.strip() for c in cells):
             continue
-        cells = (cells + [""] * len(header))[: len(header)]
-        records.append(dict(zip(header, cells), **{ROW_COLUMN: number}))
-    frame = pd.DataFrame(records, columns=header + [ROW_COLUMN])
-    return frame.astype({c: object for c in header})
-
-
-def _unique_header(header: list[str]) -> list[str]:
-    """A repeated header keeps its cells under 'name (2)', so the schema reports it instead of one value vanishing."""
-    seen: dict[str, int] = {}
-    out = []
-    for name in header:
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
-    return out
-
-
-def _cell_text(value: object) -> str:
-    """Spreadsheet cell → text as a person would type it (no '12500000.0' artefacts)."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+        cells += [""] * (width - len(cells))
+        records.append([*cells, number])
+    frame = pd.DataFrame(records, columns=[*header, ROW_COLUMN])
+    return frame.astype({c: object for c in header}), found.notes
 
 
 def parse_xlsx_bytes(data: bytes, name: str) -> list[RawTable]:
-    """Read every non-empty sheet of a workbook (values, not formulas)."""
+    """Read every sheet of a workbook that holds a table (values, not formulas); a sheet that does not is
+    skipped with a note, carried by the first table read."""
     import openpyxl  # imported lazily: only workbook users pay for it
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
         raise UnreadableFileError(f"{name}: not a readable XLSX workbook ({type(exc).__name__})") from None
-    tables = []
+    tables: list[RawTable] = []
+    notes: list[Problem] = []
     try:
         for sheet in book.worksheets:
+            source = f"{name}#{sheet.title}"
             try:  # read-only mode parses each sheet lazily: damage shows up here, not at load
                 rows = [list(r) for r in sheet.iter_rows(values_only=True)]
             except Exception as exc:
@@ -144,11 +147,19 @@ def parse_xlsx_bytes(data: bytes, name: str) -> list[RawTable]:
                     from None
             if not rows or not any(c not in (None, "") for r in rows for c in r):
                 continue
-            tables.append(RawTable(f"{name}#{sheet.title}", rows_to_frame(rows, f"{name}#{sheet.title}")))
+            try:
+                frame, skipped = rows_to_frame(rows, source)
+            except UnreadableFileError as exc:
+                reason = str(exc).split(": ", 1)[-1]
+                notes.append(Problem(source, None, None, f"sheet '{sheet.title}' skipped: {reason}", "warning"))
+                continue
+            tables.append(RawTable(source, frame, notes=tuple(skipped)))
     finally:
         book.close()
     if not tables:
-        raise UnreadableFileError(f"{name}: the workbook has no data")
+        detail = "; ".join(p.reason for p in notes)
+        raise UnreadableFileError(f"{name}: the workbook has no data" + (f" ({detail})" if detail else ""))
+    tables[0] = RawTable(tables[0].source, tables[0].frame, notes=(*notes, *tables[0].notes))
     return tables
 
 
@@ -162,7 +173,8 @@ def parse_table_bytes(data: bytes, name: str) -> list[RawTable]:
         return parse_xlsx_bytes(data, name)
     text, encoding = decode_text(data, name)
     delimiter = sniff_delimiter(text)
-    return [RawTable(name, parse_csv_text(text, name, delimiter), encoding, delimiter)]
+    frame, skipped = parse_csv_table(text, name, delimiter)
+    return [RawTable(name, frame, encoding, delimiter, notes=tuple(skipped))]
 
 
 def read_table_file(path: Path | str, max_bytes: int = MAX_BYTES_DEFAULT) -> list[RawTable]:

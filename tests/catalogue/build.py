@@ -83,7 +83,16 @@ def cases() -> dict[str, tuple[bytes, str, str]]:
         "zip_bomb.xlsx": (zip_bomb(), "unreadable", "zip bomb"),
         "empty_workbook.xlsx": (workbook({"Sheet1": []}), "unreadable", "no data"),
         "html_named_csv.csv": (b"<!DOCTYPE html><html><body><table></table></body></html>", "unreadable", "HTML"),
-        "blank_header_cell.csv": (csv("project_id,,title_en", "P-1,x,Project"), "unreadable", "header cell is empty"),
+        "blank_header_cell.csv": (csv("project_id,,title_en", "P-1,x,Project"), "warning", "no header cell"),
+        "huge_cell.csv": (csv(PROJECTS_HEADER, "P-1,Projet un,Project one,IOM,cccm,2,2021,2022,provincial,"
+                              + "9" * 40_000), "unreadable", "32,767"),
+        "title_rows_and_readme.xlsx": (workbook({
+            "README": [["Comment remplir ce classeur", None, "Version"], ["Une ligne par projet", None, "2"]],
+            "Projets": [["Portefeuille de stabilisation — mai 2025"], ["Source : partenaires, extrait du 31 mai"],
+                        PROJECTS_HEADER.split(","),
+                        ["P-1", "Projet un", "Project one", "IOM", "cccm", 2, "2021", "2022", "provincial", 10],
+                        ["P-2", "Projet deux", "Project two", "IOM", "cccm", 4, "2019", "2020", "national", None]],
+        }), "warning", "above the header row"),
         "gzip_named_csv.csv": (b"\x1f\x8b\x08\x00" + b"\0" * 40, "unreadable", "gzip"),
         "too_big.csv": (csv(PROJECTS_HEADER, *[f"P-{i},Projet {i},Project {i},IOM,cccm,2,2021,2022,provincial,10"
                                                for i in range(2500)]), "unreadable", "limit"),

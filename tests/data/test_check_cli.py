@@ -51,3 +51,15 @@ def test_text_output_names_row_and_column(tmp_path):
     path.write_text("project_id,province_pcode\nP,CD99\n", encoding="utf-8")
     done = run_check(path, json_flag=False)
     assert "row 2, column province_pcode" in done.stdout
+
+
+@pytest.mark.parametrize("content", [
+    "project_id," + "x" * 200_000 + "\nP-1,a\n",  # a first line above the csv module's 128 KB field limit
+    "project_id,notes\nP-1," + "y" * 40_000 + "\n",  # a cell longer than Excel writes
+], ids=["first-line", "cell"])
+def test_a_huge_line_or_cell_is_refused_with_a_reason_and_exit_2(tmp_path, content):
+    path = tmp_path / "huge.csv"
+    path.write_text(content, encoding="utf-8")
+    done = run_check(path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "characters (limit 32,767" in done.stderr and "huge.csv" in done.stderr

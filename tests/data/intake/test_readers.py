@@ -4,7 +4,7 @@ import io
 import openpyxl
 import pytest
 
-from data.intake.readers import UnreadableFileError, parse_csv_text, parse_table_bytes, read_table_file
+from data.intake.readers import UnreadableFileError, parse_csv_table, parse_table_bytes, read_table_file
 
 CSV = "project_id;title_fr\nP1;Projet à Kalemie\n"
 
@@ -59,16 +59,16 @@ def test_size_limit_is_named(tmp_path):
 
 
 def test_a_repeated_header_keeps_both_columns():
-    frame = parse_csv_text("project_id,notes,notes\nP,a,b\n", "dup.csv")
+    frame = parse_csv_table("project_id,notes,notes\nP,a,b\n", "dup.csv")[0]
     assert list(frame.columns) == ["project_id", "notes", "notes (2)", "_row"]
     assert frame.iloc[0][["notes", "notes (2)"]].tolist() == ["a", "b"]
 
 
 @pytest.mark.parametrize("text", ["project_id,notes\r\nP,a\r\n", "project_id,notes\rP,a\r", "project_id,notes\nP,a\n"])
 def test_every_line_ending_reads_the_same_rows(text):
-    assert parse_csv_text(text, "x.csv")[["project_id", "notes"]].values.tolist() == [["P", "a"]]
+    assert parse_csv_table(text, "x.csv")[0][["project_id", "notes"]].values.tolist() == [["P", "a"]]
 
 
 def test_a_quoted_cell_keeps_its_line_break():
-    frame = parse_csv_text('project_id,notes\nP,"two\r\nlines"\n', "x.csv")
+    frame = parse_csv_table('project_id,notes\nP,"two\r\nlines"\n', "x.csv")[0]
     assert frame.loc[0, "notes"] == "two\r\nlines"
