@@ -5,6 +5,7 @@ import streamlit as st
 from components.auth import render_sign_in
 from components.i18n import t
 from components.intake import render_flash, render_in_use, render_templates, render_upload, render_versions
+from components.maps import render_boundary_settings
 from components.state import render_settings
 
 lang, currency = render_settings()
@@ -17,3 +18,5 @@ if user.is_editor:
     render_upload(active, lang, currency)
 render_versions(active, lang, editor=user.is_editor)
 render_templates(lang)
+st.subheader(t("map.settings", lang))  # admin matters live here, not on the viewer pages
+render_boundary_settings(lang)

@@ -5,21 +5,21 @@ import streamlit as st
 from components.filters import render_filter_notes
 from components.i18n import t
 from components.maps import (
+    boundary_source,
     format_metric_value,
     get_prepared,
     make_funding_map_figure,
     make_unit_projects_table,
     map_units,
+    minimum_projects,
     plot_config,
-    render_boundary_settings,
-    render_embedded_notice,
     render_totals,
     selected_code,
     topojson_available,
 )
 from components.tables import render_table
 from components.view import load_view
-from data.metrics import FLOW_MEASURES
+from data.metrics import FLOW_MEASURES, compute_project_donors
 from geo.allocation import (
     MAP_METRICS,
     allocate,
@@ -36,7 +36,7 @@ lang, currency, portfolio = view.lang, view.currency, view.portfolio
 st.title(t("map.page.title", lang))
 st.caption(t("map.page.caption", lang))
 render_filter_notes(view.result, len(view.full.projects), lang)
-sources = render_boundary_settings(lang)
+sources = {level: boundary_source(level) for level in (1, 2)}  # chosen on the Data page
 left, right = st.columns(2)
 metric = MAP_METRICS[left.selectbox(t("map.metric", lang), list(MAP_METRICS), key="map_metric",
                                     format_func=lambda k: t(f"map.metric.{k}", lang))]
@@ -59,24 +59,25 @@ level = st.radio(t("map.level", lang), [1, 2], horizontal=True, key="map_level",
 locations = project_locations(view.full.locations, portfolio.projects)
 allocation = allocate(portfolio.projects, locations, FLOW_MEASURES[measure].select(view.funding))
 provinces = by_unit(allocation)
+extra = dict(donors=compute_project_donors(view.funding), minimum=minimum_projects(portfolio.projects))
 if level == 2:
     territory_rows, all_remainder = allocate_all_territories(allocation, locations)
-    units = map_units(by_unit(allocation, territory_rows, key="territory"), adm2, key="territory")
+    units = map_units(by_unit(allocation, territory_rows, key="territory"), adm2, key="territory", **extra)
 else:
-    units = map_units(provinces, adm1)
+    units = map_units(provinces, adm1, **extra)
 
 # Render
-if adm1 is None and level == 1:
-    render_embedded_notice(lang)
 map_column, totals_column = st.columns([3, 1])
 with map_column:
-    event = st.plotly_chart(make_funding_map_figure(units, metric, currency, lang, base), config=plot_config(),
-                            on_select="rerun", selection_mode="points", key="funding_map")
+    event = st.plotly_chart(make_funding_map_figure(units, metric, currency, lang, base, labels=level == 1),
+                            config=plot_config(), on_select="rerun", selection_mode="points", key="funding_map")
+    if adm1 is None and level == 1:
+        st.caption(t("map.small.embedded", lang))
     if level == 2 and metric.quantity:
         st.caption(t("map.territories.remainder", lang, value=format_metric_value(
             all_remainder[metric.quantity], MAP_METRICS[metric.quantity], currency, lang)))
 with totals_column:
-    render_totals(allocation, metric, currency, lang)
+    render_totals(allocation, metric, currency, lang, extra["minimum"])
 
 options = list(provinces["pcode"])
 clicked = dict(zip(units.frame["code"], units.frame["pcode"])).get(selected_code(event))  # a unit → its province
@@ -94,10 +95,13 @@ if options:
     else:
         territory_rows, remainder = allocate_territories(allocation, locations, pcode)
         territories = map_units(by_unit(allocation, territory_rows, key="territory"), adm2, key="territory",
-                                pcode=pcode)
-        st.subheader(t("map.territories", lang, name=province_name(pcode)))
-        st.plotly_chart(make_funding_map_figure(territories, metric, currency, lang, base, height=460),
-                        config=plot_config(), on_select="rerun", selection_mode="points", key="territory_map")
+                                pcode=pcode, **extra)
+        if territory_rows.empty:  # no territory published for this province's projects: no empty map
+            st.caption(t("map.territories.unpublished", lang, name=province_name(pcode)))
+        else:
+            st.subheader(t("map.territories", lang, name=province_name(pcode)))
+            st.plotly_chart(make_funding_map_figure(territories, metric, currency, lang, base, height=460),
+                            config=plot_config(), on_select="rerun", selection_mode="points", key="territory_map")
         if metric.quantity and remainder[metric.quantity]:
             st.caption(t("map.territories.remainder", lang,
                          value=format_metric_value(remainder[metric.quantity], MAP_METRICS[metric.quantity],

@@ -7,17 +7,20 @@ then given config topojsonURL pointing at it. Without the file, boundaries are d
 as symbols: nothing is ever requested from another host."""
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from components.i18n import format_money, format_number, t
+from data.organisations import organisation_label
 from data.schema import compute_project_titles
-from geo.allocation import MAP_METRICS, MapMetric
+from geo.allocation import MAP_METRICS, Allocation, MapMetric
 from geo.boundaries import BoundaryFileError
 from geo.embedded import capital_units
 from geo.fetch import ENV_VARS, BoundarySource, cache_dir, resolve_boundary_file, upload_dir
@@ -27,10 +30,14 @@ ROOT = Path(__file__).resolve().parents[1]
 TOPOJSON_DIR = ROOT / "static" / "topojson"
 TOPOJSON_URL = "/app/static/topojson/"  # Streamlit serves ./static at /app/static (enableStaticServing)
 TOPOJSON_SCOPE, TOPOJSON_RESOLUTION = "africa", 50  # plotly.js asks for <topojsonURL>africa_50m.json
-# Colour-blind-safe: Okabe–Ito blue for symbols, cividis (designed for colour-vision deficiencies) for fills.
+# Colour-blind-safe: Okabe–Ito blue for symbols, viridis (designed for colour-vision deficiencies) for fills.
 SYMBOL_COLOUR = "#0072B2"
-CHOROPLETH_SCALE = "cividis"
-MISSING_FILL = "#DDDDDD"
+CHOROPLETH_SCALE = "Viridis"  # reversed: light (low) to dark (high); no grey in it to mistake for "not published"
+MISSING_FILL = "#BDBDBD"  # projects, but none publishes the value
+MISSING_DOT = "#8C8C8C"
+NO_PROJECT_FILL = "#FFFFFF"
+LAND_FILL = "#F4F4F2"
+MAX_DONORS = 3  # the hover names the largest few and "n more"
 MAX_SYMBOL_PX = 46
 # The country plus room for the symbols on its eastern border (Ituri, Nord-Kivu, Tanganyika).
 DRC_LON, DRC_LAT = (11.4, 33.0), (-14.0, 6.0)
@@ -90,14 +97,63 @@ def unit_label(metric: MapMetric, currency: str, lang: str) -> str:
     return t(f"map.unit.{metric.unit}", lang, currency=currency)
 
 
-def _hover(row: pd.Series, metric: MapMetric, currency: str, lang: str) -> str:
+def metric_title(metric: MapMetric, currency: str, lang: str) -> str:
+    """'Funding (USD)', 'Households targeted (households)'; a count needs no unit: 'Number of projects'."""
+    name = t(f"map.metric.{metric.key}", lang)
+    return name if metric.unit == "projects" else f"{name} ({unit_label(metric, currency, lang)})"
+
+
+def qualified_value(value: float | None, metric: MapMetric, minimum: bool, currency: str, lang: str) -> str:
+    """The value with the qualifier its sources give: 'more than 3,000' households when a project says so (and then
+    'at most' per targeted household)."""
+    text = format_metric_value(value, metric, currency, lang)
+    if not minimum or _missing(value):
+        return text
+    if metric.key == "households_targeted":
+        return t("map.more_than", lang, value=text)
+    if metric.key == "funding_per_household":
+        return t("map.at_most", lang, value=text)
+    return text
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def unit_states(frame: pd.DataFrame, values: pd.Series) -> pd.Series:
+    """Per unit: 'none' (no project), 'unpublished' (projects, but none publishes the value) or 'value'."""
+    has_projects = pd.to_numeric(frame["projects"], errors="coerce").fillna(0) > 0
+    return pd.Series(np.select([~has_projects, values.isna()], ["none", "unpublished"], "value"), index=frame.index)
+
+
+def _donors_line(donors: tuple[str, ...], lang: str) -> str:
+    if not donors:
+        return t("map.hover.donors", lang, donors=t("not_published", lang))
+    shown = ", ".join(html.escape(organisation_label(d, lang)) for d in donors[:MAX_DONORS])
+    more = len(donors) - MAX_DONORS
+    return t("map.hover.donors", lang, donors=shown if more <= 0 else t("map.hover.donors_more", lang, donors=shown,
+                                                                          n=more))
+
+
+def _hover(row: dict, metric: MapMetric, currency: str, lang: str) -> str:
+    """Name and code, then what is known: 'No project', or the value ('not published by its n projects'), projects,
+    the largest donors by the donor rule and 'n more', and an assumed split."""
+    lines = [f"<b>{html.escape(str(row['name']))}</b> ({html.escape(str(row['code']))})"]
+    if row.get("kind") and row.get("kind") not in ("province", "territory"):
+        lines.append(html.escape(str(row["kind"])))
+    projects = int(row.get("projects") or 0)
+    if not projects:
+        lines.append(t("map.hover.no_project", lang))
+        return "<br>".join(lines)
+    label = t(f"map.metric.{metric.key}", lang)
     value = row.get(metric.column)
-    lines = [f"<b>{row['name']}</b> ({row['code']})",
-             f"{t(f'map.metric.{metric.key}', lang)}: {format_metric_value(value, metric, currency, lang)}",
-             t("map.hover.projects", lang, n=int(row.get("projects") or 0)),
-             t("map.hover.donors", lang, donors=", ".join(row.get("donors") or ()) or "—")]
-    if row.get("kind") and row.get("kind") != "province":
-        lines.insert(1, str(row["kind"]))
+    if _missing(value):
+        lines.append(t("map.hover.unpublished", lang, metric=label))
+    else:
+        lines.append(t("map.hover.value", lang, label=label,
+                       value=qualified_value(value, metric, bool(row.get("minimum")), currency, lang)))
+    lines.append(t("map.hover.projects", lang, n=projects))
+    lines.append(_donors_line(tuple(row.get("donors") or ()), lang))
     if str(row.get("split_assumed")) == "True":  # bool or numpy.bool_; missing (NaN) when nothing is placed
         lines.append(t("map.split_assumed", lang))
     return "<br>".join(lines)
@@ -136,29 +192,40 @@ def _geos(figure: go.Figure, base: bool, units: pd.DataFrame, fit: bool) -> None
     figure.update_geos(**geo)
 
 
-def _symbol_traces(units: pd.DataFrame, metric: MapMetric, currency: str, lang: str) -> list[go.Scattergeo]:
-    values = pd.to_numeric(units[metric.column], errors="coerce")
+def _legend_entry(name: str, marker: dict) -> go.Scattergeo:
+    # plotly draws no legend for choropleth fills: an empty marker trace stands for them.
+    return go.Scattergeo(lon=[None], lat=[None], mode="markers", hoverinfo="skip", showlegend=True, name=name,
+                         marker=marker)
+
+
+def _symbol_traces(units: pd.DataFrame, values: pd.Series, hover: list[str], metric: MapMetric, currency: str,
+                   lang: str) -> list[go.Scattergeo]:
     shown = units[values.notna() & (values > 0)]
     if shown.empty:
         return []
     top = float(values.max())
     sizeref = 2.0 * top / MAX_SYMBOL_PX ** 2
-    traces = [go.Scattergeo(
+    minimum = bool(units.loc[values == top, "minimum"].any()) if "minimum" in units else False
+    return [go.Scattergeo(
         lon=shown["lon"], lat=shown["lat"], mode="markers", customdata=shown["code"],
         marker=dict(size=values[shown.index], sizemode="area", sizeref=sizeref, sizemin=4, color=SYMBOL_COLOUR,
                     opacity=0.75, line=dict(width=1, color="white")),
-        text=[_hover(r, metric, currency, lang) for _, r in shown.iterrows()], hoverinfo="text",
-        name=t(f"map.metric.{metric.key}", lang), showlegend=False)]
-    # Legend: plotly draws every legend marker at one size, so the entry states the scale in words.
-    traces.append(go.Scattergeo(
-        lon=[None], lat=[None], mode="markers", hoverinfo="skip", showlegend=True,
-        marker=dict(size=12, color=SYMBOL_COLOUR, opacity=0.75),
-        name=t("map.legend.symbols", lang, value=format_metric_value(top, metric, currency, lang))))
-    return traces
+        text=[hover[i] for i in shown.index], hoverinfo="text", name=t(f"map.metric.{metric.key}", lang),
+        showlegend=False),
+        # Legend: plotly draws every legend marker at one size, so the entry states the scale in words.
+        _legend_entry(t("map.legend.symbols", lang, value=qualified_value(top, metric, minimum, currency, lang)),
+                      dict(size=12, color=SYMBOL_COLOUR, opacity=0.75))]
+
+
+def _colorbar(metric: MapMetric, top: float, currency: str, lang: str) -> dict:
+    """From zero to the largest value, ticks in the reader's locale and unit."""
+    ticks = [top * i / 4 for i in range(5)]
+    return dict(title=dict(text=unit_label(metric, currency, lang)), thickness=14, len=0.75, tickvals=ticks,
+                ticktext=[format_metric_value(v, metric, currency, lang) for v in ticks])
 
 
 def _default_title(units: MapUnits, metric: MapMetric, currency: str, lang: str) -> str:
-    label = f"{t(f'map.metric.{metric.key}', lang)} ({unit_label(metric, currency, lang)})"
+    label = metric_title(metric, currency, lang)
     # The embedded default says in the figure itself that it is not geometry.
     return t("map.embedded.title", lang, metric=label) if units.geojson is None else label
 
@@ -171,62 +238,120 @@ def _features(geojson: dict, codes) -> dict:
 
 
 def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, lang: str, base: bool,
-                            height: int = 560, title: str | None = None) -> go.Figure:
-    """Proportional symbols (absolute values) or a choropleth (normalised values) of one metric.
+                            height: int = 560, title: str | None = None, labels: bool = False) -> go.Figure:
+    """Proportional symbols (absolute values) or a choropleth from zero (normalised values) of one metric.
 
-    `base`: the topojson file is served locally, so geo base layers and choropleth fills may be used. Without
-    it a choropleth metric is drawn as coloured dots over the outlines (still no outside request)."""
-    frame = units.frame
+    Three states per unit, each in the legend and the hover: no project; projects, but none publishes the value
+    (grey); a value. `base`: the topojson file is served locally, so geo base layers and choropleth fills may be
+    used; without it, units are dots over the outlines (still no outside request). `labels`: province names."""
+    frame = units.frame.reset_index(drop=True)
     figure = go.Figure()
-    values = pd.to_numeric(frame[metric.column], errors="coerce") if not frame.empty else pd.Series(dtype=float)
-    hover = [_hover(r, metric, currency, lang) for _, r in frame.iterrows()]
-    if units.geojson is not None and base:
-        fill = metric.kind == "choropleth"
-        missing = frame[values.isna()] if fill else frame
-        figure.add_trace(go.Choropleth(
-            geojson=_features(units.geojson, missing["code"]), featureidkey="id", locations=missing["code"],
-            z=[0] * len(missing),
-            colorscale=[[0, MISSING_FILL if fill else "#F7F7F7"], [1, MISSING_FILL if fill else "#F7F7F7"]],
-            showscale=False, marker_line=dict(width=0.6, color="#777777"), customdata=missing["code"],
-            text=[hover[i] for i in missing.index.map(frame.index.get_loc)], hoverinfo="text"))
-        if fill and values.notna().any():
-            known = frame[values.notna()]
+    values = (pd.to_numeric(metric.values(frame), errors="coerce") if not frame.empty
+              else pd.Series(dtype=float))
+    state = unit_states(frame, values) if not frame.empty else pd.Series(dtype=object)
+    hover = [_hover(r, metric, currency, lang) for r in frame.to_dict("records")]
+    fill = metric.kind == "choropleth"
+    known = frame[state == "value"]
+    top = float(values[known.index].max()) if not known.empty else 0.0
+    polygons = units.geojson is not None and base
+    legend: list[go.Scattergeo] = []
+    label = t(f"map.metric.{metric.key}", lang)
+    names = {"none": t("map.legend.no_project", lang),
+             "unpublished": t("map.legend.unpublished", lang, metric=label[:1].lower() + label[1:])}
+    if polygons:
+        colours = {"none": NO_PROJECT_FILL, "unpublished": MISSING_FILL, "value": None if fill else LAND_FILL}
+        for kind, colour in colours.items():
+            part = frame[state == kind]
+            if colour is None or part.empty:
+                continue
+            figure.add_trace(go.Choropleth(
+                geojson=_features(units.geojson, part["code"]), featureidkey="id", locations=part["code"],
+                z=[0] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False,
+                marker_line=dict(width=0.6, color="#777777"), customdata=part["code"],
+                text=[hover[i] for i in part.index], hoverinfo="text"))
+            if kind in names:
+                legend.append(_legend_entry(names[kind], dict(size=12, symbol="square", color=colour,
+                                                              line=dict(width=1, color="#777777"))))
+        if fill and not known.empty:
             figure.add_trace(go.Choropleth(
                 geojson=_features(units.geojson, known["code"]), featureidkey="id", locations=known["code"],
-                z=values[known.index],
-                colorscale=CHOROPLETH_SCALE, marker_line=dict(width=0.6, color="#555555"), customdata=known["code"],
-                colorbar=dict(title=dict(text=unit_label(metric, currency, lang)), thickness=14),
-                text=[hover[i] for i in known.index.map(frame.index.get_loc)], hoverinfo="text"))
-    elif units.geojson is not None:
-        figure.add_trace(_outline_trace(units.geojson))
-    if units.geojson is None or not base or metric.kind == "symbol":
-        # Reference dot for every unit (hover says "not published" where nothing is known).
-        figure.add_trace(go.Scattergeo(
-            lon=frame["lon"], lat=frame["lat"], mode="markers", customdata=frame["code"],
-            marker=dict(size=5, color="#AAAAAA"), text=hover, hoverinfo="text", showlegend=False))
+                z=values[known.index], zmin=0, zmax=top or 1, colorscale=CHOROPLETH_SCALE, reversescale=True,
+                marker_line=dict(width=0.6, color="#555555"), customdata=known["code"],
+                colorbar=_colorbar(metric, top or 1, currency, lang),
+                text=[hover[i] for i in known.index], hoverinfo="text"))
+    else:
+        if units.geojson is not None:
+            figure.add_trace(_outline_trace(units.geojson))
+        dots = {"none": dict(size=6, color="#FFFFFF", line=dict(width=1, color="#888888")),
+                "unpublished": dict(size=9, color=MISSING_DOT, line=dict(width=0))}
+        if not fill:
+            dots["value"] = dict(size=5, color=MISSING_DOT)  # the symbol's centre, hoverable at any size
+        for kind, marker in dots.items():
+            part = frame[state == kind]
+            if part.empty:
+                continue
+            figure.add_trace(go.Scattergeo(lon=part["lon"], lat=part["lat"], mode="markers", customdata=part["code"],
+                                           marker=marker, text=[hover[i] for i in part.index], hoverinfo="text",
+                                           showlegend=False))
+            if kind in names:
+                legend.append(_legend_entry(names[kind], marker | dict(size=10)))
+        if fill and not known.empty:
+            figure.add_trace(go.Scattergeo(
+                lon=known["lon"], lat=known["lat"], mode="markers", customdata=known["code"],
+                marker=dict(size=18, color=values[known.index], cmin=0, cmax=top or 1, colorscale=CHOROPLETH_SCALE,
+                            reversescale=True, showscale=True, line=dict(width=1, color="#333333"),
+                            colorbar=_colorbar(metric, top or 1, currency, lang)),
+                text=[hover[i] for i in known.index], hoverinfo="text", showlegend=False))
     if metric.kind == "symbol":
-        for trace in _symbol_traces(frame, metric, currency, lang):
+        for trace in _symbol_traces(frame, values, hover, metric, currency, lang):
             figure.add_trace(trace)
-    elif units.geojson is None or not base:
-        known = frame[values.notna()]
+    if labels and not frame.empty:
         figure.add_trace(go.Scattergeo(
-            lon=known["lon"], lat=known["lat"], mode="markers", customdata=known["code"],
-            marker=dict(size=18, color=values[known.index], colorscale=CHOROPLETH_SCALE, showscale=True,
-                        line=dict(width=1, color="#333333"),
-                        colorbar=dict(title=dict(text=unit_label(metric, currency, lang)), thickness=14)),
-            text=[hover[i] for i in known.index.map(frame.index.get_loc)], hoverinfo="text", showlegend=False))
+            lon=frame["lon"], lat=frame["lat"], mode="text", text=[html.escape(str(n)) for n in frame["name"]],
+            textposition="middle center" if polygons and fill else "bottom center",
+            textfont=dict(size=11, color="#222222"), hoverinfo="skip", showlegend=False))
+    for trace in legend:
+        figure.add_trace(trace)
+    if known.empty and not frame.empty:
+        # Nothing to colour: the figure itself says why, rather than a grey country.
+        message = t("map.empty.no_project" if (state == "none").all() else "map.empty.unpublished", lang,
+                    metric=label)
+        figure.add_annotation(text=message, x=0.5, y=0.98, xref="paper", yref="paper", showarrow=False,
+                              bgcolor="rgba(255,255,255,0.85)", font=dict(size=14))
     _geos(figure, base, frame, fit=units.level == 2)
     figure.update_layout(
-        title=dict(text=title or _default_title(units, metric, currency, lang)),
-        height=height, margin=dict(l=0, r=0, t=50, b=0), legend=dict(title=dict(text=unit_label(metric, currency,
-                                                                                                 lang))),
+        title=dict(text=title or _default_title(units, metric, currency, lang)), height=height,
+        margin=dict(l=0, r=0, t=50, b=0), showlegend=True,
+        legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, title=None, font=dict(size=13)),
         separators=",." if lang == "en" else ", ", clickmode="event+select")
     return figure
 
 
+def minimum_projects(projects: pd.DataFrame) -> frozenset[str]:
+    """Projects whose households targeted is a minimum ('more than 3,000')."""
+    if "households_targeted_is_minimum" not in projects:
+        return frozenset()
+    flag = projects["households_targeted_is_minimum"].astype("boolean").fillna(False)
+    return frozenset(projects.loc[flag.astype(bool), "project_id"])
+
+
+def _unit_donors(frame: pd.DataFrame, donors: pd.DataFrame) -> pd.Series:
+    """Donors of each unit's projects (data.metrics.compute_project_donors), largest committed amount first."""
+    pairs = frame[["code", "project_ids"]].explode("project_ids").dropna().rename(
+        columns={"project_ids": "project_id"})
+    merged = pairs.merge(donors, on="project_id")
+    totals = merged.groupby(["code", "donor"], as_index=False)["amount"].sum(min_count=1).sort_values(
+        ["code", "amount", "donor"], ascending=[True, False, True], na_position="last")
+    lists = totals.groupby("code")["donor"].agg(tuple)
+    return frame["code"].map(lists).map(lambda v: v if isinstance(v, tuple) else ())
+
+
 def map_units(by_unit: pd.DataFrame, prepared: PreparedBoundaries | None, key: str = "pcode",
-              pcode: str | None = None) -> MapUnits:
-    """Join the values (by_unit, keyed on P-codes) onto the units to draw — the embedded capitals when no file."""
+              pcode: str | None = None, donors: pd.DataFrame | None = None,
+              minimum: frozenset[str] = frozenset()) -> MapUnits:
+    """Join the values (by_unit, keyed on P-codes) onto the units to draw — the embedded capitals when no file.
+    `donors` (compute_project_donors) orders each unit's donors by size; `minimum` (minimum_projects) marks units
+    whose households targeted is a minimum."""
     if prepared is None:
         base = capital_units()
         geojson, level = None, 1
@@ -241,6 +366,9 @@ def map_units(by_unit: pd.DataFrame, prepared: PreparedBoundaries | None, key: s
     frame["projects"] = frame["projects"].fillna(0).astype(int) if "projects" in frame else 0
     for column in ("donors", "project_ids"):
         frame[column] = frame[column].map(lambda v: v if isinstance(v, tuple) else ())
+    if donors is not None:
+        frame["donors"] = _unit_donors(frame, donors)
+    frame["minimum"] = frame["project_ids"].map(lambda ids: not minimum.isdisjoint(ids))
     return MapUnits(frame, geojson, level)
 
 
@@ -261,48 +389,98 @@ def _save_upload(level: int, name: str, content: bytes) -> Path:
     return target
 
 
+def boundary_source(level: int) -> BoundarySource:
+    """The boundary file of a level: a path typed on the Data page (kept for the session), else the configured,
+    uploaded, cached or embedded one."""
+    return resolve_boundary_file(level, st.session_state.get(f"boundaries_path{level}") or None)
+
+
 def render_boundary_settings(lang: str) -> dict[int, BoundarySource]:
-    """Boundary files per level: a path (beats BOUNDARIES_ADM1/2) or an upload saved in the app's data directory."""
+    """The Data page's Boundary files panel: per level a path (beats BOUNDARIES_ADM1/2) or an upload saved in the
+    app's data directory; says how to get province geometry while the map uses the embedded default."""
     sources = {}
     with st.expander(t("map.settings", lang)):
         st.caption(t("map.settings.help", lang))
         for level in (1, 2):
-            configured = st.text_input(t(f"map.settings.path{level}", lang), key=f"boundaries_adm{level}",
-                                       placeholder=ENV_VARS[level])
+            widget = f"boundaries_adm{level}"
+            if widget not in st.session_state:  # the widget's state goes when the page does: keep the path apart
+                st.session_state[widget] = st.session_state.get(f"boundaries_path{level}", "")
+            configured = st.text_input(t(f"map.settings.path{level}", lang), key=widget, placeholder=ENV_VARS[level])
+            st.session_state[f"boundaries_path{level}"] = configured.strip()
             upload = st.file_uploader(t(f"map.settings.upload{level}", lang), type=UPLOAD_TYPES,
                                       key=f"boundaries_upload{level}")
             if upload is not None:
                 _save_upload(level, upload.name, upload.getvalue())
-            sources[level] = resolve_boundary_file(level, configured.strip() or None)
+            sources[level] = boundary_source(level)
             if sources[level].problem:
                 st.warning(sources[level].problem)
             st.caption(t(f"map.origin.{sources[level].origin}", lang, level=level,
                          path=sources[level].path.name if sources[level].path else ""))
+        if sources[1].path is None:
+            st.info(t("map.embedded_notice", lang))
     return sources
 
 
-def render_embedded_notice(lang: str) -> None:
-    st.info(t("map.embedded_notice", lang))
+BUCKETS = ("mapped", "national", "unallocated", "total")
 
 
-def render_totals(allocation, metric: MapMetric, currency: str, lang: str) -> None:
-    """Mapped + national + unallocated = portfolio total, beside the map (never spread over provinces)."""
-    quantity = metric.quantity
-    if quantity is None:
-        st.caption(t("map.totals.projects", lang, national=len(allocation.national_projects),
-                     unallocated=len(allocation.unallocated_projects)))
-        return
-    shown = MAP_METRICS[quantity]
-    rows = [("mapped", allocation.mapped(quantity)), ("national", allocation.national[quantity]),
-            ("unallocated", allocation.unallocated[quantity]), ("total", allocation.totals[quantity])]
-    for bucket, value in rows:
-        published = allocation.bucket_published(quantity, bucket)
-        text = format_metric_value(value, shown, currency, lang) if published else \
-            t("not_published", lang) if published is False else "—"  # no project there at all
+def _bucket_projects(allocation: Allocation) -> dict[str, set[str]]:
+    projects = {"mapped": set(allocation.rows["project_id"]) if not allocation.rows.empty else set(),
+                "national": set(allocation.national_projects), "unallocated": set(allocation.unallocated_projects)}
+    projects["total"] = set().union(*projects.values())
+    return projects
+
+
+def compute_map_totals(allocation: Allocation, metric: MapMetric) -> list[tuple[str, float | None, bool | None]]:
+    """(bucket, value, published) in the metric shown: mapped, national, unallocated and the portfolio total.
+
+    Sums for amounts and households; projects counted; funding per targeted household as the bucket's funding over
+    its households; a share as the bucket's part of the portfolio's funding. `published` is None when the bucket
+    has no project and False when none of its projects publishes what the value needs."""
+    projects = _bucket_projects(allocation)
+    out: list[tuple[str, float | None, bool | None]] = []
+    for bucket in BUCKETS:
+        if metric.quantity is None:  # a count of projects
+            out.append((bucket, float(len(projects[bucket])), True if projects[bucket] else None))
+            continue
+        published = allocation.bucket_published(metric.quantity, bucket)
+        funding = _bucket_value(allocation, "funding", bucket)
+        if metric.unit == "currency_per_household":
+            households = _bucket_value(allocation, "households_targeted", bucket)
+            both = published and allocation.bucket_published("households_targeted", bucket)
+            value = funding / households if both and households else None
+            out.append((bucket, value, None if published is None else value is not None))
+        elif metric.unit == "percent":
+            total = allocation.totals["funding"]
+            out.append((bucket, 100 * funding / total if published and total else None, published))
+        else:
+            out.append((bucket, _bucket_value(allocation, metric.quantity, bucket), published))
+    return out
+
+
+def _bucket_value(allocation: Allocation, quantity: str, bucket: str) -> float:
+    return {"mapped": allocation.mapped(quantity), "national": allocation.national[quantity],
+            "unallocated": allocation.unallocated[quantity], "total": allocation.totals[quantity]}[bucket]
+
+
+def render_totals(allocation: Allocation, metric: MapMetric, currency: str, lang: str,
+                  minimum: frozenset[str] = frozenset()) -> None:
+    """Mapped + national + unallocated = portfolio total, beside the map (never spread over provinces), in the
+    metric the map shows."""
+    st.markdown(f"**{metric_title(metric, currency, lang)}**")
+    projects = _bucket_projects(allocation)
+    for bucket, value, published in compute_map_totals(allocation, metric):
+        if published is None:
+            text = "—"  # no project there at all
+        elif not published:
+            text = t("not_published", lang)
+        else:
+            text = qualified_value(value, metric, not minimum.isdisjoint(projects[bucket]), currency, lang)
         st.metric(t(f"map.totals.{bucket}", lang), text)
-    missing = allocation.not_published[quantity]
-    if missing:
-        st.caption(t("map.totals.not_published", lang, n=missing))
+    if metric.quantity:
+        missing = allocation.not_published[metric.quantity]
+        if missing:
+            st.caption(t("map.totals.not_published", lang, n=missing))
     if allocation.national_projects:
         st.caption(t("map.totals.national_list", lang, projects=", ".join(allocation.national_projects)))
     if allocation.unallocated_projects:

@@ -27,10 +27,29 @@ def list_donors(funding: pd.DataFrame) -> list[str]:
     spending (IOM's type 3/4 flows in its IATI file, role 4) do not make it a donor."""
     if funding.empty:
         return []
-    role = pd.to_numeric(funding["org_role"], errors="coerce")
-    kind = pd.to_numeric(funding["transaction_type"], errors="coerce")
-    funders = funding.loc[role.isna() | (role == 1) | kind.isin(INCOMING_TYPES), "donor"]
+    funders = funding.loc[is_donor_flow(funding), "donor"]
     return sorted({str(d) for d in funders.dropna()}, key=str.casefold)
+
+
+def is_donor_flow(funding: pd.DataFrame) -> pd.Series:
+    """The flows whose provider is a donor by the rule of list_donors."""
+    role = pd.to_numeric(funding["org_role"], errors="coerce") if "org_role" in funding else pd.Series(
+        float("nan"), index=funding.index)
+    kind = pd.to_numeric(funding["transaction_type"], errors="coerce")
+    return (role.isna() | (role == 1) | kind.isin(INCOMING_TYPES)) & funding["donor"].notna()
+
+
+def compute_project_donors(converted: pd.DataFrame) -> pd.DataFrame:
+    """(project_id, donor, amount): each project's donors by the donor rule with their committed amount in the
+    reporting currency (NaN when none is published), largest first."""
+    columns = ["project_id", "donor", "amount"]
+    if converted.empty:
+        return pd.DataFrame(columns=columns)
+    flows = converted[is_donor_flow(converted)]
+    committed = flows["amount_reporting"].where(flows["transaction_type"].isin(COMMITMENT_TYPES))
+    frame = flows.assign(amount=committed).groupby(["project_id", "donor"], as_index=False)["amount"].sum(
+        min_count=1)
+    return frame.sort_values(["amount", "donor"], ascending=[False, True], na_position="last")[columns]
 
 
 def compute_funding(funding: pd.DataFrame, currency: str) -> pd.DataFrame:

@@ -10,7 +10,14 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.maps import make_funding_map_figure, map_units, selected_code, topojson_available
+from components.maps import (
+    make_funding_map_figure,
+    map_units,
+    minimum_projects,
+    selected_code,
+    topojson_available,
+)
+from data.metrics import compute_project_donors
 from geo.allocation import MAP_METRICS, allocate, by_unit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,3 +175,87 @@ def test_an_upload_is_kept_once_in_the_data_directory(monkeypatch, tmp_path):
     mtime = first.stat().st_mtime_ns
     again = _save_upload(1, "Provinces.GeoJSON", b"{}")
     assert (again, again.stat().st_mtime_ns, first.name) == (first, mtime, "adm1.geojson")
+
+
+def _texts(figure: go.Figure) -> dict[str, str]:
+    """Unit code → hover text, over every trace that carries units."""
+    out = {}
+    for trace in figure.data:
+        codes = getattr(trace, "customdata", None)
+        if codes is not None and trace.text is not None and not isinstance(trace.text, str):
+            out.update({str(c): str(text) for c, text in zip(codes, trace.text)})
+    return out
+
+
+@pytest.fixture(scope="module")
+def tanganyika_unpublished():
+    """Nord-Kivu has funding; Tanganyika has two projects, neither publishes an amount; Kinshasa has none."""
+    projects = pd.DataFrame([{"project_id": p, "coverage": "provincial", "households_targeted": h,
+                              "households_reached": None, "households_targeted_is_minimum": m}
+                             for p, h, m in (("A", 100, False), ("B", 3000, True), ("C", None, None))])
+    locations = pd.DataFrame([{"project_id": p, "province_pcode": c, "budget_share": None,
+                               "households_targeted": None, "territory_pcode": None}
+                              for p, c in (("A", "CD61"), ("B", "CD74"), ("C", "CD74"))])
+    flows = pd.DataFrame([{"flow_id": "F", "project_id": "A", "amount_reporting": 1000.0, "donor": "Sweden",
+                           "transaction_type": 11, "org_role": 1}])
+    return by_unit(allocate(projects, locations, flows)), minimum_projects(projects)
+
+
+@pytest.mark.parametrize("lang, none, unpublished", [
+    ("en", "No project", "Funding: not published by the projects here"),
+    ("fr", "Aucun projet", "Financement : non publié par les projets présents")])
+@pytest.mark.parametrize("boundaries", ["embedded", "cod-ab"])
+def test_hover_tells_no_project_from_projects_that_publish_nothing(tanganyika_unpublished, lang, none, unpublished,
+                                                                   boundaries, request):
+    values, _ = tanganyika_unpublished
+    prepared = None if boundaries == "embedded" else request.getfixturevalue("prepared")
+    codes = {"CD10": "CD10", "CD74": "CD74", "CD61": "CD61"}
+    if prepared is not None:  # COD-AB units carry their own codes: find them through the P-codes
+        frame = map_units(values, prepared).frame
+        codes = dict(zip(frame["pcode"], frame["code"]))
+    figure = make_funding_map_figure(map_units(values, prepared), MAP_METRICS["funding"], "USD", lang, True)
+    hover = _texts(figure)
+    assert none in hover[codes["CD10"]] and "0" not in hover[codes["CD10"]].split("<br>", 1)[1]
+    assert unpublished in hover[codes["CD74"]] and none not in hover[codes["CD74"]]
+    assert ("US$1K" if lang == "en" else "1 k $US") in hover[codes["CD61"]].replace("\xa0", " ").replace("\u202f", " ")
+    legend = [trace.name for trace in figure.data if trace.showlegend]
+    assert any(none.lower() in name.lower() for name in legend)
+    assert any(("not published" if lang == "en" else "non publié") in name for name in legend)
+
+
+def test_households_targeted_keep_their_more_than(tanganyika_unpublished):
+    values, minimum = tanganyika_unpublished
+    figure = make_funding_map_figure(map_units(values, None, minimum=minimum), MAP_METRICS["households_targeted"],
+                                     "USD", "en", False)
+    assert "Households targeted: more than 3,000" in _texts(figure)["CD74"]
+    assert "Households targeted: 100<" in _texts(figure)["CD61"]
+
+
+def test_hover_lists_donors_by_the_rule_largest_first_then_how_many_more():
+    projects = pd.DataFrame([{"project_id": "P", "coverage": "provincial", "households_targeted": None,
+                              "households_reached": None}])
+    locations = pd.DataFrame([{"project_id": "P", "province_pcode": "CD61", "budget_share": None,
+                               "households_targeted": None, "territory_pcode": None}])
+    rows = [("D1", 1, 11, 10.0), ("D2", 1, 11, 500.0), ("D3", 1, 11, 30.0), ("D4", 1, 11, None),
+            ("IOM", 4, 3, 9999.0)]  # IOM's own disbursement does not make it a donor
+    flows = pd.DataFrame([{"flow_id": f"F{i}", "project_id": "P", "donor": d, "org_role": r, "transaction_type": k,
+                           "amount_reporting": a} for i, (d, r, k, a) in enumerate(rows)])
+    units = map_units(by_unit(allocate(projects, locations, flows)), None, donors=compute_project_donors(flows))
+    hover = _texts(make_funding_map_figure(units, MAP_METRICS["projects"], "USD", "fr", False))["CD61"]
+    assert "Bailleurs : D2, D3, D1 et 1 autres" in hover and "IOM" not in hover
+
+
+@pytest.mark.parametrize("key", ["funding_per_household", "share_of_portfolio"])
+def test_choropleth_scale_starts_at_zero_with_a_unit_legend(values, prepared, key):
+    figure = make_funding_map_figure(map_units(values, prepared), MAP_METRICS[key], "USD", "fr", True)
+    filled = [t for t in figure.data if t.type == "choropleth" and t.colorbar.title.text]
+    assert len(filled) == 1 and filled[0].zmin == 0 and filled[0].zmax >= max(filled[0].z)
+    assert filled[0].colorbar.tickvals[0] == 0 and filled[0].colorbar.tickvals[-1] == filled[0].zmax
+    assert filled[0].colorbar.title.text in ("USD par ménage", "% du financement du portefeuille")
+
+
+@pytest.mark.parametrize("base", [True, False])
+def test_a_metric_no_province_publishes_says_so_in_the_figure(values, base):
+    figure = make_funding_map_figure(map_units(values, None), MAP_METRICS["households_reached"], "USD", "en", base)
+    assert [a.text for a in figure.layout.annotations] == [
+        "Households reached: no province has a published value for this selection."]

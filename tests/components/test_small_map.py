@@ -50,4 +50,4 @@ def test_small_map_keeps_national_projects_off_the_map():
 
 def test_small_map_has_a_short_translated_title():
     small = make_small_map(PROJECTS, LOCATIONS, funding(None), "USD", "fr", None, base=False)
-    assert small.figure.layout.title.text == "Nombre de projets (projets)"
+    assert small.figure.layout.title.text == "Nombre de projets"
