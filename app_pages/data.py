@@ -18,5 +18,6 @@ if user.is_editor:
     render_upload(active, lang, currency)
 render_versions(active, lang, editor=user.is_editor)
 render_templates(lang)
-st.subheader(t("map.settings", lang))  # admin matters live here, not on the viewer pages
-render_boundary_settings(lang)
+if user.is_editor:  # boundary files are admin matters: here, for editors, never on the viewer pages
+    st.subheader(t("map.settings", lang))
+    render_boundary_settings(lang)
