@@ -7,4 +7,5 @@ reconciles  # geo/allocation.py: the reconciliation invariant (map + national + 
 # Pending deletion once the intake rebuild (issue 11) and the exports (issue 15) land: dead today.
 SHARED_NAMES, PLACE_COLUMNS, ENCODINGS, read_table_file, parse_date_text, to_xlsx_bytes
 list_versions, TEMPLATE_INFO_SHEETS, example_rows
-naive_allocate, naive_by_unit, naive_allocate_all_territories  # bench/naive.py: the oracle of tests/geo/test_allocation_fast.py
+# bench/naive.py: the oracle of tests/geo/test_allocation_fast.py
+naive_allocate, naive_by_unit, naive_allocate_all_territories

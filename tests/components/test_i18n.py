@@ -98,10 +98,14 @@ def test_keys_built_from_registries_exist(key):
     assert has_key(key)
 
 
+LOGGERS = {"log", "logger", "LOG", "LOGGER", "logging"}  # server logs are for operators, not UI text
+
+
 def literal_ui_strings(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in TEXT_CALLS:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in TEXT_CALLS \
+                and getattr(node.func.value, "id", "") not in LOGGERS:
             for arg in node.args[:1] if node.func.attr != "Page" else ():  # st.Page's first argument is a path
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and re.search(r"[A-Za-z]", arg.value):
                     yield f"{node.lineno}: {arg.value}"

@@ -9,9 +9,8 @@ import pytest
 
 from bench.naive import naive_allocate, naive_allocate_all_territories, naive_allocate_territories, naive_by_unit
 from data.filters import FilterState, apply_filters, filter_flows
-from data.intake import parse_uploads
+from data.intake import load_portfolio, parse_uploads
 from data.metrics import FLOW_MEASURES, compute_funding
-from data.portfolio import load_portfolio
 from data.synth import make_synthetic_portfolio, to_csv_bytes
 from geo.allocation import (
     QUANTITIES,
