@@ -157,3 +157,8 @@ def naive_allocate_all_territories(allocation: Allocation, locations: pd.DataFra
     return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)), total
 
 
+
+
+def extra_patches() -> list[tuple[object, str, object]]:
+    """(module, name, naive function) pairs beyond the allocation's, for bench.scale's naive path."""
+    return []
