@@ -9,7 +9,7 @@ from components.i18n import t
 from components.kpis import render_kpis
 from components.profiles import make_breakdown_figure, make_donor_provinces_table, make_measures_table
 from components.small_map import render_small_map
-from components.tables import make_flows_table, make_projects_table, render_table
+from components.tables import make_flows_table, make_projects_table, render_paged_table, render_table
 from components.view import PLOT_CONFIG, load_view
 from data.filters import apply_filters, filter_flows
 from data.metrics import compute_kpis, list_donors
@@ -61,6 +61,7 @@ else:
                 st.caption(t("donor.split_unknown", lang))
 
     st.subheader(t("table.flows", lang))
-    render_table(make_flows_table(funding, lang))
+    render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang, key="donor_flows")
     st.subheader(t("table.projects", lang))
-    render_table(make_projects_table(mine, lang))
+    render_paged_table(mine.projects, lambda rows: make_projects_table(replace(mine, projects=rows), lang), lang,
+                       key="donor_projects")

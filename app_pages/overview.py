@@ -1,4 +1,6 @@
 """Overview: KPIs that follow the filters, the map in small, top donors, ending soon, projects with their sources."""
+from dataclasses import replace
+
 import streamlit as st
 
 from components.charts import make_donor_figure
@@ -7,7 +9,13 @@ from components.i18n import t
 from components.kpis import render_kpis
 from components.small_map import render_small_map
 from components.status_views import make_conflicts_table, render_ending
-from components.tables import make_flows_table, make_projects_table, make_sources_table, render_table
+from components.tables import (
+    make_flows_table,
+    make_projects_table,
+    make_sources_table,
+    render_paged_table,
+    render_table,
+)
 from components.view import PLOT_CONFIG, load_view
 from data.metrics import FLOW_MEASURES, compute_by_donor, compute_conflicts, compute_kpis
 from data.status import compute_ending_soon, project_dates
@@ -43,9 +51,10 @@ else:
     st.caption(t("overview.more", lang))
 
     st.subheader(t("table.projects", lang))
-    render_table(make_projects_table(portfolio, lang))
+    render_paged_table(portfolio.projects, lambda rows: make_projects_table(replace(portfolio, projects=rows), lang),
+                       lang, key="overview_projects")
     st.subheader(t("table.flows", lang))
-    render_table(make_flows_table(funding, lang))
+    render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang, key="overview_flows")
     conflicts = compute_conflicts(portfolio.sources, portfolio.documents)
     if not conflicts.empty:
         st.subheader(t("table.conflicts", lang))

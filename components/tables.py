@@ -1,6 +1,8 @@
 """Tables of projects, flows and sources, built as frames and rendered read-only."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +17,7 @@ from components.i18n import (
     theme_label,
     transaction_label,
 )
-from data.export import neutralise_frame
+from data.export import neutralise_frame, to_csv_bytes
 from data.metrics import project_end, project_start
 from data.portfolio import Portfolio
 from data.schema import compute_project_titles
@@ -24,10 +26,13 @@ from geo.provinces import province_name
 
 def make_projects_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     """One display row per project; every empty fact reads 'not published'."""
-    # Official names from the P-codes (the join key): a file may give the code alone.
-    locations = portfolio.locations.groupby("project_id")["province_pcode"].agg(
+    # Official names from the P-codes (the join key): a file may give the code alone. Only these projects' rows
+    # are grouped: a page of a large portfolio costs a page.
+    ids = set(portfolio.projects["project_id"])
+    mine = portfolio.locations[portfolio.locations["project_id"].isin(ids)]
+    locations = mine.groupby("project_id")["province_pcode"].agg(
         lambda codes: ", ".join(province_name(c) for c in dict.fromkeys(codes)))
-    sources = portfolio.sources[portfolio.sources["table"] == "projects"]
+    sources = portfolio.sources[(portfolio.sources["table"] == "projects") & portfolio.sources["record_id"].isin(ids)]
     docs = sources.groupby("record_id")["document_id"].agg(lambda s: ", ".join(sorted(set(s))))
     rows = []
     titles = compute_project_titles(portfolio.projects, lang)
@@ -98,3 +103,25 @@ def render_table(frame: pd.DataFrame) -> None:
     """Read-only table (plain text cells: no HTML is ever rendered from data). The table's toolbar can download
     it as CSV, so text a spreadsheet would run as a formula is shown behind a `'`, as in every other export."""
     st.dataframe(neutralise_frame(frame), hide_index=True, width="stretch")
+
+
+PAGE_ROWS = 200  # rows formatted and sent per table page: 10,000 formatted rows would be megabytes per rerun
+
+
+@st.fragment
+def render_paged_table(rows: pd.DataFrame, make: Callable[[pd.DataFrame], pd.DataFrame], lang: str, key: str,
+                       export: pd.DataFrame | None = None) -> None:
+    """A table of many rows: one page of `make(rows)` on screen (a fragment: turning the page reruns only the table)
+    and every row in the download, as typed values (`export`, default `rows`), built only when clicked."""
+    if len(rows) <= PAGE_ROWS:
+        render_table(make(rows))
+        return
+    pages = -(-len(rows) // PAGE_ROWS)
+    page = int(st.number_input(t("table.page", lang, n=pages), min_value=1, max_value=pages, value=1, step=1,
+                               key=f"{key}_page"))
+    first = (page - 1) * PAGE_ROWS
+    render_table(make(rows.iloc[first:first + PAGE_ROWS]))
+    st.caption(t("table.rows_shown", lang, first=first + 1, last=min(first + PAGE_ROWS, len(rows)), n=len(rows)))
+    everything = rows if export is None else export
+    st.download_button(t("table.download_all", lang, n=len(everything)), data=lambda: to_csv_bytes(everything),
+                       file_name=f"{key}.csv", mime="text/csv", key=f"{key}_download", on_click="ignore")
