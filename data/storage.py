@@ -34,18 +34,16 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from data.portfolio import SAMPLE_FILES
+from files import TMP_PREFIX, atomic_write, data_dir, fsync_dir
 
-ROOT = Path(__file__).resolve().parents[1]
 ID_RE = re.compile(r"^v(\d{4,})-(\d{8}T\d{6}Z)$")
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
-TMP_PREFIX = ".tmp-"
 SAMPLE_ID = "sample"
 log = logging.getLogger(__name__)
 
@@ -91,11 +89,6 @@ class Version:
 
 # ------------------------------------------------------------------ places
 
-def data_dir() -> Path:
-    """The app's writable data directory: DASHBOARD_DATA_DIR, default <repo>/var (read at each call)."""
-    return Path(os.environ.get("DASHBOARD_DATA_DIR") or ROOT / "var")
-
-
 def datasets_dir() -> Path:
     return data_dir() / "datasets"
 
@@ -126,36 +119,6 @@ def store_lock():
 
 
 # ------------------------------------------------------------------ atomic writes
-
-def atomic_write(target: Path, content: bytes) -> None:
-    """Write `content` to `target` so that readers see the old file or the whole new one, never a part."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(target.parent)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
 
 def _write_json(target: Path, payload: dict) -> None:
     atomic_write(target, (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
@@ -238,7 +201,7 @@ def save_version(files: Sequence[tuple[str, bytes]], summary: dict, note: str = 
                        for name, (_, content) in zip(names, files))
         if not _versions().is_dir():
             _versions().mkdir(parents=True, exist_ok=True)
-            _fsync_dir(datasets_dir())
+            fsync_dir(datasets_dir())
         number = _next_number()
         while True:  # claim the id: mkdir is atomic, a concurrent save takes the next number
             version_id = f"v{number:04d}-{now.strftime('%Y%m%dT%H%M%SZ')}"
@@ -247,11 +210,11 @@ def save_version(files: Sequence[tuple[str, bytes]], summary: dict, note: str = 
                 break
             except FileExistsError:
                 number += 1
-        _fsync_dir(_versions())
+        fsync_dir(_versions())
         version = Version(version_id, now.strftime("%Y-%m-%dT%H:%M:%SZ"), stored, dict(summary), note, by)
         _materialise(version)
         _write_json(_versions() / version_id / "manifest.json", version.as_dict())
-        _fsync_dir(_versions())
+        fsync_dir(_versions())
         return version
 
 
@@ -392,7 +355,7 @@ def _materialise(version: Version) -> list[Path]:
             created = True
         paths.append(target)
     if created:
-        _fsync_dir(folder)
+        fsync_dir(folder)
     return paths
 
 
@@ -472,7 +435,7 @@ def collect_garbage() -> GarbageReport:
                     report.blobs.append(blob.name)
         for folder in (_blobs(), _versions(), root):
             if folder.is_dir():
-                _fsync_dir(folder)
+                fsync_dir(folder)
     if report.temporary or report.incomplete or report.blobs:
         log.info("dataset storage: removed %d temporary files, %d incomplete versions, %d unreferenced blobs",
                  len(report.temporary), len(report.incomplete), len(report.blobs))

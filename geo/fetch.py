@@ -14,9 +14,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from files import TMP_PREFIX, atomic_write, data_dir
 from geo.boundaries import BoundaryFileError, read_boundaries
 
-__all__ = ["ENV_VARS", "SOURCES", "BoundarySource", "FetchError", "cache_dir", "data_dir", "fetch_boundaries",
+__all__ = ["ENV_VARS", "SOURCES", "BoundarySource", "FetchError", "cache_dir", "fetch_boundaries",
            "resolve_boundary_file", "upload_dir"]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,11 +34,6 @@ MAX_BYTES = 200 * 1024 * 1024
 
 class FetchError(RuntimeError):
     """Download or verification failed; nothing was written."""
-
-
-def data_dir() -> Path:
-    """The app's writable data directory (DASHBOARD_DATA_DIR, default ./var, git-ignored)."""
-    return Path(os.environ.get("DASHBOARD_DATA_DIR") or ROOT / "var")
 
 
 def cache_dir() -> Path:
@@ -130,30 +126,24 @@ def fetch_boundaries(level: int, source: str = "cod-ab", url: str | None = None,
     suffix = next((ext for ext in EXTENSIONS if file_url.lower().split("?")[0].endswith(ext)), ".geojson")
     folder = Path(dest) if dest else cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=folder, suffix=suffix)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(body)
+    # Checked from a private temporary copy (the reader needs a path), then written in place atomically.
+    with tempfile.TemporaryDirectory(dir=folder, prefix=TMP_PREFIX) as staging:
+        tmp = Path(staging) / f"download{suffix}"
+        tmp.write_bytes(body)
         try:
             checked = read_boundaries(tmp, level)
         except BoundaryFileError as exc:
             raise FetchError(f"{file_url}: not a boundary file ({exc})") from None
-        if checked.unmatched or (level == 1 and len(checked.matched) != 26):
-            raise FetchError(f"{file_url}: {len(checked.matched)} units matched, unmatched: {checked.unmatched[:10]}")
-        target = folder / f"adm{level}{suffix}"
-        for ext in EXTENSIONS:  # one file per level
-            if ext != suffix and (folder / f"adm{level}{ext}").exists():
-                (folder / f"adm{level}{ext}").unlink()
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    if checked.unmatched or (level == 1 and len(checked.matched) != 26):
+        raise FetchError(f"{file_url}: {len(checked.matched)} units matched, unmatched: {checked.unmatched[:10]}")
+    target = folder / f"adm{level}{suffix}"
+    for ext in EXTENSIONS:  # one file per level
+        if ext != suffix and (folder / f"adm{level}{ext}").exists():
+            (folder / f"adm{level}{ext}").unlink()
+    atomic_write(target, body)
     meta = {"level": level, "source": source if not url else "url", "url": file_url, "sha256": digest,
             "bytes": len(body), "features": len(checked.units), "matched": len(checked.matched),
             "fetched_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "path": str(target)}
     meta_path = folder / f"adm{level}.meta.json"
-    handle, tmp_meta = tempfile.mkstemp(dir=folder, suffix=".json")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(meta, out, indent=2)
-    os.replace(tmp_meta, meta_path)
+    atomic_write(meta_path, json.dumps(meta, indent=2).encode("utf-8"))
     return meta

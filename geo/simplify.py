@@ -5,8 +5,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import orjson
 import pandas as pd
 import shapely
 
+from files import atomic_write
 from geo.boundaries import UNIT_COLUMNS, Boundaries, MatchReport, count_vertices, read_boundaries
 
 __all__ = ["PREPARE_VERSION", "TOLERANCE_M", "PreparedBoundaries", "prepare_boundaries", "simplify_coverage",
@@ -130,9 +129,5 @@ def prepare_boundaries(path: str | Path, level: int | None = None, tolerance_m: 
     boundaries = read_boundaries(path, level)
     prepared = _prepare(boundaries, tolerance_m or TOLERANCE_M[boundaries.level])
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(orjson.dumps(prepared.as_dict(), option=orjson.OPT_SERIALIZE_NUMPY))
-        os.replace(tmp, cached)
+        atomic_write(cached, orjson.dumps(prepared.as_dict(), option=orjson.OPT_SERIALIZE_NUMPY))
     return prepared

@@ -7,6 +7,7 @@ import os
 import openpyxl
 import pytest
 
+import files
 from data import storage
 from data.portfolio import SAMPLE_FILES
 
@@ -38,7 +39,7 @@ def test_data_dir_follows_the_environment(data_dir, monkeypatch):
     assert storage.data_dir() == data_dir
     assert storage.datasets_dir() == data_dir / "datasets"
     monkeypatch.delenv("DASHBOARD_DATA_DIR")
-    assert storage.data_dir() == storage.ROOT / "var"
+    assert storage.data_dir() == files.ROOT / "var"
 
 
 def test_round_trip_keeps_every_byte(data_dir):
@@ -168,6 +169,6 @@ def test_the_active_version_survives_a_new_process(data_dir):
     version = storage.save_version(FILES[:1], {})
     storage.activate(version.id)
     code = "from data import storage; print(storage.active_version().id)"
-    done = subprocess.run([sys.executable, "-c", code], cwd=storage.ROOT, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", code], cwd=files.ROOT, capture_output=True, text=True,
                           env={**os.environ, "DASHBOARD_DATA_DIR": str(data_dir)}, timeout=60)
     assert done.stdout.strip() == version.id, done.stderr
