@@ -18,7 +18,7 @@ from components.tables import (
 )
 from components.view import PLOT_CONFIG, load_view
 from data.metrics import FLOW_MEASURES, compute_by_donor, compute_conflicts, compute_kpis
-from data.status import compute_ending_soon, project_dates
+from data.status import compute_ending_soon, count_without_end
 
 view = load_view()
 lang, currency, portfolio, funding = view.lang, view.currency, view.portfolio, view.funding
@@ -46,8 +46,8 @@ else:
             st.caption(t("chart.by_donor.missing", lang, n=int(unpublished["not_published"].sum()),
                          donors=", ".join(unpublished["donor"])))
     st.subheader(t("overview.ending_soon", lang))
-    no_end = sum(project_dates(row).end is None for _, row in portfolio.projects.iterrows())
-    render_ending(compute_ending_soon(portfolio.projects, view.today, 180), 180, no_end, lang)
+    render_ending(compute_ending_soon(portfolio.projects, view.today, 180), 180,
+                  count_without_end(portfolio.projects), lang)
     st.caption(t("overview.more", lang))
 
     st.subheader(t("table.projects", lang))

@@ -20,7 +20,7 @@ from data.status import (
     compute_households,
     compute_status_checks,
     compute_timeline,
-    project_dates,
+    count_without_end,
 )
 
 ENDING_WINDOWS = (90, 180)
@@ -49,8 +49,7 @@ else:
     days = st.segmented_control(t("ending.window", lang), ENDING_WINDOWS, default=ENDING_WINDOWS[0],
                                 format_func=lambda n: t("ending.days", lang, n=n), key="ending_days")
     days = days or ENDING_WINDOWS[0]
-    no_end = sum(project_dates(row).end is None for _, row in projects.iterrows())
-    render_ending(compute_ending_soon(projects, today, days), days, no_end, lang)
+    render_ending(compute_ending_soon(projects, today, days), days, count_without_end(projects), lang)
 
     burn, burn_left_out = compute_burn(projects, view.funding, today)
     render_gap_chart(burn, make_burn_figure, "burn", burn_left_out, lang)

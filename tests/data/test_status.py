@@ -16,6 +16,7 @@ from data.status import (
     compute_status_checks,
     compute_timeline,
     compute_unmatched_provinces,
+    count_without_end,
     derived_end,
 )
 
@@ -180,3 +181,15 @@ def test_planned_bar_ends_at_the_derived_end_even_when_an_actual_end_exists():
                                          actual_end="2021-12")), TODAY)
     planned = bars[bars["kind"] == "planned"].iloc[0]
     assert planned["derived"] and planned["end"] == dt.date(2021, 7, 1) and not planned["open_end"]
+
+
+def test_projects_without_any_end_date_are_counted_once_derived_ends_included():
+    projects = pd.DataFrame([
+        {"project_id": "A", "planned_start": "2021-12-14", "planned_end": None, "actual_end": None,
+         "actual_start": None, "duration_months": 36, "activity_status": 2},
+        {"project_id": "B", "planned_start": "2021", "planned_end": None, "actual_end": None,
+         "actual_start": None, "duration_months": None, "activity_status": 2},
+        {"project_id": "C", "planned_start": None, "planned_end": "2024-06", "actual_end": None,
+         "actual_start": None, "duration_months": None, "activity_status": None},
+    ])
+    assert count_without_end(projects) == 1
