@@ -16,6 +16,7 @@ Nothing changes on disk or in the dashboard until the confirm button is pressed.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ from data.storage import (
     version_files,
 )
 from data.template import TEMPLATE_TABLES, make_template_csv, make_template_xlsx
+
+logger = logging.getLogger(__name__)
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xml"]
 MODES = ("replace", "add")
@@ -410,7 +413,8 @@ def render_upload(active: Version | None, lang: str, currency: str = "USD") -> N
         try:
             with st.spinner(t("data.upload.checking", lang)):
                 held = (signature, make_pending(uploads, mode, active))
-        except Exception as exc:
+        except Exception as exc:  # the readers refuse bad files themselves: reaching here is a bug
+            logger.exception("preparing an upload failed")
             st.error(t("data.upload.failed", lang, reason=f"{type(exc).__name__}: {exc}"))
             return
         st.session_state[PENDING_KEY] = held
