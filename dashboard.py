@@ -1,6 +1,7 @@
 """Entry point: page config and navigation only."""
 import streamlit as st
 
+from components.exports import render_app_stylesheet
 from components.filters import nav_language
 from components.i18n import t
 from components.state import run_housekeeping
@@ -19,7 +20,10 @@ PAGES = [
     st.Page("app_pages/project.py", title=t("nav.project", lang), icon=":material/folder_open:", url_path="project"),
     st.Page("app_pages/funding_map.py", title=t("nav.funding_map", lang), icon=":material/map:",
             url_path="funding_map"),
+    st.Page("app_pages/briefing.py", title=t("nav.briefing", lang), icon=":material/co_present:",
+            url_path="briefing"),
     st.Page("app_pages/data.py", title=t("nav.data", lang), icon=":material/upload_file:", url_path="data"),
 ]
 
+render_app_stylesheet()  # every page: KPI tiles never cut, Ctrl+P prints the content only
 st.navigation(PAGES).run()

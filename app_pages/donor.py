@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from components.exports import render_exports
 from components.filters import render_filter_notes, select_from_url
 from components.i18n import t
 from components.kpis import render_kpis
@@ -65,3 +66,4 @@ else:
     st.subheader(t("table.projects", lang))
     render_paged_table(mine.projects, lambda rows: make_projects_table(replace(mine, projects=rows), lang), lang,
                        key="donor_projects")
+render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

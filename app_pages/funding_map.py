@@ -2,6 +2,7 @@
 compute → render."""
 import streamlit as st
 
+from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import t
 from components.maps import (
@@ -106,3 +107,4 @@ if options:
             st.caption(t("map.territories.remainder", lang,
                          value=format_metric_value(remainder[metric.quantity], MAP_METRICS[metric.quantity],
                                                    currency, lang)))
+render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

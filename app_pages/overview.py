@@ -4,6 +4,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components.charts import make_donor_figure
+from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import t
 from components.kpis import render_kpis
@@ -70,3 +71,4 @@ if problems or view.full.unreadable:
                 render_table(report.rejected_rows)
         for reason in view.full.unreadable:
             st.error(reason)
+render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

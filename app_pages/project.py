@@ -3,6 +3,7 @@ rate and date), households, status checks and every source."""
 import pandas as pd
 import streamlit as st
 
+from components.exports import render_exports
 from components.filters import render_filter_notes, select_from_url
 from components.i18n import format_number, t
 from components.profiles import make_dates_table, make_parties_table, make_project_sources_table
@@ -78,3 +79,4 @@ else:
         st.caption(t("project.sources.none", lang))
     else:
         render_table(make_project_sources_table(sources, lang))
+render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

@@ -1,6 +1,7 @@
 """Programme status for managers: timeline, status checks, ending soon, burn, households, data quality."""
 import streamlit as st
 
+from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import format_partial_date, t
 from components.status_views import (
@@ -58,3 +59,4 @@ else:
 
     with st.expander(t("quality.title", lang), expanded=True):
         render_quality(compute_data_quality(portfolio), lang)
+render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

@@ -5,7 +5,9 @@ font, data_type, freeze_panes, comment  # openpyxl cell and sheet attributes set
 SEVERITIES  # data/status.py: the registry the i18n test checks every severity label against
 reconciles  # geo/allocation.py: the reconciliation invariant (map + national + unallocated = total)
 # Pending deletion once the intake rebuild (issue 11) and the exports (issue 15) land: dead today.
-SHARED_NAMES, PLACE_COLUMNS, ENCODINGS, read_table_file, parse_date_text, to_xlsx_bytes
+SHARED_NAMES, PLACE_COLUMNS, ENCODINGS, read_table_file, parse_date_text
 list_versions, TEMPLATE_INFO_SHEETS, example_rows
 # bench/naive.py: the oracle of tests/geo/test_allocation_fast.py
 naive_allocate, naive_by_unit, naive_allocate_all_territories
+# python-pptx properties, set for their effect on the written file (briefing/pptx_pack.py)
+word_wrap, vertical_anchor, alignment, space_after, rgb, slide_width, slide_height, language

@@ -1,0 +1,1 @@
+"""Briefings: facts, generated narrative, slides and PPTX/PDF packs (core: never imports Streamlit)."""

@@ -1,0 +1,190 @@
+"""The slide model: one Deck (title, date, data version, filters) of Slides, each with one key message."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from briefing.facts import BriefingFacts, compute_briefing_facts
+from briefing.figures import (
+    make_donors_slide_figure,
+    make_households_slide_figure,
+    make_map_slide_figure,
+    make_status_slide_figure,
+)
+from briefing.narrative import join, make_narrative
+from components.i18n import format_money, format_number, format_partial_date, status_label, t, theme_label
+from data.filters import FilterState
+from data.metrics import compute_by_donor, project_end, project_start
+from data.portfolio import Portfolio
+from data.schema import is_missing
+from geo.provinces import PROVINCE_PCODES, province_name
+
+MAX_BULLETS = 6
+
+
+@dataclass(frozen=True)
+class Slide:
+    key: str
+    title: str
+    message: str
+    figure: go.Figure | None = None
+    tiles: tuple[tuple[str, str], ...] = ()  # (label, value): large figures
+    bullets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Deck:
+    lang: str
+    title: str
+    footer: str  # date · data version · filters: on every slide
+    slides: tuple[Slide, ...]
+    facts: BriefingFacts = field(repr=False, compare=False, default=None)
+
+
+def describe_filters(state: FilterState, lang: str) -> str:
+    """The filters in words ('Donor: Sweden; Province: Ituri'), or that the whole portfolio is shown."""
+    parts = []
+    labels = {"donors": str, "orgs": str, "themes": lambda c: theme_label(c, lang),
+              "statuses": lambda c: t("status.not_published", lang) if c == "none" else status_label(int(c), lang),
+              "provinces": lambda c: province_name(c) if c in PROVINCE_PCODES else c, "territories": str}
+    for name, label in labels.items():
+        values = getattr(state, name)
+        if values:
+            parts.append(t("briefing.filter.item", lang, name=t(f"briefing.filter.{name}", lang),
+                           values=join([label(v) for v in values], lang)))
+    if state.year_from is not None or state.year_to is not None:
+        parts.append(t("briefing.filter.item", lang, name=t("briefing.filter.years", lang),
+                       values=f"{state.year_from or '…'}–{state.year_to or '…'}"))
+    return t("briefing.filter.separator", lang).join(parts) if parts else t("briefing.filter.none", lang)
+
+
+def _more(items: list[str], lang: str) -> tuple[str, ...]:
+    if len(items) <= MAX_BULLETS:
+        return tuple(items)
+    return (*items[:MAX_BULLETS - 1], t("briefing.more", lang, n=len(items) - MAX_BULLETS + 1))
+
+
+def make_kpi_tiles(kpis: dict, lang: str) -> tuple[tuple[str, str], ...]:
+    """The Overview's headline tiles as (label, value), formatted the same way."""
+    targeted = format_number(kpis["households_targeted"], lang)
+    if kpis["households_targeted_is_minimum"] and kpis["households_targeted"] is not None:
+        targeted = f"> {targeted}"
+    return ((t("kpi.funding", lang), format_money(kpis["funding_committed"], kpis["currency"], lang)),
+            (t("kpi.projects", lang), format_number(kpis["projects"], lang)),
+            (t("kpi.donors", lang), format_number(kpis["donors"], lang)),
+            (t("kpi.provinces", lang), format_number(kpis["provinces"], lang)),
+            (t("kpi.hh_targeted", lang), targeted),
+            (t("kpi.hh_reached", lang), format_number(kpis["households_reached"], lang)))
+
+
+def _title(project: pd.Series, lang: str) -> str:
+    title = project["title_en"] if lang == "en" and not is_missing(project["title_en"]) else project["title_fr"]
+    return str(title if not is_missing(title) else project["title_en"])
+
+
+def make_project_slide(project: pd.Series, converted: pd.DataFrame, currency: str, lang: str) -> Slide:
+    """One project: status, dates, money by donor (the donor chart's function) and households."""
+    pid = project["project_id"]
+    by_donor = compute_by_donor(converted[converted["project_id"] == pid], "committed")
+    committed = by_donor["amount"].sum(min_count=1) if not by_donor.empty else None
+    donors = join([str(d) for d in by_donor["donor"]], lang) or t("not_published", lang)
+    start, end = project_start(project), project_end(project)
+    dates = "both" if start and end else "start" if start else "end" if end else "none"
+    money = (t("briefing.project.money", lang, money=format_money(float(committed), currency, lang), donors=donors)
+             if committed is not None and pd.notna(committed) else t("briefing.project.money.none", lang))
+    message = " ".join([
+        t("briefing.project.status", lang, status=status_label(
+            None if is_missing(project["activity_status"]) else project["activity_status"], lang)),
+        t(f"briefing.project.dates.{dates}", lang, start=format_partial_date(start, lang),
+          end=format_partial_date(end, lang)), money])
+    targeted = format_number(None if is_missing(project["households_targeted"]) else
+                             int(project["households_targeted"]), lang)
+    if project["households_targeted_is_minimum"] is True:
+        targeted = f"> {targeted}"
+    reached = format_number(None if is_missing(project["households_reached"]) else
+                            int(project["households_reached"]), lang)
+    tiles = ((t("fact.households_targeted", lang), targeted), (t("fact.households_reached", lang), reached))
+    orgs = project["implementing_orgs"]
+    orgs = orgs if not is_missing(orgs) else t("not_published", lang)
+    bullets = (t("briefing.project.implementing", lang, orgs=orgs),)
+    return Slide(f"project:{pid}", f"{pid} — {_title(project, lang)}", message, tiles=tiles, bullets=bullets)
+
+
+def _households_bullets(facts: BriefingFacts, lang: str) -> tuple[str, ...]:
+    """The Overview's households tiles (all projects), and how many projects the chart cannot draw."""
+    kpis, tiles = facts.kpis, dict(make_kpi_tiles(facts.kpis, lang))
+    lines = [t("briefing.households.kpi", lang, targeted=tiles[t("kpi.hh_targeted", lang)],
+               n=kpis["households_targeted_projects"], total=kpis["projects"]),
+             t("briefing.households.kpi_reached", lang, reached=tiles[t("kpi.hh_reached", lang)],
+               n=kpis["households_reached_projects"], total=kpis["projects"])]
+    if facts.households_left_out and not facts.households.empty:
+        lines.append(t("briefing.households.left_out", lang, n=len(facts.households_left_out)))
+    return tuple(lines)
+
+
+def _missing_item(row, lang: str) -> str:
+    """'Households reached: not published for 12 projects (of 13)'."""
+    return t("briefing.missing.item", lang, fact=t(f"fact.{row.fact}", lang), n=int(row.missing),
+             total=int(row.total), table=t(f"briefing.table.{row.table}", lang, n=int(row.missing)))
+
+
+def _sources(portfolio: Portfolio, lang: str) -> tuple[str, ...]:
+    cited = set(portfolio.sources["document_id"]) if not portfolio.sources.empty else set()
+    documents = portfolio.documents[portfolio.documents["document_id"].isin(cited)]
+    items = [f"{row.publisher} — {row.title}" + (f" ({format_partial_date(row.published, lang)})"
+                                                 if not is_missing(row.published) else "")
+             for row in documents.itertuples()]
+    return _more(items, lang) if items else (t("briefing.sources.none", lang),)
+
+
+def build_deck(portfolio: Portfolio, all_locations: pd.DataFrame, converted: pd.DataFrame, state: FilterState,
+               today: dt.date, data_version: str, project_ids: tuple[str, ...] = (), base_map: bool = False) -> Deck:
+    """Every slide of a briefing on a filtered portfolio (`converted`: its flows in the state's currency)."""
+    lang, currency = state.lang, state.currency
+    facts = compute_briefing_facts(portfolio, all_locations, converted, currency, today)
+    say = make_narrative(facts, lang)
+    kpis = facts.kpis
+    allocation = facts.allocation
+    map_bullets = []
+    if allocation.national_projects:
+        map_bullets.append(t("briefing.map.national", lang, n=len(allocation.national_projects),
+                             projects=", ".join(allocation.national_projects)))
+    if allocation.unallocated_projects:
+        map_bullets.append(t("briefing.map.unallocated", lang, n=len(allocation.unallocated_projects),
+                             projects=", ".join(allocation.unallocated_projects)))
+    silent = facts.by_donor[facts.by_donor["amount"].isna()]["donor"].tolist()
+    ending = [t("briefing.ending.item", lang, project=row.project_id, date=format_partial_date(row.end.isoformat(),
+                                                                                                 lang),
+                n=int(row.days_left)) for row in facts.ending.itertuples()]
+    missing = facts.not_published[facts.not_published["missing"] > 0].sort_values("missing", ascending=False)
+    slides = [
+        Slide("headline", t("briefing.slide.headline", lang), say["headline"], tiles=make_kpi_tiles(kpis, lang)),
+        Slide("map", t("briefing.slide.map", lang), say["map"],
+              figure=make_map_slide_figure(facts.provinces, currency, lang, base_map),
+              bullets=_more(map_bullets, lang)),
+        Slide("donors", t("briefing.slide.donors", lang), say["donors"],
+              figure=make_donors_slide_figure(facts.by_donor, currency, lang) if facts.by_donor["amount"].notna().any()
+              else None,
+              bullets=(t("briefing.donors.silent", lang, n=len(silent), donors=join(silent, lang)),) if silent else ()),
+        Slide("status", t("briefing.slide.status", lang), say["status"],
+              figure=make_status_slide_figure(kpis, lang) if kpis["projects"] else None, bullets=_more(ending, lang)),
+        Slide("households", t("briefing.slide.households", lang), say["households"],
+              figure=make_households_slide_figure(facts.households, lang) if not facts.households.empty else None,
+              bullets=_households_bullets(facts, lang)),
+    ]
+    projects = portfolio.projects.set_index("project_id", drop=False)
+    slides += [make_project_slide(projects.loc[pid], converted, currency, lang) for pid in project_ids
+               if pid in projects.index]
+    slides += [
+        Slide("not_published", t("briefing.slide.not_published", lang), say["not_published"],
+              bullets=_more([_missing_item(row, lang) for row in missing.itertuples()], lang)),
+        Slide("sources", t("briefing.slide.sources", lang),
+              t("briefing.say.sources", lang, version=data_version, date=format_partial_date(today.isoformat(), lang)),
+              bullets=_sources(portfolio, lang)),
+    ]
+    footer = t("briefing.footer", lang, date=format_partial_date(today.isoformat(), lang), version=data_version,
+               filters=describe_filters(state, lang), currency=currency)
+    return Deck(lang, t("briefing.deck.title", lang), footer, tuple(slides), facts)

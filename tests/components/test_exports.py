@@ -1,0 +1,59 @@
+"""Exports: readable labels in the chosen language, numbers left as numbers, empty = not published, formulas
+neutralised, province rows that add up to the portfolio; the buttons are on the pages."""
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from components.exports import make_flows_export, make_projects_export, make_provinces_export
+from components.i18n import t
+from data.export import to_csv_bytes, to_xlsx_bytes
+from data.metrics import compute_funding
+from tests.briefing.conftest import make_portfolio
+from tests.pages.test_pages_apptest import run_page
+
+
+@pytest.fixture(scope="module")
+def portfolio():
+    return make_portfolio()
+
+
+@pytest.mark.parametrize(("lang", "status", "coverage"), [("en", "Implementation", "National"),
+                                                          ("fr", "Mise en œuvre", "Nationale")])
+def test_projects_export_uses_labels_and_keeps_missing_values_empty(portfolio, lang, status, coverage):
+    frame = make_projects_export(portfolio, lang).set_index(t("col.project", lang))
+    assert frame.loc["P1", t("col.status", lang)] == status
+    assert frame.loc["P3", t("col.coverage", lang)].lower() == coverage.lower()
+    assert frame.loc["P1", t("col.provinces", lang)] == "Nord-Kivu"
+    assert frame.loc["P1", t("fact.households_targeted", lang)] == 1000
+    assert pd.isna(frame.loc["P4", t("fact.households_reached", lang)])  # not published: empty, never 0
+
+
+def test_flows_export_neutralises_a_formula_in_a_donor_name(portfolio):
+    flows = make_flows_export(compute_funding(portfolio.funding, "USD"), "USD", "fr")
+    assert t("col.amount_reporting", "fr", currency="USD") in flows.columns
+    text = to_csv_bytes(flows).decode("utf-8-sig")
+    assert "'=Evil" in text and ",=Evil" not in text
+    assert set(flows[t("col.type", "fr")]) == {"Engagement reçu"}  # IATI type 11, as data/schema.py names it
+
+
+def test_province_rows_add_up_to_the_portfolio_total(portfolio):
+    converted = compute_funding(portfolio.funding, "USD")
+    frame = make_provinces_export(portfolio, portfolio.locations, converted, "USD", "en")
+    money = t("col.amount_reporting", "en", currency="USD")
+    names = list(frame[t("col.provinces", "en")])
+    assert names[-1] == t("map.totals.total", "en") and t("map.totals.national", "en") in names
+    assert frame[money].iloc[:-1].sum() == pytest.approx(frame[money].iloc[-1]) == 10_000_000
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"provinces": frame})))
+    assert book["provinces"]["B2"].value in ("Nord-Kivu", "Tanganyika")
+
+
+@pytest.mark.parametrize("page", ["app_pages/overview.py", "app_pages/status.py", "app_pages/funding_map.py"])
+def test_every_viewer_page_offers_the_downloads(page):
+    app = run_page(page, {"lang": "fr"})
+    labels = [b.label for b in app.get("download_button")]
+    for key in ("export.csv.projects", "export.csv.flows", "export.csv.provinces", "export.xlsx", "export.png"):
+        assert t(key, "fr") in labels
