@@ -479,6 +479,8 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
                                   "_column": "; ".join(c for c, _ in reasons),
                                   "_reason": "; ".join(r for _, r in reasons)})
         else:
+            problems += [Problem(file, int(row), column, reason, "warning")
+                         for column, reason in _row_warnings(table_name, typed)]
             accepted.append(typed)
 
     accepted, dup_rejected, dup_problems = _reject_duplicate_keys(table, accepted, file)
@@ -489,16 +491,25 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
     return ValidationResult(table_name, _typed_frame(table, accepted), rejected, problems)
 
 
+def _row_warnings(table_name: str, row: dict) -> list[tuple[str, str]]:
+    """Facts across cells that disagree in the source itself: the row is kept (dropping it would drop its money
+    and places) and the disagreement is shown where it matters, as a status conflict."""
+    warnings: list[tuple[str, str]] = []
+    if table_name == "projects":
+        for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
+            if row[start] and row[end]:
+                if parse_partial_date(row[end]).last < parse_partial_date(row[start]).first:
+                    warnings.append((end, f"{end} {row[end]} is before {start} {row[start]}: kept as published, "
+                                          "shown as a status conflict (end before start)"))
+    return warnings
+
+
 def _row_rules(table_name: str, row: dict) -> list[tuple[str, str]]:
     """Rules across the cells of one row."""
     reasons: list[tuple[str, str]] = []
     if table_name == "projects":
         if is_missing(row["title_fr"]) and is_missing(row["title_en"]):
             reasons.append(("title_fr", "a title in French or English is required"))
-        for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
-            if row[start] and row[end]:
-                if parse_partial_date(row[end]).last < parse_partial_date(row[start]).first:
-                    reasons.append((end, f"{end} {row[end]} is before {start} {row[start]}"))
     elif table_name == "funding":
         if row["amount"] is not None and is_missing(row["currency"]):
             reasons.append(("currency", "an amount needs a currency"))

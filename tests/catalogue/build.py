@@ -102,7 +102,7 @@ def cases() -> dict[str, tuple[bytes, str, str]]:
                                           "P-1,Un bis,One again,IOM,cccm,2,2021,2022,provincial,"),
                                       "rejected", "duplicate"),
         "end_before_start.csv": (csv(PROJECTS_HEADER, "P-1,Un,One,IOM,cccm,2,2023-05-01,2021-01-31,provincial,"),
-                                 "rejected", "before"),
+                                 "warning", "before"),  # kept: shown as a status conflict
         "negative_amount.csv": (csv(FUNDING_HEADER, "F-1,P-1,Sweden,1,IOM,11,-5000,USD,2021-01-01"),
                                 "rejected", "negative"),
         "non_numeric_amount.csv": (csv(FUNDING_HEADER, "F-1,P-1,Sweden,1,IOM,11,a lot,USD,2021-01-01"),

@@ -92,10 +92,12 @@ def test_duplicate_keys_are_rejected_and_name_the_first_row():
     assert len(result.accepted) == 1 and "first at row 2" in result.errors[0].reason
 
 
-def test_end_before_start_is_rejected():
+def test_end_before_start_is_kept_with_a_warning_for_the_status_checks():
     frame = pd.DataFrame([{"project_id": "P", "title_fr": "x", "planned_start": "2022", "planned_end": "2021"}])
     result = validate_table("projects", frame, valid_provinces=PROVINCES)
-    assert result.errors[0].column == "planned_end"
+    assert result.errors == [] and len(result.accepted) == 1
+    [warning] = [p for p in result.problems if p.severity == "warning"]
+    assert warning.column == "planned_end" and "status conflict" in warning.reason
 
 
 def test_unknown_province_code_is_rejected():

@@ -201,3 +201,20 @@ def test_a_bug_while_reading_an_activity_is_logged_and_reported_as_internal_erro
     assert "internal error" in derived.rejected_rows.loc[0, "_reason"]
     assert derived.summary["held_back"] == {"internal-error": 1}
     assert any("ZeroDivisionError: injected bug" in (r.exc_text or "") for r in caplog.records)
+
+
+def test_inconsistent_source_dates_keep_the_activity_its_flows_and_places_as_a_status_conflict():
+    import datetime as dt
+
+    from data.intake import parse_uploads
+    from data.status import check_project
+
+    body = (ID + '<recipient-country code="CD"/><activity-date type="1" iso-date="2020-06-01"/>'
+            '<activity-date type="3" iso-date="2019-12-31"/>'
+            '<location><name><narrative>Ituri</narrative></name></location>' + tx(2, 100))
+    data = f'<iati-activities version="2.03">{activity(body)}</iati-activities>'.encode()
+    portfolio = parse_uploads([("dates.xml", data)]).portfolio
+    assert portfolio.projects["project_id"].tolist() == ["P1"]
+    assert portfolio.funding["amount"].tolist() == [100.0]
+    assert portfolio.locations["province_pcode"].tolist() == ["CD54"]
+    assert "end_before_start" in check_project(portfolio.projects.iloc[0], dt.date(2026, 12, 1))
