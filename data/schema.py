@@ -116,6 +116,8 @@ PROJECTS = Table(
         Column("households_targeted", "int", "Households the project plans to reach", "3000"),
         Column("households_targeted_is_minimum", "bool", "True when the source says 'more than'", "true"),
         Column("households_reached", "int", "Households reached so far", ""),
+        Column("people_targeted", "int", "People (individuals, not households) the project plans to reach", "21000"),
+        Column("people_reached", "int", "People (individuals, not households) reached so far", ""),
         Column("notes", "text", "How the record was read from its sources (own words)", ""),
     ),
 )
@@ -213,6 +215,8 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "households_targeted": _label("Households targeted", "Ménages ciblés"),
     "households_targeted_is_minimum": _label("Targeted is a minimum", "Cible minimale (« plus de »)"),
     "households_reached": _label("Households reached", "Ménages atteints"),
+    "people_targeted": _label("People targeted (individuals)", "Personnes ciblées (individus)"),
+    "people_reached": _label("People reached (individuals)", "Personnes atteintes (individus)"),
     "notes": _label("Notes", "Notes"),
     "flow_id": _label("Flow ID", "Identifiant du flux"),
     "donor": _label("Donor", "Bailleur"),

@@ -64,6 +64,11 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
                                        "au moins", "plus de", "cible minimale"),
     "households_reached": ("households reached", "reached households", "menages atteints",
                            "nombre de menages atteints", "menages touches", "hh reached"),
+    "people_targeted": ("people targeted", "targeted people", "individuals targeted", "personnes ciblees",
+                        "nombre de personnes ciblees", "nombre de beneficiaires", "nombre beneficiaires directs",
+                        "beneficiaires directs", "beneficiaires cibles", "people in need targeted"),
+    "people_reached": ("people reached", "individuals reached", "personnes atteintes",
+                       "nombre de personnes atteintes", "beneficiaires atteints"),
     "notes": ("note", "comment", "comments", "remarks", "remarque", "remarques", "commentaire", "commentaires",
               "observations", "observation"),
     # funding

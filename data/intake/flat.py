@@ -18,8 +18,8 @@ Rules a data manager can check against their sheet:
   into their province's location (names joined with ';'), since the locations key needs the P-code to tell
   them apart. budget_share is taken only from an explicit budget_share column; split_known is "true" only
   when the location has a budget_share or a household count, else "false".
-- households_targeted and households_reached on a flat row: when every place (province × territory) of the
-  project gives the same value, it is the project total repeated on every row. When the values differ between
+- households_targeted and households_reached (people_targeted and people_reached alike) on a flat row: when
+  every place (province × territory) of the project gives the same value, it is the project total repeated on every row. When the values differ between
   places, they are per-place counts: households_targeted goes to the locations, and the project total is their
   sum only when every place gives one (otherwise empty, with a warning). Two rows for the same place that give
   different counts disagree like any repeated fact.
@@ -40,7 +40,7 @@ from geo.provinces import match_province
 FORMAT = "flat"
 DEFAULT_TRANSACTION_TYPE = "11"
 FUNDING_ROLE = "1"
-HOUSEHOLD_COLUMNS = ("households_targeted", "households_reached")
+HOUSEHOLD_COLUMNS = ("households_targeted", "households_reached", "people_targeted", "people_reached")
 PLACE_VALUE_COLUMNS = (*HOUSEHOLD_COLUMNS, "budget_share")
 FACT_COLUMNS = tuple(c for c in PROJECTS.column_names if c not in {"project_id", "notes", *HOUSEHOLD_COLUMNS})
 FLOW_KEY = ("donor", "transaction_type", "amount", "currency", "value_date")
@@ -239,9 +239,9 @@ def _tables(projects: dict[str, _Project], source: str, problems: list[Problem])
         record["project_id"] = project.project_id
         notes = list(project.notes)
         targeted, per_place = _households(project, "households_targeted", source, problems)
-        reached, reached_per_place = _households(project, "households_reached", source, problems)
-        for column, total, counts in (("households_targeted", targeted, per_place),
-                                      ("households_reached", reached, reached_per_place)):
+        for column in HOUSEHOLD_COLUMNS:  # people are counted like households, never as households
+            total, counts = (targeted, per_place) if column == "households_targeted" else \
+                _households(project, column, source, problems)
             record[column] = total
             if counts and total:
                 notes.append(f"{column} is the sum of per-place counts")

@@ -10,7 +10,7 @@ Decisions:
 - `#sector` labels map to THEMES only where the meaning is plain (CCCM, early recovery → stabilisation, GBV,
   counter-trafficking…). "Protection" stays unmapped: it spans gbv, counter-trafficking and durable solutions,
   and guessing would misfile the project. Unmapped labels leave theme empty with one warning per label.
-- `#targeted`/`#reached` count only with `+hh`: the schema counts households, HXL counts individuals by default.
+- `#targeted`/`#reached` with `+hh` are households; without it they are people (HXL counts individuals by default).
 - A title tag without a language attribute (`+i_fr`/`+fr`, `+i_en`/`+en`) is read as French, the language of
   the DRC clusters' 3W sheets; generated titles are French too.
 - Rows without `#activity+code`/`+id` get a project id derived from (organisations, funder, sector, start,
@@ -124,7 +124,7 @@ def canonical_column(hashtag: str, attributes: frozenset[str]) -> str | None:
     if hashtag == "sector":
         return "theme"
     if hashtag in ("targeted", "reached"):
-        return f"households_{hashtag}" if "hh" in attributes else None
+        return f"households_{hashtag}" if "hh" in attributes else f"people_{hashtag}"  # HXL counts individuals
     if hashtag == "date":
         kind = "actual" if "actual" in attributes else "planned"
         for attribute in ("start", "end"):

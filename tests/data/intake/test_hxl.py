@@ -45,7 +45,7 @@ def test_non_tags_parse_to_none(text):
     ("#org+funder", "donor"), ("#org+prog", "_lead"), ("#org+partner", "partners"), ("#org+impl+code", None),
     ("#adm1+name", "province_name"), ("#adm1+code", "province_pcode"), ("#adm2+name", "territory_name"),
     ("#adm2+code", "territory_pcode"), ("#sector", "theme"), ("#targeted+hh", "households_targeted"),
-    ("#reached+hh", "households_reached"), ("#targeted", None), ("#targeted+ind", None),
+    ("#reached+hh", "households_reached"), ("#targeted", "people_targeted"), ("#reached+ind", "people_reached"), ("#targeted+ind", "people_targeted"),
     ("#date+start", "planned_start"), ("#date+end", "planned_end"), ("#date+start+actual", "actual_start"),
     ("#status", "activity_status"), ("#activity+code", "project_id"), ("#activity+id", "project_id"),
     ("#activity+name", "title_fr"), ("#activity+name+i_en", "title_en"), ("#activity+title+i_fr", "title_fr"),
@@ -103,8 +103,15 @@ def test_one_warning_per_generated_id(derived):
 def test_extra_and_untagged_columns_are_warned_once(derived):
     ignored = [p for p in derived.problems if "ignored" in p.reason]
     assert len(ignored) == 1
-    assert {"'Individus ciblés' (#targeted+ind)", "'Commentaire' (untagged)"} <= set(
-        ignored[0].reason.split(": ", 1)[1].split(", "))
+    listed = set(ignored[0].reason.split(": ", 1)[1].split(", "))
+    assert "'Commentaire' (untagged)" in listed
+    assert "'Individus ciblés' (#targeted+ind)" not in listed  # people are read as people_targeted
+
+
+def test_individuals_are_people_never_households(derived):
+    projects = derived.tables["projects"]  # fixture row 3: 1200 households (#targeted+hh), 6000 people (+ind)
+    masisi = projects[projects["households_targeted"] == "1200"]
+    assert masisi["people_targeted"].tolist() == ["6000"]
 
 
 def test_provinces_by_name_variant_and_code_get_pcodes(derived):
