@@ -109,9 +109,10 @@ def test_extra_and_untagged_columns_are_warned_once(derived):
 
 
 def test_individuals_are_people_never_households(derived):
-    projects = derived.tables["projects"]  # fixture row 3: 1200 households (#targeted+hh), 6000 people (+ind)
-    masisi = projects[projects["households_targeted"] == "1200"]
-    assert masisi["people_targeted"].tolist() == ["6000"]
+    # fixture: IOM's Sweden-funded project, two Nord-Kivu places: 1200 + 900 households, 6000 + 4500 individuals
+    projects = derived.tables["projects"]
+    iom = projects[projects["households_targeted"] == "2100"]
+    assert iom["people_targeted"].tolist() == ["10500"]
 
 
 def test_provinces_by_name_variant_and_code_get_pcodes(derived):
