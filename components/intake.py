@@ -157,8 +157,9 @@ def make_iati_table(files: Sequence[FileSummary], portfolio: Portfolio, currency
                      else t("iati.held.none", lang), "multi_country": s["multi_country"],
                      "drc_share": s["drc_share"], "committed": money(s["committed"]),
                      "disbursed": money(s["disbursed"])})
-    keys = ("file", "activities", "in_scope", "kept", "held_back", "multi_country", "drc_share", "committed",
-            "disbursed")
+    # The totals come right after the counts they cover; the long held-back text goes last.
+    keys = ("file", "activities", "in_scope", "kept", "committed", "disbursed", "multi_country", "drc_share",
+            "held_back")
     return pd.DataFrame(rows, columns=list(keys)).rename(columns={k: t(f"iati.col.{k}", lang) for k in keys})
 
 
