@@ -930,10 +930,11 @@ class ActivityReader:
             # that only re-publishes others' data: then the sole funder, else nobody.
             donor = provider or payer or sole_funder
             if donor is None:
-                self.warn("donor", f"transaction {n} (type {kind}) has no provider-org and the reporting "
-                                   "organisation re-publishes others' data: donor left empty")
-            row["org_role"] = self._role_of(donor, participants) or ("1" if donor is sole_funder and donor
-                                                                    else None)
+                self.warn("donor", f"transaction {n} (type {kind}) has no provider-org, no reporting organisation "
+                                   "that pays it out (absent, or one that re-publishes others' data) and no single "
+                                   "funder: donor left empty")
+            role = self._role_of(donor, participants)
+            row["org_role"] = "1" if role is None and donor is not None and donor is sole_funder else role
             row["recipient"] = receiver.name if receiver else None
         row["donor"] = donor.name if donor else None
         row["notes"] = (f"IATI transaction {n} of activity {self.row} "
