@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from components.as_of import render_as_of
 from components.exports import render_exports
 from components.filters import render_filter_notes, select_from_url
 from components.i18n import t
@@ -13,33 +14,38 @@ from components.small_map import render_small_map
 from components.tables import make_flows_table, make_projects_table, render_paged_table, render_table
 from components.view import PLOT_CONFIG, load_view
 from data.filters import apply_filters, filter_flows
-from data.metrics import compute_kpis, list_donors
+from data.metrics import compute_kpis
+from data.organisations import organisation_label
 from data.profiles import (
     BREAKDOWNS,
     compute_donor_breakdown,
     compute_donor_measures,
     compute_donor_provinces,
     donor_flows,
+    rank_donors,
 )
 
 view = load_view()
 lang, currency = view.lang, view.currency
 
 st.title(t("donor.title", lang))
-st.caption(t("donor.caption", lang))
+render_as_of(view.full, view.today, lang)
+st.caption(t("donor.subtitle", lang))
 render_filter_notes(view.result, len(view.full.projects), lang)
 
-donor = select_from_url("profile", list_donors(view.portfolio.funding), t("donor.choose", lang), lang)
+# Largest committed amount first: the default profile is the largest donor, not the first by name.
+donor = select_from_url("profile", rank_donors(view.funding), t("donor.choose", lang), lang,
+                        lambda name: organisation_label(name, lang))
 if donor is None:
     st.info(t("donor.none", lang))
 else:
     mine = apply_filters(view.portfolio, replace(view.state, donors=(donor,))).portfolio
     funding = filter_flows(view.funding, mine)
-    render_kpis(compute_kpis(mine, currency), lang)
+    render_kpis(compute_kpis(mine, currency), lang, donors=False)
 
     flows = donor_flows(funding, mine.projects, donor)
     st.subheader(t("donor.measures", lang))
-    render_table(make_measures_table(compute_donor_measures(flows), currency, lang))
+    render_table(make_measures_table(compute_donor_measures(flows), currency, lang), lang)
     tabs = st.tabs([t(f"donor.by.{by}", lang) for by in BREAKDOWNS])
     for tab, by in zip(tabs, BREAKDOWNS):
         with tab:
@@ -47,6 +53,10 @@ else:
             if not frame.empty:
                 st.plotly_chart(make_breakdown_figure(frame, by, currency, lang), config=PLOT_CONFIG,
                                 key=f"donor_{by}")
+            if frame.empty:
+                st.caption(t("donor.by.empty", lang, by=t(f"donor.word.{by}", lang)))
+            elif by == "year" and flows["year_from_start"].any():
+                st.caption(t("donor.year_from_start", lang, n=int(flows["year_from_start"].sum())))
             if left_out:
                 st.caption(t("donor.left_out", lang, n=left_out, by=t(f"donor.word.{by}", lang)))
 

@@ -2,6 +2,7 @@
 compute → render."""
 import streamlit as st
 
+from components.as_of import render_as_of
 from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import t
@@ -35,6 +36,7 @@ from geo.provinces import province_name
 view = load_view()
 lang, currency, portfolio = view.lang, view.currency, view.portfolio
 st.title(t("map.page.title", lang))
+render_as_of(view.full, view.today, lang)
 st.caption(t("map.page.caption", lang))
 render_filter_notes(view.result, len(view.full.projects), lang)
 sources = {level: boundary_source(level) for level in (1, 2)}  # chosen on the Data page
@@ -89,7 +91,7 @@ if options:
     pcode = st.selectbox(t("map.province", lang), options, key="map_province", format_func=province_name)
     st.subheader(t("map.unit_projects", lang, name=province_name(pcode)))
     rows = allocation.rows[allocation.rows["pcode"] == pcode]
-    render_table(make_unit_projects_table(rows, portfolio.projects, currency, lang))
+    render_table(make_unit_projects_table(rows, portfolio.projects, currency, lang), lang)
 
     if adm2 is None:
         st.caption(t("map.territories.none", lang))

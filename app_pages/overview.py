@@ -3,6 +3,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from components.as_of import render_as_of
 from components.charts import make_donor_figure
 from components.exports import render_exports
 from components.filters import render_filter_notes
@@ -18,13 +19,15 @@ from components.tables import (
     render_table,
 )
 from components.view import PLOT_CONFIG, load_view
-from data.metrics import FLOW_MEASURES, compute_by_donor, compute_conflicts, compute_kpis
+from data.metrics import FLOW_MEASURES, compute_by_donor, compute_conflicts, compute_kpis, is_donor_flow
+from data.organisations import organisation_label
 from data.status import compute_ending_soon, count_without_end
 
 view = load_view()
 lang, currency, portfolio, funding = view.lang, view.currency, view.portfolio, view.funding
 
 st.title(t("app.title", lang))
+render_as_of(view.full, view.today, lang)
 st.caption(t("overview.caption", lang))
 render_filter_notes(view.result, len(view.full.projects), lang)
 
@@ -40,15 +43,16 @@ else:
         measure = st.segmented_control(t("chart.amount", lang, currency=currency), list(FLOW_MEASURES),
                                        format_func=lambda k: t(f"measure.{k}", lang), default="committed",
                                        key="measure")
-        by_donor = compute_by_donor(funding, measure or "committed")
+        by_donor = compute_by_donor(funding[is_donor_flow(funding)], measure or "committed")  # the donor rule
         st.plotly_chart(make_donor_figure(by_donor.head(8), currency, lang), config=PLOT_CONFIG)
         unpublished = by_donor[by_donor["not_published"] > 0]
         if not unpublished.empty:
             st.caption(t("chart.by_donor.missing", lang, n=int(unpublished["not_published"].sum()),
-                         donors=", ".join(unpublished["donor"])))
-    st.subheader(t("overview.ending_soon", lang))
-    render_ending(compute_ending_soon(portfolio.projects, view.today, 180), 180,
-                  count_without_end(portfolio.projects), lang)
+                         donors=", ".join(organisation_label(d, lang) for d in unpublished["donor"])))
+    ending = compute_ending_soon(portfolio.projects, view.today, 180)
+    if not ending.empty:  # a heading only when something ends: "nothing ends" is no headline
+        st.subheader(t("overview.ending_soon", lang))
+    render_ending(ending, 180, count_without_end(portfolio.projects), lang)
     st.caption(t("overview.more", lang))
 
     st.subheader(t("table.projects", lang))

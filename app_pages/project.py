@@ -1,17 +1,24 @@
-"""Project page: partners and roles, provinces on a small map, dates, money flows (original and reporting currency,
-rate and date), households, status checks and every source."""
+"""Project page: a summary first (status, money, provinces, dates), then partners and roles, provinces on a small
+map, dates, money flows (original and reporting currency, rate and date), status checks and every source."""
 import pandas as pd
 import streamlit as st
 
+from components.as_of import render_as_of
 from components.exports import render_exports
 from components.filters import render_filter_notes, select_from_url
 from components.i18n import format_number, t
-from components.profiles import make_dates_table, make_parties_table, make_project_sources_table
+from components.profiles import (
+    compute_project_summary,
+    make_dates_table,
+    make_parties_table,
+    make_project_sources_table,
+    project_conflicts,
+)
 from components.small_map import render_small_map
 from components.status_views import render_checks
 from components.tables import make_flows_table, render_table
 from components.view import load_view
-from data.metrics import compute_project_sources
+from data.metrics import compute_conflicts, compute_project_sources
 from data.profiles import compute_project_parties
 from data.schema import compute_project_titles
 from data.status import compute_status_checks
@@ -29,26 +36,31 @@ def title_of(project_id: str) -> str:
 
 
 st.title(t("project.title", lang))
+render_as_of(view.full, view.today, lang)
 render_filter_notes(view.result, len(view.full.projects), lang)
 project_id = select_from_url("project", list(projects.index), t("project.choose", lang), lang, title_of)
 if project_id is None:
     st.info(t("project.none", lang))
 else:
     project = projects.loc[project_id]
+    flows = view.all_funding[view.all_funding["project_id"] == project_id]  # all of them, whatever the filter
+    places = view.full.locations[view.full.locations["project_id"] == project_id]
+    conflicts = project_conflicts(compute_conflicts(view.full.sources, view.full.documents), project_id)
     st.header(title_of(project_id))
-    if isinstance(project["notes"], str) and project["notes"]:
-        with st.expander(t("project.notes", lang)):
-            st.text(project["notes"])
+    # Summary first: status, money, provinces, dates (with what other sources say where they disagree).
+    summary = compute_project_summary(project, flows, places, conflicts, view.currency, lang)
+    for row in (summary[:4], summary[4:]):
+        for column, (label, value) in zip(st.columns(4), row):
+            column.metric(label, value, border=True)
 
     left, right = st.columns(2)
     with left:
         st.subheader(t("project.parties", lang))
         render_table(make_parties_table(compute_project_parties(view.full, project_id), lang))
         st.subheader(t("project.dates", lang))
-        render_table(make_dates_table(project, lang))
+        render_table(make_dates_table(project, lang, conflicts))
     with right:
         st.subheader(t("project.places", lang))
-        places = view.full.locations[view.full.locations["project_id"] == project_id]  # all, whatever the filter
         if project["coverage"] == "national":
             st.caption(t("project.national", lang))
         elif places.empty:
@@ -56,19 +68,15 @@ else:
         if not places.empty:
             render_small_map(projects.loc[[project_id]], view.full.locations, view.all_funding, view.currency, lang,
                              key="project_map", metric="projects", height=280)
-
-    st.subheader(t("project.households", lang))
-    columns = st.columns(2)
-    for column, fact in zip(columns, ("households_targeted", "households_reached")):
-        value = project[fact]
-        shown = format_number(None if pd.isna(value) else int(value), lang)
-        if fact == "households_targeted" and project["households_targeted_is_minimum"] is not pd.NA \
-                and bool(project["households_targeted_is_minimum"]):
-            shown = f"> {shown}"
-        column.metric(t(f"fact.{fact}", lang), shown, border=True)
+        reached = project["households_reached"]
+        st.metric(t("fact.households_reached", lang), format_number(None if pd.isna(reached) else int(reached),
+                                                                      lang), border=True)
+    if isinstance(project["notes"], str) and project["notes"]:
+        with st.expander(t("project.notes", lang)):
+            st.text(project["notes"])
 
     st.subheader(t("project.money", lang))
-    render_table(make_flows_table(view.all_funding[view.all_funding["project_id"] == project_id], lang))
+    render_table(make_flows_table(flows, lang), lang)
 
     st.subheader(t("checks.title", lang))
     render_checks(compute_status_checks(projects.loc[[project_id]], view.today), lang)

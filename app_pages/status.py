@@ -1,6 +1,7 @@
 """Programme status for managers: timeline, status checks, ending soon, burn, households, data quality."""
 import streamlit as st
 
+from components.as_of import render_as_of
 from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import format_partial_date, t
@@ -31,6 +32,7 @@ lang, portfolio, today = view.lang, view.portfolio, view.today
 projects = portfolio.projects
 
 st.title(t("status.title", lang))
+render_as_of(view.full, view.today, lang)
 st.caption(t("status.caption", lang, today=format_partial_date(today.isoformat(), lang)))
 render_filter_notes(view.result, len(view.full.projects), lang)
 

@@ -1,27 +1,44 @@
 """Figure builders (return go.Figure; never call streamlit)."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from components.i18n import format_money, t
+from data.organisations import organisation_label
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+def money_ticks(top: float, currency: str, lang: str) -> dict:
+    """Axis ticks from zero with labels in the reader's locale and currency ('US$5M', '5 M $US'), not plotly's
+    '5M': a round step giving at most five ticks."""
+    if not top or top != top or top <= 0:
+        return {}
+    magnitude = 10 ** math.floor(math.log10(top / 4))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if top / (m * magnitude) <= 5)
+    values = [step * i for i in range(int(top // step) + 1)]
+    return dict(tickmode="array", tickvals=values, ticktext=[format_money(v, currency, lang) for v in values])
 
 
 def make_donor_figure(by_donor: pd.DataFrame, currency: str, lang: str) -> go.Figure:
     """Horizontal bars of published amounts per donor; donors with nothing published are not drawn as 0."""
     drawn = by_donor[by_donor["amount"].notna()].sort_values("amount")
     figure = go.Figure(go.Bar(
-        x=drawn["amount"], y=drawn["donor"], orientation="h", marker_color=OKABE_ITO[0],
+        x=drawn["amount"], y=[organisation_label(d, lang) for d in drawn["donor"]], orientation="h",
+        marker_color=OKABE_ITO[0],
         text=[format_money(v, currency, lang) for v in drawn["amount"]], textposition="auto",
         hovertemplate="%{y}<br>%{text}<extra></extra>",
     ))
     figure.update_layout(
         title=t("chart.by_donor", lang), height=120 + 48 * max(len(drawn), 1),
         margin=dict(l=10, r=10, t=50, b=10), font=dict(size=16),
-        xaxis_title=t("chart.amount", lang, currency=currency), yaxis_title=None,
+        xaxis=dict(title=t("chart.amount", lang, currency=currency),
+                   **money_ticks(float(drawn["amount"].max()) if len(drawn) else 0.0, currency, lang)),
+        yaxis_title=None,
         separators=",." if lang == "en" else ", ",
     )
     return figure

@@ -6,8 +6,9 @@ import streamlit as st
 from components.i18n import format_money, format_number, status_label, t
 
 
-def render_kpis(kpis: dict, lang: str) -> None:
-    """Seven tiles; a missing value reads 'not published' and its help says what was left out."""
+def render_kpis(kpis: dict, lang: str, donors: bool = True) -> None:
+    """Seven tiles (six without the donor count, which a donor's own profile does not need); a missing value reads
+    'not published' and its help says what was left out."""
     statuses = ", ".join(f"{status_label(code, lang)} {n}" for code, n in kpis["projects_by_status"].items() if n)
     statuses = ", ".join(filter(None, [statuses, f"{t('status.not_published', lang)} "
                                                   f"{kpis['projects_status_not_published']}"]))
@@ -21,7 +22,7 @@ def render_kpis(kpis: dict, lang: str) -> None:
          t("kpi.funding.help", lang, missing=kpis["funding_flows_not_published"])),
         (t("kpi.projects", lang), format_number(kpis["projects"], lang), t("kpi.projects.help", lang,
                                                                             statuses=statuses)),
-        (t("kpi.donors", lang), format_number(kpis["donors"], lang), None),
+        *([(t("kpi.donors", lang), format_number(kpis["donors"], lang), None)] if donors else []),
         (t("kpi.provinces", lang), format_number(kpis["provinces"], lang),
          t("kpi.provinces.help", lang, n=kpis["national_projects"])),
     ], [

@@ -505,15 +505,17 @@ def selected_code(event) -> str | None:
 def make_unit_projects_table(rows: pd.DataFrame, projects: pd.DataFrame, currency: str, lang: str) -> pd.DataFrame:
     """The projects placed in one unit (allocated rows of that unit), with what was placed there and how."""
     titles = compute_project_titles(projects, lang).set_axis(projects["project_id"])
-    funding, households = MAP_METRICS["funding"], MAP_METRICS["households_targeted"]
+    households = MAP_METRICS["households_targeted"]
     out = []
     for _, row in rows.iterrows():
         title = titles.get(row["project_id"], "")
         out.append({
             t("col.project", lang): row["project_id"], t("col.title", lang): title,
             t("map.col.share", lang): f"{format_number(round(100 * row['share'], 1), lang)} %",
-            t("map.metric.funding", lang): format_metric_value(row["funding"], funding, currency, lang),
+            f"{t('map.metric.funding', lang)} ({currency})": row["funding"],  # a number: sorts by value
             t("map.metric.households_targeted", lang): format_metric_value(row["households_targeted"], households,
                                                                             currency, lang),
             t("map.col.split", lang): t("map.split_assumed" if row["split_assumed"] else "map.split.known", lang)})
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    money = f"{t('map.metric.funding', lang)} ({currency})"
+    return frame.astype({money: "float64"}) if money in frame else frame

@@ -4,10 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import OKABE_ITO
-from components.facts import fact_label, fact_values
-from components.i18n import format_money, format_number, format_partial_date, has_key, t, theme_label
+from components.charts import OKABE_ITO, money_ticks
+from components.facts import fact_label, fact_value, fact_values
+from components.i18n import format_money, format_number, format_partial_date, has_key, status_label, t, theme_label
 from data.metrics import FLOW_MEASURES
+from data.organisations import organisation_label
 from data.status import project_dates
 from geo.provinces import PROVINCE_PCODES, province_name
 
@@ -19,25 +20,28 @@ def make_breakdown_figure(frame: pd.DataFrame, by: str, currency: str, lang: str
         part = frame[frame["measure"] == measure]
         if part.empty:
             continue
-        labels = [theme_label(v, lang) if by == "theme" else str(v) for v in part[by]]
+        labels = [theme_label(v, lang) if by == "theme" else organisation_label(v, lang) if by == "partner"
+                  else str(v) for v in part[by]]
         figure.add_trace(go.Bar(x=labels, y=part["amount"], name=t(f"measure.{measure}", lang),
                                 marker_color=OKABE_ITO[i],
                                 text=[format_money(v, currency, lang) for v in part["amount"]],
                                 textposition="auto", hovertemplate="%{x}<br>%{text}<extra></extra>"))
     figure.update_layout(title=t(f"donor.by.{by}", lang), barmode="group", height=340,
-                         margin=dict(l=10, r=10, t=50, b=10), yaxis_title=t("chart.amount", lang, currency=currency),
+                         margin=dict(l=10, r=10, t=50, b=10),
+                         yaxis=dict(title=t("chart.amount", lang, currency=currency),
+                                    **money_ticks(float(frame["amount"].max()) if len(frame) else 0.0, currency,
+                                                  lang)),
                          xaxis=dict(type="category"), separators=".," if lang == "en" else ", ")
     return figure
 
 
 def make_measures_table(measures: pd.DataFrame, currency: str, lang: str) -> pd.DataFrame:
-    """Commitments against disbursements, one row per money measure: 'no flow' when there is none of that kind,
-    'not published' when there are flows but none gives an amount."""
+    """Commitments against disbursements, one row per money measure: the amount (empty when there is no flow of
+    that kind or none gives an amount), the flows and those not published."""
     return pd.DataFrame({
         t("col.measure", lang): [t(f"measure.{m}", lang) for m in measures["measure"]],
-        t("col.amount_reporting", lang, currency=currency): [
-            t("donor.no_flow", lang) if n == 0 else format_money(a if pd.notna(a) else None, currency, lang)
-            for a, n in zip(measures["amount"], measures["flows"])],
+        # A number, so it sorts by value; empty: no flow of that kind, or none publishes an amount (the counts say).
+        t("col.amount_reporting", lang, currency=currency): pd.to_numeric(measures["amount"]).astype("float64"),
         t("col.flows", lang): measures["flows"],
         t("col.missing", lang): measures["not_published"],
     })
@@ -62,13 +66,17 @@ def make_parties_table(parties: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 
-def make_dates_table(project: pd.Series, lang: str) -> pd.DataFrame:
-    """The four IATI dates, the duration and the derived planned end (flagged), each 'not published' when empty."""
+def make_dates_table(project: pd.Series, lang: str, conflicts: dict[str, tuple[str, ...]] | None = None
+                     ) -> pd.DataFrame:
+    """The four IATI dates, the duration and the derived planned end (flagged), each 'not published' when empty,
+    and what other sources state where they disagree ('42 (another source: 36)')."""
+    conflicts = conflicts or {}
     dates = project_dates(project)
-    rows = [(t(f"fact.{c}", lang), format_partial_date(project.get(c), lang))
+    rows = [(t(f"fact.{c}", lang), with_conflict(format_partial_date(project.get(c), lang), c, conflicts, lang))
             for c in ("planned_start", "actual_start", "planned_end", "actual_end")]
     months = project.get("duration_months")
-    rows.append((t("fact.duration_months", lang), format_number(None if pd.isna(months) else int(months), lang)))
+    rows.append((t("fact.duration_months", lang), with_conflict(
+        format_number(None if pd.isna(months) else int(months), lang), "duration_months", conflicts, lang)))
     if dates.derived_end is not None:
         rows.append((t("fact.derived_end", lang), format_partial_date(dates.derived_end.first.isoformat(), lang)))
     return pd.DataFrame(rows, columns=[t("col.fact", lang), t("col.date", lang)])
@@ -80,3 +88,52 @@ def make_donor_provinces_table(provinces: pd.DataFrame, lang: str) -> pd.DataFra
                                    for p in provinces["province_pcode"]],
         t("donor.projects", lang): provinces["projects"],
     })
+
+
+def project_conflicts(conflicts: pd.DataFrame, project_id: str) -> dict[str, tuple[str, ...]]:
+    """column → the values the sources state for one project's facts, where they disagree (compute_conflicts)."""
+    mine = conflicts[(conflicts["table"] == "projects") & (conflicts["record_id"] == project_id)]
+    return dict(zip(mine["column"], mine["value_list"]))
+
+
+def with_conflict(shown: str, column: str, conflicts: dict[str, tuple[str, ...]], lang: str) -> str:
+    """'42 (another source: 36)' when the sources disagree on the fact; the value alone otherwise."""
+    others = [v for v in dict.fromkeys(fact_value(column, v, lang) for v in conflicts.get(column, ())) if v != shown]
+    return t("project.differs", lang, value=shown, others=", ".join(others)) if others else shown
+
+
+def compute_project_summary(project: pd.Series, flows: pd.DataFrame, places: pd.DataFrame,
+                            conflicts: dict[str, tuple[str, ...]], currency: str, lang: str) -> list[tuple[str, str]]:
+    """The first screen of a project, as (label, value): status, committed / disbursed / spent in the reporting
+    currency, provinces by name, start, end and households targeted, each with its sources' disagreement."""
+    money = []
+    for measure in ("committed", "disbursed", "spent"):
+        chosen = FLOW_MEASURES[measure].select(flows) if not flows.empty else flows
+        amounts = chosen["amount_reporting"].dropna() if not chosen.empty else pd.Series(dtype=float)
+        text = t("donor.no_flow", lang) if chosen.empty else format_money(
+            float(amounts.sum()) if len(amounts) else None, currency, lang)
+        money.append((t(f"measure.{measure}", lang), text))
+    if project.get("coverage") == "national":
+        provinces = t("project.summary.national", lang)
+    elif places.empty:
+        provinces = t("not_published", lang)
+    else:
+        provinces = ", ".join(province_name(p) for p in dict.fromkeys(places["province_pcode"]))
+    dates = project_dates(project)
+    start_column = "actual_start" if dates.actual_start else "planned_start"
+    end_column = "actual_end" if dates.actual_end else "planned_end"
+    end = format_partial_date(project.get(end_column), lang)
+    if dates.actual_end is None and dates.planned_end is None and dates.derived_end is not None:
+        end = t("project.summary.derived", lang, date=format_partial_date(dates.derived_end.first.isoformat(), lang))
+    households = project.get("households_targeted")
+    shown = format_number(None if pd.isna(households) else int(households), lang)
+    minimum = project.get("households_targeted_is_minimum")
+    if not pd.isna(households) and not pd.isna(minimum) and bool(minimum):
+        shown = t("map.more_than", lang, value=shown)
+    status = project.get("activity_status")
+    return [(t("col.status", lang), status_label(None if pd.isna(status) else status, lang)), *money,
+            (t("col.provinces", lang), provinces),
+            (t("col.start", lang), with_conflict(format_partial_date(project.get(start_column), lang), start_column,
+                                                 conflicts, lang)),
+            (t("col.end", lang), with_conflict(end, end_column, conflicts, lang)),
+            (t("fact.households_targeted", lang), with_conflict(shown, "households_targeted", conflicts, lang))]

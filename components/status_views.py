@@ -24,11 +24,11 @@ def left_out_text(left_out: dict[str, str], prefix: str, lang: str) -> str | Non
 
 def render_gap_chart(frame: pd.DataFrame, make_figure, prefix: str, left_out: dict[str, str], lang: str) -> None:
     """A chart (or just its title when nothing can be drawn) and how many projects it leaves out and why."""
-    if frame.empty:
-        st.subheader(t(f"{prefix}.title", lang))
-    else:
-        st.plotly_chart(make_figure(frame, lang), config=PLOT_CONFIG, key=prefix)
     note = left_out_text(left_out, prefix, lang)
+    if frame.empty:  # one quiet line, not a heading over nothing
+        st.caption(t("gap.nothing", lang, title=t(f"{prefix}.title", lang), note=note or ""))
+        return
+    st.plotly_chart(make_figure(frame, lang), config=PLOT_CONFIG, key=prefix)
     if note:
         st.caption(note)
 
@@ -128,8 +128,8 @@ def render_checks(checks: pd.DataFrame, lang: str) -> None:
 
 
 def render_ending(ending: pd.DataFrame, days: int, no_end: int, lang: str) -> None:
-    if ending.empty:
-        st.info(t("ending.none", lang, n=days))
+    if ending.empty:  # a quiet line, not a box: nothing to act on
+        st.caption(t("ending.none", lang, n=days))
     else:
         render_table(make_ending_table(ending, lang))
     if no_end:

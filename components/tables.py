@@ -5,9 +5,11 @@ from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
+from babel.numbers import format_decimal
 
 from components.facts import fact_label, fact_values
 from components.i18n import (
+    LOCALES,
     coverage_label,
     format_money,
     format_number,
@@ -19,6 +21,7 @@ from components.i18n import (
 )
 from data.export import neutralise_frame, to_csv_bytes
 from data.metrics import project_end, project_start
+from data.organisations import organisation_label
 from data.portfolio import Portfolio
 from data.schema import compute_project_titles
 from geo.provinces import province_name
@@ -68,22 +71,40 @@ def make_flows_table(converted: pd.DataFrame, lang: str) -> pd.DataFrame:
         if f["rate_basis"] == "identity":
             rate = t("basis.identity", lang)
         elif pd.notna(f["rate"]):
-            rate = t("table.rate", lang, rate=f["rate"], date=format_partial_date(f["rate_date"], lang),
+            rate = t("table.rate", lang, rate=format_decimal(f["rate"], "0.0000", locale=LOCALES[lang]),
+                     date=format_partial_date(f["rate_date"], lang),
                      basis=t(f"basis.{f['rate_basis']}", lang))
         else:
             rate = t("not_published", lang)
         rows.append({
             t("col.project", lang): f["project_id"],
-            t("col.donor", lang): f["donor"] or t("not_published", lang),
+            t("col.donor", lang): organisation_label(f["donor"], lang) if f["donor"] else t("not_published", lang),
             t("col.type", lang): transaction_label(f["transaction_type"], lang),
             t("col.amount", lang): format_money(f["amount"], f["currency"], lang) if pd.notna(f["amount"])
             else t("not_published", lang),
-            t("col.amount_reporting", lang, currency=currency): format_money(
-                f["amount_reporting"] if pd.notna(f["amount_reporting"]) else None, currency, lang),
+            # A number, not text: the column sorts by value (€200K below €12.5M); empty = not published.
+            t("col.amount_reporting", lang, currency=currency): f["amount_reporting"],
             t("col.rate", lang): rate,
             t("col.value_date", lang): format_partial_date(f["value_date"], lang),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=flows_columns(converted, lang)).astype(
+        {t("col.amount_reporting", lang, currency=reporting_currency(converted)): "float64"})
+
+
+def reporting_currency(converted: pd.DataFrame) -> str:
+    return str(converted["reporting_currency"].dropna().iloc[0]) if converted["reporting_currency"].notna().any() \
+        else "USD"
+
+
+def flows_columns(converted: pd.DataFrame, lang: str) -> list[str]:
+    return [t("col.project", lang), t("col.donor", lang), t("col.type", lang), t("col.amount", lang),
+            t("col.amount_reporting", lang, currency=reporting_currency(converted)), t("col.rate", lang),
+            t("col.value_date", lang)]
+
+
+def money_columns(frame: pd.DataFrame) -> list[str]:
+    """The typed money columns of a display frame: numbers (float) whose header names a currency."""
+    return [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c]) and "(" in str(c)]
 
 
 def make_sources_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
@@ -99,10 +120,15 @@ def make_sources_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     })
 
 
-def render_table(frame: pd.DataFrame) -> None:
+def render_table(frame: pd.DataFrame, lang: str | None = None) -> None:
     """Read-only table (plain text cells: no HTML is ever rendered from data). The table's toolbar can download
-    it as CSV, so text a spreadsheet would run as a formula is shown behind a `'`, as in every other export."""
-    st.dataframe(neutralise_frame(frame), hide_index=True, width="stretch")
+    it as CSV, so text a spreadsheet would run as a formula is shown behind a `'`, as in every other export.
+    Money columns (money_columns) are typed numbers in the reader's number format, so they sort by value; an
+    empty cell is a value not published (the column's help says so)."""
+    config = {column: st.column_config.NumberColumn(
+        column, format="localized", help=t("table.money.help", lang) if lang else None)
+        for column in money_columns(frame)}
+    st.dataframe(neutralise_frame(frame), hide_index=True, width="stretch", column_config=config or None)
 
 
 PAGE_ROWS = 200  # rows formatted and sent per table page: 10,000 formatted rows would be megabytes per rerun
@@ -114,13 +140,13 @@ def render_paged_table(rows: pd.DataFrame, make: Callable[[pd.DataFrame], pd.Dat
     """A table of many rows: one page of `make(rows)` on screen (a fragment: turning the page reruns only the table)
     and every row in the download, as typed values (`export`, default `rows`), built only when clicked."""
     if len(rows) <= PAGE_ROWS:
-        render_table(make(rows))
+        render_table(make(rows), lang)
         return
     pages = -(-len(rows) // PAGE_ROWS)
     page = int(st.number_input(t("table.page", lang, n=pages), min_value=1, max_value=pages, value=1, step=1,
                                key=f"{key}_page"))
     first = (page - 1) * PAGE_ROWS
-    render_table(make(rows.iloc[first:first + PAGE_ROWS]))
+    render_table(make(rows.iloc[first:first + PAGE_ROWS]), lang)
     st.caption(t("table.rows_shown", lang, first=first + 1, last=min(first + PAGE_ROWS, len(rows)), n=len(rows)))
     everything = rows if export is None else export
     st.download_button(t("table.download_all", lang, n=len(everything)), data=lambda: to_csv_bytes(everything),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data.filters import split_list
-from data.metrics import FLOW_MEASURES, list_donors
+from data.metrics import FLOW_MEASURES, compute_committed, list_donors
 from data.portfolio import Portfolio
 from data.schema import is_missing, parse_partial_date
 
@@ -26,12 +26,23 @@ def donor_flows(converted: pd.DataFrame, projects: pd.DataFrame, donor: str) -> 
     info = projects.set_index("project_id")
     start = {pid: next((r[c] for c in ("actual_start", "planned_start") if not is_missing(r[c])), None)
              for pid, r in info.iterrows()}
-    flows["year"] = [_year(v) if _year(v) is not None else _year(start.get(p)) for v, p in
-                     zip(flows["value_date"], flows["project_id"])]
+    dated = [_year(v) for v in flows["value_date"]]
+    flows["year"] = [y if y is not None else _year(start.get(p)) for y, p in zip(dated, flows["project_id"])]
+    # A flow without a value date takes its project's start year: the page says how many did.
+    flows["year_from_start"] = [y is None and year is not None for y, year in zip(dated, flows["year"])]
     flows["theme"] = flows["project_id"].map(info["theme"]) if not info.empty else None
     flows["partner"] = [r if not is_missing(r) else (split_list(info["implementing_orgs"].get(p))[:1] or [None])[0]
                         for r, p in zip(flows["recipient"], flows["project_id"])]
     return flows
+
+
+def rank_donors(converted: pd.DataFrame) -> list[str]:
+    """Donors by the donor rule (list_donors), largest committed amount first; those publishing no committed
+    amount after them, by name."""
+    donors = list_donors(converted)
+    committed = compute_committed(converted)
+    amounts = committed.groupby("donor")["amount_reporting"].sum(min_count=1).dropna()
+    return sorted(donors, key=lambda d: (d not in amounts.index, -float(amounts.get(d, 0.0)), d.casefold()))
 
 
 def compute_donor_breakdown(flows: pd.DataFrame, by: str) -> tuple[pd.DataFrame, int]:

@@ -70,3 +70,58 @@ def test_a_small_table_is_shown_whole_without_paging():
 
     app = AppTest.from_function(small).run()
     assert len(app.dataframe[0].value) == 5 and not app.number_input
+
+
+def _flows():
+    import pandas as pd
+
+    from data.metrics import compute_funding
+
+    frame = pd.DataFrame([
+        {"flow_id": "a", "project_id": "P", "donor": "Netherlands", "org_role": 1, "recipient": "IOM",
+         "transaction_type": 11, "amount": 12_500_000.0, "currency": "EUR", "value_date": "2021-12-14"},
+        {"flow_id": "b", "project_id": "Q", "donor": "IDF", "org_role": 1, "recipient": "IOM",
+         "transaction_type": 11, "amount": 200_000.0, "currency": "EUR", "value_date": "2021-12-14"},
+        {"flow_id": "c", "project_id": "R", "donor": "Sweden", "org_role": 1, "recipient": "IOM",
+         "transaction_type": 11, "amount": None, "currency": None, "value_date": None}])
+    frame["transaction_type"] = frame["transaction_type"].astype("Int64")
+    return compute_funding(frame, "EUR")
+
+
+def test_money_columns_are_numbers_that_sort_by_value():
+    from components.tables import make_flows_table, money_columns
+
+    table = make_flows_table(_flows(), "en")
+    assert money_columns(table) == ["Amount (EUR)"]
+    ordered = table.sort_values("Amount (EUR)", ascending=False)["Project"].tolist()
+    assert ordered == ["P", "Q", "R"]  # as text, "€200K" sorted above "€12.5M"; not published (empty) last
+    assert table.loc[2, "Amount (EUR)"] != table.loc[2, "Amount (EUR)"]  # NaN: not published, never 0
+
+
+def test_rendered_money_columns_are_typed_number_columns():
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        from components.tables import make_flows_table, render_table
+        from tests.components.test_tables import _flows
+
+        render_table(make_flows_table(_flows(), "fr"), "fr")
+
+    app = AppTest.from_function(page).run()
+    assert not app.exception
+    shown = app.dataframe[0]
+    assert str(shown.value["Montant (EUR)"].dtype) == "float64"
+    config = json.loads(shown.proto.columns)
+    assert config["Montant (EUR)"]["type_config"] == {"type": "number", "format": "localized"}
+
+
+def test_rates_and_donors_follow_the_language():
+    from components.tables import make_flows_table
+
+    flows = _flows()
+    flows["rate"], flows["rate_basis"], flows["rate_date"] = 1.11726, "value-date", "2021-12-14"
+    table = make_flows_table(flows, "fr")
+    assert table.loc[0, "Taux utilisé"].startswith("1,1173 au 14 déc. 2021")
+    assert table.loc[0, "Bailleur"] == "Pays-Bas"

@@ -4,6 +4,7 @@ legends and hovers) is a label."""
 import json
 import re
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -73,7 +74,9 @@ def visible_texts(app: AppTest) -> list[tuple[str, str]]:
     for frame in app.dataframe:
         value = frame.value
         texts += [("column", str(c)) for c in value.columns]
-        texts += [("cell", str(v)) for column in value.columns for v in value[column].tolist()]
+        for column in value.columns:  # an empty number cell shows blank (typed money: not published), not "nan"
+            cells = value[column].dropna() if pd.api.types.is_float_dtype(value[column]) else value[column]
+            texts += [("cell", str(v)) for v in cells.tolist()]
     for chart in app.get("plotly_chart"):
         texts += [("chart", s) for s in _plotly_texts(json.loads(chart.proto.spec))]
     return texts
@@ -94,7 +97,7 @@ def test_the_detector_knows_an_internal_name_from_a_label(text, leaked):
 
 @pytest.mark.parametrize("state", sorted(FILTER_STATES))
 @pytest.mark.parametrize("lang", ["en", "fr"])
-@pytest.mark.parametrize("page", [p for p in PAGES if not p.endswith("/data.py")])
+@pytest.mark.parametrize("page", [p for p in PAGES if not p.endswith(("/data.py", "/__init__.py"))])
 def test_no_internal_name_or_raw_code_reaches_a_viewer_page(page, lang, state):
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     for key, value in {**FILTER_STATES[state], "lang": lang}.items():

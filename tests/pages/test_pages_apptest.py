@@ -142,7 +142,7 @@ def test_project_page_shows_dates_flows_and_sources():
     dates = frame_with(app, "Date")
     assert "14 déc. 2021" in set(dates["Date"]) and "14 déc. 2024" in set(dates["Date"])
     assert not frame_with(app, "Extrait").empty
-    assert metrics(app)["Ménages ciblés"].replace("\u202f", " ") == "> 3 000"
+    assert metrics(app)["Ménages ciblés"].replace("\u202f", " ") == "plus de 3 000"  # summary tile
 
 
 def test_unknown_project_in_the_url_is_dropped_with_a_notice():

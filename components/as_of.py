@@ -1,0 +1,51 @@
+"""The "data as of" line every page shows: which data is in use, when it was confirmed, and how recent its sources
+are."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from components.i18n import format_partial_date, t
+from data.portfolio import Portfolio
+from data.schema import parse_partial_date
+from data.storage import Version, active_version
+
+
+def _newest(values: pd.Series, today: dt.date) -> str | None:
+    """The latest partial date of a column that is not after today (ISO text as given), or None."""
+    best = None
+    for value in values.dropna().unique():
+        try:
+            parsed = parse_partial_date(value)
+        except ValueError:  # a malformed date never blocks the page; validation reports it on the Data page
+            continue
+        if parsed is not None and parsed.first <= today and (best is None or parsed.first > best[0]):
+            best = (parsed.first, str(value))
+    return best[1] if best else None
+
+
+def compute_newest_source(portfolio: Portfolio, today: dt.date) -> tuple[str, str | None]:
+    """('document', date) — the newest publication date of a source document; when no document is dated,
+    ('fact', date) — the newest published date among the facts themselves (value dates, actual starts and ends)."""
+    newest = _newest(portfolio.documents["published"], today) if "published" in portfolio.documents else None
+    if newest:
+        return "document", newest
+    facts = [portfolio.funding.get("value_date"), portfolio.projects.get("actual_start"),
+             portfolio.projects.get("actual_end")]
+    dates = [d for d in (_newest(c, today) for c in facts if c is not None) if d]
+    return "fact", max(dates, key=lambda d: parse_partial_date(d).first) if dates else None
+
+
+def as_of_text(version: Version | None, portfolio: Portfolio, today: dt.date, lang: str) -> str:
+    kind, newest = compute_newest_source(portfolio, today)
+    in_use = t("asof.sample", lang) if version is None else t(
+        "asof.version", lang, version=version.id.split("-")[0], date=format_partial_date(version.time[:10], lang))
+    source = t(f"asof.newest.{kind}", lang, date=format_partial_date(newest, lang)) if newest else \
+        t("asof.newest.none", lang)
+    return t("asof.line", lang, in_use=in_use, source=source)
+
+
+def render_as_of(portfolio: Portfolio, today: dt.date, lang: str) -> None:
+    st.caption(as_of_text(active_version(), portfolio, today, lang))
