@@ -36,12 +36,14 @@ def make_breakdown_figure(frame: pd.DataFrame, by: str, currency: str, lang: str
 
 
 def make_measures_table(measures: pd.DataFrame, currency: str, lang: str) -> pd.DataFrame:
-    """Commitments against disbursements, one row per money measure: the amount (empty when there is no flow of
-    that kind or none gives an amount), the flows and those not published."""
+    """Commitments against disbursements, one row per money measure: 'no flow' when there is none of that kind,
+    'not published' when there are flows but none gives an amount (four rows: text that says which beats a sortable
+    number here)."""
     return pd.DataFrame({
         t("col.measure", lang): [t(f"measure.{m}", lang) for m in measures["measure"]],
-        # A number, so it sorts by value; empty: no flow of that kind, or none publishes an amount (the counts say).
-        t("col.amount_reporting", lang, currency=currency): pd.to_numeric(measures["amount"]).astype("float64"),
+        t("col.amount_reporting", lang, currency=currency): [
+            t("donor.no_flow", lang) if n == 0 else format_money(a if pd.notna(a) else None, currency, lang)
+            for a, n in zip(measures["amount"], measures["flows"])],
         t("col.flows", lang): measures["flows"],
         t("col.missing", lang): measures["not_published"],
     })
