@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 # is_missing lives in data.missing (a leaf module) so currency can use it without importing the schema.
@@ -281,6 +282,21 @@ def parse_partial_date(value: object) -> PartialDate | None:
         return PartialDate(text, dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
     except ValueError as exc:
         raise ValueError(f"'{text}' is not a valid calendar date ({exc})") from None
+
+
+def partial_date_bounds(values: pd.Series) -> pd.DataFrame:
+    """parse_partial_date for a whole column at once: first, last (datetime64, NaT when empty or not a date) and
+    precision ("year" | "month" | "day", None), on the same index."""
+    text = values.astype("string").str.strip()
+    parts = text.str.extract(PARTIAL_DATE_RE.pattern)
+    month, day = parts[1].notna(), parts[2].notna()
+    first = pd.to_datetime(parts[0] + "-" + parts[1].fillna("01") + "-" + parts[2].fillna("01"), format="%Y-%m-%d",
+                           errors="coerce")
+    year_end = pd.to_datetime(parts[0] + "-12-31", format="%Y-%m-%d", errors="coerce")
+    last = first.where(day, (first + pd.offsets.MonthEnd(0)).where(month, year_end))
+    precision = pd.Series(np.where(day, "day", np.where(month, "month", "year")), index=values.index,
+                          dtype=object).where(first.notna(), None)
+    return pd.DataFrame({"first": first, "last": last.where(first.notna()), "precision": precision})
 
 
 def compute_project_titles(projects: pd.DataFrame, lang: str) -> pd.Series:

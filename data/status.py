@@ -8,11 +8,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from data.metrics import compute_committed, compute_conflicts
 from data.portfolio import Portfolio
-from data.schema import PartialDate, is_missing, parse_partial_date
+from data.schema import PartialDate, is_missing, parse_partial_date, partial_date_bounds
 from geo.provinces import match_province
 
 ACTIVE = frozenset({1, 2})  # pipeline, implementation: the project says it is not over
@@ -69,73 +70,150 @@ def project_dates(row: pd.Series) -> ProjectDates:
                         derived)
 
 
-# --- status checks: a registry; each check returns a finding (or None) for one project ----------------
+# --- every project's dates at once (the vectorised form of project_dates) -------------------------------
+
+def _add_months(days: pd.Series, months: pd.Series) -> pd.Series:
+    """days + months as pd.DateOffset(months=…) does it (the day clipped to the end of a shorter month)."""
+    total = days.dt.year * 12 + days.dt.month - 1 + months.astype("float64")
+    year, month = total // 12, total % 12 + 1
+    ok = total.notna()
+    start = pd.to_datetime(year.where(ok, 2000).astype(int).astype(str) + "-" + month.where(ok, 1).astype(int)
+                           .astype(str).str.zfill(2) + "-01", format="%Y-%m-%d", errors="coerce")
+    day = np.minimum(days.dt.day.astype("float64"), start.dt.days_in_month.astype("float64"))
+    return (start + pd.to_timedelta(day.fillna(1) - 1, unit="D")).where(ok)
+
+
+def compute_project_dates(projects: pd.DataFrame) -> pd.DataFrame:
+    """One row per project (same index): status (float, NaN = not published); per date column `<c>_first`,
+    `<c>_last`, `<c>_text`; the derived planned end `derived_first/last/text` (start + duration_months, when no
+    planned end is published); the best-known `start_*` (actual, else planned) and `end_*` (actual, else planned,
+    else derived) with `end_derived`."""
+    out = pd.DataFrame(index=projects.index)
+    out["status"] = pd.to_numeric(projects["activity_status"], errors="coerce").astype("float64")
+    for column in DATE_COLUMNS:
+        bounds = partial_date_bounds(projects[column])
+        out[f"{column}_first"], out[f"{column}_last"] = bounds["first"], bounds["last"]
+        out[f"{column}_text"] = projects[column].astype("string").str.strip().where(bounds["first"].notna())
+    months = pd.to_numeric(projects["duration_months"], errors="coerce")
+    planned = out["planned_start_first"].notna()
+    base_first = out["planned_start_first"].where(planned, out["actual_start_first"])
+    base_last = out["planned_start_last"].where(planned, out["actual_start_last"])
+    base_text = out["planned_start_text"].where(planned, out["actual_start_text"])
+    derive = out["planned_end_first"].isna() & base_first.notna() & months.notna()
+    out["derived_first"] = _add_months(base_first, months).where(derive)
+    out["derived_last"] = _add_months(base_last, months).where(derive)
+    out["derived_text"] = (base_text + "+" + months.astype("string") + "m").where(derive)
+    actual_start = out["actual_start_first"].notna()
+    for part in ("first", "last", "text"):
+        out[f"start_{part}"] = out[f"actual_start_{part}"].where(actual_start, out[f"planned_start_{part}"])
+    actual_end, planned_end = out["actual_end_first"].notna(), out["planned_end_first"].notna()
+    for part in ("first", "last", "text"):
+        out[f"end_{part}"] = out[f"actual_end_{part}"].where(
+            actual_end, out[f"planned_end_{part}"].where(planned_end, out[f"derived_{part}"]))
+    out["end_derived"] = ~actual_end & ~planned_end & derive
+    return out
+
+
+def count_without_end(projects: pd.DataFrame) -> int:
+    """Projects with no best-known end (no actual or planned end, and none derivable from the duration)."""
+    return int(compute_project_dates(projects)["end_first"].isna().sum())
+
+
+def _status_value(value: float) -> int | None:
+    return None if value != value else int(value)
+
+
+# --- status checks: a registry; each check is a mask over compute_project_dates (a row per project) ---------
+
+Mask = Callable[[pd.DataFrame, pd.Timestamp], pd.Series]
+
 
 @dataclass(frozen=True)
 class StatusCheck:
     key: str
     severity: str  # conflict | gap | info
-    test: Callable[[int | None, ProjectDates, dt.date], bool]
+    mask: Mask
 
 
-def _ended(d: ProjectDates, today: dt.date) -> bool:
-    return d.end is not None and d.end.last < today
+def _active(d: pd.DataFrame) -> pd.Series:
+    return d["status"].isin(ACTIVE)
 
 
 STATUS_CHECKS: dict[str, StatusCheck] = {c.key: c for c in (
-    StatusCheck("status_not_published", "gap", lambda s, d, today: s is None),
-    StatusCheck("end_passed_still_active", "conflict",
-                lambda s, d, today: s in ACTIVE and _ended(d, today)),
+    StatusCheck("status_not_published", "gap", lambda d, today: d["status"].isna()),
+    StatusCheck("end_passed_still_active", "conflict", lambda d, today: _active(d) & (d["end_last"] < today)),
     StatusCheck("actual_end_still_active", "conflict",
-                lambda s, d, today: s in ACTIVE and d.actual_end is not None and d.actual_end.last < today),
+                lambda d, today: _active(d) & (d["actual_end_last"] < today)),
     StatusCheck("closed_before_end", "conflict",
-                lambda s, d, today: s in (3, 4) and d.actual_end is None and d.end is not None
-                and d.end.first > today),
+                lambda d, today: d["status"].isin((3, 4)) & d["actual_end_first"].isna() & (d["end_first"] > today)),
     StatusCheck("implementation_before_start", "conflict",
-                lambda s, d, today: s == 2 and d.start is not None and d.start.first > today),
+                lambda d, today: (d["status"] == 2) & (d["start_first"] > today)),
     StatusCheck("pipeline_but_started", "conflict",
-                lambda s, d, today: s == 1 and d.actual_start is not None and d.actual_start.last < today),
+                lambda d, today: (d["status"] == 1) & (d["actual_start_last"] < today)),
     StatusCheck("closed_without_actual_end", "gap",
-                lambda s, d, today: s == 4 and d.actual_end is None),
+                lambda d, today: (d["status"] == 4) & d["actual_end_first"].isna()),
     StatusCheck("actual_start_before_planned", "conflict",
-                lambda s, d, today: d.actual_start is not None and d.planned_start is not None
-                and d.actual_start.last < d.planned_start.first),
-    StatusCheck("end_before_start", "conflict",
-                lambda s, d, today: d.start is not None and d.end is not None and d.end.last < d.start.first),
-    StatusCheck("no_start_date", "gap", lambda s, d, today: d.start is None),
-    StatusCheck("no_end_date", "gap", lambda s, d, today: d.end is None),
-    StatusCheck("end_derived", "info", lambda s, d, today: d.derived_end is not None),
+                lambda d, today: d["actual_start_last"] < d["planned_start_first"]),
+    StatusCheck("end_before_start", "conflict", lambda d, today: d["end_last"] < d["start_first"]),
+    StatusCheck("no_start_date", "gap", lambda d, today: d["start_first"].isna()),
+    StatusCheck("no_end_date", "gap", lambda d, today: d["end_first"].isna()),
+    StatusCheck("end_derived", "info", lambda d, today: d["derived_first"].notna()),
 )}
 
-
-def check_project(row: pd.Series, today: dt.date) -> list[str]:
-    """Keys of the STATUS_CHECKS a project triggers ('end passed' is not repeated when the actual end says so)."""
-    status, dates = _status(row), project_dates(row)
-    found = [key for key, check in STATUS_CHECKS.items() if check.test(status, dates, today)]
-    if "actual_end_still_active" in found and "end_passed_still_active" in found:
-        found.remove("end_passed_still_active")
-    return found
-
-
 CHECK_COLUMNS = ["project_id", "check", "severity", "status", "start", "end", "end_derived"]
+
+
+def _masks(dates: pd.DataFrame, today: dt.date) -> dict[str, pd.Series]:
+    day = pd.Timestamp(today)
+    masks = {key: check.mask(dates, day).fillna(False).astype(bool) for key, check in STATUS_CHECKS.items()}
+    # 'end passed' is not repeated when the actual end says so
+    masks["end_passed_still_active"] &= ~masks["actual_end_still_active"]
+    return masks
 
 
 def compute_status_checks(projects: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     """One row per (project, finding): project_id, check, severity, status, and the dates compared (start and end
     as published, end_derived when the end comes from the duration)."""
-    rows = []
-    for _, row in projects.iterrows():
-        dates = project_dates(row)
-        for key in check_project(row, today):
-            rows.append({"project_id": row["project_id"], "check": key, "severity": STATUS_CHECKS[key].severity,
-                         "status": _status(row), "start": dates.start.text if dates.start else None,
-                         "end": dates.end.first.isoformat() if dates.end is dates.derived_end and dates.end
-                         else (dates.end.text if dates.end else None),
-                         "end_derived": dates.end is not None and dates.end is dates.derived_end})
-    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    dates = compute_project_dates(projects)
+    masks = _masks(dates, today)
+    position = pd.Series(np.arange(len(projects)), index=projects.index)
+    parts = []
+    for order, (key, mask) in enumerate(masks.items()):
+        if mask.any():
+            parts.append(pd.DataFrame({"_position": position[mask], "_order": order, "check": key,
+                                       "severity": STATUS_CHECKS[key].severity}, index=projects.index[mask]))
+    if not parts:
+        return pd.DataFrame(columns=CHECK_COLUMNS)
+    found = pd.concat(parts).sort_values(["_position", "_order"], kind="stable")
+    picked = dates.loc[found.index]
+    end = picked["end_text"].where(~picked["end_derived"], picked["derived_first"].dt.strftime("%Y-%m-%d"))
+    frame = pd.DataFrame({
+        "project_id": projects.loc[found.index, "project_id"].to_numpy(),
+        "check": found["check"].to_numpy(), "severity": found["severity"].to_numpy(),
+        "status": [_status_value(v) for v in picked["status"]],
+        "start": picked["start_text"].astype(object).where(picked["start_text"].notna(), None).to_numpy(),
+        "end": end.astype(object).where(end.notna(), None).to_numpy(),
+        "end_derived": picked["end_derived"].to_numpy(dtype=bool)})
+    return frame.reset_index(drop=True)
+
+
+def check_project(row: pd.Series, today: dt.date) -> list[str]:
+    """Keys of the STATUS_CHECKS a project triggers ('end passed' is not repeated when the actual end says so)."""
+    return list(compute_status_checks(pd.DataFrame([row]), today)["check"])
 
 
 # --- timeline ---------------------------------------------------------------------------------------
+
+TIMELINE_COLUMNS = ["project_id", "kind", "start", "end", "start_text", "end_text", "derived", "open_end", "status"]
+
+
+def _dates_or_none(values: pd.Series) -> list:
+    return [None if pd.isna(v) else v.date() for v in values]
+
+
+def _texts_or_none(values: pd.Series) -> list:
+    return [None if pd.isna(v) else str(v) for v in values]
+
 
 def compute_timeline(projects: pd.DataFrame, today: dt.date) -> tuple[pd.DataFrame, list[str]]:
     """Bars (project_id, kind planned|actual, start, end, start_text, end_text, derived, open_end, status) and
@@ -143,29 +221,32 @@ def compute_timeline(projects: pd.DataFrame, today: dt.date) -> tuple[pd.DataFra
 
     A bar needs a start; its end is the published end, else (planned) the end derived from the duration.
     A bar with a start but no end is open (open_end=True, drawn up to today and said so)."""
-    rows, left_out = [], []
-    for _, row in projects.iterrows():
-        d = project_dates(row)
-        status = _status(row)
-        drew = False
-        for kind, start, end, derived in (
-                ("planned", d.planned_start, d.planned_end or d.derived_end, d.planned_end is None
-                 and d.derived_end is not None),
-                ("actual", d.actual_start, d.actual_end, False)):
-            if start is None and end is None:
-                continue
-            drew = True
-            open_end = end is None
-            bar_start = start.first if start else None
-            bar_end = end.last if end else max(today, start.first)
-            rows.append({"project_id": row["project_id"], "kind": kind, "start": bar_start, "end": bar_end,
-                         "start_text": start.text if start else None,
-                         "end_text": None if end is None or derived else end.text,
-                         "derived": bool(derived), "open_end": open_end, "status": status})
-        if not drew:
-            left_out.append(row["project_id"])
-    columns = ["project_id", "kind", "start", "end", "start_text", "end_text", "derived", "open_end", "status"]
-    return pd.DataFrame(rows, columns=columns), left_out
+    d = compute_project_dates(projects)
+    day = pd.Timestamp(today)
+    position = pd.Series(np.arange(len(projects)), index=projects.index)
+    parts = []
+    planned_end = d["planned_end_first"].notna()
+    for order, kind, prefix, end_first, end_last, end_text, derived in (
+            (0, "planned", "planned_start", d["planned_end_first"].where(planned_end, d["derived_first"]),
+             d["planned_end_last"].where(planned_end, d["derived_last"]), d["planned_end_text"],
+             ~planned_end & d["derived_first"].notna()),
+            (1, "actual", "actual_start", d["actual_end_first"], d["actual_end_last"], d["actual_end_text"],
+             pd.Series(False, index=d.index))):
+        start_first = d[f"{prefix}_first"]
+        drawn = start_first.notna() | end_first.notna()
+        open_end = end_first.isna()
+        bar_end = end_last.where(~open_end, start_first.where(start_first > day, day))
+        parts.append(pd.DataFrame({
+            "_position": position[drawn], "_order": order, "project_id": projects.loc[drawn, "project_id"],
+            "kind": kind, "start": _dates_or_none(start_first[drawn]), "end": _dates_or_none(bar_end[drawn]),
+            "start_text": _texts_or_none(d.loc[drawn, f"{prefix}_text"]),
+            "end_text": _texts_or_none(end_text.where(~open_end & ~derived)[drawn]),
+            "derived": derived[drawn].to_numpy(dtype=bool), "open_end": open_end[drawn].to_numpy(dtype=bool),
+            "status": [_status_value(v) for v in d.loc[drawn, "status"]]}, index=projects.index[drawn]))
+    bars = pd.concat(parts).sort_values(["_position", "_order"], kind="stable")
+    dated = set(bars.index)
+    left_out = [pid for index, pid in zip(projects.index, projects["project_id"]) if index not in dated]
+    return bars[TIMELINE_COLUMNS].reset_index(drop=True), left_out
 
 
 # --- ending soon ------------------------------------------------------------------------------------
@@ -177,17 +258,18 @@ def count_without_end(projects: pd.DataFrame) -> int:
 
 def compute_ending_soon(projects: pd.DataFrame, today: dt.date, days: int = 180) -> pd.DataFrame:
     """Projects whose best-known end falls between today and today + days (days_left, end_text, derived)."""
-    horizon = today + dt.timedelta(days=days)
-    rows = []
-    for _, row in projects.iterrows():
-        d = project_dates(row)
-        if d.end is None or _status(row) in (4, 5):
-            continue
-        if today <= d.end.last <= horizon:
-            rows.append({"project_id": row["project_id"], "end": d.end.last, "days_left": (d.end.last - today).days,
-                         "end_text": d.end.text, "derived": d.end is d.derived_end, "status": _status(row)})
-    frame = pd.DataFrame(rows, columns=["project_id", "end", "days_left", "end_text", "derived", "status"])
-    return frame.sort_values("days_left").reset_index(drop=True)
+    d = compute_project_dates(projects)
+    day = pd.Timestamp(today)
+    soon = d["end_last"].between(day, day + pd.Timedelta(days=days)) & ~d["status"].isin((4, 5))
+    picked = d[soon]
+    frame = pd.DataFrame({"project_id": projects.loc[soon, "project_id"].to_numpy(),
+                          "end": _dates_or_none(picked["end_last"]),
+                          "days_left": (picked["end_last"] - day).dt.days.astype(int).to_numpy(),
+                          "end_text": _texts_or_none(picked["end_text"]),
+                          "derived": picked["end_derived"].to_numpy(dtype=bool),
+                          "status": [_status_value(v) for v in picked["status"]]},
+                         columns=["project_id", "end", "days_left", "end_text", "derived", "status"])
+    return frame.sort_values("days_left", kind="stable").reset_index(drop=True)
 
 
 # --- burn: time elapsed against money disbursed or spent ---------------------------------------------
@@ -199,46 +281,46 @@ def compute_burn(projects: pd.DataFrame, converted: pd.DataFrame, today: dt.date
     committed = compute_committed(converted).groupby("project_id")["amount_reporting"].sum(min_count=1)
     used_flows = converted[converted["transaction_type"].isin([3, 4])]
     used = used_flows.groupby(["project_id", "transaction_type"])["amount_reporting"].sum(min_count=1)
-    rows, left_out = [], {}
-    for _, row in projects.iterrows():
-        pid = row["project_id"]
-        d = project_dates(row)
-        if d.start is None or d.end is None:
-            left_out[pid] = "dates"
-            continue
-        if pd.isna(committed.get(pid, float("nan"))) or committed.get(pid) <= 0:
-            left_out[pid] = "committed"
-            continue
-        spent = used.get((pid, 4), float("nan"))
-        money = spent if pd.notna(spent) else used.get((pid, 3), float("nan"))
-        if pd.isna(money):
-            left_out[pid] = "disbursed"
-            continue
-        span = (d.end.last - d.start.first).days
-        elapsed = min(max((today - d.start.first).days / span, 0.0), 1.0) if span > 0 else 1.0
-        burn = float(money) / float(committed[pid])
-        rows.append({"project_id": pid, "elapsed": elapsed, "burn": burn, "far": abs(burn - elapsed) > gap,
-                     "basis": "spent" if pd.notna(spent) else "disbursed"})
-    return pd.DataFrame(rows, columns=["project_id", "elapsed", "burn", "far", "basis"]), left_out
+    spent_by = used.xs(4, level="transaction_type") if 4 in used.index.get_level_values(1) else pd.Series(dtype=float)
+    paid_by = used.xs(3, level="transaction_type") if 3 in used.index.get_level_values(1) else pd.Series(dtype=float)
+    d = compute_project_dates(projects)
+    ids = projects["project_id"]
+    money_in = ids.map(committed).astype("float64")
+    spent = ids.map(spent_by).astype("float64")
+    money = spent.where(spent.notna(), ids.map(paid_by).astype("float64"))
+    no_dates = d["start_first"].isna() | d["end_first"].isna()
+    no_commitment = ~no_dates & ~(money_in > 0)
+    no_money = ~no_dates & ~no_commitment & money.isna()
+    reason = pd.Series(None, index=projects.index, dtype=object)
+    reason[no_dates], reason[no_commitment], reason[no_money] = "dates", "committed", "disbursed"
+    kept = reason.isna()
+    span = (d["end_last"] - d["start_first"]).dt.days
+    elapsed = ((pd.Timestamp(today) - d["start_first"]).dt.days / span.where(span > 0)).clip(0.0, 1.0)
+    elapsed = elapsed.where(span > 0, 1.0)
+    burn = money / money_in
+    frame = pd.DataFrame({"project_id": ids[kept].to_numpy(), "elapsed": elapsed[kept].to_numpy(dtype=float),
+                          "burn": burn[kept].to_numpy(dtype=float),
+                          "far": ((burn - elapsed).abs() > gap)[kept].to_numpy(dtype=bool),
+                          "basis": np.where(spent[kept].notna(), "spent", "disbursed")},
+                         columns=["project_id", "elapsed", "burn", "far", "basis"])
+    return frame, dict(zip(ids[~kept], reason[~kept]))
 
 
 # --- households ---------------------------------------------------------------------------------------
 
 def compute_households(projects: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """Projects with both households targeted and reached published; {project_id: missing fact} for the rest."""
-    rows, left_out = [], {}
-    for _, row in projects.iterrows():
-        targeted, reached = row.get("households_targeted"), row.get("households_reached")
-        if is_missing(targeted) and is_missing(reached):
-            left_out[row["project_id"]] = "both"
-        elif is_missing(reached):
-            left_out[row["project_id"]] = "reached"
-        elif is_missing(targeted):
-            left_out[row["project_id"]] = "targeted"
-        else:
-            rows.append({"project_id": row["project_id"], "targeted": int(targeted), "reached": int(reached),
-                         "minimum": row.get("households_targeted_is_minimum") is True})
-    return pd.DataFrame(rows, columns=["project_id", "targeted", "reached", "minimum"]), left_out
+    targeted = pd.to_numeric(projects["households_targeted"], errors="coerce")
+    reached = pd.to_numeric(projects["households_reached"], errors="coerce")
+    both = targeted.notna() & reached.notna()
+    reason = np.where(targeted.isna() & reached.isna(), "both", np.where(reached.isna(), "reached", "targeted"))
+    minimum = projects["households_targeted_is_minimum"].astype(object)
+    frame = pd.DataFrame({"project_id": projects.loc[both, "project_id"].to_numpy(),
+                          "targeted": targeted[both].astype(int).to_numpy(),
+                          "reached": reached[both].astype(int).to_numpy(),
+                          "minimum": [v is True for v in minimum[both]]},
+                         columns=["project_id", "targeted", "reached", "minimum"])
+    return frame, dict(zip(projects.loc[~both, "project_id"], reason[~both.to_numpy()]))
 
 
 # --- data quality -------------------------------------------------------------------------------------
@@ -258,19 +340,19 @@ def compute_not_published(portfolio: Portfolio) -> pd.DataFrame:
 
 def compute_unmatched_provinces(portfolio: Portfolio) -> pd.DataFrame:
     """Locations whose province name does not resolve to their P-code, and provincial projects with no place."""
-    rows = []
-    for _, loc in portfolio.locations.iterrows():
-        name = loc.get("province_name")
-        if is_missing(name):
-            continue
-        match = match_province(name)
-        if match.pcode != loc["province_pcode"]:
-            rows.append({"project_id": loc["project_id"], "province": str(name), "reason": "name_mismatch"})
-    placed = set(portfolio.locations["project_id"])
-    for _, p in portfolio.projects.iterrows():
-        if p["project_id"] not in placed and p.get("coverage") != "national":
-            rows.append({"project_id": p["project_id"], "province": None, "reason": "no_province"})
-    return pd.DataFrame(rows, columns=["project_id", "province", "reason"])
+    locations = portfolio.locations
+    named = locations[locations["province_name"].notna()
+                      & (locations["province_name"].astype("string").str.strip() != "")]
+    matched = {name: match_province(name).pcode for name in dict.fromkeys(named["province_name"])}
+    wrong = named[named["province_name"].map(matched) != named["province_pcode"]]
+    rows = pd.DataFrame({"project_id": wrong["project_id"].to_numpy(),
+                         "province": wrong["province_name"].astype(str).to_numpy(), "reason": "name_mismatch"})
+    projects = portfolio.projects
+    unplaced = projects[~projects["project_id"].isin(set(locations["project_id"]))
+                        & (projects["coverage"] != "national").fillna(True).astype(bool)]
+    missing = pd.DataFrame({"project_id": unplaced["project_id"].to_numpy(), "province": None,
+                            "reason": "no_province"})
+    return pd.concat([rows, missing], ignore_index=True)[["project_id", "province", "reason"]]
 
 
 def compute_data_quality(portfolio: Portfolio) -> dict[str, pd.DataFrame]:

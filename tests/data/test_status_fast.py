@@ -1,0 +1,89 @@
+"""The vectorised status computations give exactly what the per-project path gave (bench/naive.py): checks,
+timeline bars, ending soon, burn, households, unmatched provinces, on the sample and a synthetic portfolio."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from bench.naive import (
+    naive_compute_burn,
+    naive_compute_ending_soon,
+    naive_compute_households,
+    naive_compute_status_checks,
+    naive_compute_timeline,
+    naive_compute_unmatched_provinces,
+    naive_count_without_end,
+)
+from data.intake import load_portfolio, parse_uploads
+from data.metrics import compute_funding
+from data.status import (
+    compute_burn,
+    compute_ending_soon,
+    compute_households,
+    compute_status_checks,
+    compute_timeline,
+    compute_unmatched_provinces,
+    count_without_end,
+)
+from data.synth import make_synthetic_portfolio, to_csv_bytes
+
+
+def _synthetic():
+    frames = make_synthetic_portfolio(400, seed=5)
+    return parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio
+
+
+@pytest.fixture(scope="module", params=["sample", "synthetic"])
+def portfolio(request):
+    return load_portfolio() if request.param == "sample" else _synthetic()
+
+
+DAYS = [dt.date(2026, 12, 1), dt.date(2024, 2, 29), dt.date(2019, 1, 1)]
+
+
+def _same(fast: pd.DataFrame, naive: pd.DataFrame) -> None:
+    assert list(fast.columns) == list(naive.columns)
+    assert fast.astype(object).where(fast.notna(), None).values.tolist() == \
+        naive.astype(object).where(naive.notna(), None).values.tolist()
+
+
+@pytest.mark.parametrize("today", DAYS)
+def test_checks_and_timeline_equal_the_naive_path(portfolio, today):
+    _same(compute_status_checks(portfolio.projects, today), naive_compute_status_checks(portfolio.projects, today))
+    bars, left_out = compute_timeline(portfolio.projects, today)
+    naive_bars, naive_left_out = naive_compute_timeline(portfolio.projects, today)
+    _same(bars, naive_bars)
+    assert left_out == naive_left_out
+
+
+@pytest.mark.parametrize("days", [90, 180, 3650])
+@pytest.mark.parametrize("today", DAYS)
+def test_ending_soon_equals_the_naive_path(portfolio, today, days):
+    key = ["days_left", "project_id"]
+    fast = compute_ending_soon(portfolio.projects, today, days).sort_values(key).reset_index(drop=True)
+    naive = naive_compute_ending_soon(portfolio.projects, today, days).sort_values(key).reset_index(drop=True)
+    _same(fast, naive)
+    assert count_without_end(portfolio.projects) == naive_count_without_end(portfolio.projects)
+
+
+@pytest.mark.parametrize("today", DAYS)
+def test_burn_equals_the_naive_path(portfolio, today):
+    converted = compute_funding(portfolio.funding, "USD")
+    frame, left_out = compute_burn(portfolio.projects, converted, today)
+    naive_frame, naive_left_out = naive_compute_burn(portfolio.projects, converted, today)
+    assert left_out == naive_left_out
+    assert list(frame["project_id"]) == list(naive_frame["project_id"])
+    for column in ("elapsed", "burn"):
+        assert frame[column].tolist() == pytest.approx(naive_frame[column].tolist(), rel=1e-12)
+    assert frame["far"].tolist() == naive_frame["far"].tolist()
+    assert frame["basis"].tolist() == naive_frame["basis"].tolist()
+
+
+def test_households_and_unmatched_provinces_equal_the_naive_path(portfolio):
+    frame, left_out = compute_households(portfolio.projects)
+    naive_frame, naive_left_out = naive_compute_households(portfolio.projects)
+    _same(frame, naive_frame)
+    assert left_out == naive_left_out
+    _same(compute_unmatched_provinces(portfolio), naive_compute_unmatched_provinces(portfolio))
