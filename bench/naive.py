@@ -6,14 +6,23 @@ naive path's. Never used by the app."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-from data.metrics import compute_committed
+from data.filters import (
+    STATUS_NOT_PUBLISHED,
+    YEAR_MAX,
+    YEAR_MIN,
+    FilterOptions,
+    FilterResult,
+    FilterState,
+    split_list,
+)
+from data.metrics import compute_committed, list_donors
 from data.portfolio import Portfolio
-from data.schema import is_missing
+from data.schema import ACTIVITY_STATUS, THEMES, is_missing, parse_partial_date
 from data.status import ACTIVE, CHECK_COLUMNS, ProjectDates, _status, project_dates
 from geo.allocation import ALLOCATED_COLUMNS, QUANTITIES, Allocation, _project_values
 from geo.provinces import match_province
@@ -355,6 +364,117 @@ def naive_compute_unmatched_provinces(portfolio: Portfolio) -> pd.DataFrame:
 
 def naive_count_without_end(projects: pd.DataFrame) -> int:
     return sum(project_dates(row).end is None for _, row in projects.iterrows())
+
+
+# --- filters -------------------------------------------------------------------------------------------
+
+def _safe_date(value: object):
+    try:
+        return parse_partial_date(value)
+    except ValueError:
+        return None
+
+
+def project_years(row: Mapping) -> tuple[int | None, int | None]:
+    """First and last year a project runs, from its published dates (an end derived from the duration counts)."""
+    starts = [d for d in (_safe_date(row.get("actual_start")), _safe_date(row.get("planned_start"))) if d]
+    ends = [d for d in (_safe_date(row.get("actual_end")), _safe_date(row.get("planned_end"))) if d]
+    first = starts[0].first.year if starts else None
+    last = ends[0].last.year if ends else None
+    months = row.get("duration_months")
+    if last is None and starts and not is_missing(months):
+        last = (pd.Timestamp(starts[0].first) + pd.DateOffset(months=int(months))).year
+    return first, last
+
+
+def naive_filter_options(portfolio: Portfolio) -> FilterOptions:
+    projects, funding, locations = portfolio.projects, portfolio.funding, portfolio.locations
+    donors = list_donors(funding)
+    implementing = {o for v in projects["implementing_orgs"] for o in split_list(v)}
+    recipients = {str(r) for r in funding["recipient"].dropna()}
+    years = [y for _, row in projects.iterrows() for y in project_years(row) if y is not None]
+    territories = sorted({str(t) for t in locations["territory_pcode"].dropna()})
+    return FilterOptions(
+        donors=tuple(donors),
+        orgs=tuple(sorted(set(donors) | implementing | recipients, key=str.casefold)),
+        themes=tuple(t for t in THEMES if t in set(projects["theme"].dropna())),
+        statuses=tuple(str(c) for c in ACTIVITY_STATUS) + (STATUS_NOT_PUBLISHED,),
+        provinces=tuple(sorted({str(p) for p in locations["province_pcode"].dropna()})),
+        territories=tuple(territories),
+        years=(min(years), max(years)) if years else None,
+    )
+
+
+def _naive_org_match(projects: pd.DataFrame, funding: pd.DataFrame, orgs: set[str], role: str) -> set[str]:
+    funders = set(funding.loc[funding["donor"].isin(orgs), "project_id"])
+    implementers = {pid for pid, v in zip(projects["project_id"], projects["implementing_orgs"])
+                    if orgs & set(split_list(v))}
+    implementers |= set(funding.loc[funding["recipient"].isin(orgs) | (funding["donor"].isin(orgs)
+                                                                         & (funding["org_role"] == 4)), "project_id"])
+    return {"funding": funders, "implementing": implementers}.get(role, funders | implementers)
+
+
+def naive_apply_filters(portfolio: Portfolio, state: FilterState) -> FilterResult:
+    """The portfolio narrowed to the projects (and their flows, places and sources) that match `state`."""
+    projects, funding, locations = portfolio.projects, portfolio.funding, portfolio.locations
+    keep = pd.Series(True, index=projects.index)
+    if state.donors:
+        keep &= projects["project_id"].isin(set(funding.loc[funding["donor"].isin(state.donors), "project_id"]))
+    if state.orgs:
+        keep &= projects["project_id"].isin(_naive_org_match(projects, funding, set(state.orgs), state.role))
+    if state.themes:
+        keep &= projects["theme"].isin(state.themes)
+    if state.statuses:
+        codes = {int(s) for s in state.statuses if s != STATUS_NOT_PUBLISHED}
+        status = projects["activity_status"]
+        keep &= status.isin(codes).fillna(False).astype(bool) | (
+            status.isna() if STATUS_NOT_PUBLISHED in state.statuses else False)
+    unlocated: list[str] = []
+    place = locations
+    if state.provinces:
+        place = place[place["province_pcode"].isin(state.provinces)]
+    if state.territories:
+        place = place[place["territory_pcode"].isin(state.territories)]
+    if state.provinces or state.territories:
+        located = projects["project_id"].isin(set(place["project_id"]))
+        unlocated = list(projects.loc[keep & ~projects["project_id"].isin(set(locations["project_id"])),
+                                      "project_id"])
+        keep &= located
+    undated: list[str] = []
+    if state.year_from is not None or state.year_to is not None:
+        low = state.year_from if state.year_from is not None else YEAR_MIN
+        high = state.year_to if state.year_to is not None else YEAR_MAX
+        in_range = []
+        for index, row in projects.iterrows():
+            first, last = project_years(row)
+            if first is None and last is None:
+                in_range.append(False)
+                if keep[index]:
+                    undated.append(row["project_id"])
+                continue
+            # A bound that is not published does not exclude: only the published ones are compared.
+            in_range.append((first is None or first <= high) and (last is None or last >= low))
+        keep &= pd.Series(in_range, index=projects.index, dtype=bool)
+    kept = projects[keep]
+    ids = set(kept["project_id"])
+    flows = funding[funding["project_id"].isin(ids)]
+    if state.donors:
+        flows = flows[flows["donor"].isin(state.donors)]
+    places = place[place["project_id"].isin(ids)] if (state.provinces or state.territories) else \
+        locations[locations["project_id"].isin(ids)]
+    flow_ids = set(flows["flow_id"])
+    src = portfolio.sources
+    record_project = src["record_id"].astype(str).str.split("|").str[0]
+    mine = ((src["table"] == "projects") & src["record_id"].isin(ids)) \
+        | ((src["table"] == "funding") & src["record_id"].isin(flow_ids)) \
+        | ((src["table"] == "locations") & record_project.isin(ids)) \
+        | ~src["table"].isin(["projects", "funding", "locations"])
+    narrowed = Portfolio(projects=kept, funding=flows, locations=places, sources=src[mine],
+                         documents=portfolio.documents, reports=portfolio.reports,
+                         unreadable=portfolio.unreadable)
+    return FilterResult(narrowed, tuple(undated), tuple(unlocated))
+
+
 
 
 def extra_patches() -> list[tuple[object, str, object]]:

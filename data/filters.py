@@ -10,7 +10,7 @@ import pandas as pd
 from data.currency import REPORTING_CURRENCIES
 from data.metrics import list_donors
 from data.portfolio import Portfolio
-from data.schema import ACTIVITY_STATUS, LIST_SEPARATOR, THEMES, is_missing, parse_partial_date
+from data.schema import ACTIVITY_STATUS, LIST_SEPARATOR, THEMES, is_missing, partial_date_bounds
 
 LANG_CODES = ("en", "fr")
 ROLES = ("any", "funding", "implementing")
@@ -77,40 +77,51 @@ def split_list(value: object) -> list[str]:
     return [p.strip() for p in str(value).split(LIST_SEPARATOR) if p.strip()]
 
 
-def _safe_date(value: object):
-    try:
-        return parse_partial_date(value)
-    except ValueError:
-        return None
+def compute_project_years(projects: pd.DataFrame) -> pd.DataFrame:
+    """project_years for every project at once: columns first, last (float years, NaN when not published)."""
+    columns = {c: partial_date_bounds(projects[c]) for c in ("actual_start", "planned_start", "actual_end",
+                                                               "planned_end")}
+    start = columns["actual_start"]["first"].where(columns["actual_start"]["first"].notna(),
+                                                   columns["planned_start"]["first"])
+    end = columns["actual_end"]["last"].where(columns["actual_end"]["last"].notna(), columns["planned_end"]["last"])
+    months = pd.to_numeric(projects["duration_months"], errors="coerce")
+    # start + months lands in year + (month - 1 + months) // 12 (the day never changes the year)
+    derived = start.dt.year + (start.dt.month - 1 + months) // 12
+    last = end.dt.year.astype("float64")
+    return pd.DataFrame({"first": start.dt.year.astype("float64"),
+                         "last": last.where(last.notna(), derived.astype("float64"))}, index=projects.index)
 
 
-def project_years(row: Mapping) -> tuple[int | None, int | None]:
-    """First and last year a project runs, from its published dates (an end derived from the duration counts)."""
-    starts = [d for d in (_safe_date(row.get("actual_start")), _safe_date(row.get("planned_start"))) if d]
-    ends = [d for d in (_safe_date(row.get("actual_end")), _safe_date(row.get("planned_end"))) if d]
-    first = starts[0].first.year if starts else None
-    last = ends[0].last.year if ends else None
-    months = row.get("duration_months")
-    if last is None and starts and not is_missing(months):
-        last = (pd.Timestamp(starts[0].first) + pd.DateOffset(months=int(months))).year
-    return first, last
+def compute_org_members(projects: pd.DataFrame) -> pd.DataFrame:
+    """(project_id, org) for every implementing organisation listed in a project (lists split once)."""
+    orgs = projects["implementing_orgs"].astype("string").str.split(LIST_SEPARATOR)
+    pairs = pd.DataFrame({"project_id": projects["project_id"], "org": orgs}).explode("org")
+    pairs["org"] = pairs["org"].astype("string").str.strip()
+    pairs = pairs[pairs["org"].notna() & (pairs["org"] != "")]
+    return pairs.astype({"org": object}).reset_index(drop=True)
 
 
-def filter_options(portfolio: Portfolio) -> FilterOptions:
+def filter_options(portfolio: Portfolio, years: pd.DataFrame | None = None,
+                   members: pd.DataFrame | None = None) -> FilterOptions:
+    """The values each filter may take; `years` and `members` (compute_project_years, compute_org_members) are
+    passed when a prepared model holds them."""
     projects, funding, locations = portfolio.projects, portfolio.funding, portfolio.locations
+    years = compute_project_years(projects) if years is None else years
+    members = compute_org_members(projects) if members is None else members
     donors = list_donors(funding)
-    implementing = {o for v in projects["implementing_orgs"] for o in split_list(v)}
-    recipients = {str(r) for r in funding["recipient"].dropna()}
-    years = [y for _, row in projects.iterrows() for y in project_years(row) if y is not None]
-    territories = sorted({str(t) for t in locations["territory_pcode"].dropna()})
+    implementing = set(members["org"])
+    recipients = {str(r) for r in funding["recipient"].dropna().unique()}
+    bounds = pd.concat([years["first"], years["last"]]).dropna()
+    territories = sorted({str(t) for t in locations["territory_pcode"].dropna().unique()})
+    themes = set(projects["theme"].dropna())
     return FilterOptions(
         donors=tuple(donors),
         orgs=tuple(sorted(set(donors) | implementing | recipients, key=str.casefold)),
-        themes=tuple(t for t in THEMES if t in set(projects["theme"].dropna())),
+        themes=tuple(t for t in THEMES if t in themes),
         statuses=tuple(str(c) for c in ACTIVITY_STATUS) + (STATUS_NOT_PUBLISHED,),
-        provinces=tuple(sorted({str(p) for p in locations["province_pcode"].dropna()})),
+        provinces=tuple(sorted({str(p) for p in locations["province_pcode"].dropna().unique()})),
         territories=tuple(territories),
-        years=(min(years), max(years)) if years else None,
+        years=(int(bounds.min()), int(bounds.max())) if not bounds.empty else None,
     )
 
 
@@ -173,23 +184,28 @@ def to_query_params(state: FilterState) -> dict[str, list[str]]:
     return params
 
 
-def _org_match(projects: pd.DataFrame, funding: pd.DataFrame, orgs: set[str], role: str) -> set[str]:
+def _org_match(projects: pd.DataFrame, funding: pd.DataFrame, orgs: set[str], role: str,
+               members: pd.DataFrame) -> set[str]:
     funders = set(funding.loc[funding["donor"].isin(orgs), "project_id"])
-    implementers = {pid for pid, v in zip(projects["project_id"], projects["implementing_orgs"])
-                    if orgs & set(split_list(v))}
+    implementers = set(members.loc[members["org"].isin(orgs), "project_id"])
     implementers |= set(funding.loc[funding["recipient"].isin(orgs) | (funding["donor"].isin(orgs)
                                                                          & (funding["org_role"] == 4)), "project_id"])
     return {"funding": funders, "implementing": implementers}.get(role, funders | implementers)
 
 
-def apply_filters(portfolio: Portfolio, state: FilterState) -> FilterResult:
-    """The portfolio narrowed to the projects (and their flows, places and sources) that match `state`."""
+def apply_filters(portfolio: Portfolio, state: FilterState, years: pd.DataFrame | None = None,
+                  members: pd.DataFrame | None = None) -> FilterResult:
+    """The portfolio narrowed to the projects (and their flows, places and sources) that match `state`.
+
+    `years` and `members` (compute_project_years, compute_org_members of these projects or of a superset, e.g. the
+    whole dataset held by the prepared model) save recomputing them."""
     projects, funding, locations = portfolio.projects, portfolio.funding, portfolio.locations
     keep = pd.Series(True, index=projects.index)
     if state.donors:
         keep &= projects["project_id"].isin(set(funding.loc[funding["donor"].isin(state.donors), "project_id"]))
     if state.orgs:
-        keep &= projects["project_id"].isin(_org_match(projects, funding, set(state.orgs), state.role))
+        members = compute_org_members(projects) if members is None else members
+        keep &= projects["project_id"].isin(_org_match(projects, funding, set(state.orgs), state.role, members))
     if state.themes:
         keep &= projects["theme"].isin(state.themes)
     if state.statuses:
@@ -212,17 +228,13 @@ def apply_filters(portfolio: Portfolio, state: FilterState) -> FilterResult:
     if state.year_from is not None or state.year_to is not None:
         low = state.year_from if state.year_from is not None else YEAR_MIN
         high = state.year_to if state.year_to is not None else YEAR_MAX
-        in_range = []
-        for index, row in projects.iterrows():
-            first, last = project_years(row)
-            if first is None and last is None:
-                in_range.append(False)
-                if keep[index]:
-                    undated.append(row["project_id"])
-                continue
-            # A bound that is not published does not exclude: only the published ones are compared.
-            in_range.append((first is None or first <= high) and (last is None or last >= low))
-        keep &= pd.Series(in_range, index=projects.index, dtype=bool)
+        spans = compute_project_years(projects) if years is None else years.loc[projects.index]
+        first, last = spans["first"], spans["last"]
+        undated_mask = first.isna() & last.isna()
+        undated = list(projects.loc[keep & undated_mask, "project_id"])
+        # A bound that is not published does not exclude: only the published ones are compared.
+        in_range = ~undated_mask & (first.isna() | (first <= high)) & (last.isna() | (last >= low))
+        keep &= in_range.astype(bool)
     kept = projects[keep]
     ids = set(kept["project_id"])
     flows = funding[funding["project_id"].isin(ids)]
