@@ -478,5 +478,20 @@ def naive_apply_filters(portfolio: Portfolio, state: FilterState) -> FilterResul
 
 
 def extra_patches() -> list[tuple[object, str, object]]:
-    """(module, name, naive function) pairs beyond the allocation's, for bench.scale's naive path."""
-    return []
+    """(module, name, naive function) pairs beyond the allocation's, for bench.scale's naive path: pages import
+    from the modules at each run (module attributes), components hold their own references."""
+    import components.filters
+    import components.view
+    import data.filters
+    import data.status
+
+    status = {"compute_status_checks": naive_compute_status_checks, "compute_timeline": naive_compute_timeline,
+              "compute_ending_soon": naive_compute_ending_soon, "compute_burn": naive_compute_burn,
+              "compute_households": naive_compute_households, "count_without_end": naive_count_without_end,
+              "compute_unmatched_provinces": naive_compute_unmatched_provinces}
+    patches: list[tuple[object, str, object]] = [(data.status, name, f) for name, f in status.items()]
+    patches += [(data.filters, "apply_filters", naive_apply_filters), (components.view, "apply_filters",
+                                                                      naive_apply_filters),
+                (data.filters, "filter_options", naive_filter_options),
+                (components.filters, "filter_options", naive_filter_options)]
+    return patches

@@ -11,3 +11,4 @@ list_versions, TEMPLATE_INFO_SHEETS, example_rows
 naive_allocate, naive_by_unit, naive_allocate_all_territories
 # python-pptx properties, set for their effect on the written file (briefing/pptx_pack.py)
 word_wrap, vertical_anchor, alignment, space_after, rgb, slide_width, slide_height, language
+check_project  # data/status.py: one project's findings, the form tests/data/test_status.py states rules in
