@@ -251,11 +251,6 @@ def compute_timeline(projects: pd.DataFrame, today: dt.date) -> tuple[pd.DataFra
 
 # --- ending soon ------------------------------------------------------------------------------------
 
-def count_without_end(projects: pd.DataFrame) -> int:
-    """Projects with no end date, published or derived: 'ending soon' cannot be checked for them."""
-    return sum(project_dates(row).end is None for _, row in projects.iterrows())
-
-
 def compute_ending_soon(projects: pd.DataFrame, today: dt.date, days: int = 180) -> pd.DataFrame:
     """Projects whose best-known end falls between today and today + days (days_left, end_text, derived)."""
     d = compute_project_dates(projects)
