@@ -15,6 +15,7 @@ from components.maps import (
     map_units,
     minimum_projects,
     plot_config,
+    render_territory_map,
     render_totals,
     selected_code,
     topojson_available,
@@ -26,7 +27,6 @@ from geo.allocation import (
     MAP_METRICS,
     allocate,
     allocate_all_territories,
-    allocate_territories,
     by_unit,
     project_locations,
 )
@@ -96,17 +96,5 @@ if options:
     if adm2 is None:
         st.caption(t("map.territories.none", lang))
     else:
-        territory_rows, remainder = allocate_territories(allocation, locations, pcode)
-        territories = map_units(by_unit(allocation, territory_rows, key="territory"), adm2, key="territory",
-                                pcode=pcode, **extra)
-        if territory_rows.empty:  # no territory published for this province's projects: no empty map
-            st.caption(t("map.territories.unpublished", lang, name=province_name(pcode)))
-        else:
-            st.subheader(t("map.territories", lang, name=province_name(pcode)))
-            st.plotly_chart(make_funding_map_figure(territories, metric, currency, lang, base, height=460),
-                            config=plot_config(), on_select="rerun", selection_mode="points", key="territory_map")
-        if metric.quantity and remainder[metric.quantity]:
-            st.caption(t("map.territories.remainder", lang,
-                         value=format_metric_value(remainder[metric.quantity], MAP_METRICS[metric.quantity],
-                                                   currency, lang)))
+        render_territory_map(allocation, locations, adm2, pcode, metric, currency, lang, base, extra)
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

@@ -20,10 +20,11 @@ import streamlit as st
 from components.i18n import format_money, format_number, t
 from data.organisations import organisation_label
 from data.schema import compute_project_titles
-from geo.allocation import MAP_METRICS, Allocation, MapMetric
+from geo.allocation import MAP_METRICS, Allocation, MapMetric, allocate_territories, by_unit
 from geo.boundaries import BoundaryFileError
 from geo.embedded import capital_units
 from geo.fetch import ENV_VARS, BoundarySource, cache_dir, resolve_boundary_file, upload_dir
+from geo.provinces import province_name
 from geo.simplify import PreparedBoundaries, prepare_boundaries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -485,6 +486,23 @@ def render_totals(allocation: Allocation, metric: MapMetric, currency: str, lang
         st.caption(t("map.totals.national_list", lang, projects=", ".join(allocation.national_projects)))
     if allocation.unallocated_projects:
         st.caption(t("map.totals.unallocated_list", lang, projects=", ".join(allocation.unallocated_projects)))
+
+
+def render_territory_map(allocation: Allocation, locations: pd.DataFrame, adm2: PreparedBoundaries, pcode: str,
+                         metric: MapMetric, currency: str, lang: str, base: bool, extra: dict) -> None:
+    """One province's territories and towns; a line instead of an empty map when its projects name none."""
+    territory_rows, remainder = allocate_territories(allocation, locations, pcode)
+    if territory_rows.empty:
+        st.caption(t("map.territories.unpublished", lang, name=province_name(pcode)))
+    else:
+        territories = map_units(by_unit(allocation, territory_rows, key="territory"), adm2, key="territory",
+                                pcode=pcode, **extra)
+        st.subheader(t("map.territories", lang, name=province_name(pcode)))
+        st.plotly_chart(make_funding_map_figure(territories, metric, currency, lang, base, height=460),
+                        config=plot_config(), on_select="rerun", selection_mode="points", key="territory_map")
+    if metric.quantity and remainder[metric.quantity]:
+        st.caption(t("map.territories.remainder", lang, value=format_metric_value(
+            remainder[metric.quantity], MAP_METRICS[metric.quantity], currency, lang)))
 
 
 def selected_code(event) -> str | None:
