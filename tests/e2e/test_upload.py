@@ -67,7 +67,8 @@ def test_upload_confirm_restart_restore(browser, tmp_path, monkeypatch):
         assert projects_kpi(browser, base) == "13"
         page = open_data_page(browser, base)
         assert "Sample portfolio (embedded)" in page.inner_text("body")
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
+        # the first uploader is the data's; editors also get the boundary-file uploaders below it
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload))
         confirm = page.get_by_role("button", name="Use this data")
         confirm.wait_for(timeout=60_000)
         settled(page)
