@@ -24,6 +24,7 @@ class FileReport:
     rejected: list[dict] = field(default_factory=list)  # {"row", "column", "reason"}
     warnings: list[dict] = field(default_factory=list)
     rejected_rows: pd.DataFrame | None = None
+    kept_once: int = 0  # rows identical to a record of an earlier file: in the portfolio once, as that record
 
     def as_dict(self) -> dict:
         return {"path": self.path, "table": self.table, "rows": self.rows, "accepted": self.accepted,

@@ -8,11 +8,21 @@ import pandas as pd
 from data.intake.readers import RawTable
 from data.organisations import assign_donor_organisations
 from data.portfolio import FileReport, Portfolio
-from data.schema import ROW_COLUMN, TABLES, Problem, ValidationResult, detect_table, validate_references, validate_table
+from data.schema import (
+    ROW_COLUMN,
+    SOURCE_COLUMN,
+    TABLES,
+    Problem,
+    ValidationResult,
+    detect_table,
+    validate_references,
+    validate_table,
+)
 
 
 def _empty(name: str) -> pd.DataFrame:
-    return validate_table(name, pd.DataFrame(columns=TABLES[name].column_names)).accepted
+    return validate_table(name, pd.DataFrame(columns=TABLES[name].column_names)).accepted.assign(
+        **{SOURCE_COLUMN: pd.Series(dtype=object)})
 
 
 def _report(source: str, raw: pd.DataFrame, result: ValidationResult | None, reason: str | None = None) -> FileReport:
@@ -24,7 +34,8 @@ def _report(source: str, raw: pd.DataFrame, result: ValidationResult | None, rea
         path=source, table=result.table, rows=len(raw), accepted=len(result.accepted),
         rejected=[{"row": p.row, "column": p.column, "reason": p.reason} for p in result.errors],
         warnings=[{"row": p.row, "column": p.column, "reason": p.reason} for p in result.warnings],
-        rejected_rows=result.rejected if rejected_rows or len(result.accepted) < len(raw) else None,
+        rejected_rows=result.rejected.drop(columns=[SOURCE_COLUMN], errors="ignore")
+        if rejected_rows or len(result.accepted) < len(raw) else None,
     )
 
 
@@ -39,11 +50,14 @@ def parse_portfolio(raw_tables: Iterable[RawTable], unreadable: Sequence[str] = 
                                    "not a known table: headers do not match projects, funding, locations, "
                                    "sources or documents"))
             continue
-        results[name].append((raw, validate_table(name, raw.frame, file=raw.source)))
+        result = validate_table(name, raw.frame, file=raw.source)
+        result.accepted[SOURCE_COLUMN] = raw.source  # where each kept record comes from: counts are per file
+        results[name].append((raw, result))
 
     frames: dict[str, pd.DataFrame] = {}
+    kept_once: dict[tuple[str, str], int] = {}
     for name in TABLES:
-        results[name] = _merge_across_files(name, results[name])
+        results[name] = _merge_across_files(name, results[name], kept_once)
     for name in ("projects", "documents", "sources"):
         frames[name] = _concat([r.accepted for _, r in results[name]], name)
     for name in ("funding", "locations"):
@@ -57,12 +71,16 @@ def parse_portfolio(raw_tables: Iterable[RawTable], unreadable: Sequence[str] = 
     frames["funding"] = assign_donor_organisations(frames["funding"])  # one donor per organisation, any language
     for name in TABLES:
         reports += [_report(raw.source, raw.frame, result) for raw, result in results[name]]
+    for report in reports:
+        report.kept_once = kept_once.get((report.path, report.table), 0)
     return Portfolio(**frames, reports=reports, unreadable=list(unreadable))
 
 
-def _merge_across_files(name: str, results: list[tuple[RawTable, ValidationResult]]):
-    """The same record in several files: identical → kept once (warning); different → the later one is rejected,
-    naming the columns that disagree and where the first one is (a conflict is never settled silently)."""
+def _merge_across_files(name: str, results: list[tuple[RawTable, ValidationResult]],
+                        kept_once: dict[tuple[str, str], int]):
+    """The same record in several files: identical → kept once (warning; counted in `kept_once` per source and
+    table); different → the later one is rejected, naming the columns that disagree and where the first one is
+    (a conflict is never settled silently)."""
     if len(results) < 2:
         return results
     key = list(TABLES[name].key)
@@ -86,6 +104,7 @@ def _merge_across_files(name: str, results: list[tuple[RawTable, ValidationResul
                 problems.append(Problem(raw.source, int(row[ROW_COLUMN]), key[0],
                                         f"{name} {label} also in {first_file} row {first_row}, identical: kept once",
                                         "warning"))
+                kept_once[(raw.source, name)] = kept_once.get((raw.source, name), 0) + 1
                 continue
             detail = "; ".join(f"{c} '{values[c]}' here but '{first[c]}' there" for c in differing)
             reason = f"{name} {label} conflicts with {first_file} row {first_row}: {detail}"

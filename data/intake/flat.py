@@ -6,7 +6,8 @@ Rules a data manager can check against their sheet:
   first non-empty value wins; a later row that gives a different value is refused (error naming both rows)
   and contributes to no table. Values are compared with case and spacing folded; a blank cell never disagrees.
   `notes` is not a repeated fact: the distinct notes of a project's rows are joined into the project's notes.
-- A row without project_id is refused. A row identical to an earlier row of its project is refused too.
+- A row without project_id is refused. A row identical to an earlier row of its project is refused too; one that
+  differs from it only in columns outside the schema (a health zone…) is kept once, with a warning.
 - Funding: one flow per distinct (project, donor, transaction_type, amount, currency, value_date), so an amount
   repeated on every province row is one flow, not one per province. flow_id is the sheet's own when it has a
   flow_id column, else f"{project_id}#f{n}" in order of appearance. A row with neither donor nor amount gives
@@ -267,6 +268,10 @@ def _tables(projects: dict[str, _Project], source: str, problems: list[Problem])
                                       ("locations", LOCATIONS, location_rows))}
 
 
+def _as_read(raw: dict) -> tuple:
+    return tuple(_text(v) for k, v in raw.items() if k != ROW_COLUMN)
+
+
 def _with_rows(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.reset_index(drop=True)
     if ROW_COLUMN not in frame:
@@ -284,6 +289,8 @@ def split_flat(frame: pd.DataFrame, source: str) -> Derived:
     present = [c for c in frame.columns if c in KNOWN_COLUMNS]
     projects: dict[str, _Project] = {}
     rejected: list[dict] = []
+    records: dict[int, str] = {}
+    copies: dict[int, tuple] = {}  # accepted row → its cells as read, to tell a copy from a row that differs elsewhere
 
     def refuse(raw: dict, row: int, reasons: list[tuple[str, str]]) -> None:
         problems.extend(Problem(source, row, column, reason) for column, reason in reasons)
@@ -297,18 +304,26 @@ def split_flat(frame: pd.DataFrame, source: str) -> Derived:
         if not project_id:
             refuse(raw, row, [("project_id", "project_id is empty: every row must name its project")])
             continue
+        records[row] = project_id
         project = projects.get(project_id) or _Project(project_id, row)
         reasons = _disagreements(project, cells)
         signature = tuple(_fold(v) for v in cells.values())
         if not reasons and signature in project.signatures:
-            reasons = [("project_id", f"project {project_id}: row repeats row {project.signatures[signature]}")]
+            first = project.signatures[signature]
+            if _as_read(raw) == copies[first]:
+                reasons = [("project_id", f"project {project_id}: row repeats row {first}")]
+            else:  # it differs only in columns the schema does not hold (a health zone, a contact…)
+                problems.append(Problem(source, row, None, f"project {project_id}: row {row} says nothing row {first} "
+                                                            "does not, in the columns read: kept once", "warning"))
+                continue
         if reasons:
             refuse(raw, row, reasons)
             continue
         projects[project_id] = project
         project.signatures[signature] = row
+        copies[row] = _as_read(raw)
         _take(project, cells, row)
 
     rejected_frame = pd.DataFrame(rejected, columns=[*frame.columns, "_column", "_reason"])
     return Derived(source=source, format=FORMAT, rows_in=len(frame), tables=_tables(projects, source, problems),
-                   problems=problems, rejected_rows=rejected_frame)
+                   problems=problems, rejected_rows=rejected_frame, records=records)

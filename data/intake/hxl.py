@@ -271,4 +271,5 @@ def parse_hxl_frame(frame: pd.DataFrame, source: str) -> Derived:
                 for row, column, reason in sorted(refused)]
     return Derived(source=source, format=FORMAT, rows_in=len(data), tables=derived.tables,
                    problems=problems + derived.problems,
-                   rejected_rows=pd.DataFrame(rejected, columns=[*data.columns, "_column", "_reason"]))
+                   rejected_rows=pd.DataFrame(rejected, columns=[*data.columns, "_column", "_reason"]),
+                   records=derived.records)

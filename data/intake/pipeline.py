@@ -22,8 +22,9 @@ from data.intake.hxl import find_hxl_row, parse_hxl_frame
 from data.intake.normalise import normalise_table
 from data.intake.privacy import find_contact_details
 from data.intake.readers import XLSX_MAGIC, Derived, RawTable, UnreadableFileError, decode_text, parse_table_bytes
+from data.intake.reconcile import recount_tables, refuse_incomplete_projects
 from data.portfolio import SAMPLE_FILES, FileReport, Portfolio
-from data.schema import FILE_COLUMN, ROW_COLUMN, Problem, detect_table
+from data.schema import FILE_COLUMN, ROW_COLUMN, TABLES, Problem, detect_table
 
 MAX_UPLOAD_MB_DEFAULT = 50
 MAX_UNCOMPRESSED_RATIO = 100  # a real workbook compresses ~5–20×; far more means a zip bomb
@@ -248,6 +249,7 @@ def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = 
 
     prepared: list[_Prepared] = []
     derived_reports: list[FileReport] = []
+    derived: list[Derived] = []
     summaries: dict[str, FileSummary] = {}
     unreadable: list[str] = []
     sources_of: dict[str, str] = {}  # report path → file
@@ -262,11 +264,9 @@ def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = 
         for item in items:
             if isinstance(item, Derived):
                 summary.format = item.format if kind != "iati" else "iati"
-                summary.rows_in += item.rows_in
                 summary.details = item.summary if item.summary is not None else summary.details
                 derived_reports.append(_derived_report(item))
-            else:
-                summary.rows_in += len(item[0].frame)
+                derived.append(item)
             source = item.source if isinstance(item, Derived) else item[0].source
             sources_of[source] = name
             prepared += _prepare(name, item)
@@ -277,17 +277,25 @@ def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = 
         p = extra.get((report.path, report.table))
         if p is not None:
             _merge_prepared(report, p)
+    record_counts = refuse_incomplete_projects(portfolio, derived)
+    recount_tables(portfolio)
+    for report, counts in zip(derived_reports, record_counts):
+        report.accepted = counts.kept
     portfolio.reports[:0] = derived_reports
+    derived_sources = {item.source for item in derived}
     for report in portfolio.reports:
         summary = summaries.get(sources_of.get(report.path, report.path))
-        if summary is not None:
-            summary.warnings += len(report.warnings)
-    for name, summary in summaries.items():
-        if summary.format == "unreadable":
+        if summary is None:
             continue
-        reports = [r for r in portfolio.reports if sources_of.get(r.path, r.path) == name]
-        summary.rejected = _rejected_records(reports, summary.rows_in)
-        summary.accepted = summary.rows_in - summary.rejected
+        summary.warnings += len(report.warnings)
+        # A file's records: a derived source's own (its report has the format as table), else table rows.
+        if report.path in derived_sources and report.table in TABLES:
+            continue
+        summary.rows_in += report.rows
+        summary.accepted += report.accepted
+    for summary in summaries.values():
+        if summary.format != "unreadable":
+            summary.rejected = summary.rows_in - summary.accepted
     return Intake(portfolio, [summaries[name] for name, _ in uploads if name in summaries])
 
 
@@ -313,16 +321,6 @@ def _merge_prepared(report, prepared: _Prepared) -> None:
         report.rows += sum(len(r) for r in refused)
         frames = refused + ([report.rejected_rows] if report.rejected_rows is not None else [])
         report.rejected_rows = pd.concat(frames, ignore_index=True)
-
-
-def _rejected_records(reports, rows_in: int) -> int:
-    """Distinct source records with an error; a file-level error (no row) rejects every record of its table."""
-    rows: set[int] = set()
-    for report in reports:
-        if report.accepted == 0 and any(p["row"] is None for p in report.rejected):
-            return rows_in
-        rows |= {p["row"] for p in report.rejected if p["row"] is not None}
-    return min(len(rows), rows_in)
 
 
 def load_intake(paths: Sequence[Path | str], max_bytes: int | None = None) -> Intake:

@@ -51,6 +51,7 @@ class Derived:
     problems: list[Problem] = field(default_factory=list)  # errors (row refused) and warnings (row kept)
     rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     summary: dict | None = None  # format-specific counts for the report (IATI: scope and held-back reasons)
+    records: dict[int, str] = field(default_factory=dict)  # source record → its project id, where tables don't say
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:

@@ -173,6 +173,13 @@ def test_a_row_repeating_an_earlier_row_is_refused():
     assert list(result.rejected_rows["_reason"]) == ["project P1: row repeats row 2"]
 
 
+def test_a_row_differing_only_outside_the_schema_is_kept_once_with_a_warning():
+    result = split_flat(sheet({"zone de sante": "Bunia"}, {"zone de sante": "Mambasa"}), "s.csv")
+    assert result.rejected_rows.empty and len(result.tables["projects"]) == 1
+    assert result.records == {2: "P1", 3: "P1"}
+    assert any("kept once" in p.reason and p.severity == "warning" for p in result.problems)
+
+
 def test_province_pcode_comes_from_the_name_when_missing():
     result = split_flat(sheet({"province_pcode": "", "province_name": "Sud Kivu"}), "s.csv")
     assert result.tables["locations"].loc[0, "province_pcode"] == "CD62"
