@@ -20,10 +20,10 @@ Rules a data manager can check against their sheet:
   them apart. budget_share is taken only from an explicit budget_share column; split_known is "true" only
   when the location has a budget_share or a household count, else "false".
 - households_targeted and households_reached (people_targeted and people_reached alike) on a flat row: when
-  every place (province × territory) of the project gives the same value, it is the project total repeated on every row. When the values differ between
-  places, they are per-place counts: households_targeted goes to the locations, and the project total is their
-  sum only when every place gives one (otherwise empty, with a warning). Two rows for the same place that give
-  different counts disagree like any repeated fact.
+  every place (province × territory) of the project gives the same value, it is the project total repeated on
+  every row. When the values differ between places, they are per-place counts: households_targeted goes to the
+  locations, and the project total is their sum only when every place gives one (otherwise empty, with a
+  warning). Two rows for the same place that give different counts disagree like any repeated fact.
 
 Cells stay text as read (normalising amounts, dates and codes is the caller's job); every derived row carries
 `_row`, the first source row it came from.

@@ -27,6 +27,7 @@ from data.portfolio import SAMPLE_FILES, FileReport, Portfolio
 from data.schema import FILE_COLUMN, ROW_COLUMN, TABLES, Problem, detect_table
 
 MAX_UPLOAD_MB_DEFAULT = 50
+MAX_BATCH_MB_DEFAULT = 150  # all files read at once (an upload, or a version with the files added to it)
 MAX_UNCOMPRESSED_RATIO = 100  # a real workbook compresses ~5–20×; far more means a zip bomb
 MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
 EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xml": "xml"}
@@ -42,6 +43,20 @@ def max_upload_bytes() -> int:
     except ValueError:
         megabytes = MAX_UPLOAD_MB_DEFAULT
     return int(max(megabytes, 0.001) * 1024 * 1024)
+
+
+def max_batch_bytes() -> int:
+    """The size limit of all files read together: env DASHBOARD_MAX_BATCH_MB (default 150 MB)."""
+    try:
+        megabytes = float(os.environ.get("DASHBOARD_MAX_BATCH_MB", MAX_BATCH_MB_DEFAULT))
+    except ValueError:
+        megabytes = MAX_BATCH_MB_DEFAULT
+    return int(max(megabytes, 0.001) * 1024 * 1024)
+
+
+def _batch_reason(name: str, total: int, limit: int) -> str:
+    return (f"{name}: not read: with it the files come to {total:,} bytes, above the {limit:,}-byte limit for "
+            "files read together (DASHBOARD_MAX_BATCH_MB)")
 
 
 @dataclass
@@ -244,8 +259,12 @@ def _prepare(file: str, item: Item) -> list[_Prepared]:
     return out
 
 
-def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = None) -> Intake:
-    """Files as (name, bytes) → validated portfolio and per-file summaries (unreadable files included)."""
+def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = None,
+                  max_batch: int | None = None) -> Intake:
+    """Files as (name, bytes) → validated portfolio and per-file summaries (unreadable files included). Files
+    past the batch limit (max_batch, default max_batch_bytes()) are refused unread."""
+    limit = max_batch_bytes() if max_batch is None else max_batch
+    total = 0
 
     prepared: list[_Prepared] = []
     derived_reports: list[FileReport] = []
@@ -255,6 +274,10 @@ def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = 
     sources_of: dict[str, str] = {}  # report path → file
     for name, data in uploads:
         try:
+            if len(data) <= (max_upload_bytes() if max_bytes is None else max_bytes):
+                total += len(data)
+                if total > limit:
+                    raise UnreadableFileError(_batch_reason(name, total, limit))
             kind, items = read_source(name, data, max_bytes)
         except UnreadableFileError as exc:
             unreadable.append(str(exc))
@@ -326,6 +349,7 @@ def _merge_prepared(report, prepared: _Prepared) -> None:
 def load_intake(paths: Sequence[Path | str], max_bytes: int | None = None) -> Intake:
     """The same intake from files on disk (stored versions, the CLI, the sample)."""
     max_bytes = max_upload_bytes() if max_bytes is None else max_bytes
+    limit, total = max_batch_bytes(), 0
     uploads, unreadable = [], []
     for path in paths:
         path = Path(path)
@@ -336,6 +360,9 @@ def load_intake(paths: Sequence[Path | str], max_bytes: int | None = None) -> In
             if size > max_bytes:
                 raise UnreadableFileError(f"{path}: {size:,} bytes is above the {max_bytes:,}-byte limit "
                                           "(DASHBOARD_MAX_UPLOAD_MB)")
+            total += size
+            if total > limit:  # checked before reading: the bytes never enter memory
+                raise UnreadableFileError(_batch_reason(str(path), total, limit))
             uploads.append((str(path), path.read_bytes()))
         except IsADirectoryError:
             unreadable.append(f"{path}: is a directory, not a file")
@@ -345,7 +372,7 @@ def load_intake(paths: Sequence[Path | str], max_bytes: int | None = None) -> In
             unreadable.append(f"{path}: permission denied")
         except UnreadableFileError as exc:
             unreadable.append(str(exc))
-    intake = parse_uploads(uploads, max_bytes)
+    intake = parse_uploads(uploads, max_bytes, max_batch=limit)
     for reason in unreadable:
         intake.portfolio.unreadable.append(reason)
         intake.files.append(FileSummary(reason.split(": ")[0], "unreadable", reason=reason))

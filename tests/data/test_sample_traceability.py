@@ -16,7 +16,8 @@ SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")
 
 # Columns that are keys or this project's own commentary, not facts read from a document.
-NOT_FACTS = {"_source", "project_id", "flow_id", "notes", "split_known", "_row", "donor_as_given"}  # as given: a copy of donor
+# donor_as_given is a copy of donor; _source and _row say where a record was read
+NOT_FACTS = {"_source", "project_id", "flow_id", "notes", "split_known", "_row", "donor_as_given"}
 
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
              "novembre", "décembre"]

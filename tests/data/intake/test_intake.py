@@ -198,3 +198,23 @@ def test_damaged_iati_hxl_and_flat_files_are_read_or_refused_never_raised(name, 
             data[at:at] = bytes(rng.choice(b"<>&;,#\n\"") for _ in range(rng.randint(1, 5)))
     [summary] = parse_uploads([(name, bytes(data))]).files
     assert summary.format == "unreadable" and summary.reason or summary.rows_in == summary.accepted + summary.rejected
+
+
+def test_files_past_the_batch_limit_are_refused_unread():
+    files = [(f"p{i}.csv", PROJECTS.replace(b"P-", f"P{i}-".encode())) for i in range(3)]
+    intake = parse_uploads(files, max_batch=sum(len(data) for _, data in files[:2]))
+    assert [s.format for s in intake.files] == ["csv", "csv", "unreadable"]
+    assert "DASHBOARD_MAX_BATCH_MB" in intake.files[2].reason and "p2.csv" in intake.files[2].reason
+    assert len(intake.portfolio.projects) == 4
+
+
+def test_the_batch_limit_is_checked_before_reading_files_from_disk(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_MAX_BATCH_MB", "0.0015")  # 1,572 bytes
+    paths = []
+    for i in range(2):
+        paths.append(tmp_path / f"p{i}.csv")
+        paths[-1].write_text("project_id,title_en\n" + "".join(f"P{i}-{n},Project {n}\n" for n in range(60)))
+        assert 1000 < paths[-1].stat().st_size < 1572
+    intake = load_intake(paths)
+    assert [s.format for s in intake.files] == ["csv", "unreadable"]
+    assert "above the" in intake.files[1].reason and "files read together" in intake.files[1].reason
