@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.readers import Derived
+from data.intake.readers import Derived
 from data.schema import FUNDING, LOCATIONS, PROJECTS, ROW_COLUMN, Problem, is_missing
 
 log = logging.getLogger(__name__)
@@ -455,7 +455,7 @@ def _sum_counts(cells: pd.DataFrame, problems: list[Problem], source: str) -> No
 
 def apply_profile(frame: pd.DataFrame, profile: MappingProfile, source: str) -> Derived:
     """A sheet read with a profile → projects, funding and locations (split like a flat sheet)."""
-    from data.flat import split_flat
+    from data.intake.flat import split_flat
 
     frame = frame.reset_index(drop=True)
     if ROW_COLUMN not in frame:
