@@ -486,10 +486,15 @@ class ActivityReader:
                 countries.setdefault(code, _attr(element, "percentage"))
         regions = [(_attr(e, "code"), _percentage(_attr(e, "percentage")))
                    for e in _children(self.activity, "recipient-region") if _attr(e, "code")]
-        if countries:
-            return self._scope_of_countries(countries, regions)
         in_transactions = {_attr(e, "code").upper() for t in _children(self.activity, "transaction")
                            for e in _children(t, "recipient-country") if _attr(e, "code")}
+        if countries:
+            scope = self._scope_of_countries(countries, regions)
+            if scope.kind == SCOPE_MULTI and DRC in in_transactions:
+                # No DRC percentage, but the transactions say which money is the DRC's: that is exact.
+                return Scope(SCOPE_TRANSACTIONS, f"several recipient countries ({', '.join(countries)}) without "
+                                                 f"a DRC percentage: only the transactions naming {DRC} are kept")
+            return scope
         if in_transactions:
             if DRC not in in_transactions:
                 return Scope("held", f"out of scope: its transactions name recipient country "

@@ -115,6 +115,13 @@ def test_multi_country_without_a_drc_share_is_listed_with_no_amount_and_no_place
     assert derived.summary["scope"] == {"multi-country": 1}
 
 
+def test_several_countries_without_percentages_but_with_transaction_countries_keep_the_drc_transactions():
+    body = (ID + '<recipient-country code="CD"/><recipient-country code="RW"/>'
+            + tx(2, 50, '<recipient-country code="CD"/>') + tx(2, 30, '<recipient-country code="RW"/>'))
+    derived = parse(activity(body))
+    assert derived.summary["scope"] == {"by-transaction": 1} and [f[2] for f in funding(derived)] == ["50"]
+
+
 def test_several_countries_without_percentages_are_multi_country():
     derived = parse(activity(ID + '<recipient-country code="CD"/><recipient-country code="RW"/>' + tx(2, 50)))
     assert derived.summary["scope"] == {"multi-country": 1} and [f[2] for f in funding(derived)] == [None]
