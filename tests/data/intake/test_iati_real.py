@@ -166,3 +166,19 @@ def test_iom_committed_total_is_the_five_drc_activities():
     intake = load_intake([IOM])
     committed = compute_committed(compute_funding(intake.portfolio.funding, "USD"))
     assert round(float(committed["amount"].sum()), 2) == 19730814.35
+
+
+@needs_real
+@pytest.mark.parametrize("project_id, title, reason", [
+    # version="1.04", title as element text, role="Funding", transaction code "C"; no country anywhere
+    ("US-501c3-522318905-SG-1120091252354", "Prevent Ebola epidemic in Kapungu, Kasai", "not assumed to be the DRC"),
+    # version="1.03", xml:lang="FR", recipient-region 289 only
+    ("CH-4-2015002496", "West Africa, secondments : support to Ebola response with external expertise",
+     "recipient region 289 only"),
+    # version="1.03", recipient-country NO
+    ("NO-BRC-977538319_X9SM1403", "Multi-Sectoral analysis of the humanitarian situation and needs resulting from "
+     "the Ebola crisis across Western Africa (ENAP)", "recipient country NO, not CD"),
+])
+def test_ebola_1x_activities_are_read_and_held_back_only_for_their_scope(ebola, project_id, title, reason):
+    refused = ebola.rejected_rows.set_index("project_id").loc[project_id]
+    assert title in (refused["title_en"], refused["title_fr"]) and reason in refused["_reason"]
