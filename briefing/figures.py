@@ -8,15 +8,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import OKABE_ITO, make_donor_figure
-from components.i18n import format_money, format_number, status_label, t
+from components.i18n import format_number, status_label, t
 from data.schema import ACTIVITY_STATUS
 from geo.embedded import capital_units
-from geo.provinces import province_name
 
 SLIDE_FONT = 22  # px at 1280 px wide: readable from the back of a meeting room
 INK, GRID = "#111111", "#BBBBBB"
-DRC_LON, DRC_LAT = (11.4, 33.0), (-14.0, 6.0)  # the country plus its eastern-border symbols
-MAX_SYMBOL_PX = 70
+DRC_LON, DRC_LAT = (11.4, 34.0), (-14.0, 6.0)  # the country plus room for its eastern-border symbols
+MAX_SYMBOL_PX = 60
 
 
 def style_for_slide(figure: go.Figure, lang: str) -> go.Figure:
@@ -42,7 +41,7 @@ def make_donors_slide_figure(by_donor: pd.DataFrame, currency: str, lang: str, t
 
 def make_map_slide_figure(provinces: pd.DataFrame, currency: str, lang: str, base: bool) -> go.Figure:
     """Committed funding per province (geo.allocation.by_unit) as proportional symbols at the provincial
-    capitals, each labelled with its name and amount; `base`: the local Natural Earth topojson may be drawn."""
+    capitals; `base`: the local Natural Earth topojson may be drawn."""
     units = capital_units().merge(provinces[["pcode", "funding"]], on="pcode", how="left") if not provinces.empty \
         else capital_units().assign(funding=float("nan"))
     values = pd.to_numeric(units["funding"], errors="coerce")
@@ -50,14 +49,12 @@ def make_map_slide_figure(provinces: pd.DataFrame, currency: str, lang: str, bas
     figure = go.Figure(go.Scattergeo(lon=units["lon"], lat=units["lat"], mode="markers", hoverinfo="skip",
                                      marker=dict(size=7, color="#888888"), showlegend=False))
     if not shown.empty:
-        top = float(values.max())
+        # No names on the map: at slide size they would cover each other; the slide lists the largest beside it.
         figure.add_trace(go.Scattergeo(
-            lon=shown["lon"], lat=shown["lat"], mode="markers+text", showlegend=False,
-            marker=dict(size=values[shown.index], sizemode="area", sizeref=2.0 * top / MAX_SYMBOL_PX ** 2, sizemin=8,
-                        color=OKABE_ITO[0], opacity=0.8, line=dict(width=2, color="white")),
-            text=[f"{province_name(p)}<br>{format_money(v, currency, lang)}" for p, v in
-                  zip(shown["pcode"], values[shown.index])],
-            textposition="middle left", textfont=dict(size=SLIDE_FONT - 2, color=INK), hoverinfo="text"))
+            lon=shown["lon"], lat=shown["lat"], mode="markers", showlegend=False, hoverinfo="skip",
+            marker=dict(size=values[shown.index], sizemode="area", sizemin=6,
+                        sizeref=2.0 * float(values.max()) / MAX_SYMBOL_PX ** 2, color=OKABE_ITO[0], opacity=0.8,
+                        line=dict(width=2, color="white"))))
     geo = dict(showframe=False, showcoastlines=False, showocean=False, showsubunits=False,
                projection_type="equirectangular", bgcolor="white", lonaxis_range=list(DRC_LON),
                lataxis_range=list(DRC_LAT))
@@ -74,7 +71,8 @@ def make_map_slide_figure(provinces: pd.DataFrame, currency: str, lang: str, bas
 
 def make_status_slide_figure(kpis: dict, lang: str) -> go.Figure:
     """Projects per IATI status (data.metrics.compute_kpis, the Overview's 'Projects' tile), unpublished last."""
-    labels = [status_label(code, lang) for code in ACTIVITY_STATUS] + [t("status.not_published", lang)]
+    unpublished = t("status.not_published", lang)
+    labels = [status_label(code, lang) for code in ACTIVITY_STATUS] + [unpublished[:1].upper() + unpublished[1:]]
     counts = [kpis["projects_by_status"].get(code, 0) for code in ACTIVITY_STATUS] + \
         [kpis["projects_status_not_published"]]
     keep = [i for i, n in enumerate(counts) if n]
@@ -87,14 +85,16 @@ def make_status_slide_figure(kpis: dict, lang: str) -> go.Figure:
     return style_for_slide(figure, lang)
 
 
-def make_households_slide_figure(households: pd.DataFrame, lang: str, top: int = 10) -> go.Figure:
-    """Targeted against reached per project (data.status.compute_households: projects publishing both)."""
-    drawn = households.sort_values("targeted", ascending=False).head(top)
+def make_households_slide_figure(households: pd.DataFrame, lang: str, top: int = 6) -> go.Figure:
+    """Targeted against reached for the largest projects (data.status.compute_households: projects publishing
+    both), as horizontal bars so project ids read without turning the head."""
+    drawn = households.sort_values("targeted", ascending=False).head(top).iloc[::-1]
     figure = go.Figure()
-    for column, colour in (("targeted", OKABE_ITO[4]), ("reached", OKABE_ITO[2])):
-        figure.add_trace(go.Bar(x=drawn["project_id"], y=drawn[column], marker_color=colour,
+    for column, colour in (("reached", OKABE_ITO[2]), ("targeted", OKABE_ITO[4])):
+        figure.add_trace(go.Bar(y=drawn["project_id"], x=drawn[column], orientation="h", marker_color=colour,
                                 name=t(f"fact.households_{column}", lang),
                                 text=[format_number(v, lang) for v in drawn[column]], textposition="outside",
-                                cliponaxis=False))
-    figure.update_layout(barmode="group")
+                                textfont=dict(size=SLIDE_FONT - 4), cliponaxis=False,
+                                constraintext="none"))  # thin grouped bars must not shrink the numbers
+    figure.update_layout(barmode="group", legend=dict(traceorder="reversed"))
     return style_for_slide(figure, lang)

@@ -15,6 +15,11 @@ from geo.provinces import province_name
 TOP = 3  # donors and provinces named in a sentence
 
 
+def tn(key: str, lang: str, n: int, **values: object) -> str:
+    """t() for a counted phrase: `n` picks the plural form, {count} shows it with the locale's digits (1 000)."""
+    return t(key, lang, n=n, count=format_number(n, lang), **values)
+
+
 def format_share(share: float, lang: str) -> str:
     """'57%' / '57 %' (the locale's own pattern); shares under 1 % keep one decimal so a small donor never
     reads 0 %."""
@@ -29,8 +34,8 @@ def join(items: list[str], lang: str) -> str:
 
 def _headline(facts: BriefingFacts, lang: str) -> str:
     kpis = facts.kpis
-    projects = t("briefing.n_projects", lang, n=kpis["projects"])
-    donors = t("briefing.n_donors", lang, n=kpis["donors"])
+    projects = tn("briefing.n_projects", lang, n=kpis["projects"])
+    donors = tn("briefing.n_donors", lang, n=kpis["donors"])
     if kpis["funding_committed"] is None:
         return t("briefing.say.headline.unpublished", lang, projects=projects, donors=donors)
     return t("briefing.say.headline", lang, money=format_money(kpis["funding_committed"], facts.currency, lang),
@@ -52,12 +57,12 @@ def _donors(facts: BriefingFacts, lang: str) -> str:
     return t("briefing.say.donors", lang, n=len(items), items=join(items, lang))
 
 
-def top_provinces(facts: BriefingFacts) -> pd.DataFrame:
+def top_provinces(facts: BriefingFacts, top: int = TOP) -> pd.DataFrame:
     """The provinces a sentence names: the map's largest amounts and their share of the portfolio (0–1)."""
     if facts.provinces.empty:
         return facts.provinces.assign(share=pd.Series(dtype="float64"))
     placed = facts.provinces[facts.provinces["funding"].notna() & (facts.provinces["funding"] > 0)]
-    return placed.assign(share=placed["share_of_portfolio"] / 100).head(TOP)
+    return placed.assign(share=placed["share_of_portfolio"] / 100).head(top)
 
 
 def _provinces(facts: BriefingFacts, lang: str) -> str:
@@ -85,8 +90,8 @@ def _ending(facts: BriefingFacts, lang: str) -> str:
     items = [f"{row.project_id} ({format_partial_date(row.end.isoformat(), lang)})"
              for row in ending.head(TOP + 2).itertuples()]
     if len(ending) > len(items):
-        items.append(t("briefing.more", lang, n=len(ending) - len(items)))
-    return t("briefing.say.ending", lang, n=len(ending), days=facts.days, items=join(items, lang))
+        items.append(tn("briefing.more", lang, n=len(ending) - len(items)))
+    return tn("briefing.say.ending", lang, n=len(ending), days=facts.days, items=join(items, lang))
 
 
 def households_totals(facts: BriefingFacts) -> tuple[int, int]:
@@ -99,7 +104,7 @@ def _households(facts: BriefingFacts, lang: str) -> str:
     if facts.households.empty:
         return t("briefing.say.households.none", lang)
     targeted, reached = households_totals(facts)
-    return t("briefing.say.households", lang, n=len(facts.households), targeted=format_number(targeted, lang),
+    return tn("briefing.say.households", lang, n=len(facts.households), targeted=format_number(targeted, lang),
              reached=format_number(reached, lang),
              share=format_share(reached / targeted, lang) if targeted else t("not_published", lang))
 
@@ -108,9 +113,9 @@ def _not_published(facts: BriefingFacts, lang: str) -> str:
     kpis = facts.kpis
     parts = []
     if facts.projects_without_amount:
-        parts.append(t("briefing.say.no_amount", lang, n=facts.projects_without_amount))
+        parts.append(tn("briefing.say.no_amount", lang, n=facts.projects_without_amount))
     if facts.commitments_not_published:
-        parts.append(t("briefing.say.commitments", lang, n=facts.commitments_not_published))
+        parts.append(tn("briefing.say.commitments", lang, n=facts.commitments_not_published))
     parts.append(t("briefing.say.facts_missing", lang, n=kpis["not_published"],
                    total=format_number(kpis["not_published"], lang)))
     return " ".join(parts)

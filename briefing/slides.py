@@ -14,7 +14,7 @@ from briefing.figures import (
     make_map_slide_figure,
     make_status_slide_figure,
 )
-from briefing.narrative import join, make_narrative
+from briefing.narrative import format_share, join, make_narrative, tn, top_provinces
 from components.i18n import format_money, format_number, format_partial_date, status_label, t, theme_label
 from data.filters import FilterState
 from data.metrics import compute_by_donor, project_end, project_start
@@ -23,6 +23,7 @@ from data.schema import is_missing
 from geo.provinces import PROVINCE_PCODES, province_name
 
 MAX_BULLETS = 6
+MAP_LISTED = 4  # provinces listed beside the map (largest amounts), before the national and unplaced lines
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,17 @@ def describe_filters(state: FilterState, lang: str) -> str:
     return t("briefing.filter.separator", lang).join(parts) if parts else t("briefing.filter.none", lang)
 
 
+def _first(ids: tuple[str, ...], lang: str, shown: int = 5) -> str:
+    """'A, B, C, D, E and 108 more': a list a slide can hold."""
+    if len(ids) <= shown:
+        return ", ".join(ids)
+    return join([*ids[:shown], tn("briefing.more", lang, n=len(ids) - shown)], lang)
+
+
 def _more(items: list[str], lang: str) -> tuple[str, ...]:
     if len(items) <= MAX_BULLETS:
         return tuple(items)
-    return (*items[:MAX_BULLETS - 1], t("briefing.more", lang, n=len(items) - MAX_BULLETS + 1))
+    return (*items[:MAX_BULLETS - 1], tn("briefing.more", lang, n=len(items) - MAX_BULLETS + 1))
 
 
 def make_kpi_tiles(kpis: dict, lang: str) -> tuple[tuple[str, str], ...]:
@@ -116,19 +124,26 @@ def make_project_slide(project: pd.Series, converted: pd.DataFrame, currency: st
 def _households_bullets(facts: BriefingFacts, lang: str) -> tuple[str, ...]:
     """The Overview's households tiles (all projects), and how many projects the chart cannot draw."""
     kpis, tiles = facts.kpis, dict(make_kpi_tiles(facts.kpis, lang))
+    total = format_number(kpis["projects"], lang)
     lines = [t("briefing.households.kpi", lang, targeted=tiles[t("kpi.hh_targeted", lang)],
-               n=kpis["households_targeted_projects"], total=kpis["projects"]),
+               n=format_number(kpis["households_targeted_projects"], lang), total=total),
              t("briefing.households.kpi_reached", lang, reached=tiles[t("kpi.hh_reached", lang)],
-               n=kpis["households_reached_projects"], total=kpis["projects"])]
+               n=format_number(kpis["households_reached_projects"], lang), total=total)]
     if facts.households_left_out and not facts.households.empty:
-        lines.append(t("briefing.households.left_out", lang, n=len(facts.households_left_out)))
+        lines.append(tn("briefing.households.left_out", lang, n=len(facts.households_left_out)))
     return tuple(lines)
 
 
 def _missing_item(row, lang: str) -> str:
     """'Households reached: not published for 12 projects (of 13)'."""
-    return t("briefing.missing.item", lang, fact=t(f"fact.{row.fact}", lang), n=int(row.missing),
-             total=int(row.total), table=t(f"briefing.table.{row.table}", lang, n=int(row.missing)))
+    return tn("briefing.missing.item", lang, n=int(row.missing), fact=t(f"fact.{row.fact}", lang),
+              total=format_number(int(row.total), lang),
+              table=t(f"briefing.table.{row.table}", lang, n=int(row.missing)))
+
+
+def _sources_message(portfolio: Portfolio, version: str, today: dt.date, lang: str) -> str:
+    message = t("briefing.say.sources", lang, version=version, date=format_partial_date(today.isoformat(), lang))
+    return f"{message} {t('briefing.say.sources.cited', lang)}" if not portfolio.sources.empty else message
 
 
 def _sources(portfolio: Portfolio, lang: str) -> tuple[str, ...]:
@@ -148,17 +163,18 @@ def build_deck(portfolio: Portfolio, all_locations: pd.DataFrame, converted: pd.
     say = make_narrative(facts, lang)
     kpis = facts.kpis
     allocation = facts.allocation
-    map_bullets = []
+    map_bullets = [t("briefing.map.province", lang, name=province_name(row.pcode), share=format_share(row.share, lang),
+                     money=format_money(row.funding, currency, lang))
+                   for row in top_provinces(facts, MAP_LISTED).itertuples()]
     if allocation.national_projects:
-        map_bullets.append(t("briefing.map.national", lang, n=len(allocation.national_projects),
-                             projects=", ".join(allocation.national_projects)))
+        map_bullets.append(tn("briefing.map.national", lang, n=len(allocation.national_projects),
+                              projects=_first(allocation.national_projects, lang)))
     if allocation.unallocated_projects:
-        map_bullets.append(t("briefing.map.unallocated", lang, n=len(allocation.unallocated_projects),
-                             projects=", ".join(allocation.unallocated_projects)))
+        map_bullets.append(tn("briefing.map.unallocated", lang, n=len(allocation.unallocated_projects),
+                              projects=_first(allocation.unallocated_projects, lang)))
     silent = facts.by_donor[facts.by_donor["amount"].isna()]["donor"].tolist()
-    ending = [t("briefing.ending.item", lang, project=row.project_id, date=format_partial_date(row.end.isoformat(),
-                                                                                                 lang),
-                n=int(row.days_left)) for row in facts.ending.itertuples()]
+    ending = [tn("briefing.ending.item", lang, n=int(row.days_left), project=row.project_id,
+                 date=format_partial_date(row.end.isoformat(), lang)) for row in facts.ending.itertuples()]
     missing = facts.not_published[facts.not_published["missing"] > 0].sort_values("missing", ascending=False)
     slides = [
         Slide("headline", t("briefing.slide.headline", lang), say["headline"], tiles=make_kpi_tiles(kpis, lang)),
@@ -181,8 +197,7 @@ def build_deck(portfolio: Portfolio, all_locations: pd.DataFrame, converted: pd.
     slides += [
         Slide("not_published", t("briefing.slide.not_published", lang), say["not_published"],
               bullets=_more([_missing_item(row, lang) for row in missing.itertuples()], lang)),
-        Slide("sources", t("briefing.slide.sources", lang),
-              t("briefing.say.sources", lang, version=data_version, date=format_partial_date(today.isoformat(), lang)),
+        Slide("sources", t("briefing.slide.sources", lang), _sources_message(portfolio, data_version, today, lang),
               bullets=_sources(portfolio, lang)),
     ]
     footer = t("briefing.footer", lang, date=format_partial_date(today.isoformat(), lang), version=data_version,
