@@ -63,7 +63,8 @@ else:
     st.subheader(t("donor.provinces", lang))
     left, right = st.columns([3, 2])
     with left:
-        render_small_map(mine.projects, view.full.locations, funding, currency, lang, key="donor_map")
+        render_small_map(mine.projects, view.full.locations, funding, currency, lang, key="donor_map",
+                         shares=view.shares)
     with right:
         provinces = compute_donor_provinces(mine, donor)
         if not provinces.empty:

@@ -60,7 +60,7 @@ level = st.radio(t("map.level", lang), [1, 2], horizontal=True, key="map_level",
 
 # Compute
 locations = project_locations(view.full.locations, portfolio.projects)
-allocation = allocate(portfolio.projects, locations, FLOW_MEASURES[measure].select(view.funding))
+allocation = allocate(portfolio.projects, locations, FLOW_MEASURES[measure].select(view.funding), shares=view.shares)
 provinces = by_unit(allocation)
 extra = dict(donors=compute_project_donors(view.funding), minimum=minimum_projects(portfolio.projects))
 if level == 2:

@@ -37,7 +37,8 @@ else:
     render_kpis(compute_kpis(portfolio, currency), lang)
     left, right = st.columns([2, 3])
     with left:
-        render_small_map(portfolio.projects, view.full.locations, funding, currency, lang, key="overview_map")
+        render_small_map(portfolio.projects, view.full.locations, funding, currency, lang, key="overview_map",
+                         shares=view.shares)
     with right:
         st.subheader(t("overview.top_donors", lang))
         measure = st.segmented_control(t("chart.amount", lang, currency=currency), list(FLOW_MEASURES),

@@ -481,8 +481,8 @@ def extra_patches() -> list[tuple[object, str, object]]:
     """(module, name, naive function) pairs beyond the allocation's, for bench.scale's naive path: pages import
     from the modules at each run (module attributes), components hold their own references."""
     import components.filters
-    import components.view
     import data.filters
+    import data.prepared
     import data.status
 
     status = {"compute_status_checks": naive_compute_status_checks, "compute_timeline": naive_compute_timeline,
@@ -490,8 +490,9 @@ def extra_patches() -> list[tuple[object, str, object]]:
               "compute_households": naive_compute_households, "count_without_end": naive_count_without_end,
               "compute_unmatched_provinces": naive_compute_unmatched_provinces}
     patches: list[tuple[object, str, object]] = [(data.status, name, f) for name, f in status.items()]
-    patches += [(data.filters, "apply_filters", naive_apply_filters), (components.view, "apply_filters",
-                                                                      naive_apply_filters),
+    patches += [(data.filters, "apply_filters", naive_apply_filters),
+                (data.prepared, "apply_filters", lambda portfolio, state, *_: naive_apply_filters(portfolio, state)),
                 (data.filters, "filter_options", naive_filter_options),
+                (data.prepared, "filter_options", lambda portfolio, *_: naive_filter_options(portfolio)),
                 (components.filters, "filter_options", naive_filter_options)]
     return patches

@@ -105,9 +105,10 @@ def _province_label(pcode: str) -> str:
     return province_name(pcode) if pcode in PROVINCE_PCODES else pcode
 
 
-def render_filters(portfolio: Portfolio) -> FilterState:
-    """Draw the sidebar filters, synchronised with the URL; return the validated state."""
-    options = filter_options(portfolio)
+def render_filters(portfolio: Portfolio, options: FilterOptions | None = None) -> FilterState:
+    """Draw the sidebar filters, synchronised with the URL; return the validated state (`options`: the prepared
+    model's, so they are not recomputed on every rerun)."""
+    options = filter_options(portfolio) if options is None else options
     # The session's last state fills what the URL lacks, and is validated like the URL (the dataset may change).
     url = _url_params()
     state, dropped = parse_query_params({**to_query_params(_fallback()), **url}, options)

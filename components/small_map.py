@@ -22,7 +22,7 @@ from components.maps import (
     topojson_available,
 )
 from data.metrics import FLOW_MEASURES, compute_project_donors
-from geo.allocation import MAP_METRICS, Allocation, allocate, by_unit, project_locations
+from geo.allocation import MAP_METRICS, Allocation, ShareTable, allocate, by_unit, project_locations
 from geo.simplify import PreparedBoundaries
 
 
@@ -36,11 +36,11 @@ class SmallMap:
 
 def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding: pd.DataFrame, currency: str,
                    lang: str, prepared: PreparedBoundaries | None, base: bool, metric: str = "funding",
-                   height: int = 340) -> SmallMap:
+                   height: int = 340, shares: ShareTable | None = None) -> SmallMap:
     """Committed funding (or `metric`) per province for these projects; the number of projects when no amount
     placed in a province is published; no figure at all when no project is placed in a province."""
     committed = FLOW_MEASURES["committed"].select(funding)
-    allocation = allocate(projects, project_locations(all_locations, projects), committed)
+    allocation = allocate(projects, project_locations(all_locations, projects), committed, shares=shares)
     wanted = MAP_METRICS[metric]
     fell_back = None
     if wanted.quantity and not allocation.rows[wanted.quantity].notna().any():
@@ -59,11 +59,13 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
 
 
 def render_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding: pd.DataFrame, currency: str,
-                     lang: str, key: str, metric: str = "funding", height: int = 340) -> None:
-    """The small map and what it leaves out (national projects, projects without a province, fallbacks)."""
+                     lang: str, key: str, metric: str = "funding", height: int = 340,
+                     shares: ShareTable | None = None) -> None:
+    """The small map and what it leaves out (national projects, projects without a province, fallbacks).
+    `shares`: the dataset's province split (View.shares), so a rerun does not recompute it."""
     prepared, _ = get_prepared(boundary_source(1))
     small = make_small_map(projects, all_locations, funding, currency, lang, prepared, topojson_available(),
-                           metric, height)
+                           metric, height, shares)
     national, unplaced = small.allocation.national_projects, small.allocation.unallocated_projects
     if small.figure is None:
         st.caption(t("map.small.nothing_placed", lang, n=len(national) + len(unplaced), national=len(national),

@@ -13,8 +13,8 @@ import streamlit as st
 
 from components.filters import render_language_currency
 from data.intake import load_intake
-from data.metrics import compute_funding
 from data.portfolio import SAMPLE_FILES, Portfolio
+from data.prepared import PreparedPortfolio, prepare_portfolio
 from data.storage import SAMPLE_ID, active_version, collect_garbage, datasets_dir, version_paths
 
 FileKeys = tuple[str, tuple[tuple[str, float], ...]]
@@ -40,24 +40,27 @@ def _keys(paths: tuple[Path, ...] | None) -> FileKeys:
     return _file_keys(tuple(paths), "paths")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _load(file_keys: FileKeys) -> Portfolio:
-    return load_intake([Path(p) for p, _ in file_keys[1]]).portfolio
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _prepared(file_keys: FileKeys) -> PreparedPortfolio:
+    # cache_resource: one read-only model per dataset version shared by every session (cache_data would unpickle
+    # a full copy of the portfolio for each call).
+    return prepare_portfolio(load_intake([Path(p) for p, _ in file_keys[1]]).portfolio)
+
+
+def get_prepared(paths: tuple[Path, ...] | None = None) -> PreparedPortfolio:
+    """The prepared model (data.prepared) of the data in use, or of the given files."""
+    return _prepared(_keys(paths))
 
 
 def get_portfolio(paths: tuple[Path, ...] | None = None) -> Portfolio:
-    """The validated portfolio in use (the active stored version, else the sample), or of the given files."""
-    return _load(_keys(paths))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _converted(file_keys: FileKeys, currency: str) -> pd.DataFrame:
-    return compute_funding(_load(file_keys).funding, currency)
+    """The validated portfolio in use (the active stored version, else the sample), or of the given files.
+    Shared by every session: read it, never modify it."""
+    return get_prepared(paths).portfolio
 
 
 def get_funding(currency: str, paths: tuple[Path, ...] | None = None) -> pd.DataFrame:
     """Funding flows converted to `currency` (cached per dataset and currency)."""
-    return _converted(_keys(paths), currency)
+    return get_prepared(paths).converted(currency)
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,8 +75,7 @@ def run_housekeeping() -> None:
 
 def clear_cache() -> None:
     """Forget every loaded dataset (after a new version is confirmed or an older one restored)."""
-    _load.clear()
-    _converted.clear()
+    _prepared.clear()
 
 
 def render_settings() -> tuple[str, str]:

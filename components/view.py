@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from components.filters import render_filters
-from components.state import get_funding, get_portfolio
-from data.filters import FilterResult, FilterState, apply_filters, filter_flows, today_utc
+from components.state import get_prepared
+from data.filters import FilterResult, FilterState, today_utc
 from data.portfolio import Portfolio
+from geo.allocation import ShareTable
 
 PLOT_CONFIG = {"displaylogo": False}
 
@@ -22,6 +23,7 @@ class View:
     funding: pd.DataFrame  # converted flows of the filtered portfolio
     today: dt.date
     all_funding: pd.DataFrame  # every converted flow (a project page shows all of a project's flows)
+    shares: ShareTable | None = None  # the dataset's province split (geo.allocation.compute_shares), once per version
 
     @property
     def lang(self) -> str:
@@ -38,9 +40,9 @@ class View:
 
 def load_view() -> View:
     """Sidebar filters synchronised with the URL, then the filtered portfolio; `today` is taken at run time."""
-    full = get_portfolio()
-    state = render_filters(full)
-    result = apply_filters(full, state)
-    converted = get_funding(state.currency)
-    return View(state, full, result, filter_flows(converted, result.portfolio), today_utc(), converted)
+    prepared = get_prepared()
+    state = render_filters(prepared.portfolio, prepared.options)
+    view = prepared.view(state)
+    return View(state, prepared.portfolio, view.result, view.funding, today_utc(), prepared.converted(state.currency),
+                prepared.shares)
 

@@ -1,0 +1,82 @@
+"""The prepared model of one dataset version: what every view needs, computed once and then only read.
+
+A page rerun then costs a mask and a few group-sums instead of re-deriving years, organisation membership, the
+province split and currency conversions from the rows. One instance per dataset version per process (the app
+holds it with st.cache_resource, shared by every session), so it must never be mutated by a caller; the only
+state it grows is a small memo of converted flows and filtered views, behind a lock."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from data.filters import (
+    FilterOptions,
+    FilterResult,
+    FilterState,
+    apply_filters,
+    compute_org_members,
+    compute_project_years,
+    filter_flows,
+    filter_options,
+)
+from data.metrics import compute_funding
+from data.portfolio import Portfolio
+from geo.allocation import ShareTable, compute_shares
+
+VIEW_MEMO = 16  # filtered views kept per dataset (a few users × a few filter states); each is a slice of the data
+
+
+@dataclass(frozen=True)
+class PreparedView:
+    """One filter state applied: the narrowed portfolio and its converted flows."""
+
+    result: FilterResult
+    funding: pd.DataFrame
+
+
+@dataclass(eq=False)
+class PreparedPortfolio:
+    """Read-only per-dataset model (see the module docstring)."""
+
+    portfolio: Portfolio
+    years: pd.DataFrame  # compute_project_years: first, last per project
+    members: pd.DataFrame  # compute_org_members: (project_id, org)
+    options: FilterOptions
+    shares: ShareTable  # compute_shares: project × province split
+    _converted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def converted(self, currency: str) -> pd.DataFrame:
+        """Every flow converted to `currency` (computed once per currency)."""
+        with self._lock:
+            if currency not in self._converted:
+                self._converted[currency] = compute_funding(self.portfolio.funding, currency)
+            return self._converted[currency]
+
+    def view(self, state: FilterState) -> PreparedView:
+        """The portfolio narrowed to `state` and its converted flows, memoised per state (language aside)."""
+        key = (state.donors, state.orgs, state.role, state.themes, state.statuses, state.provinces,
+               state.territories, state.year_from, state.year_to, state.currency)
+        with self._lock:
+            if key in self._views:
+                self._views.move_to_end(key)
+                return self._views[key]
+        result = apply_filters(self.portfolio, state, self.years, self.members)
+        view = PreparedView(result, filter_flows(self.converted(state.currency), result.portfolio))
+        with self._lock:
+            self._views[key] = view
+            while len(self._views) > VIEW_MEMO:
+                self._views.popitem(last=False)
+        return view
+
+
+def prepare_portfolio(portfolio: Portfolio) -> PreparedPortfolio:
+    """Derive everything per dataset once (vectorised); flows are converted lazily, per currency asked for."""
+    years = compute_project_years(portfolio.projects)
+    members = compute_org_members(portfolio.projects)
+    return PreparedPortfolio(portfolio, years, members, filter_options(portfolio, years, members),
+                             compute_shares(portfolio.locations))

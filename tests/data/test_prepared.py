@@ -1,0 +1,52 @@
+"""The prepared model answers what the plain functions answer, computes each derived frame once, and memoises
+a bounded number of filtered views."""
+from __future__ import annotations
+
+import pytest
+
+from data import prepared as prepared_module
+from data.filters import FilterState, apply_filters, filter_flows, filter_options
+from data.intake import load_portfolio
+from data.metrics import compute_funding
+from data.prepared import prepare_portfolio
+from geo.allocation import compute_shares
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_portfolio()
+
+
+def test_options_and_shares_are_the_plain_functions(sample):
+    model = prepare_portfolio(sample)
+    assert model.options == filter_options(sample)
+    assert model.shares.rows.equals(compute_shares(sample.locations).rows)
+
+
+@pytest.mark.parametrize("state", [FilterState(), FilterState(currency="EUR", year_from=2022),
+                                   FilterState(statuses=("none",)), FilterState(provinces=("CD61",))])
+def test_a_view_is_apply_filters_and_its_converted_flows(sample, state):
+    view = prepare_portfolio(sample).view(state)
+    plain = apply_filters(sample, state)
+    assert view.result.portfolio.projects.equals(plain.portfolio.projects)
+    assert view.result.undated_left_out == plain.undated_left_out
+    assert view.funding.equals(filter_flows(compute_funding(sample.funding, state.currency), plain.portfolio))
+
+
+def test_each_currency_is_converted_once_and_views_are_memoised_per_state(sample, monkeypatch):
+    model = prepare_portfolio(sample)
+    calls = []
+    real = prepared_module.compute_funding
+    monkeypatch.setattr(prepared_module, "compute_funding", lambda f, c: calls.append(c) or real(f, c))
+    assert model.converted("EUR") is model.converted("EUR")
+    first = model.view(FilterState(currency="EUR"))
+    assert model.view(FilterState(currency="EUR", lang="fr")) is first  # language changes no number
+    assert model.view(FilterState(currency="EUR", themes=("cccm",))) is not first
+    assert calls == ["EUR"]
+
+
+def test_the_memo_is_bounded(sample):
+    model = prepare_portfolio(sample)
+    for year in range(2000, 2000 + prepared_module.VIEW_MEMO + 5):
+        model.view(FilterState(year_from=year))
+    assert len(model._views) == prepared_module.VIEW_MEMO
