@@ -24,6 +24,7 @@ from data.filters import (
     parse_query_params,
     to_query_params,
 )
+from data.organisations import organisation_label
 from data.portfolio import Portfolio
 from geo.provinces import PROVINCE_PCODES, province_name
 
@@ -125,7 +126,7 @@ def render_filters(portfolio: Portfolio, options: FilterOptions | None = None) -
     side.selectbox(t("sidebar.currency", lang), options.currencies, key=CURRENCY_WIDGET, on_change=_on_change)
     side.header(t("filters.title", lang))
     labels: dict[str, Callable[[str], str]] = {
-        "donors": str, "orgs": str, "themes": lambda c: theme_label(c, lang),
+        "donors": lambda d: organisation_label(d, lang), "orgs": str, "themes": lambda c: theme_label(c, lang),
         "statuses": lambda c: _status_label(c, lang), "provinces": _province_label, "territories": str}
     for name, key in MULTI_WIDGETS.items():
         choices: Sequence[str] = getattr(options, name)

@@ -1,5 +1,6 @@
-"""Command line: `python -m data check PATH [PATH ...] [--json]` validates files as the app's Data page does;
-`python -m data convert PATH [PATH ...] --out DIR` writes the canonical tables the dashboard would use from them;
+"""Command line: `python -m data check PATH [PATH ...] [--json] [--profile NAME]` validates files as the app's Data
+page does; `python -m data convert PATH [PATH ...] --out DIR [--profile NAME]` writes the canonical tables the
+dashboard would use from them; `python -m data profiles [list|export|import|delete]` manages mapping profiles;
 `python -m data synth --projects N --seed S --out DIR` writes a synthetic portfolio (benchmarks, scale tests);
 `python -m data store gc` cleans the version store; `python -m data accounts add NAME` creates an editor account."""
 from __future__ import annotations
@@ -11,12 +12,21 @@ import sys
 
 from data.accounts import ROLES, AccountError, accounts_path, add_account
 from data.intake import load_intake
-from data.storage import collect_garbage, datasets_dir
+from data.intake.mapping import ProfileError, ProfileSet
+from data.storage import collect_garbage, data_dir, datasets_dir
 
 HELD_LABELS = {"other-country": "outside the DRC", "region-only": "region only, no DRC place",
                "no-country": "no country given", "no-identifier": "no identifier", "duplicate": "duplicate identifier",
                "unreadable-activity": "unreadable", "internal-error": "internal error",
                "failed-validation": "refused by the checks"}
+
+
+def _profiles(forced: str | None) -> ProfileSet | None:
+    try:
+        return ProfileSet.load(data_dir(), forced)
+    except ProfileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
 
 
 def _iati_summaries(intake, currency: str) -> dict[str, dict]:
@@ -40,8 +50,11 @@ def format_iati_summary(summary: dict) -> str:
             f"disbursed {money(summary['disbursed'])}")
 
 
-def run_check(paths: list[str], as_json: bool, currency: str = "USD") -> int:
-    intake = load_intake(paths)
+def run_check(paths: list[str], as_json: bool, currency: str = "USD", profile: str | None = None) -> int:
+    profiles = _profiles(profile)
+    if profiles is None:
+        return 2
+    intake = load_intake(paths, profiles=profiles)
     portfolio = intake.portfolio
     iati = _iati_summaries(intake, currency)
     if as_json:
@@ -81,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
                                              "would use from CSV, XLSX, IATI XML or HXL 3W files")
     convert.add_argument("paths", nargs="+")
     convert.add_argument("--out", required=True, help="folder for projects.csv, funding.csv and locations.csv")
+    check.add_argument("--profile", help="read every sheet with this mapping profile (default: recognised)")
+    convert.add_argument("--profile", help="read every sheet with this mapping profile (default: recognised)")
+    profiles = sub.add_parser("profiles", help="mapping profiles (shipped, and saved in DASHBOARD_DATA_DIR)")
+    profiles.add_argument("action", choices=["list", "export", "import", "delete"], nargs="?", default="list")
+    profiles.add_argument("target", nargs="?", help="export/delete: a profile name; import: a .toml file")
     synth = sub.add_parser("synth", help="write a synthetic portfolio (projects, funding, locations CSV)")
     synth.add_argument("--projects", type=int, required=True)
     synth.add_argument("--seed", type=int, default=0)
@@ -110,17 +128,47 @@ def main(argv: list[str] | None = None) -> int:
             print(path)
         return 0
     if args.command == "convert":
-        return run_convert(args.paths, args.out)
-    return run_check(args.paths, args.json, args.currency)
+        return run_convert(args.paths, args.out, args.profile)
+    if args.command == "profiles":
+        return run_profiles(args.action, args.target)
+    return run_check(args.paths, args.json, args.currency, args.profile)
 
 
-def run_convert(paths: list[str], out: str) -> int:
+def run_profiles(action: str, target: str | None) -> int:
+    from pathlib import Path
+
+    from data.intake.mapping import delete_profile, format_profile, parse_profile, save_profile
+
+    known = ProfileSet.load(data_dir()).profiles
+    try:
+        if action == "list":
+            for profile in known.values():
+                print(f"{profile.name}: {profile.label}")
+        elif action == "export":
+            if target not in known:
+                raise ProfileError(f"no mapping profile named '{target}'")
+            print(format_profile(known[target]), end="")
+        elif action == "import":
+            profile = parse_profile(Path(target or "").read_text(encoding="utf-8"), str(target))
+            print(f"{save_profile(profile, data_dir())}: profile {profile.name} saved")
+        elif not delete_profile(target or "", data_dir()):
+            raise ProfileError(f"no saved mapping profile named '{target}' (shipped profiles cannot be deleted)")
+    except (ProfileError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def run_convert(paths: list[str], out: str, profile: str | None = None) -> int:
     """Exit 0 when every file was read (rows may still be refused: see `check`), 2 when one could not be."""
     from pathlib import Path
 
     from data.export import write_canonical_tables
 
-    intake = load_intake(paths)
+    profiles = _profiles(profile)
+    if profiles is None:
+        return 2
+    intake = load_intake(paths, profiles=profiles)
     portfolio = intake.portfolio
     tables = {"projects": portfolio.projects, "funding": portfolio.funding, "locations": portfolio.locations}
     for path in write_canonical_tables(tables, Path(out)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,8 +16,10 @@ AS_GIVEN_COLUMN = "donor_as_given"  # the donor as the source names it, beside t
 
 # "Gouvernement du Royaume-Uni", "Government of the Netherlands", "Ambassade de France": the country is the donor.
 _GOVERNMENT_RE = re.compile(
-    r"^(?:gouvernement|government|ambassade|embassy|cooperation)"
+    r"^(?:gouvernement|government|ambassade|amba|embassy|cooperation)"
     r"(?: (?:du|de la|des|de l|de|d|of the|of))? (.+)$")
+# FTS: "Sweden, Government of", "Netherlands, Government of the".
+_GOVERNMENT_OF_RE = re.compile(r"^(.+?) (?:government of(?: the)?|gouvernement d[eu]s?(?: la| l)?)$")
 # "Sweden - Swedish International Development Cooperation Agency", "UK - Department for International Development".
 _SEPARATORS = re.compile(r"\s+[-–—/:]\s+")
 
@@ -64,6 +66,10 @@ class OrganisationReference:
         for candidate in _candidates(str(name), key):
             if candidate in self.index:
                 return self.organisations[self.index[candidate]]
+        # "Canada-GAC": every part names the same organisation; "BHA, GFFO" (two donors) stays unknown
+        parts = {self.index.get(fold(p)) for p in re.split(r"[-/,;+]", str(name)) if fold(p)}
+        if len(parts) == 1 and None not in parts:
+            return self.organisations[parts.pop()]
         return None
 
 
@@ -73,7 +79,7 @@ def _candidates(name: str, key: str) -> Iterable[str]:
     parts = _SEPARATORS.split(name.strip())
     if len(parts) > 1:
         yield from (fold(p) for p in parts if fold(p))
-    government = _GOVERNMENT_RE.match(key)
+    government = _GOVERNMENT_RE.match(key) or _GOVERNMENT_OF_RE.match(key)
     if government:
         yield government[1]
     inner = re.search(r"\(([^()]+)\)\s*$", name)
@@ -140,16 +146,3 @@ def organisation_label(name: str, lang: str, reference: OrganisationReference | 
     """A canonical donor name in the UI language ('Sweden' → 'Suède' in French); unknown names as they are."""
     organisation = (reference or load_reference()).find(name)
     return organisation.name(lang) if organisation else name
-
-
-def extend_reference(reference: OrganisationReference,
-                     names: Mapping[str, str]) -> OrganisationReference:
-    """A copy of the reference where each alias → canonical name pair (from a mapping profile) is known too."""
-    extended = OrganisationReference(dict(reference.organisations), dict(reference.index))
-    for alias, canonical in names.items():
-        target = extended.find(canonical)
-        if target is None:
-            target = Organisation(canonical, canonical, canonical)
-            extended.add(target)
-        extended.index[fold(alias)] = target.key
-    return extended

@@ -19,12 +19,14 @@ from data.intake.aliases import rename_headers
 from data.intake.assemble import parse_portfolio
 from data.intake.flat import is_flat, split_flat
 from data.intake.hxl import find_hxl_row, parse_hxl_frame
+from data.intake.mapping import ProfileSet, apply_profile, foreign_country_reason, refuse_whole
 from data.intake.normalise import normalise_table
 from data.intake.privacy import find_contact_details
 from data.intake.readers import XLSX_MAGIC, Derived, RawTable, UnreadableFileError, decode_text, parse_table_bytes
 from data.intake.reconcile import recount_tables, refuse_incomplete_projects
 from data.portfolio import SAMPLE_FILES, FileReport, Portfolio
 from data.schema import FILE_COLUMN, ROW_COLUMN, TABLES, Problem, detect_table
+from data.storage import data_dir
 
 MAX_UPLOAD_MB_DEFAULT = 50
 MAX_BATCH_MB_DEFAULT = 150  # all files read at once (an upload, or a version with the files added to it)
@@ -145,9 +147,11 @@ def check_workbook_safety(name: str, data: bytes, max_bytes: int) -> None:
 Item = Derived | tuple[RawTable, list[Problem]]  # a derived source, or a canonical table + its header findings
 
 
-def read_source(name: str, data: bytes, max_bytes: int | None = None) -> tuple[str, list[Item]]:
+def read_source(name: str, data: bytes, max_bytes: int | None = None,
+                profiles: ProfileSet | None = None) -> tuple[str, list[Item]]:
     """One file's bytes → (format, derived sources or canonical tables); UnreadableFileError with a reason."""
     max_bytes = max_upload_bytes() if max_bytes is None else max_bytes
+    profiles = ProfileSet.load(data_dir()) if profiles is None else profiles
     if len(data) > max_bytes:
         raise UnreadableFileError(f"{name}: {len(data):,} bytes is above the {max_bytes:,}-byte limit "
                                   "(DASHBOARD_MAX_UPLOAD_MB)")
@@ -172,7 +176,7 @@ def read_source(name: str, data: bytes, max_bytes: int | None = None) -> tuple[s
 
     # A filled-in template comes back with its notes and codes sheets: explanations, not data.
     notes = [note for table in tables if is_template_info_sheet(table.frame.columns) for note in table.notes]
-    items = [_derive(table) for table in tables if not is_template_info_sheet(table.frame.columns)]
+    items = [_derive(table, profiles) for table in tables if not is_template_info_sheet(table.frame.columns)]
     if kind == "xlsx" and any(_is_table(item) for item in items):
         # Beside sheets that are tables, a sheet that is none (a README, a list of codes) is skipped with a note.
         for item in [i for i in items if not _is_table(i)]:
@@ -200,10 +204,21 @@ def _shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _derive(table: RawTable) -> Item:
-    """An HXL 3W sheet or a flat sheet becomes a Derived source; a canonical table stays a RawTable."""
+def _derive(table: RawTable, profiles: ProfileSet) -> Item:
+    """A sheet a mapping profile knows, an HXL 3W sheet or a flat sheet becomes a Derived source; a canonical table
+    stays a RawTable. A sheet about another country than the DRC is refused whole."""
     frame = table.frame.drop(columns=[FILE_COLUMN], errors="ignore")
-    if find_hxl_row(frame) is not None:
+    profile = profiles.choose(frame)
+    if profile is not None:
+        derived = apply_profile(frame, profile, table.source)
+        derived.problems[:0] = table.notes
+        return derived
+    foreign = foreign_country_reason(frame, table.source)
+    tag_row = find_hxl_row(frame)
+    if foreign:  # an HXL tag row under the header is not a record
+        records = frame.iloc[1:] if tag_row is not None and tag_row > 1 else frame
+        return refuse_whole(records, table.source, foreign, "hxl" if tag_row is not None else "csv")
+    if tag_row is not None:
         derived = parse_hxl_frame(frame, table.source)
         derived.problems[:0] = table.notes
         return derived
@@ -260,11 +275,13 @@ def _prepare(file: str, item: Item) -> list[_Prepared]:
 
 
 def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = None,
-                  max_batch: int | None = None) -> Intake:
+                  max_batch: int | None = None, profiles: ProfileSet | None = None) -> Intake:
     """Files as (name, bytes) → validated portfolio and per-file summaries (unreadable files included). Files
-    past the batch limit (max_batch, default max_batch_bytes()) are refused unread."""
+    past the batch limit (max_batch, default max_batch_bytes()) are refused unread. `profiles`: the mapping
+    profiles to recognise sheets with (default: shipped + saved in the data directory)."""
     limit = max_batch_bytes() if max_batch is None else max_batch
     total = 0
+    profiles = ProfileSet.load(data_dir()) if profiles is None else profiles
 
     prepared: list[_Prepared] = []
     derived_reports: list[FileReport] = []
@@ -278,7 +295,7 @@ def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = 
                 total += len(data)
                 if total > limit:
                     raise UnreadableFileError(_batch_reason(name, total, limit))
-            kind, items = read_source(name, data, max_bytes)
+            kind, items = read_source(name, data, max_bytes, profiles)
         except UnreadableFileError as exc:
             unreadable.append(str(exc))
             summaries[name] = FileSummary(name, "unreadable", reason=str(exc))
@@ -326,8 +343,10 @@ def _derived_report(item: Derived) -> FileReport:
     errors = [p for p in item.problems if p.severity == "error"]
     warnings = [p for p in item.problems if p.severity == "warning"]
     refused_rows = {p.row for p in errors if p.row is not None}
+    refused_whole = not item.tables and any(p.row is None for p in errors)  # e.g. a file about another country
     return FileReport(
-        path=item.source, table=item.format, rows=item.rows_in, accepted=item.rows_in - len(refused_rows),
+        path=item.source, table=item.format, rows=item.rows_in,
+        accepted=0 if refused_whole else item.rows_in - len(refused_rows),
         rejected=[{"row": p.row, "column": p.column, "reason": p.reason} for p in errors],
         warnings=[{"row": p.row, "column": p.column, "reason": p.reason} for p in warnings],
         rejected_rows=item.rejected_rows if not item.rejected_rows.empty else None)
@@ -346,7 +365,8 @@ def _merge_prepared(report, prepared: _Prepared) -> None:
         report.rejected_rows = pd.concat(frames, ignore_index=True)
 
 
-def load_intake(paths: Sequence[Path | str], max_bytes: int | None = None) -> Intake:
+def load_intake(paths: Sequence[Path | str], max_bytes: int | None = None,
+                profiles: ProfileSet | None = None) -> Intake:
     """The same intake from files on disk (stored versions, the CLI, the sample)."""
     max_bytes = max_upload_bytes() if max_bytes is None else max_bytes
     limit, total = max_batch_bytes(), 0
@@ -372,7 +392,7 @@ def load_intake(paths: Sequence[Path | str], max_bytes: int | None = None) -> In
             unreadable.append(f"{path}: permission denied")
         except UnreadableFileError as exc:
             unreadable.append(str(exc))
-    intake = parse_uploads(uploads, max_bytes, max_batch=limit)
+    intake = parse_uploads(uploads, max_bytes, max_batch=limit, profiles=profiles)
     for reason in unreadable:
         intake.portfolio.unreadable.append(reason)
         intake.files.append(FileSummary(reason.split(": ")[0], "unreadable", reason=reason))

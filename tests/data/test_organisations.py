@@ -10,7 +10,6 @@ from data.organisations import (
     AS_GIVEN_COLUMN,
     assign_donor_organisations,
     canonical_names,
-    extend_reference,
     fold,
     load_reference,
     organisation_label,
@@ -58,13 +57,6 @@ def test_assigning_keeps_the_name_as_given():
 def test_labels_follow_the_language(lang, expected):
     assert organisation_label("Sweden", lang) == expected
     assert organisation_label("Partner fund", lang) == "Partner fund"
-
-
-def test_a_profile_can_teach_the_reference_a_new_name():
-    extended = extend_reference(load_reference(), {"MinBuZa": "Netherlands", "FondsX local": "Fonds X"})
-    assert extended.find("minbuza").en == "Netherlands"
-    assert extended.find("FondsX local").en == "Fonds X"
-    assert load_reference().find("MinBuZa") is None  # the shipped reference is not changed
 
 
 def test_fold_ignores_accents_case_and_punctuation():

@@ -35,7 +35,7 @@ from data.schema import FUNDING, LOCATIONS, PROJECTS, ROW_COLUMN, Problem, is_mi
 
 log = logging.getLogger(__name__)
 
-SHIPPED_DIR = Path(__file__).resolve().parent / "mapping_profiles"
+SHIPPED_DIR = Path(__file__).resolve().parents[1] / "mapping_profiles"
 IGNORE = "ignore"
 COUNTRY = "country"  # a column naming the country the rows are about (not a schema column: checked, then dropped)
 TARGETS = tuple(dict.fromkeys([*PROJECTS.column_names, *FUNDING.column_names, *LOCATIONS.column_names, COUNTRY]))
@@ -193,6 +193,26 @@ def delete_profile(name: str, data_dir: Path) -> bool:
         path.unlink()
         return True
     return False
+
+
+@dataclass
+class ProfileSet:
+    """The profiles the intake may use, and the one forced for every sheet (`--profile NAME`), if any."""
+
+    profiles: dict[str, MappingProfile] = field(default_factory=dict)
+    forced: str | None = None
+
+    @classmethod
+    def load(cls, data_dir: Path | None, forced: str | None = None) -> ProfileSet:
+        profiles = load_profiles(data_dir)
+        if forced is not None and forced not in profiles:
+            raise ProfileError(f"no mapping profile named '{forced}' (known: {', '.join(sorted(profiles))})")
+        return cls(profiles, forced)
+
+    def choose(self, frame: pd.DataFrame) -> MappingProfile | None:
+        if self.forced is not None:
+            return self.profiles[self.forced]
+        return match_profile(frame, self.profiles)
 
 
 # --- recognising a sheet -----------------------------------------------------------------------------------
@@ -409,18 +429,37 @@ def _project_ids(frame: pd.DataFrame, cells: pd.DataFrame, profile: MappingProfi
                                 f"organisation and title ({profile.name}-xxxxxxxx)", "warning"))
 
 
+def _fill_titles(cells: pd.DataFrame, problems: list[Problem], source: str) -> None:
+    """A project without a title is named after its organisation and id (the schema needs a title)."""
+    titles = [cells[c] for c in ("title_fr", "title_en") if c in cells]
+    untitled = pd.Series(True, index=cells.index)
+    for title in titles:
+        untitled &= title == ""
+    if not untitled.any():
+        return
+    org = cells["implementing_orgs"] if "implementing_orgs" in cells else pd.Series("", index=cells.index)
+    column = "title_en" if "title_en" in cells and "title_fr" not in cells else "title_fr"
+    if column not in cells:
+        cells[column] = ""
+    cells.loc[untitled, column] = [f"{o} — {p}" if o and o != p else p
+                                   for o, p in zip(org[untitled], cells.loc[untitled, "project_id"])]
+    problems.append(Problem(source, None, column, f"{int(untitled.sum())} rows without a title: titled after their "
+                                                  "organisation and project id", "warning"))
+
+
 def _spread_dates(cells: pd.DataFrame) -> None:
     """A project runs from its earliest start to its latest end (ISO dates compare as text)."""
     for column, pick in (("planned_start", "min"), ("planned_end", "max"), ("actual_start", "min"),
                          ("actual_end", "max")):
         if column in cells:
-            filled = cells[column].where(cells[column] != "")
+            filled = cells[column].where(cells[column].str.match(r"^\d{4}(-\d{2}){0,2}$"))  # others: as read
             widest = filled.groupby(cells["project_id"]).transform(pick)
             cells[column] = widest.where(widest.notna(), cells[column]).astype(str).replace("nan", "")
 
 
 def _amount_once(cells: pd.DataFrame) -> None:
-    """A budget given on some rows of a project and donor (0 or blank on the others) is that one budget."""
+    """A budget given on some rows of a project and donor (0 or blank on the others) is that one budget; the same
+    budget repeated on every row is one flow (flows are distinct by donor, amount and currency)."""
     if "amount" not in cells:
         return
     donor = cells["donor"] if "donor" in cells else pd.Series("", index=cells.index)
@@ -430,6 +469,8 @@ def _amount_once(cells: pd.DataFrame) -> None:
     first = filled.groupby(key).transform("first")
     fill = (cells["amount"] == "") & (distinct == 1)
     cells.loc[fill, "amount"] = first[fill]
+    if "donor" in cells:  # per-place budgets: a blank row adds no "not published" flow beside them
+        cells.loc[(cells["amount"] == "") & (distinct > 1), "donor"] = ""
 
 
 def _sum_counts(cells: pd.DataFrame, problems: list[Problem], source: str) -> None:
@@ -478,11 +519,11 @@ def apply_profile(frame: pd.DataFrame, profile: MappingProfile, source: str) -> 
             return refuse_whole(frame, source, reason, fmt)
         cells = cells.drop(columns=COUNTRY)
     _map_values(cells, profile)
-    _apply_facts(cells, profile, problems, source)
     _project_ids(frame, cells, profile, problems, source)
     if "project_id" not in cells:
         reason = f"profile '{profile.name}' maps no project id and no grouping key"
         return refuse_whole(frame, source, reason, fmt)
+    _fill_titles(cells, problems, source)
     refused = _refusals(cells, profile)
     kept = cells[refused == ""].copy()
     if profile.dates == "widest":
@@ -491,6 +532,7 @@ def apply_profile(frame: pd.DataFrame, profile: MappingProfile, source: str) -> 
         _amount_once(kept)
     if profile.counts == "sum":
         _sum_counts(kept, problems, source)
+    _apply_facts(kept, profile, problems, source)  # after amount="once": a filled-in budget needs its currency
     # rows that say nothing more than an earlier row (another health zone of the same place) are merged into it
     data = [c for c in kept.columns if c != ROW_COLUMN]
     merged = kept.duplicated(data)
