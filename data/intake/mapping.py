@@ -83,9 +83,6 @@ class MappingProfile:
         headers = self.signature or tuple(h for h, t in self.columns.items() if t != IGNORE)
         return frozenset(header_key(h) for h in headers)
 
-    def target_of(self, header: object) -> str | None:
-        return self._targets().get(header_key(header))
-
     def _targets(self) -> dict[str, str]:
         return {header_key(h): t for h, t in self.columns.items()}
 

@@ -10,7 +10,6 @@ import pytest
 
 from data.intake import load_intake, parse_uploads
 from data.intake.mapping import (
-    IGNORE,
     MappingProfile,
     ProfileError,
     ProfileSet,
@@ -263,10 +262,12 @@ def test_check_cli_takes_a_forced_profile(tmp_path, capsys):
     assert main(["check", str(path), "--profile", "nope"]) == 2
 
 
-def test_ignored_columns_are_not_reported_as_unknown(shipped):
-    profile = shipped["ocha-drc-3w"]
-    assert profile.target_of("SOURCE DE FINANCEMENT") == IGNORE
-    assert profile.target_of("BAILLEUR") == "donor"
+def test_columns_the_profile_ignores_are_quiet_new_ones_are_listed(shipped, derived_3w):
+    assert not [p for p in derived_3w.problems if "does not map" in p.reason]  # SOURCE DE FINANCEMENT: ignored
+    frame = frame_of([*HEADERS_3W, "NOUVELLE COLONNE\n(texte libre)"], [[*r, "x"] for r in ROWS_3W])
+    derived = apply_profile(frame, shipped["ocha-drc-3w"], "3w.xlsx")
+    assert [p.reason for p in derived.problems if "does not map" in p.reason] == \
+        ["profile 'ocha-drc-3w': columns it does not map, ignored: NOUVELLE COLONNE"]
 
 
 # --- the real files (../shared/data/real), skipped when absent ------------------------------------------------
