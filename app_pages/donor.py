@@ -57,7 +57,7 @@ else:
                 st.caption(t("donor.by.empty", lang, by=t(f"donor.word.{by}", lang)))
             elif by == "year" and flows["year_from_start"].any():
                 st.caption(t("donor.year_from_start", lang, n=int(flows["year_from_start"].sum())))
-            if left_out:
+            if left_out and not frame.empty:
                 st.caption(t("donor.left_out", lang, n=left_out, by=t(f"donor.word.{by}", lang)))
 
     st.subheader(t("donor.provinces", lang))

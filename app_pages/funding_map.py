@@ -40,7 +40,7 @@ render_as_of(view.full, view.today, lang)
 st.caption(t("map.page.caption", lang))
 render_filter_notes(view.result, len(view.full.projects), lang)
 sources = {level: boundary_source(level) for level in (1, 2)}  # chosen on the Data page
-left, right = st.columns(2)
+left, right, third = st.columns([2, 2, 1.4])  # one row of settings: the map starts higher on a small screen
 metric = MAP_METRICS[left.selectbox(t("map.metric", lang), list(MAP_METRICS), key="map_metric",
                                     format_func=lambda k: t(f"map.metric.{k}", lang))]
 measure = right.selectbox(t("map.measure", lang), list(FLOW_MEASURES), key="map_measure",
@@ -55,8 +55,8 @@ base = topojson_available()
 adm2, problem2 = get_prepared(sources[2])
 if problem2:
     st.warning(t("map.unreadable", lang, reason=problem2))
-level = st.radio(t("map.level", lang), [1, 2], horizontal=True, key="map_level",
-                 format_func=lambda v: t(f"map.level.{v}", lang)) if adm2 is not None else 1
+level = third.radio(t("map.level", lang), [1, 2], key="map_level",
+                    format_func=lambda v: t(f"map.level.{v}", lang)) if adm2 is not None else 1
 
 # Compute
 locations = project_locations(view.full.locations, portfolio.projects)

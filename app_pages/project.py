@@ -50,8 +50,8 @@ else:
     # Summary first: status, money, provinces, dates (with what other sources say where they disagree).
     summary = compute_project_summary(project, flows, places, conflicts, view.currency, lang)
     for row in (summary[:4], summary[4:]):
-        for column, (label, value) in zip(st.columns(4), row):
-            column.metric(label, value, border=True)
+        for column, (label, value, help_text) in zip(st.columns(4), row):
+            column.metric(label, value, help=help_text, border=True)
 
     left, right = st.columns(2)
     with left:

@@ -63,7 +63,7 @@ def make_project_sources_table(sources: pd.DataFrame, lang: str) -> pd.DataFrame
 def make_parties_table(parties: pd.DataFrame, lang: str) -> pd.DataFrame:
     def role(r: str) -> str:
         return t(f"role.{r}", lang) if has_key(f"role.{r}") else r
-    return pd.DataFrame({t("col.organisation", lang): parties["organisation"],
+    return pd.DataFrame({t("col.organisation", lang): [organisation_label(o, lang) for o in parties["organisation"]],
                          t("col.role", lang): [role(r) for r in parties["role"]]})
 
 
@@ -105,8 +105,9 @@ def with_conflict(shown: str, column: str, conflicts: dict[str, tuple[str, ...]]
 
 
 def compute_project_summary(project: pd.Series, flows: pd.DataFrame, places: pd.DataFrame,
-                            conflicts: dict[str, tuple[str, ...]], currency: str, lang: str) -> list[tuple[str, str]]:
-    """The first screen of a project, as (label, value): status, committed / disbursed / spent in the reporting
+                            conflicts: dict[str, tuple[str, ...]], currency: str, lang: str
+                            ) -> list[tuple[str, str, str | None]]:
+    """The first screen of a project, as (label, value, help): status, committed / disbursed / spent in the reporting
     currency, provinces by name, start, end and households targeted, each with its sources' disagreement."""
     money = []
     for measure in ("committed", "disbursed", "spent"):
@@ -114,7 +115,7 @@ def compute_project_summary(project: pd.Series, flows: pd.DataFrame, places: pd.
         amounts = chosen["amount_reporting"].dropna() if not chosen.empty else pd.Series(dtype=float)
         text = t("donor.no_flow", lang) if chosen.empty else format_money(
             float(amounts.sum()) if len(amounts) else None, currency, lang)
-        money.append((t(f"measure.{measure}", lang), text))
+        money.append((t(f"measure.{measure}", lang), text, None))
     if project.get("coverage") == "national":
         provinces = t("project.summary.national", lang)
     elif places.empty:
@@ -124,18 +125,19 @@ def compute_project_summary(project: pd.Series, flows: pd.DataFrame, places: pd.
     dates = project_dates(project)
     start_column = "actual_start" if dates.actual_start else "planned_start"
     end_column = "actual_end" if dates.actual_end else "planned_end"
-    end = format_partial_date(project.get(end_column), lang)
+    end, end_help = format_partial_date(project.get(end_column), lang), None
     if dates.actual_end is None and dates.planned_end is None and dates.derived_end is not None:
         end = t("project.summary.derived", lang, date=format_partial_date(dates.derived_end.first.isoformat(), lang))
+        end_help = t("fact.derived_end", lang)
     households = project.get("households_targeted")
     shown = format_number(None if pd.isna(households) else int(households), lang)
     minimum = project.get("households_targeted_is_minimum")
     if not pd.isna(households) and not pd.isna(minimum) and bool(minimum):
         shown = t("map.more_than", lang, value=shown)
     status = project.get("activity_status")
-    return [(t("col.status", lang), status_label(None if pd.isna(status) else status, lang)), *money,
-            (t("col.provinces", lang), provinces),
+    return [(t("col.status", lang), status_label(None if pd.isna(status) else status, lang), None), *money,
+            (t("col.provinces", lang), provinces, None),
             (t("col.start", lang), with_conflict(format_partial_date(project.get(start_column), lang), start_column,
-                                                 conflicts, lang)),
-            (t("col.end", lang), with_conflict(end, end_column, conflicts, lang)),
-            (t("fact.households_targeted", lang), with_conflict(shown, "households_targeted", conflicts, lang))]
+                                                 conflicts, lang), None),
+            (t("col.end", lang), with_conflict(end, end_column, conflicts, lang), end_help),
+            (t("fact.households_targeted", lang), with_conflict(shown, "households_targeted", conflicts, lang), None)]
