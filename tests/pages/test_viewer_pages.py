@@ -43,3 +43,38 @@ def test_boundary_files_are_not_a_viewer_matter():
     assert "Boundary files" not in [e.label for e in app.expander]
     assert not app.get("file_uploader") and not app.text_input
     assert not any("BOUNDARIES_ADM1" in i.value for i in app.info)
+
+
+def _hovers(app) -> dict[str, str]:
+    import json
+
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return {str(code): text for trace in spec["data"] if isinstance(trace.get("text"), list) and trace.get("customdata")
+            for code, text in zip(trace["customdata"], trace["text"])}
+
+
+@pytest.mark.parametrize("lang, none, unpublished", [
+    ("en", "No project", "Funding: not published by the projects here"),
+    ("fr", "Aucun projet", "Financement : non publié par les projets présents")])
+def test_the_funding_map_tells_no_project_from_nothing_published(lang, none, unpublished):
+    """The sample (embedded default, capitals keyed on P-codes): Kinshasa has no project; Tanganyika has two
+    projects (SE-IOM-TGK-2021, SE-IOM-RELOC-2019) and neither publishes an amount (funding.csv); Nord-Kivu has
+    the CISPE EUR 12.5 million."""
+    hovers = _hovers(run_page("app_pages/funding_map.py", {"lang": lang}))
+    assert none in hovers["CD10"] and "0" not in hovers["CD10"].split("<br>", 1)[1]
+    assert unpublished in hovers["CD74"] and ("2 projects" if lang == "en" else "2 projets") in hovers["CD74"]
+    assert unpublished not in hovers["CD61"] and none not in hovers["CD61"]
+
+
+def test_the_choropleth_scale_starts_at_zero_and_states_its_unit():
+    import json
+
+    app = run_page("app_pages/funding_map.py")
+    app.selectbox(key="map_metric").set_value("share_of_portfolio").run()
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    scaled = [trace for trace in spec["data"] if (trace.get("marker") or {}).get("colorbar") or trace.get("colorbar")]
+    assert len(scaled) == 1
+    marker = scaled[0].get("marker", {})
+    low = scaled[0].get("zmin", marker.get("cmin"))
+    bar = scaled[0].get("colorbar") or marker["colorbar"]
+    assert low == 0 and bar["title"]["text"] == "% of portfolio funding" and bar["ticktext"][0] == "0 %"
