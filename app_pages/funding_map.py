@@ -3,6 +3,7 @@ compute → render."""
 import streamlit as st
 
 from components.as_of import render_as_of
+from components.escape import escape_text, hide_paths
 from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import t
@@ -47,14 +48,10 @@ measure = right.selectbox(t("map.measure", lang), list(FLOW_MEASURES), key="map_
                           format_func=lambda k: t(f"measure.{k}", lang))
 
 # Load (cached prepared geometry; None → the embedded default)
-adm1, problem = get_prepared(sources[1])
-if problem:
-    st.warning(t("map.unreadable", lang, reason=problem))
+(adm1, problem), (adm2, problem2) = get_prepared(sources[1]), get_prepared(sources[2])
+for reason in filter(None, (problem, problem2)):
+    st.warning(t("map.unreadable", lang, reason=escape_text(hide_paths(reason))))
 base = topojson_available()
-
-adm2, problem2 = get_prepared(sources[2])
-if problem2:
-    st.warning(t("map.unreadable", lang, reason=problem2))
 level = third.radio(t("map.level", lang), [1, 2], key="map_level",
                     format_func=lambda v: t(f"map.level.{v}", lang)) if adm2 is not None else 1
 
@@ -89,7 +86,7 @@ if clicked in options and clicked != st.session_state.get("map_last_click"):
     st.session_state["map_province"] = clicked
 if options:
     pcode = st.selectbox(t("map.province", lang), options, key="map_province", format_func=province_name)
-    st.subheader(t("map.unit_projects", lang, name=province_name(pcode)))
+    st.subheader(t("map.unit_projects", lang, name=escape_text(province_name(pcode))))
     rows = allocation.rows[allocation.rows["pcode"] == pcode]
     render_table(make_unit_projects_table(rows, portfolio.projects, currency, lang), lang)
 

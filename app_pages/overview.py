@@ -5,9 +5,11 @@ import streamlit as st
 
 from components.as_of import render_as_of
 from components.charts import make_donor_figure
+from components.escape import escape_text, hide_paths
 from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import t
+from components.intake import short_name
 from components.kpis import render_kpis
 from components.small_map import render_small_map
 from components.status_views import make_conflicts_table, render_ending
@@ -49,7 +51,7 @@ else:
         unpublished = by_donor[by_donor["not_published"] > 0]
         if not unpublished.empty:
             st.caption(t("chart.by_donor.missing", lang, n=int(unpublished["not_published"].sum()),
-                         donors=", ".join(organisation_label(d, lang) for d in unpublished["donor"])))
+                         donors=escape_text(", ".join(organisation_label(d, lang) for d in unpublished["donor"]))))
     ending = compute_ending_soon(portfolio.projects, view.today, 180)
     if not ending.empty:  # a heading only when something ends: "nothing ends" is no headline
         st.subheader(t("overview.ending_soon", lang))
@@ -72,8 +74,8 @@ if problems or view.full.unreadable:
     with st.expander(t("data.problems", lang, n=problems)):
         for report in view.full.reports:
             if report.rejected_rows is not None:
-                st.write(report.path)
+                st.caption(escape_text(short_name(report.path)))  # the file name: never a server path
                 render_table(report.rejected_rows)
         for reason in view.full.unreadable:
-            st.error(reason)
+            st.error(escape_text(hide_paths(reason)))
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from components.as_of import render_as_of
+from components.escape import escape_text
 from components.exports import render_exports
 from components.filters import render_filter_notes, select_from_url
 from components.i18n import format_number, t
@@ -46,7 +47,7 @@ else:
     flows = view.all_funding[view.all_funding["project_id"] == project_id]  # all of them, whatever the filter
     places = view.full.locations[view.full.locations["project_id"] == project_id]
     conflicts = project_conflicts(compute_conflicts(view.full.sources, view.full.documents), project_id)
-    st.header(title_of(project_id))
+    st.header(escape_text(title_of(project_id)))
     # Summary first: status, money, provinces, dates (with what other sources say where they disagree).
     summary = compute_project_summary(project, flows, places, conflicts, view.currency, lang)
     for row in (summary[:4], summary[4:]):

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components.as_of import render_as_of
+from components.escape import escape_text
 from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import format_partial_date, t
@@ -43,7 +44,7 @@ else:
     st.plotly_chart(make_timeline_figure(bars, today, lang), config=PLOT_CONFIG, key="timeline")
     st.caption(t("timeline.legend", lang))
     if undated:
-        st.caption(t("timeline.left_out", lang, n=len(undated), ids=", ".join(undated)))
+        st.caption(t("timeline.left_out", lang, n=len(undated), ids=escape_text(", ".join(undated))))
 
     st.subheader(t("checks.title", lang))
     render_checks(compute_status_checks(projects, today), lang)

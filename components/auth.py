@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from components.escape import escape_text
 from components.i18n import t
 from data.accounts import AccountError, Throttle, load_accounts, role_from_claims, verify_password
 
@@ -58,7 +59,7 @@ def sign_in_mode() -> str:
         if load_accounts():
             return "accounts"
     except AccountError as exc:  # a damaged accounts file must not open the app: nobody edits
-        log.error("sign-in: %s", exc)
+        log.log(logging.ERROR, "sign-in: %s", exc)
         return "accounts"
     return "local" if is_loopback(st.get_option("server.address")) else "closed"
 
@@ -113,7 +114,7 @@ def sign_in(name: str, password: str, lang: str) -> str | None:
     except AccountError:
         return t("auth.unavailable", lang)
     if account is None:
-        log.warning("sign-in: wrong name or password for %r", name[:64])
+        log.log(logging.WARNING, "sign-in: wrong name or password for %r", name[:64])
         delay = throttle.failure(name, now)
         return t("auth.locked", lang, n=int(delay)) if delay else t("auth.wrong", lang)
     throttle.success(name)
@@ -140,7 +141,7 @@ def render_sign_in(lang: str) -> User:
         st.warning(t("auth.closed", lang))
     elif user.method != "none":
         left, right = st.columns([4, 1])
-        left.caption(t(f"auth.signed_in.{user.role}", lang, name=user.name))
+        left.caption(t(f"auth.signed_in.{user.role}", lang, name=escape_text(user.name)))
         if mode == "oidc":
             right.button(t("auth.sign_out", lang), key="auth_sign_out", on_click=st.logout)
         else:

@@ -4,12 +4,12 @@ keys), the slide number and the chosen projects in the URL, and the PPTX/PDF pac
 The slide objects come from briefing.slides (a layer above this one): they are read by attribute only."""
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import streamlit as st
 
+from components.escape import escape_text
 from components.i18n import t
 from components.maps import plot_config
 
@@ -17,12 +17,6 @@ SLIDE_KEY = "briefing_slide"  # the slide's container: .st-key-briefing_slide in
 STYLESHEET = Path(__file__).resolve().parent / "briefing.css"
 FIGURE_HEIGHT = 400  # px: title, message and chart fit one 1280×720 screen
 TILE_WIDTH = 330  # px: a 52-px "14,2 M $US" or "non publié" fits; two per row beside the sidebar at 1280 px
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def escape_markdown(text: str) -> str:
-    """Data-bearing text shown literally by st.markdown (names, titles: no links, emphasis, LaTeX or directives)."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def slide_number(count: int) -> int:
@@ -64,20 +58,20 @@ def render_slide(slide, footer: str) -> None:
     """One slide: title, key message, large figures, chart, supporting lines and the footer."""
     st.html(STYLESHEET)
     with st.container(key=SLIDE_KEY):
-        st.header(escape_markdown(slide.title), anchor=False)
-        st.markdown(escape_markdown(slide.message))
+        st.header(escape_text(slide.title), anchor=False)
+        st.markdown(escape_text(slide.message))
         if slide.tiles:
             # Fixed-width tiles that wrap: as many per row as the screen takes, never a value cut short.
             with st.container(horizontal=True, wrap=True, gap="medium"):
                 for label, value in slide.tiles:
-                    st.metric(escape_markdown(label), value, border=True, width=TILE_WIDTH)
+                    st.metric(escape_text(label), value, border=True, width=TILE_WIDTH)
         if slide.figure is not None:
             figure = slide.figure
             figure.update_layout(height=FIGURE_HEIGHT)
             st.plotly_chart(figure, config=plot_config(), key=f"briefing_{slide.key}")
         if slide.bullets:
-            st.markdown("\n".join(f"- {escape_markdown(line)}" for line in slide.bullets))
-        st.caption(escape_markdown(footer))
+            st.markdown("\n".join(f"- {escape_text(line)}" for line in slide.bullets))
+        st.caption(escape_text(footer))
 
 
 def render_pack_downloads(build: Callable[[str], bytes], mime_types: dict[str, str], file_stem: str,

@@ -6,6 +6,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.escape import escape_all
 from components.i18n import format_money, t
 from data.organisations import organisation_label
 
@@ -28,7 +29,7 @@ def make_donor_figure(by_donor: pd.DataFrame, currency: str, lang: str) -> go.Fi
     """Horizontal bars of published amounts per donor; donors with nothing published are not drawn as 0."""
     drawn = by_donor[by_donor["amount"].notna()].sort_values("amount")
     figure = go.Figure(go.Bar(
-        x=drawn["amount"], y=[organisation_label(d, lang) for d in drawn["donor"]], orientation="h",
+        x=drawn["amount"], y=escape_all([organisation_label(d, lang) for d in drawn["donor"]], "html"), orientation="h",
         marker_color=OKABE_ITO[0],
         text=[format_money(v, currency, lang) for v in drawn["amount"]], textposition="auto",
         hovertemplate="%{y}<br>%{text}<extra></extra>",

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from components.escape import escape_text
 from components.i18n import LANGUAGES, status_label, t, theme_label
 from data.currency import REPORTING_CURRENCIES
 from data.filters import (
@@ -145,7 +146,7 @@ def render_filters(portfolio: Portfolio, options: FilterOptions | None = None) -
     side.button(t("filters.reset", lang), on_click=_on_reset, disabled=not state.narrows)
     side.caption(t("filters.link", lang))
     if dropped:
-        st.warning(t("filters.dropped", lang, items=", ".join(dropped)), icon=":material/warning:")
+        st.warning(t("filters.dropped", lang, items=escape_text(", ".join(dropped))), icon=":material/warning:")
     return state
 
 
@@ -153,10 +154,11 @@ def render_filter_notes(result: FilterResult, total: int, lang: str) -> None:
     """How many projects match, and which ones a filter had to leave out because a value is not published."""
     st.caption(t("filters.active", lang, n=len(result.portfolio.projects), total=total))
     if result.undated_left_out:
-        st.caption(t("filters.undated", lang, n=len(result.undated_left_out), ids=", ".join(result.undated_left_out)))
+        st.caption(t("filters.undated", lang, n=len(result.undated_left_out),
+                     ids=escape_text(", ".join(result.undated_left_out))))
     if result.unlocated_left_out:
         st.caption(t("filters.unlocated", lang, n=len(result.unlocated_left_out),
-                     ids=", ".join(result.unlocated_left_out)))
+                     ids=escape_text(", ".join(result.unlocated_left_out))))
 
 
 def select_from_url(param: str, choices: Sequence[str], label: str, lang: str,
@@ -165,7 +167,7 @@ def select_from_url(param: str, choices: Sequence[str], label: str, lang: str,
     key = f"p_{param}"
     wanted = st.query_params.get(param)
     if wanted is not None and wanted not in choices:
-        st.warning(t("filters.dropped", lang, items=f"{param}={wanted}"), icon=":material/warning:")
+        st.warning(t("filters.dropped", lang, items=escape_text(f"{param}={wanted}")), icon=":material/warning:")
         del st.query_params[param]
         wanted = None
     if not choices:
@@ -201,7 +203,7 @@ def render_language_currency() -> tuple[str, str]:
     dropped = [f"{key}={wanted}" for key, wanted, kept in (("lang", wanted_lang, lang),
                                                           ("cur", wanted_currency, currency)) if wanted != kept]
     if dropped:
-        st.warning(t("filters.dropped", lang, items=", ".join(dropped)), icon=":material/warning:")
+        st.warning(t("filters.dropped", lang, items=escape_text(", ".join(dropped))), icon=":material/warning:")
     st.session_state[STATE_KEY] = replace(fallback, lang=lang, currency=currency)
     st.session_state[LANG_WIDGET], st.session_state[CURRENCY_WIDGET] = lang, currency
     if st.query_params.get("lang") != lang or st.query_params.get("cur") != currency:

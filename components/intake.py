@@ -26,6 +26,7 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import current_user
+from components.escape import escape_text, hide_paths
 from components.i18n import format_number, t
 from components.state import clear_cache, get_portfolio
 from components.tables import render_table
@@ -332,7 +333,7 @@ def _on_confirm(signature: str, lang: str) -> None:
         clear_cache()
         return
     except (OSError, StorageError) as exc:
-        _flash("error", t("data.confirm.failed", lang, reason=str(exc)))
+        _flash("error", t("data.confirm.failed", lang, reason=escape_text(hide_paths(exc))))
         return
     clear_cache()
     _reset_upload()
@@ -357,7 +358,7 @@ def _on_restore(lang: str, expected: str = SAMPLE_ID) -> None:
         _flash("warning", t("data.restore.conflict", lang, current=exc.current))
         return
     except (OSError, StorageError) as exc:
-        _flash("error", t("data.restore.failed", lang, reason=str(exc)))
+        _flash("error", t("data.restore.failed", lang, reason=escape_text(hide_paths(exc))))
         return
     clear_cache()
     label = t("data.sample", lang) if choice == SAMPLE_ID else choice
@@ -382,11 +383,12 @@ def render_in_use(lang: str, show_by: bool = False) -> Version | None:
         st.info(t("data.in_use.sample", lang))
     else:
         st.info(t("data.in_use.version", lang, version=make_version_label(version, lang),
-                  files=", ".join(f.name for f in version.files)))
+                  files=escape_text(", ".join(f.name for f in version.files))))
     st.caption(make_counts_text(portfolio, lang))
     since = active_since()
     if show_by and since["by"]:
-        st.caption(t("data.in_use.since", lang, time=format_time(since["time"]), by=since["by"]))
+        st.caption(t("data.in_use.since", lang, time=escape_text(format_time(since["time"])),
+                     by=escape_text(since["by"])))
     problems = sum(len(r.rejected) for r in portfolio.reports)
     if problems or portfolio.unreadable:
         st.caption(t("data.in_use.problems", lang, n=problems, unreadable=len(portfolio.unreadable)))
@@ -416,7 +418,7 @@ def render_upload(active: Version | None, lang: str, currency: str = "USD") -> N
                 held = (signature, make_pending(uploads, mode, active))
         except Exception as exc:  # the readers refuse bad files themselves: reaching here is a bug
             logger.exception("preparing an upload failed")
-            st.error(t("data.upload.failed", lang, reason=f"{type(exc).__name__}: {exc}"))
+            st.error(t("data.upload.failed", lang, reason=escape_text(hide_paths(f"{type(exc).__name__}: {exc}"))))
             return
         st.session_state[PENDING_KEY] = held
     pending: Pending = held[1]
@@ -429,7 +431,7 @@ def render_report(pending: Pending, lang: str, currency: str = "USD") -> None:
     intake = pending.intake
     st.markdown(f"**{t('data.report', lang)}**")
     if pending.mode == "add":
-        st.caption(t("data.report.add", lang, files=", ".join(name for name, _ in pending.files)))
+        st.caption(t("data.report.add", lang, files=escape_text(", ".join(name for name, _ in pending.files))))
     render_table(make_files_table(intake.files, lang))
     iati = make_iati_table(intake.files, intake.portfolio, currency, lang)
     if not iati.empty:
@@ -438,7 +440,8 @@ def render_report(pending: Pending, lang: str, currency: str = "USD") -> None:
         render_table(iati)
     for f in intake.files:
         if f.format == "unreadable":
-            st.error(t("data.report.unreadable", lang, file=short_name(f.path), reason=reason_text(f)))
+            st.error(t("data.report.unreadable", lang, file=escape_text(short_name(f.path)),
+                       reason=escape_text(hide_paths(reason_text(f)))))
     problems = make_problems_table(intake.portfolio, lang)
     if not problems.empty:
         with st.expander(t("data.report.problems", lang, n=len(problems))):
@@ -464,7 +467,7 @@ def render_confirm(pending: Pending, signature: str, lang: str) -> None:
     st.caption(t("data.confirm.help", lang))
     conflict = st.session_state.get(CONFLICT_KEY)
     if conflict:
-        st.warning(t("data.conflict", lang, current=conflict))
+        st.warning(t("data.conflict", lang, current=escape_text(conflict)))
     left, right = st.columns([3, 1])
     left.button(make_confirm_label(summary["rejected"], lang), type="primary", key=CONFIRM_KEY,
                 disabled=not any(summary[table] for table in COUNT_TABLES), on_click=_on_confirm,
@@ -482,7 +485,7 @@ def render_versions(active: Version | None, lang: str, editor: bool = True) -> N
     else:
         st.caption(t("data.versions.none", lang))
     for problem in problems:
-        st.warning(t("data.versions.corrupt", lang, problem=problem))
+        st.warning(t("data.versions.corrupt", lang, problem=escape_text(hide_paths(problem))))
     if not editor:
         return
     choices = [SAMPLE_ID, *(v.id for v in versions)]

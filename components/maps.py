@@ -7,7 +7,6 @@ then given config topojsonURL pointing at it. Without the file, boundaries are d
 as symbols: nothing is ever requested from another host."""
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.escape import escape_text
 from components.i18n import format_money, format_number, t
 from data.organisations import organisation_label
 from data.schema import compute_project_titles
@@ -130,7 +130,7 @@ def unit_states(frame: pd.DataFrame, values: pd.Series) -> pd.Series:
 def _donors_line(donors: tuple[str, ...], lang: str) -> str:
     if not donors:
         return t("map.hover.donors", lang, donors=t("not_published", lang))
-    shown = ", ".join(html.escape(organisation_label(d, lang)) for d in donors[:MAX_DONORS])
+    shown = ", ".join(escape_text(organisation_label(d, lang), "html") for d in donors[:MAX_DONORS])
     more = len(donors) - MAX_DONORS
     return t("map.hover.donors", lang, donors=shown if more <= 0 else t("map.hover.donors_more", lang, donors=shown,
                                                                           n=more))
@@ -139,9 +139,9 @@ def _donors_line(donors: tuple[str, ...], lang: str) -> str:
 def _hover(row: dict, metric: MapMetric, currency: str, lang: str) -> str:
     """Name and code, then what is known: 'No project', or the value ('not published by its n projects'), projects,
     the largest donors by the donor rule and 'n more', and an assumed split."""
-    lines = [f"<b>{html.escape(str(row['name']))}</b> ({html.escape(str(row['code']))})"]
+    lines = [f"<b>{escape_text(row['name'], 'html')}</b> ({escape_text(row['code'], 'html')})"]
     if row.get("kind") and row.get("kind") not in ("province", "territory"):
-        lines.append(html.escape(str(row["kind"])))
+        lines.append(escape_text(row["kind"], "html"))
     projects = int(row.get("projects") or 0)
     if not projects:
         lines.append(t("map.hover.no_project", lang))
@@ -308,7 +308,7 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
             figure.add_trace(trace)
     if labels and not frame.empty:
         figure.add_trace(go.Scattergeo(
-            lon=frame["lon"], lat=frame["lat"], mode="text", text=[html.escape(str(n)) for n in frame["name"]],
+            lon=frame["lon"], lat=frame["lat"], mode="text", text=[escape_text(n, "html") for n in frame["name"]],
             textposition="middle center" if polygons and fill else "bottom center",
             textfont=dict(size=11, color="#222222"), hoverinfo="skip", showlegend=False))
     for trace in legend:
@@ -483,9 +483,11 @@ def render_totals(allocation: Allocation, metric: MapMetric, currency: str, lang
         if missing:
             st.caption(t("map.totals.not_published", lang, n=missing))
     if allocation.national_projects:
-        st.caption(t("map.totals.national_list", lang, projects=", ".join(allocation.national_projects)))
+        st.caption(t("map.totals.national_list", lang,
+                     projects=escape_text(", ".join(allocation.national_projects))))
     if allocation.unallocated_projects:
-        st.caption(t("map.totals.unallocated_list", lang, projects=", ".join(allocation.unallocated_projects)))
+        st.caption(t("map.totals.unallocated_list", lang,
+                     projects=escape_text(", ".join(allocation.unallocated_projects))))
 
 
 def render_territory_map(allocation: Allocation, locations: pd.DataFrame, adm2: PreparedBoundaries, pcode: str,
@@ -493,11 +495,11 @@ def render_territory_map(allocation: Allocation, locations: pd.DataFrame, adm2: 
     """One province's territories and towns; a line instead of an empty map when its projects name none."""
     territory_rows, remainder = allocate_territories(allocation, locations, pcode)
     if territory_rows.empty:
-        st.caption(t("map.territories.unpublished", lang, name=province_name(pcode)))
+        st.caption(t("map.territories.unpublished", lang, name=escape_text(province_name(pcode))))
     else:
         territories = map_units(by_unit(allocation, territory_rows, key="territory"), adm2, key="territory",
                                 pcode=pcode, **extra)
-        st.subheader(t("map.territories", lang, name=province_name(pcode)))
+        st.subheader(t("map.territories", lang, name=escape_text(province_name(pcode))))
         st.plotly_chart(make_funding_map_figure(territories, metric, currency, lang, base, height=460),
                         config=plot_config(), on_select="rerun", selection_mode="points", key="territory_map")
     if metric.quantity and remainder[metric.quantity]:

@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import OKABE_ITO, money_ticks
+from components.escape import escape_all
 from components.facts import fact_label, fact_value, fact_values
 from components.i18n import format_money, format_number, format_partial_date, has_key, status_label, t, theme_label
 from data.metrics import FLOW_MEASURES
@@ -20,8 +21,8 @@ def make_breakdown_figure(frame: pd.DataFrame, by: str, currency: str, lang: str
         part = frame[frame["measure"] == measure]
         if part.empty:
             continue
-        labels = [theme_label(v, lang) if by == "theme" else organisation_label(v, lang) if by == "partner"
-                  else str(v) for v in part[by]]
+        labels = escape_all([theme_label(v, lang) if by == "theme" else organisation_label(v, lang) if by == "partner"
+                             else str(v) for v in part[by]], "html")
         figure.add_trace(go.Bar(x=labels, y=part["amount"], name=t(f"measure.{measure}", lang),
                                 marker_color=OKABE_ITO[i],
                                 text=[format_money(v, currency, lang) for v in part["amount"]],

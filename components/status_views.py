@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.charts import OKABE_ITO
+from components.escape import escape_all
 from components.facts import fact_label, fact_value
 from components.i18n import format_number, format_partial_date, status_label, t
 from components.tables import render_table
@@ -41,7 +42,8 @@ def make_burn_figure(burn: pd.DataFrame, lang: str) -> go.Figure:
     for far, colour in ((False, OKABE_ITO[0]), (True, OKABE_ITO[5])):
         group = burn[burn["far"] == far]
         figure.add_trace(go.Scatter(
-            x=group["elapsed"], y=group["burn"], mode="markers+text" if far else "markers", text=group["project_id"],
+            x=group["elapsed"], y=group["burn"], mode="markers+text" if far else "markers",
+            text=escape_all(group["project_id"], "html"),
             textposition="top center", name=t("burn.far" if far else "burn.near", lang),
             marker=dict(size=14, color=colour, symbol="diamond" if far else "circle"),
             hovertemplate="%{text}<br>%{x:.0%} / %{y:.0%}<extra></extra>"))
@@ -56,7 +58,8 @@ def make_households_figure(households: pd.DataFrame, lang: str) -> go.Figure:
     """Grouped bars: targeted and reached per project (only projects publishing both)."""
     figure = go.Figure()
     for column, colour in (("targeted", OKABE_ITO[4]), ("reached", OKABE_ITO[2])):
-        figure.add_trace(go.Bar(x=households["project_id"], y=households[column], marker_color=colour,
+        figure.add_trace(go.Bar(x=escape_all(households["project_id"], "html"), y=households[column],
+                                marker_color=colour,
                                 name=t(f"fact.households_{column}", lang),
                                 text=[format_number(v, lang) for v in households[column]], textposition="auto"))
     figure.update_layout(title=t("households.title", lang), barmode="group", height=360,

@@ -6,6 +6,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.escape import escape_all
 from components.i18n import format_partial_date, status_label, t
 
 # Okabe–Ito per IATI status; grey for "not published".
@@ -44,7 +45,7 @@ def make_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.Fi
                  for _, b in spans.iterrows()]
         if not spans.empty:
             figure.add_trace(go.Bar(
-                y=spans["project_id"], base=[d.isoformat() for d in spans["start"]],
+                y=escape_all(spans["project_id"], "html"), base=[d.isoformat() for d in spans["start"]],
                 x=[(pd.Timestamp(e) - pd.Timestamp(s)).total_seconds() * 1000 for s, e in zip(spans["start"],
                                                                                             spans["end"])],
                 orientation="h", name=name, legendgroup=name, offsetgroup=kind, customdata=hover,
@@ -55,7 +56,8 @@ def make_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.Fi
         ends = group[group["start"].isna()]
         if not ends.empty:
             figure.add_trace(go.Scatter(
-                y=ends["project_id"], x=[d.isoformat() for d in ends["end"]], mode="markers", name=name,
+                y=escape_all(ends["project_id"], "html"), x=[d.isoformat() for d in ends["end"]], mode="markers",
+                name=name,
                 legendgroup=name, showlegend=spans.empty, marker=dict(color=colour, symbol="line-ns-open", size=18,
                                                                       line=dict(width=3, color=colour)),
                 customdata=[t("timeline.hover", lang, kind=t(f"timeline.{kind}", lang), start=t("not_published", lang),
