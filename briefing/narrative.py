@@ -10,6 +10,7 @@ from babel.numbers import format_percent
 
 from briefing.facts import BriefingFacts
 from components.i18n import LOCALES, format_money, format_number, format_partial_date, t
+from data.organisations import organisation_label
 from geo.provinces import province_name
 
 TOP = 3  # donors and provinces named in a sentence
@@ -52,7 +53,8 @@ def _donors(facts: BriefingFacts, lang: str) -> str:
     top = top_donors(facts)
     if top.empty:
         return t("briefing.say.donors.none", lang)
-    items = [t("briefing.item", lang, name=row.donor, money=format_money(row.amount, facts.currency, lang),
+    items = [t("briefing.item", lang, name=organisation_label(row.donor, lang),
+               money=format_money(row.amount, facts.currency, lang),
                share=format_share(row.share, lang)) for row in top.itertuples()]
     return t("briefing.say.donors", lang, n=len(items), items=join(items, lang))
 

@@ -18,6 +18,7 @@ from briefing.narrative import format_share, join, make_narrative, tn, top_provi
 from components.i18n import format_money, format_number, format_partial_date, status_label, t, theme_label
 from data.filters import FilterState
 from data.metrics import compute_by_donor, project_end, project_start
+from data.organisations import organisation_label
 from data.portfolio import Portfolio
 from data.schema import is_missing
 from geo.provinces import PROVINCE_PCODES, province_name
@@ -48,7 +49,7 @@ class Deck:
 def describe_filters(state: FilterState, lang: str) -> str:
     """The filters in words ('Donor: Sweden; Province: Ituri'), or that the whole portfolio is shown."""
     parts = []
-    labels = {"donors": str, "orgs": str, "themes": lambda c: theme_label(c, lang),
+    labels = {"donors": lambda d: organisation_label(d, lang), "orgs": str, "themes": lambda c: theme_label(c, lang),
               "statuses": lambda c: t("status.not_published", lang) if c == "none" else status_label(int(c), lang),
               "provinces": lambda c: province_name(c) if c in PROVINCE_PCODES else c, "territories": str}
     for name, label in labels.items():
@@ -98,7 +99,7 @@ def make_project_slide(project: pd.Series, converted: pd.DataFrame, currency: st
     pid = project["project_id"]
     by_donor = compute_by_donor(converted[converted["project_id"] == pid], "committed")
     committed = by_donor["amount"].sum(min_count=1) if not by_donor.empty else None
-    donors = join([str(d) for d in by_donor["donor"]], lang) or t("not_published", lang)
+    donors = join([organisation_label(str(d), lang) for d in by_donor["donor"]], lang) or t("not_published", lang)
     start, end = project_start(project), project_end(project)
     dates = "both" if start and end else "start" if start else "end" if end else "none"
     money = (t("briefing.project.money", lang, money=format_money(float(committed), currency, lang), donors=donors)
@@ -172,7 +173,7 @@ def build_deck(portfolio: Portfolio, all_locations: pd.DataFrame, converted: pd.
     if allocation.unallocated_projects:
         map_bullets.append(tn("briefing.map.unallocated", lang, n=len(allocation.unallocated_projects),
                               projects=_first(allocation.unallocated_projects, lang)))
-    silent = facts.by_donor[facts.by_donor["amount"].isna()]["donor"].tolist()
+    silent = [organisation_label(d, lang) for d in facts.by_donor.loc[facts.by_donor["amount"].isna(), "donor"]]
     ending = [tn("briefing.ending.item", lang, n=int(row.days_left), project=row.project_id,
                  date=format_partial_date(row.end.isoformat(), lang)) for row in facts.ending.itertuples()]
     missing = facts.not_published[facts.not_published["missing"] > 0].sort_values("missing", ascending=False)

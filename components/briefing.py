@@ -65,12 +65,14 @@ def render_slide(slide, footer: str) -> None:
             with st.container(horizontal=True, wrap=True, gap="medium"):
                 for label, value in slide.tiles:
                     st.metric(escape_text(label), value, border=True, width=TILE_WIDTH)
+        # The map (about square) with its list beside it, as on the printed slide; wide charts keep the width.
+        chart, lines = st.columns([3, 2]) if slide.key == "map" and slide.bullets else (st, st)
         if slide.figure is not None:
             figure = slide.figure
             figure.update_layout(height=FIGURE_HEIGHT)
-            st.plotly_chart(figure, config=plot_config(), key=f"briefing_{slide.key}")
+            chart.plotly_chart(figure, config=plot_config(), key=f"briefing_{slide.key}")
         if slide.bullets:
-            st.markdown("\n".join(f"- {escape_text(line)}" for line in slide.bullets))
+            lines.markdown("\n".join(f"- {escape_text(line)}" for line in slide.bullets))
         st.caption(escape_text(footer))
 
 

@@ -20,6 +20,7 @@ from components.timeline import make_timeline_figure
 from components.view import View
 from data.export import to_csv_bytes, to_xlsx_bytes
 from data.metrics import FLOW_MEASURES, compute_by_donor
+from data.organisations import organisation_label
 from data.portfolio import Portfolio
 from data.status import compute_households, compute_timeline
 from geo.allocation import allocate, by_unit, project_locations
@@ -67,7 +68,8 @@ def make_projects_export(portfolio: Portfolio, lang: str) -> pd.DataFrame:
 def make_flows_export(converted: pd.DataFrame, currency: str, lang: str) -> pd.DataFrame:
     """One row per flow: original amount and currency, the reporting amount with the rate and its date."""
     return pd.DataFrame({
-        t("col.project", lang): converted["project_id"], t("col.donor", lang): converted["donor"],
+        t("col.project", lang): converted["project_id"],
+        t("col.donor", lang): converted["donor"].map(lambda d: organisation_label(d, lang), na_action="ignore"),
         t("col.role", lang): _labels(converted, "org_role", lang),
         t("export.recipient", lang): converted["recipient"],
         t("col.type", lang): _labels(converted, "transaction_type", lang),
