@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from components.filters import render_language_currency
+from data.columnar import load_version_portfolio
 from data.intake import load_intake
 from data.portfolio import SAMPLE_FILES, Portfolio
 from data.prepared import PreparedPortfolio, prepare_portfolio
@@ -44,7 +45,10 @@ def _keys(paths: tuple[Path, ...] | None) -> FileKeys:
 def _prepared(file_keys: FileKeys) -> PreparedPortfolio:
     # cache_resource: one read-only model per dataset version shared by every session (cache_data would unpickle
     # a full copy of the portfolio for each call).
-    return prepare_portfolio(load_intake([Path(p) for p, _ in file_keys[1]]).portfolio)
+    paths = [Path(p) for p, _ in file_keys[1]]
+    if file_keys[0] in (SAMPLE_ID, "paths"):
+        return prepare_portfolio(load_intake(paths).portfolio)
+    return prepare_portfolio(load_version_portfolio(file_keys[0], paths))  # parquet after the first parse
 
 
 def get_prepared(paths: tuple[Path, ...] | None = None) -> PreparedPortfolio:

@@ -359,6 +359,14 @@ def _materialise(version: Version) -> list[Path]:
     return paths
 
 
+def columnar_dir(version_id: str, fingerprint: str) -> Path:
+    """Where a version's parsed tables are kept as parquet, per code fingerprint (data.columnar). Derived and
+    rebuildable from the blobs: not in the manifest, and safe to delete."""
+    if not ID_RE.match(str(version_id)) or not re.fullmatch(r"[0-9a-f]{16,64}", fingerprint):
+        raise StorageError(f"not a version id and fingerprint: {version_id!r}, {fingerprint!r}")
+    return _versions() / version_id / "columnar" / fingerprint
+
+
 def version_paths(version: Version) -> list[Path]:
     """Paths of the version's files under their original names (`versions/<id>/files/<name>`, hard links to the
     blobs), re-created from the blobs when missing. A file whose blob is gone keeps its path: the loader then

@@ -1,0 +1,107 @@
+"""Parsed versions kept as parquet beside the original bytes, so a restart (or another replica) reads columns
+instead of re-parsing and re-validating every cell.
+
+The parquet files are a cache, never the record: the original files stay the truth, and the folder is keyed on a
+fingerprint of the code that parsed them (any change to data/ or the province reference re-parses)."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from data.intake import load_intake
+from data.portfolio import FileReport, Portfolio
+from data.storage import StorageError, columnar_dir
+from files import TMP_PREFIX
+
+TABLES = ("projects", "funding", "locations", "sources", "documents")
+REPORTS = "reports.json"
+ROOT = Path(__file__).resolve().parents[1]
+log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """sha256 (first 16 hex digits) of the code that turns files into a portfolio: data/ and geo/provinces.py."""
+    digest = hashlib.sha256()
+    for path in sorted([*(ROOT / "data").rglob("*.py"), *(ROOT / "data").rglob("*.toml"),
+                        ROOT / "geo" / "provinces.py"]):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _write(target: Path, write) -> None:
+    tmp = target.with_name(f"{TMP_PREFIX}{target.name}")
+    write(tmp)
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)
+
+
+def _report_dict(report: FileReport) -> dict:
+    rows = None if report.rejected_rows is None else json.loads(
+        report.rejected_rows.to_json(orient="split", index=False, date_format="iso", default_handler=str))
+    return {**report.as_dict(), "rejected_rows": rows}
+
+
+def save_columnar(folder: Path, portfolio: Portfolio) -> None:
+    """Write the five tables as parquet and the reports as JSON; the reports file last (it marks completion)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in TABLES:
+        frame = portfolio.table(name)
+        _write(folder / f"{name}.parquet", lambda tmp, frame=frame: frame.to_parquet(tmp, index=False))
+    payload = {"reports": [_report_dict(r) for r in portfolio.reports], "unreadable": list(portfolio.unreadable),
+               "object_columns": {name: [c for c in portfolio.table(name).columns
+                                         if portfolio.table(name)[c].dtype == object] for name in TABLES}}
+    _write(folder / REPORTS, lambda tmp: tmp.write_text(json.dumps(payload, ensure_ascii=False, default=str)))
+
+
+def _restore_types(frame: pd.DataFrame, object_columns: list[str]) -> pd.DataFrame:
+    """Text columns back to what the parser gives: object dtype with None for empty (parquet reads them as str)."""
+    for column in object_columns:
+        if column in frame and frame[column].dtype != object:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
+
+
+def load_columnar(folder: Path) -> Portfolio | None:
+    """The portfolio saved by save_columnar, or None when it is absent or incomplete."""
+    if not (folder / REPORTS).is_file():
+        return None
+    payload = json.loads((folder / REPORTS).read_text(encoding="utf-8"))
+    tables = {name: _restore_types(pd.read_parquet(folder / f"{name}.parquet"), payload["object_columns"][name])
+              for name in TABLES}
+    reports = []
+    for item in payload["reports"]:
+        rows = item.pop("rejected_rows")
+        frame = None if rows is None else pd.DataFrame(rows["data"], columns=rows["columns"])
+        reports.append(FileReport(**item, rejected_rows=frame))
+    return Portfolio(**tables, reports=reports, unreadable=list(payload["unreadable"]))
+
+
+def load_version_portfolio(version_id: str, paths: Sequence[Path]) -> Portfolio:
+    """A stored version's portfolio: from its parquet when this code already parsed it, else parsed from the
+    files (then saved as parquet for the next start; a failure to save is logged, never fatal)."""
+    try:
+        folder = columnar_dir(version_id, code_fingerprint())
+    except StorageError:
+        return load_intake(paths).portfolio
+    try:
+        cached = load_columnar(folder)
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged cache: parse the originals again
+        log.warning("columnar copy of %s unreadable (%s): parsing the files", version_id, exc)
+        cached = None
+    if cached is not None:
+        return cached
+    portfolio = load_intake(paths).portfolio
+    try:
+        save_columnar(folder, portfolio)
+    except (OSError, ValueError, TypeError) as exc:  # pyarrow raises ArrowException subclasses of these
+        log.warning("columnar copy of %s not written (%s)", version_id, exc)
+    return portfolio

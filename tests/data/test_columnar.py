@@ -1,0 +1,89 @@
+"""A stored version parsed once is read back from parquet exactly as parsed (tables, dtypes, reports), re-parsed
+when the copy is missing, damaged or made by other code, and never blocks loading."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from data import columnar, storage
+from data.columnar import code_fingerprint, load_columnar, load_version_portfolio, save_columnar
+from data.intake import parse_uploads
+from data.portfolio import SAMPLE_FILES
+from data.synth import make_synthetic_portfolio, to_csv_bytes
+
+BAD_ROW = b"flow_id,project_id,transaction_type,amount,currency\nF1,NOPE,11,abc,EUR\n"
+
+
+def _files(kind: str) -> list[tuple[str, bytes]]:
+    if kind == "sample":
+        return [(p.name, p.read_bytes()) for p in SAMPLE_FILES] + [("bad.csv", BAD_ROW)]
+    frames = make_synthetic_portfolio(60, seed=2)
+    return [(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]
+
+
+@pytest.fixture(params=["sample", "synthetic"])
+def version(request, tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    files = _files(request.param)
+    stored = storage.save_version(files, {})
+    return stored, storage.version_paths(stored), parse_uploads(files).portfolio
+
+
+def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns with None for every empty cell: the parser's own form (a concat can leave NaN instead)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].where(out[column].notna(), None)
+    return out
+
+
+def test_round_trip_is_exact(version, tmp_path):
+    _, _, parsed = version
+    save_columnar(tmp_path / "copy", parsed)
+    loaded = load_columnar(tmp_path / "copy")
+    for name in columnar.TABLES:
+        pd.testing.assert_frame_equal(loaded.table(name), _canonical(parsed.table(name)))
+    assert [r.as_dict() for r in loaded.reports] == [r.as_dict() for r in parsed.reports]
+    assert [r.rejected_rows is None for r in loaded.reports] == [r.rejected_rows is None for r in parsed.reports]
+    assert loaded.unreadable == parsed.unreadable
+
+
+def test_second_load_reads_parquet_not_the_files(version, monkeypatch):
+    stored, paths, parsed = version
+    first = load_version_portfolio(stored.id, paths)
+    assert (storage.columnar_dir(stored.id, code_fingerprint()) / "projects.parquet").is_file()
+    monkeypatch.setattr(columnar, "load_intake", lambda *_: pytest.fail("parsed again"))
+    again = load_version_portfolio(stored.id, paths)
+    pd.testing.assert_frame_equal(again.projects, _canonical(first.projects))
+    pd.testing.assert_frame_equal(again.funding, _canonical(first.funding))
+    assert len(again.funding) == len(parsed.funding)
+
+
+def test_a_damaged_copy_is_parsed_again_and_rewritten(version, caplog):
+    stored, paths, parsed = version
+    load_version_portfolio(stored.id, paths)
+    folder = storage.columnar_dir(stored.id, code_fingerprint())
+    (folder / "funding.parquet").write_bytes(b"not parquet")
+    again = load_version_portfolio(stored.id, paths)
+    assert again.funding["flow_id"].tolist() == parsed.funding["flow_id"].tolist()
+    assert "unreadable" in caplog.text
+    assert load_columnar(folder) is not None  # rewritten
+
+
+def test_other_code_does_not_reuse_the_copy(version, monkeypatch):
+    stored, paths, _ = version
+    load_version_portfolio(stored.id, paths)
+    monkeypatch.setattr(columnar, "code_fingerprint", lambda: "0123456789abcdef")
+    calls = []
+    real = columnar.load_intake
+    monkeypatch.setattr(columnar, "load_intake", lambda p: calls.append(p) or real(p))
+    load_version_portfolio(stored.id, paths)
+    assert len(calls) == 1
+
+
+def test_garbage_collection_keeps_the_copy(version):
+    stored, paths, _ = version
+    load_version_portfolio(stored.id, paths)
+    storage.collect_garbage()
+    assert load_columnar(storage.columnar_dir(stored.id, code_fingerprint())) is not None
