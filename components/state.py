@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from components.filters import render_language_currency
@@ -60,11 +59,6 @@ def get_portfolio(paths: tuple[Path, ...] | None = None) -> Portfolio:
     """The validated portfolio in use (the active stored version, else the sample), or of the given files.
     Shared by every session: read it, never modify it."""
     return get_prepared(paths).portfolio
-
-
-def get_funding(currency: str, paths: tuple[Path, ...] | None = None) -> pd.DataFrame:
-    """Funding flows converted to `currency` (cached per dataset and currency)."""
-    return get_prepared(paths).converted(currency)
 
 
 @st.cache_resource(show_spinner=False)
