@@ -16,14 +16,23 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.escape import escape_text
+from components.escape import escape_text, hide_paths
 from components.i18n import format_money, format_number, t
 from data.organisations import organisation_label
 from data.schema import compute_project_titles
 from geo.allocation import MAP_METRICS, Allocation, MapMetric, allocate_territories, by_unit
 from geo.boundaries import BoundaryFileError
 from geo.embedded import capital_units
-from geo.fetch import ENV_VARS, BoundarySource, cache_dir, resolve_boundary_file, upload_dir
+from geo.fetch import (
+    DIR_VAR,
+    EXTENSIONS,
+    BoundarySource,
+    boundaries_dir,
+    cache_dir,
+    list_boundary_files,
+    resolve_boundary_file,
+    upload_dir,
+)
 from geo.provinces import province_name
 from geo.simplify import PreparedBoundaries, prepare_boundaries
 
@@ -375,10 +384,14 @@ def map_units(by_unit: pd.DataFrame, prepared: PreparedBoundaries | None, key: s
 
 # ---------------------------------------------------------------- Streamlit pieces
 
-def _save_upload(level: int, name: str, content: bytes) -> Path:
+def _save_upload(level: int, name: str, content: bytes) -> Path | None:
     """Keep an uploaded boundary file as <data dir>/boundaries/adm<level>.<ext>; rewritten only when it changed
-    (the uploader hands the same file back on every rerun, and a new mtime would re-prepare the geometry)."""
-    target = upload_dir() / f"adm{level}.{name.rsplit('.', 1)[-1].lower()}"
+    (the uploader hands the same file back on every rerun, and a new mtime would re-prepare the geometry).
+    None when the name does not end with a boundary file extension (NUL bytes and the like included)."""
+    extension = name.rsplit(".", 1)[-1].lower()
+    if f".{extension}" not in EXTENSIONS:
+        return None
+    target = upload_dir() / f"adm{level}.{extension}"
     if target.is_file() and target.read_bytes() == content:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -390,33 +403,45 @@ def _save_upload(level: int, name: str, content: bytes) -> Path:
     return target
 
 
+def boundary_choices() -> dict[str, Path]:
+    """The server files an editor may choose, by their name relative to BOUNDARIES_DIR (never a typed path)."""
+    root = boundaries_dir()
+    return {path.relative_to(root).as_posix(): path for path in list_boundary_files(root)}
+
+
 def boundary_source(level: int) -> BoundarySource:
-    """The boundary file of a level: a path typed on the Data page (kept for the session), else the configured,
-    uploaded, cached or embedded one."""
-    return resolve_boundary_file(level, st.session_state.get(f"boundaries_path{level}") or None)
+    """The boundary file of a level: one chosen on the Data page among BOUNDARIES_DIR's files (kept for the
+    session), else the configured, uploaded, cached or embedded one."""
+    chosen = st.session_state.get(f"boundaries_path{level}") or ""
+    return resolve_boundary_file(level, boundary_choices().get(chosen) if chosen else None)
 
 
 def render_boundary_settings(lang: str) -> dict[int, BoundarySource]:
-    """The Data page's Boundary files panel: per level a path (beats BOUNDARIES_ADM1/2) or an upload saved in the
-    app's data directory; says how to get province geometry while the map uses the embedded default."""
-    sources = {}
+    """The Data page's Boundary files panel (editors): per level a file chosen among those under BOUNDARIES_DIR
+    (beats BOUNDARIES_ADM1/2) or an upload saved in the app's data directory; never a path typed in the browser."""
+    sources, choices = {}, boundary_choices()
     with st.expander(t("map.settings", lang)):
         st.caption(t("map.settings.help", lang))
+        if not choices:
+            st.caption(t("map.settings.no_dir", lang, var=DIR_VAR))
         for level in (1, 2):
-            widget = f"boundaries_adm{level}"
-            if widget not in st.session_state:  # the widget's state goes when the page does: keep the path apart
-                st.session_state[widget] = st.session_state.get(f"boundaries_path{level}", "")
-            configured = st.text_input(t(f"map.settings.path{level}", lang), key=widget, placeholder=ENV_VARS[level])
-            st.session_state[f"boundaries_path{level}"] = configured.strip()
+            if choices:
+                widget, options = f"boundaries_adm{level}", ["", *choices]
+                if st.session_state.get(widget) not in options:  # the widget's state goes when the page does
+                    kept = st.session_state.get(f"boundaries_path{level}", "")
+                    st.session_state[widget] = kept if kept in options else ""
+                chosen = st.selectbox(t(f"map.settings.choose{level}", lang), options, key=widget,
+                                      format_func=lambda name: name or t("map.settings.choose.none", lang))
+                st.session_state[f"boundaries_path{level}"] = chosen
             upload = st.file_uploader(t(f"map.settings.upload{level}", lang), type=UPLOAD_TYPES,
                                       key=f"boundaries_upload{level}")
-            if upload is not None:
-                _save_upload(level, upload.name, upload.getvalue())
+            if upload is not None and _save_upload(level, upload.name, upload.getvalue()) is None:
+                st.warning(t("map.settings.bad_type", lang, name=escape_text(upload.name)))
             sources[level] = boundary_source(level)
             if sources[level].problem:
-                st.warning(sources[level].problem)
+                st.warning(escape_text(hide_paths(sources[level].problem)))
             st.caption(t(f"map.origin.{sources[level].origin}", lang, level=level,
-                         path=sources[level].path.name if sources[level].path else ""))
+                         path=escape_text(sources[level].path.name if sources[level].path else "")))
         if sources[1].path is None:
             st.info(t("map.embedded_notice", lang))
     return sources

@@ -17,11 +17,12 @@ from pathlib import Path
 from files import TMP_PREFIX, atomic_write, data_dir
 from geo.boundaries import BoundaryFileError, read_boundaries
 
-__all__ = ["ENV_VARS", "SOURCES", "BoundarySource", "FetchError", "cache_dir", "fetch_boundaries",
-           "resolve_boundary_file", "upload_dir"]
+__all__ = ["DIR_VAR", "ENV_VARS", "SOURCES", "BoundarySource", "FetchError", "boundaries_dir", "cache_dir",
+           "fetch_boundaries", "list_boundary_files", "resolve_boundary_file", "upload_dir"]
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV_VARS = {1: "BOUNDARIES_ADM1", 2: "BOUNDARIES_ADM2"}
+DIR_VAR = "BOUNDARIES_DIR"  # editors choose among the files under it on the Data page
 EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip")
 # geoBoundaries' API answers with metadata whose gjDownloadURL is the GeoJSON. gbHumanitarian is OCHA's
 # COD-AB as geoBoundaries republishes it (P-codes kept); gbOpen is geoBoundaries' own (OSM-based for COD).
@@ -43,6 +44,27 @@ def cache_dir() -> Path:
 
 def upload_dir() -> Path:
     return data_dir() / "boundaries"
+
+
+def boundaries_dir() -> Path | None:
+    """The server directory whose boundary files editors may choose from (BOUNDARIES_DIR; None when unset)."""
+    value = os.environ.get(DIR_VAR)
+    return Path(value).expanduser() if value else None
+
+
+def list_boundary_files(directory: Path | None, limit: int = 500) -> list[Path]:
+    """Boundary files (GeoJSON, GeoPackage, zipped shapefile) under `directory`, sorted, at most `limit`; a link
+    leading outside the directory is left out (the browser chooses among these, never types a path)."""
+    if directory is None or not directory.is_dir():
+        return []
+    root = directory.resolve()
+    found = []
+    for path in sorted(directory.rglob("*")):
+        if path.suffix.lower() in EXTENSIONS and path.is_file() and path.resolve().is_relative_to(root):
+            found.append(path)
+            if len(found) >= limit:
+                break
+    return found
 
 
 @dataclass(frozen=True)
