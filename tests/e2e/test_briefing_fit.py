@@ -78,3 +78,20 @@ def test_the_check_sees_a_cut_tile(browser, server):
     found = page.evaluate(CUT, CHECKED)
     page.close()
     assert found
+
+
+def test_printing_a_page_gives_the_content_full_width_without_the_sidebar(browser, server, tmp_path):
+    page = open_page(browser, f"{server}/?lang=en", 1280, 720, 1.0, OVERVIEW_READY)
+    page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=60_000)
+    page.emulate_media(media="print")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert not page.locator('[data-testid="stDownloadButton"], [data-testid="stButton"]').first.is_visible()
+    main = page.locator('[data-testid="stMain"]').bounding_box()
+    assert main["x"] < 5 and main["width"] > 1200  # the whole width, not beside an empty sidebar
+    keep_whole = page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
+                               ".map(e => getComputedStyle(e).breakInside)")
+    assert keep_whole and set(keep_whole) == {"avoid"}
+    pdf = page.pdf(format="A4", landscape=True)
+    page.close()
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 1
+    (tmp_path / "overview.pdf").write_bytes(pdf)
