@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+# Localhost only unless you say otherwise: with no sign-in configured, whoever opens the app may change the data
+# (README, "Who may change the data"). ADDRESS=0.0.0.0 make run serves a network: configure sign-in first.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test test-fast lint check bench browser briefing-deps topojson clean
 
@@ -43,7 +46,7 @@ topojson:
 	  rm -rf $$tmp
 
 run: $(STAMP) topojson
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # Lint (ruff), architecture contracts (import-linter, in pyproject.toml) and dead code (vulture; the few names
 # it cannot see used are listed with a reason in tests/dead_code_whitelist.py).
