@@ -4,6 +4,8 @@ clientWidth) or ending in an ellipsis. 125 % zoom is a viewport of 1/1.25 the si
 which is what the browser's zoom does to the layout."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from components.i18n import t
@@ -95,3 +97,17 @@ def test_printing_a_page_gives_the_content_full_width_without_the_sidebar(browse
     page.close()
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 1
     (tmp_path / "overview.pdf").write_bytes(pdf)
+
+
+def test_arrow_keys_step_through_the_slides_and_the_url_follows(browser, server):
+    footer = '.st-key-briefing_slide [data-testid="stCaptionContainer"]'
+    page = open_page(browser, f"{server}/briefing?lang=en&slide=1", 1280, 720, 1.0, footer)
+    page.locator(".st-key-briefing_slide h2").click()  # focus on the page, not on a widget
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"slide=2"), timeout=30_000)
+    page.wait_for_selector(f'.st-key-briefing_slide h2:has-text("{t("briefing.slide.map", "en")}")', timeout=30_000)
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url(re.compile(r"slide=1"), timeout=30_000)
+    page.wait_for_selector(f'.st-key-briefing_slide h2:has-text("{t("briefing.slide.headline", "en")}")',
+                           timeout=30_000)
+    page.close()
