@@ -23,11 +23,17 @@ with preparation:
     render_filter_notes(view.result, len(view.full.projects), lang)
     project_ids = select_projects(list(view.portfolio.projects["project_id"]), lang)
 
-# Load → compute
-version, _ = active_dataset()
-deck = build_deck(view.portfolio, view.full.locations, view.funding, view.state, view.today,
-                  t("briefing.version.sample", lang) if version == SAMPLE_ID else version, project_ids,
-                  base_map_available())
+
+
+# Load → compute (cached per dataset version, filters, language, currency, day and projects: stepping from one
+# slide to the next reruns the page without recomputing the deck)
+@st.cache_resource(max_entries=16, show_spinner=False)
+def compute_deck(version: str, state, today, project_ids: tuple[str, ...], base: bool, _view):
+    return build_deck(_view.portfolio, _view.full.locations, _view.funding, state, today,
+                      t("briefing.version.sample", state.lang) if version == SAMPLE_ID else version, project_ids, base)
+
+
+deck = compute_deck(active_dataset()[0], view.state, view.today, project_ids, base_map_available(), view)
 number = slide_number(len(deck.slides))
 
 # Render
