@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -28,12 +28,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(env: dict | None = None) -> Iterator[str]:
-    """`streamlit run dashboard.py` on a free port until the block ends; yields the base URL once healthy."""
-    port = free_port()
+def streamlit_server(env: dict | None = None, args: Sequence[str] = (), port: int | None = None) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free port (or `port`) until the block ends, with extra command-line
+    `args`; yields the base URL once healthy."""
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true", "--server.port",
-         str(port), "--browser.gatherUsageStats", "false"],
+         str(port), "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**(os.environ if env is None else env), "PYTHONUNBUFFERED": "1"})
     base = f"http://127.0.0.1:{port}"
