@@ -10,7 +10,7 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_compact_currency, format_decimal
 
-from data.schema import ACTIVITY_STATUS, COVERAGE, THEMES, TRANSACTION_TYPES, parse_partial_date
+from data.schema import ACTIVITY_STATUS, COLUMN_LABELS, COVERAGE, THEMES, TRANSACTION_TYPES, parse_partial_date
 
 LANGUAGES = {"en": "English", "fr": "Français"}
 LOCALES = {"en": "en_GB", "fr": "fr_FR"}
@@ -24,8 +24,10 @@ def catalogue() -> dict[str, dict[str, Entry]]:
     """Every UI string: key -> {language: text or plural forms}, read once from `locales/<lang>/*.toml`.
 
     One file per feature and language, so features add strings without touching each other's files; a key
-    defined in two files of one language is an error, never a silent override."""
-    merged: dict[str, dict[str, Entry]] = {}
+    defined in two files of one language is an error, never a silent override. Column labels (`fact.<column>`)
+    come from the schema's registry, their one home (pages, template and reports say the same), so a TOML file
+    that defines one again is an error too."""
+    merged: dict[str, dict[str, Entry]] = {f"fact.{column}": dict(labels) for column, labels in COLUMN_LABELS.items()}
     for lang in LANGUAGES:
         for path in sorted((CATALOGUE_DIR / lang).glob("*.toml")):
             with path.open("rb") as handle:

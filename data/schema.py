@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -206,33 +207,33 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "implementing_orgs": _label("Implementing organisations", "Organisations de mise en œuvre"),
     "partners": _label("Partners", "Partenaires"),
     "theme": _label("Theme", "Thème"),
-    "activity_status": _label("Status", "Statut"),
+    "activity_status": _label("IATI status", "Statut IATI"),
     "planned_start": _label("Planned start", "Début prévu"),
-    "actual_start": _label("Actual start", "Début effectif"),
+    "actual_start": _label("Actual start", "Début réel"),
     "planned_end": _label("Planned end", "Fin prévue"),
-    "actual_end": _label("Actual end", "Fin effective"),
-    "duration_months": _label("Duration (months)", "Durée (mois)"),
+    "actual_end": _label("Actual end", "Fin réelle"),
+    "duration_months": _label("Planned duration (months)", "Durée prévue (mois)"),
     "coverage": _label("Coverage", "Couverture"),
     "households_targeted": _label("Households targeted", "Ménages ciblés"),
-    "households_targeted_is_minimum": _label("Targeted is a minimum", "Cible minimale (« plus de »)"),
+    "households_targeted_is_minimum": _label("Households targeted: “more than”", "Ménages ciblés : « plus de »"),
     "households_reached": _label("Households reached", "Ménages atteints"),
     "people_targeted": _label("People targeted (individuals)", "Personnes ciblées (individus)"),
     "people_reached": _label("People reached (individuals)", "Personnes atteintes (individus)"),
     "notes": _label("Notes", "Notes"),
     "flow_id": _label("Flow ID", "Identifiant du flux"),
     "donor": _label("Donor", "Bailleur"),
-    "org_role": _label("Donor role (IATI)", "Rôle du bailleur (IATI)"),
+    "org_role": _label("Donor's role (IATI)", "Rôle du bailleur (IATI)"),
     "recipient": _label("Recipient", "Bénéficiaire"),
     "transaction_type": _label("Transaction type", "Type de transaction"),
     "amount": _label("Amount", "Montant"),
     "currency": _label("Currency", "Devise"),
     "value_date": _label("Value date", "Date de valeur"),
-    "province_pcode": _label("Province P-code", "P-code de la province"),
-    "province_name": _label("Province", "Province"),
-    "territory_pcode": _label("Territory P-code", "P-code du territoire"),
-    "territory_name": _label("Territory or town", "Territoire ou ville"),
-    "budget_share": _label("Budget share (0–1)", "Part du budget (0–1)"),
-    "split_known": _label("Split known", "Répartition connue"),
+    "province_pcode": _label("Province (P-code)", "Province (P-code)"),
+    "province_name": _label("Province name as given", "Nom de province tel que donné"),
+    "territory_pcode": _label("Territory (P-code)", "Territoire (P-code)"),
+    "territory_name": _label("Territory or town, as given", "Territoire ou ville, tel que donné"),
+    "budget_share": _label("Share of the budget (0–1)", "Part du budget (0–1)"),
+    "split_known": _label("Split between provinces published", "Répartition entre provinces publiée"),
     "table": _label("Table", "Table"),
     "record_id": _label("Record ID", "Identifiant de l'enregistrement"),
     "column": _label("Column", "Colonne"),
@@ -392,67 +393,119 @@ def _row_numbers(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(range(2, len(frame) + 2), index=frame.index)
 
 
-def _check_cell(col: Column, value: object, valid_provinces: frozenset[str]) -> tuple[object, str | None]:
-    """Return (typed value, reason or None)."""
+def _check_text(value: object, col: Column, provinces: frozenset[str]) -> object:
+    return str(value).strip()
+
+
+def _check_list(value: object, col: Column, provinces: frozenset[str]) -> object:
+    parts = [p.strip() for p in str(value).split(LIST_SEPARATOR) if p.strip()]
+    return f"{LIST_SEPARATOR} ".join(parts) or None
+
+
+def _check_int(value: object, col: Column, provinces: frozenset[str]) -> object:
+    number = parse_int(value)
+    if number is not None and number < 0:
+        raise ValueError(f"'{value}' is negative")
+    return number
+
+
+def _check_amount(value: object, col: Column, provinces: frozenset[str]) -> object:
+    return parse_amount(value)
+
+
+def _check_share(value: object, col: Column, provinces: frozenset[str]) -> object:
+    share = parse_amount(value)
+    if share is not None and share > 1:
+        raise ValueError(f"'{value}' is above 1 (a share is between 0 and 1)")
+    return share
+
+
+def _check_bool(value: object, col: Column, provinces: frozenset[str]) -> object:
+    return parse_bool(value)
+
+
+def _check_date(value: object, col: Column, provinces: frozenset[str]) -> object:
+    return parse_partial_date(value).text
+
+
+def _check_code(value: object, col: Column, provinces: frozenset[str]) -> object:
+    code = parse_int(value) if col.codes and isinstance(col.codes[0], int) else str(value).strip()
+    if code not in col.codes:
+        raise ValueError(f"'{value}' is not one of {', '.join(map(str, col.codes))}")
+    return code
+
+
+def _check_pcode(value: object, col: Column, provinces: frozenset[str]) -> object:
+    code = str(value).strip().upper()
+    if not PCODE_RE.match(code) or code not in provinces:
+        raise ValueError(f"'{value}' is not a province P-code (CD10…CD92)")
+    return code
+
+
+def _check_adm2(value: object, col: Column, provinces: frozenset[str]) -> object:
+    code = str(value).strip().upper()
+    if not ADM2_PCODE_RE.match(code):
+        raise ValueError(f"'{value}' is not a territory P-code (CDxxxx)")
+    return code
+
+
+@dataclass(frozen=True)
+class ColumnKind:
+    """One kind of column, the one place that says how its cells are checked and typed and what it is called.
+
+    check(value, column, valid province P-codes) → the typed value, or ValueError with the reason (never called
+    on an empty cell); dtype(column) → the pandas dtype of the typed column (None: object, empty as None);
+    label: the kind in each language (the template's notes); text: free text, scanned for contact details.
+    A new kind is one entry in COLUMN_KINDS: validation, typing, the template and the privacy scan follow; the
+    intake reads its cells strictly unless data.intake.normalise also has a lenient reader for it."""
+
+    name: str
+    check: Callable[[object, Column, frozenset[str]], object]
+    dtype: Callable[[Column], str | None]
+    label: dict[str, str]
+    text: bool = False
+
+
+def _fixed(dtype: str | None) -> Callable[[Column], str | None]:
+    return lambda column: dtype
+
+
+def _code_dtype(column: Column) -> str:
+    return "Int64" if column.codes and isinstance(column.codes[0], int) else "object"
+
+
+COLUMN_KINDS: dict[str, ColumnKind] = {kind.name: kind for kind in (
+    ColumnKind("text", _check_text, _fixed(None), {"en": "text", "fr": "texte"}, text=True),
+    ColumnKind("list", _check_list, _fixed(None), {"en": "list, ';'-separated", "fr": "liste séparée par ';'"},
+               text=True),
+    ColumnKind("int", _check_int, _fixed("Int64"), {"en": "whole number ≥ 0", "fr": "nombre entier ≥ 0"}),
+    ColumnKind("amount", _check_amount, _fixed("float64"), {"en": "amount", "fr": "montant"}),
+    ColumnKind("share", _check_share, _fixed("float64"), {"en": "share 0–1", "fr": "part 0–1"}),
+    ColumnKind("code", _check_code, _code_dtype, {"en": "code (see codes)", "fr": "code (voir codes)"}),
+    ColumnKind("bool", _check_bool, _fixed("boolean"), {"en": "true/false", "fr": "vrai/faux (true/false)"}),
+    ColumnKind("date", _check_date, _fixed(None), {"en": "date YYYY, YYYY-MM or YYYY-MM-DD",
+                                                  "fr": "date AAAA, AAAA-MM ou AAAA-MM-JJ"}),
+    ColumnKind("pcode", _check_pcode, _fixed(None), {"en": "province P-code (see codes)",
+                                                    "fr": "P-code de province (voir codes)"}),
+    ColumnKind("adm2", _check_adm2, _fixed(None), {"en": "territory P-code CDxxxx",
+                                                  "fr": "P-code de territoire CDxxxx"}),
+)}
+
+
+def check_cell(col: Column, value: object, valid_provinces: frozenset[str]) -> tuple[object, str | None]:
+    """(typed value, reason or None) for one cell, through its kind's check."""
+    if is_missing(value):
+        return None, ("required value is empty" if col.required else None)
     try:
-        if is_missing(value):
-            if col.required:
-                return None, "required value is empty"
-            return None, None
-        if col.kind in ("text",):
-            return str(value).strip(), None
-        if col.kind == "list":
-            parts = [p.strip() for p in str(value).split(LIST_SEPARATOR) if p.strip()]
-            return (f"{LIST_SEPARATOR} ".join(parts) or None), None
-        if col.kind == "int":
-            number = parse_int(value)
-            if number is not None and number < 0:
-                return None, f"'{value}' is negative"
-            return number, None
-        if col.kind == "amount":
-            return parse_amount(value), None
-        if col.kind == "share":
-            share = parse_amount(value)
-            if share is not None and share > 1:
-                return None, f"'{value}' is above 1 (a share is between 0 and 1)"
-            return share, None
-        if col.kind == "bool":
-            return parse_bool(value), None
-        if col.kind == "date":
-            return parse_partial_date(value).text, None
-        if col.kind == "code":
-            allowed = col.codes
-            if allowed and isinstance(allowed[0], int):
-                code = parse_int(value)
-            else:
-                code = str(value).strip()
-            if code not in allowed:
-                return None, f"'{value}' is not one of {', '.join(map(str, allowed))}"
-            return code, None
-        if col.kind == "pcode":
-            code = str(value).strip().upper()
-            if not PCODE_RE.match(code) or code not in valid_provinces:
-                return None, f"'{value}' is not a province P-code (CD10…CD92)"
-            return code, None
-        if col.kind == "adm2":
-            code = str(value).strip().upper()
-            if not ADM2_PCODE_RE.match(code):
-                return None, f"'{value}' is not a territory P-code (CDxxxx)"
-            return code, None
+        return COLUMN_KINDS[col.kind].check(value, col, valid_provinces), None
     except ValueError as exc:
         return None, str(exc)
-    raise AssertionError(f"unknown column kind {col.kind}")  # a schema bug, not bad input
-
-
-_DTYPES = {"int": "Int64", "code": "object", "amount": "float64", "share": "float64", "bool": "boolean"}
 
 
 def _typed_frame(table: Table, records: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=table.column_names + [ROW_COLUMN])
     for col in table.columns:
-        dtype = _DTYPES.get(col.kind)
-        if col.kind == "code" and col.codes and isinstance(col.codes[0], int):
-            dtype = "Int64"
+        dtype = COLUMN_KINDS[col.kind].dtype(col)
         if dtype:
             frame[col.name] = frame[col.name].astype(dtype)
         else:
@@ -488,7 +541,7 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
         typed: dict = {ROW_COLUMN: int(row)}
         reasons: list[tuple[str, str]] = []
         for col in table.columns:
-            value, reason = _check_cell(col, raw.get(col.name), valid_provinces)
+            value, reason = check_cell(col, raw.get(col.name), valid_provinces)
             if reason:
                 reasons.append((col.name, reason))
             typed[col.name] = value

@@ -16,6 +16,7 @@ import io
 
 from data.schema import (
     ACTIVITY_STATUS,
+    COLUMN_KINDS,
     COLUMN_LABELS,
     COVERAGE,
     ORG_ROLES,
@@ -31,15 +32,6 @@ TEMPLATE_INFO_SHEETS = ("notes", "codes")
 NOTES_HEADER = ("template_sheet", "template_header", "label_en", "label_fr", "meaning_en", "type_en", "type_fr",
                 "mandatory", "sample_value")
 CODES_HEADER = ("code_list", "template_header", "code", "label_en", "label_fr")
-KIND_LABELS = {
-    "text": ("text", "texte"), "list": ("list, ';'-separated", "liste séparée par ';'"),
-    "int": ("whole number ≥ 0", "nombre entier ≥ 0"), "amount": ("amount", "montant"),
-    "share": ("share 0–1", "part 0–1"), "code": ("code (see codes)", "code (voir codes)"),
-    "bool": ("true/false", "vrai/faux (true/false)"), "date": ("date YYYY, YYYY-MM or YYYY-MM-DD",
-                                                            "date AAAA, AAAA-MM ou AAAA-MM-JJ"),
-    "pcode": ("province P-code (see codes)", "P-code de province (voir codes)"),
-    "adm2": ("territory P-code CDxxxx", "P-code de territoire CDxxxx"),
-}
 
 
 def is_template_info_sheet(columns) -> bool:
@@ -78,7 +70,7 @@ def _notes_rows() -> list[list[str]]:
     for name in TEMPLATE_TABLES:
         for column in TABLES[name].columns:
             label = labels.get(column.name) or {}
-            kind_en, kind_fr = KIND_LABELS.get(column.kind, (column.kind, column.kind))
+            kind_en, kind_fr = COLUMN_KINDS[column.kind].label["en"], COLUMN_KINDS[column.kind].label["fr"]
             rows.append([name, column.name, label.get("en", ""), label.get("fr", ""), column.meaning, kind_en,
                          kind_fr, "yes / oui" if column.required else "", column.example])
     return rows
@@ -115,7 +107,7 @@ def make_template_xlsx() -> bytes:
             label = labels.get(column.name) or {}
             text = "\n".join(filter(None, [
                 f"EN: {label['en']}" if label.get("en") else "", f"FR: {label['fr']}" if label.get("fr") else "",
-                column.meaning, f"{KIND_LABELS.get(column.kind, (column.kind,))[0]}"
+                column.meaning, f"{COLUMN_KINDS[column.kind].label['en']}"
                 + (" — required / obligatoire" if column.required else ""),
                 f"e.g. {column.example}" if column.example else ""]))
             cell.comment = Comment(text, "template", width=320, height=140)

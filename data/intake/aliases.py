@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data.schema import TABLES
+from data.schema import COLUMN_LABELS, TABLES
 
 
 def normalise_header(text: object) -> str:
@@ -124,12 +124,16 @@ SHARED_NAMES: dict[str, str] = {"title": "title_en", "value": "amount"}
 
 
 def _build_index() -> dict[str, str]:
-    """Normalised header → canonical column: aliases, then own names (an own name loses only on SHARED_NAMES)."""
+    """Normalised header → canonical column: aliases, then own names (an own name loses only on SHARED_NAMES),
+    then the labels the dashboard itself shows (schema.COLUMN_LABELS), so a sheet headed with them reads back."""
     index = {normalise_header(alias): canonical
              for canonical, aliases in HEADER_ALIASES.items() for alias in aliases}
     for table in TABLES.values():
         for column in table.columns:
             index.setdefault(normalise_header(column.name), column.name)
+    for column, labels in COLUMN_LABELS.items():
+        for label in labels.values():
+            index.setdefault(normalise_header(label), column)
     return index
 
 

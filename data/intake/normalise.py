@@ -17,15 +17,13 @@ from data.intake.values import (
     parse_share_text,
 )
 from data.schema import (
+    COLUMN_KINDS,
     ROW_COLUMN,
     TABLES,
     Column,
     Problem,
     is_missing,
-    parse_amount,
     parse_bool,
-    parse_int,
-    parse_partial_date,
 )
 from geo.provinces import PROVINCE_PCODES, match_province, province_name
 
@@ -72,18 +70,15 @@ class _Row:
         return self.problems + (self.pending if refused else [])
 
 
-_STRICT_PARSERS: dict[str, Callable[[object], object]] = {
-    "amount": parse_amount, "share": parse_amount, "int": parse_int, "date": parse_partial_date, "bool": parse_bool,
-}
+_ANY_COLUMN = Column("_", "text", "")  # kinds checked here need no code list
 
 
 def _strict_accepts(kind: str, value: object) -> bool:
     """Whether the schema's own parser would take the cell as it is (then its reading stands)."""
-    parse = _STRICT_PARSERS.get(kind)
-    if parse is None:
+    if kind in ("code", "pcode", "adm2"):  # checked against code lists the cell alone does not carry
         return False
     try:
-        parse(value)
+        COLUMN_KINDS[kind].check(value, _ANY_COLUMN, frozenset())
     except ValueError:
         return False
     return True

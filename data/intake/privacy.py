@@ -6,7 +6,7 @@ import unicodedata
 
 import pandas as pd
 
-from data.schema import ROW_COLUMN, TABLES, Problem, is_missing
+from data.schema import COLUMN_KINDS, ROW_COLUMN, TABLES, Problem, is_missing
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Obfuscated forms are rewritten to plain ones before the search: "[at]", "(at)", "{at}", "(@)", " @ ",
@@ -67,13 +67,12 @@ def find_contact(text: str) -> str | None:
     return None
 
 
-TEXT_KINDS = ("text", "list")
 
 
 def find_contact_details(table: str, frame: pd.DataFrame, file: str) -> list[Problem]:
     """One error per cell holding an e-mail address or a phone number: such rows are refused, so the portfolio
     shown to everyone never carries them (the uploaded original, kept byte for byte, is not published)."""
-    columns = [c.name for c in TABLES[table].columns if c.kind in TEXT_KINDS and c.name in frame.columns]
+    columns = [c.name for c in TABLES[table].columns if COLUMN_KINDS[c.kind].text and c.name in frame.columns]
     problems = []
     for row in frame.to_dict("records"):  # dicts: iterrows builds a Series per row
         for column in columns:

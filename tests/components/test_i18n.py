@@ -147,3 +147,12 @@ def test_the_literal_scan_catches_an_untranslated_call(tmp_path):
     page = tmp_path / "page.py"
     page.write_text('import streamlit as st\nst.subheader("Top donors")\nst.caption(t("empty", lang))\n')
     assert list(literal_ui_strings(page)) == ["2: Top donors"]
+
+
+def test_column_labels_have_one_home_the_schema():
+    """Pages, the template and the reports name a column the same way (they had drifted: 'Fin effective')."""
+    from data.schema import COLUMN_LABELS
+
+    for column, labels in COLUMN_LABELS.items():
+        assert {lang: t(f"fact.{column}", lang) for lang in ("en", "fr")} == labels
+    assert t("fact.actual_end", "fr") == "Fin réelle" and t("fact.actual_start", "fr") == "Début réel"

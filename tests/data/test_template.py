@@ -54,6 +54,9 @@ def test_xlsx_template_has_the_sheets_headers_notes_and_codes():
     notes = [[c.value for c in row] for row in book["notes"].iter_rows()]
     assert notes[0][:2] == ["template_sheet", "template_header"]
     assert {(r[0], r[1]) for r in notes[1:]} == {(t, c) for t in TEMPLATE_TABLES for c in TABLES[t].column_names}
+    labels = {r[1]: (r[2], r[3]) for r in notes[1:]}  # the pages' labels: "Fin réelle", never "Fin effective"
+    assert labels["actual_end"] == ("Actual end", "Fin réelle") and labels["actual_start"][1] == "Début réel"
+    assert labels["duration_months"][1] == "Durée prévue (mois)" and labels["activity_status"][1] == "Statut IATI"
     codes = [[c.value for c in row] for row in book["codes"].iter_rows()]
     assert ["IATI activity status", "activity_status", "4", "Closed", "Clôturé"] in codes
     assert ["IATI transaction type", "transaction_type", "11", "Incoming commitment", "Engagement reçu"] in codes

@@ -11,7 +11,7 @@ from data.intake.aliases import (
     normalise_header,
     rename_headers,
 )
-from data.schema import COLUMN_LABELS, TABLES
+from data.schema import COLUMN_LABELS, PORTFOLIO_TABLES, TABLES
 
 ALL_COLUMNS = sorted({c.name for t in TABLES.values() for c in t.columns})
 
@@ -141,3 +141,10 @@ def test_rename_headers_never_makes_two_columns_of_one_name():
     renamed, _ = rename_headers(frame)
     assert list(renamed.columns) == ["amount", "amount (2)"]
     assert renamed["amount"].tolist() == ["5"]
+
+
+@pytest.mark.parametrize("column", sorted({c.name for name in PORTFOLIO_TABLES for c in TABLES[name].columns}))
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_label_the_dashboard_shows_reads_back_as_its_column(column, lang):
+    label = COLUMN_LABELS[column][lang]
+    assert canonical_headers([label]).mapping.get(label) == column
