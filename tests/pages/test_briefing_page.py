@@ -44,3 +44,12 @@ def test_a_project_in_the_url_gets_its_own_slide():
     app = run_page(PAGE, {"lang": "en", "project": "NL-CISPE", "slide": "6"})
     assert app.header[0].value.startswith("NL-CISPE — ")  # escaped (components/escape.py): "-" needs none here
     assert app.multiselect(key="briefing_projects").value == ["NL-CISPE"]
+
+
+def test_without_chromium_the_pack_is_still_offered_with_a_note(monkeypatch):
+    monkeypatch.setenv("BRIEFING_BROWSER", "/nonexistent/chromium")
+    app = run_page(PAGE, {"lang": "fr"})
+    labels = [b.label for b in app.get("download_button")]
+    assert t("briefing.download.pptx", "fr") in labels and t("briefing.download.pdf", "fr") in labels
+    note = t("briefing.no_image", "fr", reason=t("briefing.renderer.no_browser", "fr"))
+    assert note in [c.value for c in app.caption]
