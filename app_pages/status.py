@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components.as_of import render_as_of
-from components.escape import escape_text
+from components.escape import escape_text, format_id_list
 from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import format_partial_date, t
@@ -14,7 +14,7 @@ from components.status_views import (
     render_gap_chart,
     render_quality,
 )
-from components.timeline import make_timeline_figure
+from components.timeline import limit_timeline, make_timeline_figure
 from components.view import PLOT_CONFIG, load_view
 from data.status import (
     compute_burn,
@@ -41,10 +41,13 @@ if projects.empty:
     st.info(t("empty", lang))
 else:
     bars, undated = compute_timeline(projects, today)
-    st.plotly_chart(make_timeline_figure(bars, today, lang), config=PLOT_CONFIG, key="timeline")
+    drawn, with_bars = limit_timeline(bars)
+    st.plotly_chart(make_timeline_figure(drawn, today, lang), config=PLOT_CONFIG, key="timeline")
     st.caption(t("timeline.legend", lang))
+    if len(drawn) < len(bars):
+        st.caption(t("timeline.capped", lang, shown=drawn["project_id"].nunique(), n=with_bars))
     if undated:
-        st.caption(t("timeline.left_out", lang, n=len(undated), ids=escape_text(", ".join(undated))))
+        st.caption(t("timeline.left_out", lang, n=len(undated), ids=escape_text(format_id_list(undated))))
 
     st.subheader(t("checks.title", lang))
     render_checks(compute_status_checks(projects, today), lang)

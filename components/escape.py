@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 # What Markdown (CommonMark, GFM, Streamlit's directives) gives a meaning inside a line: escapes, code, emphasis,
 # links and images, raw HTML and autolinks, tables, strike-through, :colour[...] and :icon:, $maths$, entities,
@@ -51,3 +52,9 @@ def escape_text(value: object, markup: str = "markdown") -> str:
 def escape_all(values, markup: str = "markdown") -> list[str]:
     """escape_text over an iterable (plotly category labels, joined id lists)."""
     return [escape_text(v, markup) for v in values]
+
+
+def format_id_list(ids: Sequence[str], limit: int = 20) -> str:
+    """Ids joined by commas, the first `limit` of them then '…' (a caption naming 3,000 projects helps nobody)."""
+    ids = list(ids)
+    return ", ".join(ids[:limit]) + (f", … (+{len(ids) - limit})" if len(ids) > limit else "")

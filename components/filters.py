@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components.escape import escape_text
+from components.escape import escape_text, format_id_list
 from components.i18n import LANGUAGES, status_label, t, theme_label
 from data.currency import REPORTING_CURRENCIES
 from data.filters import (
@@ -155,10 +155,10 @@ def render_filter_notes(result: FilterResult, total: int, lang: str) -> None:
     st.caption(t("filters.active", lang, n=len(result.portfolio.projects), total=total))
     if result.undated_left_out:
         st.caption(t("filters.undated", lang, n=len(result.undated_left_out),
-                     ids=escape_text(", ".join(result.undated_left_out))))
+                     ids=escape_text(format_id_list(result.undated_left_out))))
     if result.unlocated_left_out:
         st.caption(t("filters.unlocated", lang, n=len(result.unlocated_left_out),
-                     ids=escape_text(", ".join(result.unlocated_left_out))))
+                     ids=escape_text(format_id_list(result.unlocated_left_out))))
 
 
 def select_from_url(param: str, choices: Sequence[str], label: str, lang: str,

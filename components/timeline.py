@@ -27,6 +27,19 @@ def _end_text(bar: pd.Series, lang: str) -> str:
     return format_partial_date(bar["end_text"], lang)
 
 
+TIMELINE_MAX_PROJECTS = 60  # 44 px a project: 10,000 projects would be a 440,000 px tall chart
+
+
+def limit_timeline(bars: pd.DataFrame, limit: int = TIMELINE_MAX_PROJECTS) -> tuple[pd.DataFrame, int]:
+    """The bars of at most `limit` projects, the most recently started first (undated starts last), and the number
+    of projects with bars. The rest are reached by filtering (the caption says so), never drawn off-screen."""
+    starts = bars.groupby("project_id", sort=False)["start"].max() if not bars.empty else pd.Series(dtype=object)
+    if len(starts) <= limit:
+        return bars, len(starts)
+    latest = pd.to_datetime(starts, errors="coerce").sort_values(ascending=False, na_position="last", kind="stable")
+    return bars[bars["project_id"].isin(set(latest.index[:limit]))], len(starts)
+
+
 def make_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.Figure:
     """Horizontal bars from start to end per (project, planned|actual); a bar with only an end is a marker.
 

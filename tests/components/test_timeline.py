@@ -76,3 +76,18 @@ def test_french_figure_has_french_labels():
 def test_empty_timeline_still_builds():
     bars, _ = compute_timeline(projects({"project_id": "X"}), TODAY)
     assert isinstance(make_timeline_figure(bars, TODAY, "en"), go.Figure)
+
+
+def test_a_long_timeline_is_capped_to_the_most_recently_started_projects():
+    import pandas as pd
+
+    from components.escape import format_id_list
+    from components.timeline import limit_timeline
+
+    bars = pd.DataFrame({"project_id": [f"P{i}" for i in range(5)] + ["P0"],
+                         "start": [dt.date(2020 + i, 1, 1) for i in range(5)] + [None],
+                         "kind": ["planned"] * 5 + ["actual"]})
+    drawn, total = limit_timeline(bars, limit=2)
+    assert total == 5 and set(drawn["project_id"]) == {"P4", "P3"}
+    assert limit_timeline(bars, limit=5)[0] is bars
+    assert format_id_list([f"P{i}" for i in range(25)], limit=3) == "P0, P1, P2, … (+22)"
