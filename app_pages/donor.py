@@ -41,7 +41,7 @@ if donor is None:
 else:
     mine = apply_filters(view.portfolio, replace(view.state, donors=(donor,))).portfolio
     funding = filter_flows(view.funding, mine)
-    render_kpis(compute_kpis(mine, currency), lang, donors=False)
+    render_kpis(compute_kpis(mine, currency, funding), lang, donors=False)
 
     flows = donor_flows(funding, mine.projects, donor)
     st.subheader(t("donor.measures", lang))

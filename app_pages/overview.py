@@ -36,7 +36,7 @@ render_filter_notes(view.result, len(view.full.projects), lang)
 if portfolio.projects.empty:
     st.info(t("empty", lang))
 else:
-    render_kpis(compute_kpis(portfolio, currency), lang)
+    render_kpis(compute_kpis(portfolio, currency, funding), lang)
     left, right = st.columns([2, 3])
     with left:
         render_small_map(portfolio.projects, view.full.locations, funding, currency, lang, key="overview_map",
@@ -52,10 +52,10 @@ else:
         if not unpublished.empty:
             st.caption(t("chart.by_donor.missing", lang, n=int(unpublished["not_published"].sum()),
                          donors=escape_text(", ".join(organisation_label(d, lang) for d in unpublished["donor"]))))
-    ending = compute_ending_soon(portfolio.projects, view.today, 180)
+    ending = compute_ending_soon(portfolio.projects, view.today, 180, view.dates)
     if not ending.empty:  # a heading only when something ends: "nothing ends" is no headline
         st.subheader(t("overview.ending_soon", lang))
-    render_ending(ending, 180, count_without_end(portfolio.projects), lang)
+    render_ending(ending, 180, count_without_end(portfolio.projects, view.dates), lang)
     st.caption(t("overview.more", lang))
 
     st.subheader(t("table.projects", lang))

@@ -40,7 +40,7 @@ render_filter_notes(view.result, len(view.full.projects), lang)
 if projects.empty:
     st.info(t("empty", lang))
 else:
-    bars, undated = compute_timeline(projects, today)
+    bars, undated = compute_timeline(projects, today, view.dates)
     drawn, with_bars = limit_timeline(bars)
     st.plotly_chart(make_timeline_figure(drawn, today, lang), config=PLOT_CONFIG, key="timeline")
     st.caption(t("timeline.legend", lang))
@@ -50,15 +50,16 @@ else:
         st.caption(t("timeline.left_out", lang, n=len(undated), ids=escape_text(format_id_list(undated))))
 
     st.subheader(t("checks.title", lang))
-    render_checks(compute_status_checks(projects, today), lang)
+    render_checks(compute_status_checks(projects, today, view.dates), lang)
 
     st.subheader(t("ending.title", lang))
     days = st.segmented_control(t("ending.window", lang), ENDING_WINDOWS, default=ENDING_WINDOWS[0],
                                 format_func=lambda n: t("ending.days", lang, n=n), key="ending_days")
     days = days or ENDING_WINDOWS[0]
-    render_ending(compute_ending_soon(projects, today, days), days, count_without_end(projects), lang)
+    render_ending(compute_ending_soon(projects, today, days, view.dates), days,
+                  count_without_end(projects, view.dates), lang)
 
-    burn, burn_left_out = compute_burn(projects, view.funding, today)
+    burn, burn_left_out = compute_burn(projects, view.funding, today, dates=view.dates)
     render_gap_chart(burn, make_burn_figure, "burn", burn_left_out, lang)
     households, hh_left_out = compute_households(projects)
     render_gap_chart(households, make_households_figure, "households", hh_left_out, lang)

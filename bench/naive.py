@@ -20,7 +20,7 @@ from data.filters import (
     FilterState,
     split_list,
 )
-from data.metrics import compute_committed, list_donors
+from data.metrics import KEY_FACTS, compute_committed, list_donors, project_end, project_start
 from data.portfolio import Portfolio
 from data.schema import ACTIVITY_STATUS, THEMES, is_missing, parse_partial_date
 from data.status import ACTIVE, CHECK_COLUMNS, ProjectDates, _status, project_dates
@@ -477,11 +477,30 @@ def naive_apply_filters(portfolio: Portfolio, state: FilterState) -> FilterResul
 
 
 
+# --- metrics -----------------------------------------------------------------------------------------
+
+def naive_count_not_published(portfolio: Portfolio) -> dict[str, int]:
+    """How many key facts are empty, per table (start/end count once whichever of planned/actual is given)."""
+    projects = portfolio.projects
+    missing = 0
+    for _, row in projects.iterrows():
+        for fact in KEY_FACTS["projects"]:
+            if fact == "start":
+                missing += project_start(row) is None
+            elif fact == "end":
+                missing += project_end(row) is None and is_missing(row["duration_months"])
+            else:
+                missing += is_missing(row[fact])
+    funding_missing = sum(int(portfolio.funding[c].isna().sum()) for c in KEY_FACTS["funding"])
+    return {"projects": int(missing), "funding": funding_missing}
+
+
 def extra_patches() -> list[tuple[object, str, object]]:
     """(module, name, naive function) pairs beyond the allocation's, for bench.scale's naive path: pages import
     from the modules at each run (module attributes), components hold their own references."""
     import components.filters
     import data.filters
+    import data.metrics
     import data.prepared
     import data.status
 
@@ -490,6 +509,7 @@ def extra_patches() -> list[tuple[object, str, object]]:
               "compute_households": naive_compute_households, "count_without_end": naive_count_without_end,
               "compute_unmatched_provinces": naive_compute_unmatched_provinces}
     patches: list[tuple[object, str, object]] = [(data.status, name, f) for name, f in status.items()]
+    patches.append((data.metrics, "count_not_published", naive_count_not_published))
     patches += [(data.filters, "apply_filters", naive_apply_filters),
                 (data.prepared, "apply_filters", lambda portfolio, state, *_: naive_apply_filters(portfolio, state)),
                 (data.filters, "filter_options", naive_filter_options),

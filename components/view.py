@@ -24,6 +24,7 @@ class View:
     today: dt.date
     all_funding: pd.DataFrame  # every converted flow (a project page shows all of a project's flows)
     shares: ShareTable | None = None  # the dataset's province split (geo.allocation.compute_shares), once per version
+    dates: pd.DataFrame | None = None  # every project's parsed dates (data.status.compute_project_dates), once
 
     @property
     def lang(self) -> str:
@@ -44,5 +45,5 @@ def load_view() -> View:
     state = render_filters(prepared.portfolio, prepared.options)
     view = prepared.view(state)
     return View(state, prepared.portfolio, view.result, view.funding, today_utc(), prepared.converted(state.currency),
-                prepared.shares)
+                prepared.shares, prepared.dates)
 

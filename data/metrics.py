@@ -121,25 +121,32 @@ def project_end(row: pd.Series) -> str | None:
     return next((row[c] for c in ("actual_end", "planned_end") if not is_missing(row[c])), None)
 
 
+def _missing(values: pd.Series) -> pd.Series:
+    """is_missing for a whole column: None, NaN, NA and blank text."""
+    blank = values.astype("string").str.strip().eq("") if values.dtype == object else False
+    return (values.isna() | blank).fillna(True).astype(bool)
+
+
 def count_not_published(portfolio: Portfolio) -> dict[str, int]:
     """How many key facts are empty, per table (start/end count once whichever of planned/actual is given)."""
     projects = portfolio.projects
     missing = 0
-    for _, row in projects.iterrows():
-        for fact in KEY_FACTS["projects"]:
-            if fact == "start":
-                missing += project_start(row) is None
-            elif fact == "end":
-                missing += project_end(row) is None and is_missing(row["duration_months"])
-            else:
-                missing += is_missing(row[fact])
+    for fact in KEY_FACTS["projects"]:
+        if fact == "start":
+            missing += int((_missing(projects["actual_start"]) & _missing(projects["planned_start"])).sum())
+        elif fact == "end":
+            missing += int((_missing(projects["actual_end"]) & _missing(projects["planned_end"])
+                            & _missing(projects["duration_months"])).sum())
+        else:
+            missing += int(_missing(projects[fact]).sum())
     funding_missing = sum(int(portfolio.funding[c].isna().sum()) for c in KEY_FACTS["funding"])
     return {"projects": int(missing), "funding": funding_missing}
 
 
-def compute_kpis(portfolio: Portfolio, currency: str) -> dict:
-    """Headline numbers; each comes with the count it leaves out, never a zero for missing."""
-    converted = compute_funding(portfolio.funding, currency)
+def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | None = None) -> dict:
+    """Headline numbers; each comes with the count it leaves out, never a zero for missing. `converted`: the
+    portfolio's flows already converted to `currency` (compute_funding), when the caller holds them."""
+    converted = compute_funding(portfolio.funding, currency) if converted is None else converted
     committed = compute_committed(converted)
     projects = portfolio.projects
     status = projects["activity_status"]

@@ -24,6 +24,7 @@ from data.filters import (
 )
 from data.metrics import compute_funding
 from data.portfolio import Portfolio
+from data.status import compute_project_dates
 from geo.allocation import ShareTable, compute_shares
 
 VIEW_MEMO = 16  # filtered views kept per dataset (a few users × a few filter states); each is a slice of the data
@@ -46,6 +47,7 @@ class PreparedPortfolio:
     members: pd.DataFrame  # compute_org_members: (project_id, org)
     options: FilterOptions
     shares: ShareTable  # compute_shares: project × province split
+    dates: pd.DataFrame  # compute_project_dates: every project's dates parsed, derived end, best-known start/end
     _converted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -79,4 +81,4 @@ def prepare_portfolio(portfolio: Portfolio) -> PreparedPortfolio:
     years = compute_project_years(portfolio.projects)
     members = compute_org_members(portfolio.projects)
     return PreparedPortfolio(portfolio, years, members, filter_options(portfolio, years, members),
-                             compute_shares(portfolio.locations))
+                             compute_shares(portfolio.locations), compute_project_dates(portfolio.projects))

@@ -287,17 +287,23 @@ def parse_partial_date(value: object) -> PartialDate | None:
 
 def partial_date_bounds(values: pd.Series) -> pd.DataFrame:
     """parse_partial_date for a whole column at once: first, last (datetime64, NaT when empty or not a date) and
-    precision ("year" | "month" | "day", None), on the same index."""
-    text = values.astype("string").str.strip()
+    precision ("year" | "month" | "day", None), on the same index. Each distinct value is parsed once."""
+    codes, uniques = pd.factorize(values.astype(object).where(values.notna(), None), use_na_sentinel=True)
+    text = pd.Series(uniques, dtype=object).astype("string").str.strip()
     parts = text.str.extract(PARTIAL_DATE_RE.pattern)
     month, day = parts[1].notna(), parts[2].notna()
     first = pd.to_datetime(parts[0] + "-" + parts[1].fillna("01") + "-" + parts[2].fillna("01"), format="%Y-%m-%d",
                            errors="coerce")
     year_end = pd.to_datetime(parts[0] + "-12-31", format="%Y-%m-%d", errors="coerce")
-    last = first.where(day, (first + pd.offsets.MonthEnd(0)).where(month, year_end))
-    precision = pd.Series(np.where(day, "day", np.where(month, "month", "year")), index=values.index,
-                          dtype=object).where(first.notna(), None)
-    return pd.DataFrame({"first": first, "last": last.where(first.notna()), "precision": precision})
+    last = first.where(day, (first + pd.offsets.MonthEnd(0)).where(month, year_end)).where(first.notna())
+    precision = pd.Series(np.where(day, "day", np.where(month, "month", "year")), dtype=object).where(
+        first.notna(), None)
+    unique = pd.DataFrame({"first": first, "last": last, "precision": precision})
+    missing = pd.DataFrame({"first": [pd.NaT], "last": [pd.NaT], "precision": [None]}).astype(unique.dtypes)
+    table = pd.concat([unique, missing], ignore_index=True)  # code -1 (empty) → the last row
+    out = table.iloc[np.where(codes < 0, len(unique), codes)].reset_index(drop=True)
+    out.index = values.index
+    return out
 
 
 def compute_project_titles(projects: pd.DataFrame, lang: str) -> pd.Series:

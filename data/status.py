@@ -114,9 +114,15 @@ def compute_project_dates(projects: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def count_without_end(projects: pd.DataFrame) -> int:
+def dates_of(projects: pd.DataFrame, dates: pd.DataFrame | None) -> pd.DataFrame:
+    """compute_project_dates of `projects`, taken from `dates` (computed for them or a superset, e.g. the prepared
+    model's) when given: a filter keeps the projects' index."""
+    return compute_project_dates(projects) if dates is None else dates.loc[projects.index]
+
+
+def count_without_end(projects: pd.DataFrame, dates: pd.DataFrame | None = None) -> int:
     """Projects with no best-known end (no actual or planned end, and none derivable from the duration)."""
-    return int(compute_project_dates(projects)["end_first"].isna().sum())
+    return int(dates_of(projects, dates)["end_first"].isna().sum())
 
 
 def _status_value(value: float) -> int | None:
@@ -171,10 +177,10 @@ def _masks(dates: pd.DataFrame, today: dt.date) -> dict[str, pd.Series]:
     return masks
 
 
-def compute_status_checks(projects: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+def compute_status_checks(projects: pd.DataFrame, today: dt.date, dates: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per (project, finding): project_id, check, severity, status, and the dates compared (start and end
     as published, end_derived when the end comes from the duration)."""
-    dates = compute_project_dates(projects)
+    dates = dates_of(projects, dates)
     masks = _masks(dates, today)
     position = pd.Series(np.arange(len(projects)), index=projects.index)
     parts = []
@@ -215,13 +221,14 @@ def _texts_or_none(values: pd.Series) -> list:
     return [None if pd.isna(v) else str(v) for v in values]
 
 
-def compute_timeline(projects: pd.DataFrame, today: dt.date) -> tuple[pd.DataFrame, list[str]]:
+def compute_timeline(projects: pd.DataFrame, today: dt.date,
+                     dates: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Bars (project_id, kind planned|actual, start, end, start_text, end_text, derived, open_end, status) and
     the ids of projects with no published date at all (left out of the chart).
 
     A bar needs a start; its end is the published end, else (planned) the end derived from the duration.
     A bar with a start but no end is open (open_end=True, drawn up to today and said so)."""
-    d = compute_project_dates(projects)
+    d = dates_of(projects, dates)
     day = pd.Timestamp(today)
     position = pd.Series(np.arange(len(projects)), index=projects.index)
     parts = []
@@ -251,9 +258,10 @@ def compute_timeline(projects: pd.DataFrame, today: dt.date) -> tuple[pd.DataFra
 
 # --- ending soon ------------------------------------------------------------------------------------
 
-def compute_ending_soon(projects: pd.DataFrame, today: dt.date, days: int = 180) -> pd.DataFrame:
+def compute_ending_soon(projects: pd.DataFrame, today: dt.date, days: int = 180,
+                        dates: pd.DataFrame | None = None) -> pd.DataFrame:
     """Projects whose best-known end falls between today and today + days (days_left, end_text, derived)."""
-    d = compute_project_dates(projects)
+    d = dates_of(projects, dates)
     day = pd.Timestamp(today)
     soon = d["end_last"].between(day, day + pd.Timedelta(days=days)) & ~d["status"].isin((4, 5))
     picked = d[soon]
@@ -269,8 +277,8 @@ def compute_ending_soon(projects: pd.DataFrame, today: dt.date, days: int = 180)
 
 # --- burn: time elapsed against money disbursed or spent ---------------------------------------------
 
-def compute_burn(projects: pd.DataFrame, converted: pd.DataFrame, today: dt.date,
-                 gap: float = 0.25) -> tuple[pd.DataFrame, dict[str, str]]:
+def compute_burn(projects: pd.DataFrame, converted: pd.DataFrame, today: dt.date, gap: float = 0.25,
+                 dates: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
     """Per project: elapsed (share of the planned period gone), burn (disbursed or spent / committed), far
     (|burn - elapsed| > gap). Returns the frame and {project_id: reason} for the projects left out."""
     committed = compute_committed(converted).groupby("project_id")["amount_reporting"].sum(min_count=1)
@@ -278,7 +286,7 @@ def compute_burn(projects: pd.DataFrame, converted: pd.DataFrame, today: dt.date
     used = used_flows.groupby(["project_id", "transaction_type"])["amount_reporting"].sum(min_count=1)
     spent_by = used.xs(4, level="transaction_type") if 4 in used.index.get_level_values(1) else pd.Series(dtype=float)
     paid_by = used.xs(3, level="transaction_type") if 3 in used.index.get_level_values(1) else pd.Series(dtype=float)
-    d = compute_project_dates(projects)
+    d = dates_of(projects, dates)
     ids = projects["project_id"]
     money_in = ids.map(committed).astype("float64")
     spent = ids.map(spent_by).astype("float64")

@@ -87,3 +87,15 @@ def test_households_and_unmatched_provinces_equal_the_naive_path(portfolio):
     _same(frame, naive_frame)
     assert left_out == naive_left_out
     _same(compute_unmatched_provinces(portfolio), naive_compute_unmatched_provinces(portfolio))
+
+
+def test_dates_computed_for_the_whole_dataset_serve_any_subset(portfolio):
+    from data.status import compute_project_dates
+
+    dates = compute_project_dates(portfolio.projects)
+    subset = portfolio.projects.iloc[::3]
+    today = DAYS[0]
+    _same(compute_status_checks(subset, today, dates), compute_status_checks(subset, today))
+    _same(compute_timeline(subset, today, dates)[0], compute_timeline(subset, today)[0])
+    _same(compute_ending_soon(subset, today, 365, dates), compute_ending_soon(subset, today, 365))
+    assert count_without_end(subset, dates) == count_without_end(subset)
