@@ -60,7 +60,9 @@ def topojson_available() -> bool:
 
 def plot_config() -> dict:
     """st.plotly_chart config: the local topojson URL whenever a map may need it (never the plotly CDN)."""
-    return {"displaylogo": False, "topojsonURL": TOPOJSON_URL}
+    # No scroll zoom: a reader scrolling the page over a map scrolled the map out of view instead (the +/- buttons
+    # still zoom).
+    return {"displaylogo": False, "topojsonURL": TOPOJSON_URL, "scrollZoom": False}
 
 
 # ---------------------------------------------------------------- cached geometry (the edge)
@@ -316,10 +318,13 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
         for trace in _symbol_traces(frame, values, hover, metric, currency, lang):
             figure.add_trace(trace)
     if labels and not frame.empty:
+        # White names on the dark end of the fill scale, dark ones elsewhere.
+        dark = (state == "value") & (values > 0.55 * top) if polygons and fill else pd.Series(False, frame.index)
         figure.add_trace(go.Scattergeo(
             lon=frame["lon"], lat=frame["lat"], mode="text", text=[escape_text(n, "html") for n in frame["name"]],
             textposition="middle center" if polygons and fill else "bottom center",
-            textfont=dict(size=11, color="#222222"), hoverinfo="skip", showlegend=False))
+            textfont=dict(size=11, color=["#FFFFFF" if d else "#222222" for d in dark]), hoverinfo="skip",
+            showlegend=False))
     for trace in legend:
         figure.add_trace(trace)
     if known.empty and not frame.empty:
@@ -464,6 +469,7 @@ def compute_map_totals(allocation: Allocation, metric: MapMetric) -> list[tuple[
     its households; a share as the bucket's part of the portfolio's funding. `published` is None when the bucket
     has no project and False when none of its projects publishes what the value needs."""
     projects = _bucket_projects(allocation)
+    per_household = _per_household_sums(allocation, projects) if metric.unit == "currency_per_household" else {}
     out: list[tuple[str, float | None, bool | None]] = []
     for bucket in BUCKETS:
         if metric.quantity is None:  # a count of projects
@@ -472,9 +478,8 @@ def compute_map_totals(allocation: Allocation, metric: MapMetric) -> list[tuple[
         published = allocation.bucket_published(metric.quantity, bucket)
         funding = _bucket_value(allocation, "funding", bucket)
         if metric.unit == "currency_per_household":
-            households = _bucket_value(allocation, "households_targeted", bucket)
-            both = published and allocation.bucket_published("households_targeted", bucket)
-            value = funding / households if both and households else None
+            money, households = per_household[bucket]
+            value = money / households if households else None
             out.append((bucket, value, None if published is None else value is not None))
         elif metric.unit == "percent":
             total = allocation.totals["funding"]
@@ -482,6 +487,27 @@ def compute_map_totals(allocation: Allocation, metric: MapMetric) -> list[tuple[
         else:
             out.append((bucket, _bucket_value(allocation, metric.quantity, bucket), published))
     return out
+
+
+def _per_household_sums(allocation: Allocation, projects: dict[str, set[str]]) -> dict[str, tuple[float, float]]:
+    """(funding, households) per bucket over the projects that publish both: one project's money is never divided
+    by another's households. National and unallocated buckets hold totals only, so they count when every project
+    of theirs that publishes one of the two publishes both."""
+    both = allocation.published.get("funding", frozenset()) & allocation.published.get("households_targeted",
+                                                                                       frozenset())
+    either = allocation.published.get("funding", frozenset()) | allocation.published.get("households_targeted",
+                                                                                         frozenset())
+    rows = allocation.rows
+    kept = rows[rows["funding"].notna() & rows["households_targeted"].notna()] if not rows.empty else rows
+    sums = {"mapped": (float(kept["funding"].sum()), float(kept["households_targeted"].sum())) if not kept.empty
+            else (0.0, 0.0)}
+    for bucket in ("national", "unallocated"):
+        members = projects[bucket] & either
+        consistent = bool(members) and members <= both
+        sums[bucket] = (_bucket_value(allocation, "funding", bucket), _bucket_value(
+            allocation, "households_targeted", bucket)) if consistent else (0.0, 0.0)
+    sums["total"] = tuple(sum(sums[b][i] for b in ("mapped", "national", "unallocated")) for i in (0, 1))
+    return sums
 
 
 def _bucket_value(allocation: Allocation, quantity: str, bucket: str) -> float:
@@ -527,7 +553,7 @@ def render_territory_map(allocation: Allocation, locations: pd.DataFrame, adm2: 
         st.subheader(t("map.territories", lang, name=escape_text(province_name(pcode))))
         st.plotly_chart(make_funding_map_figure(territories, metric, currency, lang, base, height=460),
                         config=plot_config(), on_select="rerun", selection_mode="points", key="territory_map")
-    if metric.quantity and remainder[metric.quantity]:
+    if metric.quantity and remainder[metric.quantity] and not territory_rows.empty:
         st.caption(t("map.territories.remainder", lang, value=format_metric_value(
             remainder[metric.quantity], MAP_METRICS[metric.quantity], currency, lang)))
 

@@ -259,3 +259,20 @@ def test_a_metric_no_province_publishes_says_so_in_the_figure(values, base):
     figure = make_funding_map_figure(map_units(values, None), MAP_METRICS["households_reached"], "USD", "en", base)
     assert [a.text for a in figure.layout.annotations] == [
         "Households reached: no province has a published value for this selection."]
+
+
+def test_funding_per_household_totals_never_divide_one_projects_money_by_anothers_households():
+    from components.maps import compute_map_totals
+
+    projects = pd.DataFrame([{"project_id": p, "coverage": "provincial", "households_targeted": h,
+                              "households_reached": None} for p, h in (("MONEY", None), ("PEOPLE", 3000),
+                                                                       ("NO_PLACE", 100))])
+    locations = pd.DataFrame([{"project_id": p, "province_pcode": "CD61", "budget_share": None,
+                               "households_targeted": None, "territory_pcode": None} for p in ("MONEY", "PEOPLE")])
+    flows = pd.DataFrame([{"flow_id": "F", "project_id": "MONEY", "amount_reporting": 14e6, "donor": "NL",
+                           "transaction_type": 11}])
+    totals = {bucket: (value, published) for bucket, value, published in
+              compute_map_totals(allocate(projects, locations, flows), MAP_METRICS["funding_per_household"])}
+    assert totals["mapped"] == (None, False)  # not 14M / 3000
+    assert totals["unallocated"] == (None, False)  # NO_PLACE publishes households only
+    assert totals["total"] == (None, False)
