@@ -46,7 +46,7 @@ def test_the_page_renders_in_both_languages(lang, title, sample):
     assert texts(app.title) == [title]
     assert any(i.value.startswith(sample) for i in app.info)
     downloads = app.get("download_button")
-    assert len(downloads) == 4  # three CSV templates and the workbook
+    assert len(downloads) == 6  # three CSV templates, the workbook and the two shipped mapping profiles
     assert app.button(key="data_restore_button").disabled  # the sample is already in use
 
 
@@ -59,7 +59,7 @@ def test_upload_report_then_nothing_changes_until_confirmed(data_dir):
     confirm = app.button(key="data_confirm")
     assert confirm.label == "Use this data — 1 rejected row will be left out"
     assert any("it stays listed in the report of this version" in w.value for w in app.warning)
-    assert len(app.get("download_button")) == 5  # the rejected rows, then the templates
+    assert len(app.get("download_button")) == 7  # the rejected rows, the templates, the two mapping profiles
     # not confirmed: nothing stored, and the other pages still show the sample
     assert storage.list_versions() == [] and storage.active_version() is None
     assert not (data_dir / "datasets").exists()
