@@ -36,6 +36,21 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def parse_fingerprint() -> str:
+    """The code's fingerprint, combined with the mapping profiles saved in the data directory when there are any:
+    a profile saved, edited or deleted changes how the stored files read, so their parquet copy is not reused."""
+    from data.intake.mapping import profiles_dir
+    from data.storage import data_dir
+
+    saved = sorted(profiles_dir(data_dir()).glob("*.toml"))
+    if not saved:
+        return code_fingerprint()
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for path in saved:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _write(target: Path, write) -> None:
     tmp = target.with_name(f"{TMP_PREFIX}{target.name}")
     write(tmp)
@@ -89,7 +104,7 @@ def load_version_portfolio(version_id: str, paths: Sequence[Path]) -> Portfolio:
     """A stored version's portfolio: from its parquet when this code already parsed it, else parsed from the
     files (then saved as parquet for the next start; a failure to save is logged, never fatal)."""
     try:
-        folder = columnar_dir(version_id, code_fingerprint())
+        folder = columnar_dir(version_id, parse_fingerprint())
     except StorageError:
         return load_intake(paths).portfolio
     try:

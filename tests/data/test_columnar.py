@@ -87,3 +87,17 @@ def test_garbage_collection_keeps_the_copy(version):
     load_version_portfolio(stored.id, paths)
     storage.collect_garbage()
     assert load_columnar(storage.columnar_dir(stored.id, code_fingerprint())) is not None
+
+
+def test_a_saved_mapping_profile_does_not_reuse_the_copy(version, monkeypatch):
+    from data.intake.mapping import MappingProfile, save_profile
+
+    stored, paths, _ = version
+    load_version_portfolio(stored.id, paths)
+    save_profile(MappingProfile("partner-x", columns={"Ref": "project_id"}), storage.data_dir())
+    calls = []
+    real = columnar.load_intake
+    monkeypatch.setattr(columnar, "load_intake", lambda p: calls.append(p) or real(p))
+    load_version_portfolio(stored.id, paths)  # the files may read differently now: parsed again
+    load_version_portfolio(stored.id, paths)  # and that parse is reused while the profiles stay the same
+    assert len(calls) == 1
