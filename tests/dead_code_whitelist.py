@@ -12,3 +12,4 @@ naive_allocate, naive_by_unit, naive_allocate_all_territories
 # python-pptx properties, set for their effect on the written file (briefing/pptx_pack.py)
 word_wrap, vertical_anchor, alignment, space_after, rgb, slide_width, slide_height, language
 check_project  # data/status.py: one project's findings, the form tests/data/test_status.py states rules in
+query_string, page_name  # bench/load.py: protobuf fields of the rerun request, set for their effect
