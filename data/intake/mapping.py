@@ -274,41 +274,52 @@ def _alpha2(value: str) -> str | None:
     return None
 
 
+def _column_country(values: list[str], share: float) -> list[str] | None:
+    """The country codes a column's values carry when at least `share` of them are P-codes or ISO alpha-3."""
+    codes = []
+    for value in values:
+        first = re.split(r"[,;| ]+", value.upper())[0]
+        match = PCODE_LIKE.match(first)
+        codes.append(match[1] if match else _alpha2(first))
+    found = [c for c in codes if c]
+    return found if len(found) >= share * len(values) else None
+
+
 def detect_country(frame: pd.DataFrame, sample: int = 500) -> tuple[str, str] | None:
     """(ISO alpha-2, the column that says so) when the sheet's place codes point to one country, else None.
 
-    Read from columns whose header (or HXL tag) names a place code or a country: P-codes start with the
-    country's alpha-2 code (CD61, AF01, LB63, TD19), FTS locations are ISO alpha-3 (COD, AFG)."""
+    Read first from columns whose header (or HXL tag) names a place code or a country: P-codes start with the
+    country's alpha-2 code (CD61, AF01, LB63, TD19), FTS locations are ISO alpha-3 (COD, AFG). When no such column
+    says anything, any column made almost only of P-codes (≥ 90 %, three distinct values at least) is read. The
+    DRC wins whenever one column points to it: a DRC file is never refused for another code column."""
     head = frame.head(sample)
-    counts: dict[str, int] = {}
-    where: dict[str, str] = {}
     tags = head.iloc[0] if len(head) else pd.Series(dtype=object)
+    named, other = [], []
     for column in _data_columns(head):
-        label = f"{header_key(column)} {str(tags.get(column, '')).casefold()}"
-        if not PLACE_HEADER.search(label):
-            continue
         values = [str(v).strip() for v in head[column] if not is_missing(v) and not str(v).startswith("#")]
         if len(values) < 3:
             continue
-        codes = []
-        for value in values:
-            first = re.split(r"[,;| ]+", value.upper())[0]
-            match = PCODE_LIKE.match(first)
-            codes.append(match[1] if match else _alpha2(first))
-        found = [c for c in codes if c]
-        if len(found) < 0.8 * len(values):
-            continue
-        for code in found:
-            counts[code] = counts.get(code, 0) + 1
-            where.setdefault(code, str(column).split("\n")[0])
-    if not counts:
-        return None
+        label = f"{header_key(column)} {str(tags.get(column, '')).casefold()}"
+        (named if PLACE_HEADER.search(label) else other).append((column, values))
     import pycountry
 
-    code = max(counts, key=counts.get)
-    if pycountry.countries.get(alpha_2=code) is None:
-        return None
-    return code, where[code]
+    for candidates, share in ((named, 0.8), (other, 0.9)):
+        counts: dict[str, int] = {}
+        where: dict[str, str] = {}
+        for column, values in candidates:
+            if share > 0.8 and len(set(values)) < 3:
+                continue
+            found = _column_country(values, share)
+            for code in found or ():
+                counts[code] = counts.get(code, 0) + 1
+                where.setdefault(code, str(column).split("\n")[0])
+        counts = {c: n for c, n in counts.items() if pycountry.countries.get(alpha_2=c) is not None}
+        if HOME in counts:
+            return HOME, where[HOME]
+        if counts:
+            code = max(counts, key=counts.get)
+            return code, where[code]
+    return None
 
 
 def foreign_country_reason(frame: pd.DataFrame, source: str) -> str | None:
@@ -503,18 +514,21 @@ def apply_profile(frame: pd.DataFrame, profile: MappingProfile, source: str) -> 
     fmt = f"profile:{profile.name}"
     problems = [Problem(source, None, None, f"read with mapping profile '{profile.name}' ({profile.label})",
                         "warning")]
-    foreign = foreign_country_reason(frame, source)
-    if foreign:
-        return refuse_whole(frame, source, foreign, fmt)
     cells = _cells(frame, profile, problems, source)
-    if COUNTRY in cells:
-        codes = {_alpha2(c) or c.upper()[:2] for c in cells[COUNTRY] if c}
+    if COUNTRY in cells:  # the profile names the column that says which country: it decides
+        codes = {_alpha2(c.split(",")[0]) or c.upper()[:2] for c in cells[COUNTRY] if c}
         expected = profile.facts.get("country", HOME)
         if codes and expected not in codes:
-            reason = (f"{source}: the file seems to be about {', '.join(sorted(_country_name(c) for c in codes))}, "
-                      f"not the DRC: nothing from it enters the portfolio")
+            names = ", ".join(sorted(_country_name(c) for c in codes))
+            column = next(h for h in _data_columns(frame) if profile._targets().get(header_key(h)) == COUNTRY)
+            reason = (f"{source}: the file seems to be about {names} (from column '{column}'), not the DRC: "
+                      f"nothing from it enters the portfolio")
             return refuse_whole(frame, source, reason, fmt)
         cells = cells.drop(columns=COUNTRY)
+    else:
+        foreign = foreign_country_reason(frame, source)
+        if foreign:
+            return refuse_whole(frame, source, foreign, fmt)
     _map_values(cells, profile)
     _project_ids(frame, cells, profile, problems, source)
     if "project_id" not in cells:

@@ -220,9 +220,23 @@ def test_the_country_of_a_sheet_comes_from_its_place_codes(values, expected):
     assert detect_country(frame)[0] == expected
 
 
-def test_codes_in_a_column_that_is_not_about_places_say_nothing():
-    frame = frame_of(["Reference", "Name"], [["AF01", "x"], ["AF02", "y"], ["AF03", "z"]])
-    assert detect_country(frame) is None
+def test_a_column_of_pcodes_speaks_even_under_another_header():
+    # OCHA Chad's 3W keeps the province P-code in a column named "Title"
+    frame = frame_of(["Title", "Province"], [["TD19", "Barh El Gazel"], ["TD08", "Logone"], ["TD12", "Mayo"]])
+    assert detect_country(frame) == ("TD", "Title")
+
+
+@pytest.mark.parametrize("rows", [
+    [["AF01", "x"], ["AF01", "y"], ["AF01", "z"]],  # one repeated code outside a place column: not enough
+    [["AF01", "x"], ["hello", "y"], ["AF03", "z"]],  # not almost only codes
+])
+def test_codes_outside_place_columns_need_to_be_almost_all_codes(rows):
+    assert detect_country(frame_of(["Reference", "Name"], rows)) is None
+
+
+def test_the_drc_wins_when_one_column_points_to_it():
+    frame = frame_of(["Code Province", "Reference"], [["CD61", "NL0001"], ["CD54", "NL0002"], ["CD74", "NL0003"]])
+    assert detect_country(frame) == ("CD", "Code Province")
 
 
 def test_a_forced_profile_must_exist(tmp_path):
