@@ -46,12 +46,13 @@ def select_projects(choices: Sequence[str], lang: str, format_func: Callable[[st
 
 def render_navigation(number: int, count: int, lang: str) -> None:
     """Previous / next (also ← and → on the keyboard) and where we are."""
-    left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
-    left.button(t("briefing.previous", lang), icon=":material/arrow_back:", shortcut="Left", on_click=_go,
-                args=(number - 1,), disabled=number <= 1, key="briefing_previous", width="stretch")
-    middle.markdown(t("briefing.position", lang, number=number, count=count), text_alignment="center")
-    right.button(t("briefing.next", lang), icon=":material/arrow_forward:", icon_position="right", shortcut="Right",
-                 on_click=_go, args=(number + 1,), disabled=number >= count, key="briefing_next", width="stretch")
+    # Buttons as wide as their labels, spread over the row: a fixed column would cut "Précédente" at 125 %.
+    with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"):
+        st.button(t("briefing.previous", lang), icon=":material/arrow_back:", shortcut="Left", on_click=_go,
+                  args=(number - 1,), disabled=number <= 1, key="briefing_previous", width="content")
+        st.markdown(t("briefing.position", lang, number=number, count=count), width="content")
+        st.button(t("briefing.next", lang), icon=":material/arrow_forward:", icon_position="right", shortcut="Right",
+                  on_click=_go, args=(number + 1,), disabled=number >= count, key="briefing_next", width="content")
 
 
 def render_slide(slide, footer: str) -> None:

@@ -1,7 +1,7 @@
-"""Real browser at projector sizes (1280×720, 1920×1080) and zooms (100 %, 125 %): no KPI value or label and no
-slide text is cut — on every briefing slide and on the Overview. Cut means wider than its box (scrollWidth >
-clientWidth) or ending in an ellipsis. 125 % zoom is a viewport of 1/1.25 the size at a device scale of 1.25,
-which is what the browser's zoom does to the layout."""
+"""Real browser at projector sizes (1280×720, 1920×1080) and zooms (100 %, 125 %): no KPI value or label, no
+slide text and no previous/next label is cut — on every briefing slide and on the Overview. Cut means wider than
+its box (scrollWidth > clientWidth) or ending in an ellipsis. 125 % zoom is a viewport of 1/1.25 the size at a
+device scale of 1.25, which is what the browser's zoom does to the layout."""
 from __future__ import annotations
 
 import re
@@ -16,7 +16,8 @@ pytestmark = pytest.mark.e2e
 SCREENS = [(1280, 720, 1.0), (1280, 720, 1.25), (1920, 1080, 1.0), (1920, 1080, 1.25)]
 SLIDES = 8  # the sample's deck with one project slide (?project=NL-CISPE)
 CHECKED = ('[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *, '
-           '.st-key-briefing_slide h2, .st-key-briefing_slide p, .st-key-briefing_slide li')
+           '.st-key-briefing_slide h2, .st-key-briefing_slide p, .st-key-briefing_slide li, '
+           '.st-key-briefing_previous p, .st-key-briefing_next p')  # and the navigation's labels
 OVERVIEW_READY = '[data-testid="stMetric"]:nth-of-type(1) >> nth=6'  # the seventh tile
 CUT = """(selector) => [...document.querySelectorAll(selector)]
   .filter(e => e instanceof HTMLElement && e.offsetParent !== null && e.innerText.trim())
