@@ -557,6 +557,10 @@ def apply_profile(frame: pd.DataFrame, profile: MappingProfile, source: str) -> 
                                                        derived.rejected_rows["_reason"])]
     rejected = [{**as_read.loc[row].to_dict(), "_column": column, "_reason": reason}
                 for row, column, reason in sorted(refusals)]
+    # merged rows belong to their project like the row they were merged into (they are kept with it)
+    records = {**derived.records, **{int(r): str(p) for r, p in zip(kept.loc[merged, ROW_COLUMN],
+                                                                    kept.loc[merged, "project_id"])}}
     return Derived(source=source, format=fmt, rows_in=len(frame), tables=derived.tables,
                    problems=problems + derived.problems,
-                   rejected_rows=pd.DataFrame(rejected, columns=[*frame.columns, "_column", "_reason"]))
+                   rejected_rows=pd.DataFrame(rejected, columns=[*frame.columns, "_column", "_reason"]),
+                   records=records)

@@ -144,6 +144,15 @@ def test_3w_statuses_donors_budgets_and_people(derived_3w):
     assert flows[flows["project_id"] == "Projet_4/Org_139"].empty  # donor "Autre" and budget 0: nothing published
 
 
+def test_3w_rows_merged_into_their_place_count_as_kept(shipped):
+    csv = pd.DataFrame(ROWS_3W, columns=HEADERS_3W).to_csv(index=False, sep=";").encode()
+    intake = parse_uploads([("3w.csv", csv)], profiles=ProfileSet(shipped))
+    summary = intake.files[0]
+    # row 3 (another health zone of Irumu) says nothing more than row 2 once its people are summed: kept with it
+    assert (summary.rows_in, summary.accepted, summary.rejected) == (5, 5, 0)
+    assert len(intake.portfolio.projects) == 3
+
+
 def test_3w_places_come_from_their_codes(derived_3w):
     places = derived_3w.tables["locations"]
     org85 = places[places["project_id"] == "Projet_4/Org_85"]
