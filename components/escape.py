@@ -6,7 +6,8 @@ host, `[log in](http://…)` would become a link, a bare `www.…` an autolink, 
 Plotly renders a subset of HTML in hover text, labels and titles: `<a href=…>` would become a live link.
 
 `escape_text(value)` backslash-escapes the characters Markdown gives a meaning (CommonMark shows an escaped
-character as itself) and folds line breaks into spaces (no new block, heading or list can start inside a value);
+character as itself), breaks autolinks with a zero-width space (a browser test found that GFM links
+an escaped `http://…` all the same) and folds line breaks into spaces (no block can start inside a value);
 `escape_text(value, "html")` is for plotly text (entities, shown as the characters they stand for).
 Wrap each VALUE at the call site, never a whole message: the app's own Markdown stays Markdown.
 `hide_paths(text)` shortens server paths in a message (a reader's error) to their file names.
@@ -20,10 +21,13 @@ from collections.abc import Sequence
 # What Markdown (CommonMark, GFM, Streamlit's directives) gives a meaning inside a line: escapes, code, emphasis,
 # links and images, raw HTML and autolinks, tables, strike-through, :colour[...] and :icon:, $maths$, entities,
 # e-mail autolinks. Other punctuation (",", "=", "-", ".") stays as it is, except where it could start a block
-# (a value at the start of a line: "- x", "+ x", "1. x") or an autolink ("www.").
+# (a value at the start of a line: "- x", "+ x", "1. x"). Leading spaces go (four would start a code block).
 _SPECIAL = re.compile(r"([\\`*_\[\]()!<>#|~:$&@{}])")
 _LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
-_WWW = re.compile(r"(www)\.", re.I)
+# GFM autolink literals are found in the TEXT after Markdown is parsed (escapes do not stop them): a zero-width
+# space after "http"/"www" and before "@" breaks "http://", "www." and "name@host.org" without changing the look.
+_AUTOLINK = re.compile(r"(?<![^\W_])(https?|ftp|mailto|xmpp|www)(?=[:.])|(?=@)", re.I)
+ZWSP = "\u200b"
 _BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
 MARKUPS = ("markdown", "html")
 _PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?(?:[\\/][^\\/\s:'\"]+)+[\\/]([^\\/\s:'\"]+)")
@@ -41,7 +45,7 @@ def escape_text(value: object, markup: str = "markdown") -> str:
     text = _BREAKS.sub(" ", "" if value is None else str(value))
     if markup == "html":
         return html.escape(text, quote=True)
-    text = _WWW.sub(r"\1\\.", _SPECIAL.sub(r"\\\1", text.strip()))  # leading spaces: a code block
+    text = _SPECIAL.sub(r"\\\1", _AUTOLINK.sub(lambda m: (m.group(1) or "") + ZWSP, text.strip()))
     match = _LINE_START.match(text)
     if match and match.group(1)[0].isdigit():  # "1. x" / "1) x": an ordered list
         end = match.end()

@@ -96,7 +96,9 @@ def test_store_gc_command(data_dir, capsys):
 
 
 SAVER = """
-import os, sys
+import os, time
+_fsync = os.fsync
+os.fsync = lambda fd: (time.sleep(0.2), _fsync(fd))[1]  # a slow disk: most of the time is spent mid-save, sys
 from data import storage
 n = 0
 while True:
@@ -110,6 +112,9 @@ def test_sigkill_during_saves_then_gc_leaves_no_temporary_file_nor_unreferenced_
     env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
     for delay in (0.4, 0.7, 1.1, 1.6, 2.0):
         process = subprocess.Popen([sys.executable, "-c", SAVER], cwd=ROOT, env=env)
+        deadline = time.monotonic() + 60
+        while not (data_dir / "datasets" / "blobs").is_dir() and time.monotonic() < deadline:
+            time.sleep(0.05)  # imports take a while on a busy machine: kill during saves, not before them
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
