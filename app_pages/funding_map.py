@@ -26,7 +26,6 @@ from components.view import load_view
 from data.metrics import FLOW_MEASURES, compute_project_donors
 from geo.allocation import (
     MAP_METRICS,
-    allocate,
     allocate_all_territories,
     by_unit,
     project_locations,
@@ -57,7 +56,7 @@ level = third.radio(t("map.level", lang), [1, 2], key="map_level",
 
 # Compute
 locations = project_locations(view.full.locations, portfolio.projects)
-allocation = allocate(portfolio.projects, locations, FLOW_MEASURES[measure].select(view.funding), shares=view.shares)
+allocation = view.allocation(measure)  # memoised per dataset, filters and measure
 provinces = by_unit(allocation)
 extra = dict(donors=compute_project_donors(view.funding), minimum=minimum_projects(portfolio.projects))
 if level == 2:

@@ -40,7 +40,7 @@ else:
     left, right = st.columns([2, 3])
     with left:
         render_small_map(portfolio.projects, view.full.locations, funding, currency, lang, key="overview_map",
-                         shares=view.shares)
+                         allocation=view.allocation("committed"))
     with right:
         st.subheader(t("overview.top_donors", lang))
         measure = st.segmented_control(t("chart.amount", lang, currency=currency), list(FLOW_MEASURES),

@@ -36,11 +36,13 @@ class SmallMap:
 
 def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding: pd.DataFrame, currency: str,
                    lang: str, prepared: PreparedBoundaries | None, base: bool, metric: str = "funding",
-                   height: int = 340, shares: ShareTable | None = None) -> SmallMap:
+                   height: int = 340, shares: ShareTable | None = None,
+                   allocation: Allocation | None = None) -> SmallMap:
     """Committed funding (or `metric`) per province for these projects; the number of projects when no amount
     placed in a province is published; no figure at all when no project is placed in a province."""
-    committed = FLOW_MEASURES["committed"].select(funding)
-    allocation = allocate(projects, project_locations(all_locations, projects), committed, shares=shares)
+    if allocation is None:  # else: the committed allocation of these projects, already computed (View.allocation)
+        committed = FLOW_MEASURES["committed"].select(funding)
+        allocation = allocate(projects, project_locations(all_locations, projects), committed, shares=shares)
     wanted = MAP_METRICS[metric]
     fell_back = None
     if wanted.quantity and not allocation.rows[wanted.quantity].notna().any():
@@ -60,12 +62,12 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
 
 def render_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding: pd.DataFrame, currency: str,
                      lang: str, key: str, metric: str = "funding", height: int = 340,
-                     shares: ShareTable | None = None) -> None:
+                     shares: ShareTable | None = None, allocation: Allocation | None = None) -> None:
     """The small map and what it leaves out (national projects, projects without a province, fallbacks).
     `shares`: the dataset's province split (View.shares), so a rerun does not recompute it."""
     prepared, _ = get_prepared(boundary_source(1))
     small = make_small_map(projects, all_locations, funding, currency, lang, prepared, topojson_available(),
-                           metric, height, shares)
+                           metric, height, shares, allocation)
     national, unplaced = small.allocation.national_projects, small.allocation.unallocated_projects
     if small.figure is None:
         st.caption(t("map.small.nothing_placed", lang, n=len(national) + len(unplaced), national=len(national),

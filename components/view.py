@@ -10,7 +10,8 @@ from components.filters import render_filters
 from components.state import get_prepared
 from data.filters import FilterResult, FilterState, today_utc
 from data.portfolio import Portfolio
-from geo.allocation import ShareTable
+from data.prepared import PreparedPortfolio
+from geo.allocation import Allocation, ShareTable
 
 PLOT_CONFIG = {"displaylogo": False}
 
@@ -25,6 +26,11 @@ class View:
     all_funding: pd.DataFrame  # every converted flow (a project page shows all of a project's flows)
     shares: ShareTable | None = None  # the dataset's province split (geo.allocation.compute_shares), once per version
     dates: pd.DataFrame | None = None  # every project's parsed dates (data.status.compute_project_dates), once
+    prepared: PreparedPortfolio | None = None
+
+    def allocation(self, measure: str) -> Allocation:
+        """The view's projects and flows of `measure` placed on provinces (memoised per dataset and filters)."""
+        return self.prepared.allocation(self.state, measure)
 
     @property
     def lang(self) -> str:
@@ -45,5 +51,5 @@ def load_view() -> View:
     state = render_filters(prepared.portfolio, prepared.options)
     view = prepared.view(state)
     return View(state, prepared.portfolio, view.result, view.funding, today_utc(), prepared.converted(state.currency),
-                prepared.shares, prepared.dates)
+                prepared.shares, prepared.dates, prepared)
 

@@ -22,20 +22,21 @@ from data.filters import (
     filter_flows,
     filter_options,
 )
-from data.metrics import compute_funding
+from data.metrics import FLOW_MEASURES, compute_funding
 from data.portfolio import Portfolio
 from data.status import compute_project_dates
-from geo.allocation import ShareTable, compute_shares
+from geo.allocation import Allocation, ShareTable, allocate, compute_shares, project_locations
 
 VIEW_MEMO = 16  # filtered views kept per dataset (a few users × a few filter states); each is a slice of the data
 
 
 @dataclass(frozen=True)
 class PreparedView:
-    """One filter state applied: the narrowed portfolio and its converted flows."""
+    """One filter state applied: the narrowed portfolio, its converted flows, its allocations per measure."""
 
     result: FilterResult
     funding: pd.DataFrame
+    allocations: dict[str, Allocation] = field(default_factory=dict, repr=False)
 
 
 @dataclass(eq=False)
@@ -74,6 +75,20 @@ class PreparedPortfolio:
             while len(self._views) > VIEW_MEMO:
                 self._views.popitem(last=False)
         return view
+
+
+    def allocation(self, state: FilterState, measure: str) -> Allocation:
+        """allocate() of the view's projects and the flows of `measure` (FLOW_MEASURES), memoised with the view."""
+        view = self.view(state)
+        with self._lock:
+            cached = view.allocations.get(measure)
+        if cached is None:
+            projects = view.result.portfolio.projects
+            cached = allocate(projects, project_locations(self.portfolio.locations, projects),
+                              FLOW_MEASURES[measure].select(view.funding), shares=self.shares)
+            with self._lock:
+                view.allocations[measure] = cached
+        return cached
 
 
 def prepare_portfolio(portfolio: Portfolio) -> PreparedPortfolio:

@@ -50,3 +50,19 @@ def test_the_memo_is_bounded(sample):
     for year in range(2000, 2000 + prepared_module.VIEW_MEMO + 5):
         model.view(FilterState(year_from=year))
     assert len(model._views) == prepared_module.VIEW_MEMO
+
+
+@pytest.mark.parametrize("measure", ["committed", "disbursed"])
+def test_an_allocation_is_allocate_of_the_view_and_is_memoised(sample, measure):
+    from data.metrics import FLOW_MEASURES
+    from geo.allocation import allocate, project_locations
+
+    model = prepare_portfolio(sample)
+    state = FilterState(currency="EUR", statuses=("2", "none"))
+    memo = model.allocation(state, measure)
+    view = model.view(state)
+    projects = view.result.portfolio.projects
+    flows = FLOW_MEASURES[measure].select(view.funding)
+    plain = allocate(projects, project_locations(sample.locations, projects), flows)
+    assert memo.rows.equals(plain.rows) and memo.totals == plain.totals and memo.unallocated == plain.unallocated
+    assert model.allocation(state, measure) is memo
