@@ -158,7 +158,7 @@ def render_sign_in(lang: str) -> User:
                 st.text_input(t("auth.name", lang), key="auth_name", autocomplete="username")
                 st.text_input(t("auth.password", lang), key="auth_password", type="password",
                               autocomplete="current-password")
-                st.form_submit_button(t("auth.sign_in", lang), on_click=_on_sign_in, args=(lang,))
+                st.form_submit_button(t("auth.submit", lang), on_click=_on_sign_in, args=(lang,))
             message = st.session_state.pop("_auth_message", None)
             if message:
                 st.error(message)

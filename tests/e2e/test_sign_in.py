@@ -126,7 +126,7 @@ def local_sign_in(page, name: str, password: str) -> str:
         page.get_by_text("Sign in (editors)").first.click()
     page.get_by_role("textbox", name="Name").fill(name)
     page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in (editors)").last.click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     # the sign-in callback empties the password field: once it is empty, the rerun with the answer has come
     page.wait_for_function("() => [...document.querySelectorAll('input[type=password]')].every(i => !i.value)",
                            timeout=30_000)

@@ -68,7 +68,7 @@ def test_nothing_configured_on_localhost_makes_this_computer_an_editor():
 def sign_in(app: AppTest, name: str, password: str) -> AppTest:
     app.text_input(key="auth_name").input(name)
     app.text_input(key="auth_password").input(password)
-    app.button[[b.label for b in app.button].index("Sign in (editors)")].click().run()
+    app.button[[b.label for b in app.button].index("Sign in")].click().run()
     return app
 
 
