@@ -72,6 +72,9 @@ else:
         reached = project["households_reached"]
         st.metric(t("fact.households_reached", lang), format_number(None if pd.isna(reached) else int(reached),
                                                                       lang), border=True)
+        people = project.get("people_targeted")
+        if people is not None and pd.notna(people):  # a 3W counts people: shown as people, never as households
+            st.metric(t("fact.people_targeted", lang), format_number(int(people), lang), border=True)
     if isinstance(project["notes"], str) and project["notes"]:
         with st.expander(t("project.notes", lang)):
             st.text(project["notes"])

@@ -254,9 +254,10 @@ def render_sheet_mapping(source: str, frame: pd.DataFrame, profile: MappingProfi
                  index=currencies.index(known.get("currency", "")) if known.get("currency", "") in currencies else 0,
                  format_func=lambda c: c or t("mapping.currency.none", lang), help=t("mapping.currency.help", lang))
     types = ["", *map(str, TRANSACTION_TYPES)]
+    stated = known.get("transaction_type", "")
     st.selectbox(t("mapping.transaction_type", lang), types, key=f"{key}_tt",
-                 index=types.index(known.get("transaction_type", "")) if known.get("transaction_type", "") in types
-                 else 0, format_func=lambda c: code_label("transaction_type", c, lang))
+                 index=types.index(stated) if stated in types else 0,
+                 format_func=lambda c: code_label("transaction_type", c, lang) if c else t("mapping.tt.none", lang))
     st.multiselect(t("mapping.group", lang), headers, key=f"{key}_group", help=t("mapping.group.help", lang),
                    default=[h for h in (profile.group_key if profile else ()) if h in headers])
     st.text_input(t("mapping.name", lang), key=f"{key}_name", value=profile.name if profile else "",

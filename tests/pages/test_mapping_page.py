@@ -91,3 +91,18 @@ def test_sample_plus_a_french_partner_export_list_each_donor_once(data_dir, lang
     run("app_pages/overview.py", app)
     options = list(app.multiselect(key="f_donor").options)
     assert options.count(sweden) == 1 and options.count(netherlands) == 1
+
+
+def test_a_3w_project_shows_its_people_as_people(data_dir):
+    sheet = (b"ID_Projet;ID_Acteur;NOM ACTIVITE / PROJET;BAILLEUR;BUDGET;ETAT PROJET;Code Province;Code Terrtoire;"
+             b"NOMBRE BENEFICIAIRES DIRECTS;Nom organization\n"
+             b"Projet_4;Org_85;Abris Ituri;UNHCR;85000;En cours;CD54;CD5402;306;ADSSE\n"
+             b"Projet_4;Org_85;Abris Ituri;UNHCR;0;En cours;CD54;CD5402;200;ADSSE\n")
+    app = run("app_pages/data.py", **{UPLOADS_KEY: [("3w.csv", sheet)]})
+    assert report_row(app)["Format"] == "profile:ocha-drc-3w"
+    app.button(key="data_confirm").click().run()
+    app.query_params["project"] = "Projet_4/Org_85"
+    run("app_pages/project.py", app)
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["People targeted (individuals)"] == "506"
+    assert metrics["Households reached"] == "not published"  # never the 3W's people
