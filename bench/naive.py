@@ -58,8 +58,10 @@ def _household_shares(rows: pd.DataFrame) -> dict[str, float] | None:
     return {p: float(v) / float(hh.sum()) for p, v in per.items()}
 
 
-def naive_allocate(projects: pd.DataFrame, locations: pd.DataFrame, flows: pd.DataFrame) -> Allocation:
-    """Place every project's money and households (flows of one measure, converted: amount_reporting)."""
+def naive_allocate(projects: pd.DataFrame, locations: pd.DataFrame, flows: pd.DataFrame,
+                   shares: object = None) -> Allocation:
+    """Place every project's money and households (flows of one measure, converted: amount_reporting). `shares`
+    is accepted and ignored: the naive path splits each project from its rows every time."""
     values = _project_values(projects, flows)
     by_project = {pid: group for pid, group in locations.groupby("project_id")} if not locations.empty else {}
     national = dict.fromkeys(QUANTITIES, 0.0)
@@ -504,9 +506,15 @@ def extra_patches() -> list[tuple[object, str, object]]:
     import data.prepared
     import data.status
 
-    status = {"compute_status_checks": naive_compute_status_checks, "compute_timeline": naive_compute_timeline,
-              "compute_ending_soon": naive_compute_ending_soon, "compute_burn": naive_compute_burn,
-              "compute_households": naive_compute_households, "count_without_end": naive_count_without_end,
+    # The fast functions also take the prepared model's dates; the naive ones parse every row again instead.
+    status = {"compute_status_checks": lambda projects, today, dates=None: naive_compute_status_checks(projects, today),
+              "compute_timeline": lambda projects, today, dates=None: naive_compute_timeline(projects, today),
+              "compute_ending_soon": lambda projects, today, days=180, dates=None: naive_compute_ending_soon(
+                  projects, today, days),
+              "compute_burn": lambda projects, converted, today, gap=0.25, dates=None: naive_compute_burn(
+                  projects, converted, today, gap),
+              "compute_households": naive_compute_households,
+              "count_without_end": lambda projects, dates=None: naive_count_without_end(projects),
               "compute_unmatched_provinces": naive_compute_unmatched_provinces}
     patches: list[tuple[object, str, object]] = [(data.status, name, f) for name, f in status.items()]
     patches.append((data.metrics, "count_not_published", naive_count_not_published))
