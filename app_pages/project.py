@@ -6,7 +6,7 @@ import streamlit as st
 from components.as_of import render_as_of
 from components.escape import escape_text
 from components.exports import render_exports
-from components.filters import render_filter_notes, select_from_url
+from components.filters import CHOICES_MAX, render_filter_notes, search_choices, select_from_url
 from components.i18n import format_number, t
 from components.profiles import (
     compute_project_summary,
@@ -39,7 +39,12 @@ def title_of(project_id: str) -> str:
 st.title(t("project.title", lang))
 render_as_of(view.full, view.today, lang)
 render_filter_notes(view.result, len(view.full.projects), lang)
-project_id = select_from_url("project", list(projects.index), t("project.choose", lang), lang, title_of)
+choices = list(projects.index)
+if len(choices) > CHOICES_MAX:  # a search box rather than a 10,000-title dropdown
+    query = st.text_input(t("project.search", lang), key="project_search")
+    choices = search_choices(choices, titles, query, keep=[st.query_params.get("project") or ""])
+    st.caption(t("project.search.shown", lang, shown=len(choices), n=len(projects)))
+project_id = select_from_url("project", choices, t("project.choose", lang), lang, title_of)
 if project_id is None:
     st.info(t("project.none", lang))
 else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from components.escape import escape_text, format_id_list
@@ -159,6 +160,23 @@ def render_filter_notes(result: FilterResult, total: int, lang: str) -> None:
     if result.unlocated_left_out:
         st.caption(t("filters.unlocated", lang, n=len(result.unlocated_left_out),
                      ids=escape_text(format_id_list(result.unlocated_left_out))))
+
+
+CHOICES_MAX = 200  # options sent with a selectbox: 10,000 project titles would be a megabyte on every rerun
+
+
+def search_choices(choices: Sequence[str], labels: pd.Series, query: str, keep: Sequence[str] = (),
+                   limit: int = CHOICES_MAX) -> list[str]:
+    """The first `limit` choices whose id or label contains `query` (ignoring case),
+    plus the ones in `keep` (the project in the URL stays selectable whatever the search)."""
+    if query.strip():
+        text = pd.Series(list(choices), dtype=object).astype("string") + " " + pd.Series(
+            [labels.get(c, "") for c in choices], dtype=object).astype("string")
+        hits = text.str.contains(query.strip(), case=False, regex=False).fillna(False)
+        found = [c for c, hit in zip(choices, hits) if hit][:limit]
+    else:
+        found = list(choices)[:limit]
+    return [c for c in keep if c in set(choices) and c not in found] + found
 
 
 def select_from_url(param: str, choices: Sequence[str], label: str, lang: str,

@@ -35,3 +35,17 @@ def test_changing_the_language_writes_the_url():
     app = run({})
     app.radio(key="lang").set_value("fr").run()
     assert app.query_params["lang"] == "fr" and app.markdown[0].value == "fr|USD"
+
+
+def test_search_choices_lists_matches_and_keeps_the_project_in_the_url():
+    import pandas as pd
+
+    from components.filters import search_choices
+
+    ids = [f"SYN-{i}" for i in range(500)]
+    labels = pd.Series({pid: ("Water" if i % 7 == 0 else "Peace") + f" project {i}" for i, pid in enumerate(ids)})
+    assert search_choices(ids, labels, "", limit=200) == ids[:200]
+    water = search_choices(ids, labels, "wATer", limit=10)
+    assert water == [ids[i] for i in range(0, 70, 7)]
+    assert search_choices(ids, labels, "water", keep=["SYN-499"], limit=3) == ["SYN-499", "SYN-0", "SYN-7", "SYN-14"]
+    assert search_choices(ids, labels, "no such thing", keep=["unknown"]) == []
