@@ -290,7 +290,7 @@ def split_flat(frame: pd.DataFrame, source: str) -> Derived:
     projects: dict[str, _Project] = {}
     rejected: list[dict] = []
     records: dict[int, str] = {}
-    copies: dict[int, tuple] = {}  # accepted row → its cells as read, to tell a copy from a row that differs elsewhere
+    copies: dict[int, dict] = {}  # accepted row → its cells as read, to tell a copy from a row that differs elsewhere
 
     def refuse(raw: dict, row: int, reasons: list[tuple[str, str]]) -> None:
         problems.extend(Problem(source, row, column, reason) for column, reason in reasons)
@@ -310,7 +310,7 @@ def split_flat(frame: pd.DataFrame, source: str) -> Derived:
         signature = tuple(_fold(v) for v in cells.values())
         if not reasons and signature in project.signatures:
             first = project.signatures[signature]
-            if _as_read(raw) == copies[first]:
+            if _as_read(raw) == _as_read(copies[first]):
                 reasons = [("project_id", f"project {project_id}: row repeats row {first}")]
             else:  # it differs only in columns the schema does not hold (a health zone, a contact…)
                 problems.append(Problem(source, row, None, f"project {project_id}: row {row} says nothing row {first} "
@@ -321,7 +321,7 @@ def split_flat(frame: pd.DataFrame, source: str) -> Derived:
             continue
         projects[project_id] = project
         project.signatures[signature] = row
-        copies[row] = _as_read(raw)
+        copies[row] = raw
         _take(project, cells, row)
 
     rejected_frame = pd.DataFrame(rejected, columns=[*frame.columns, "_column", "_reason"])
