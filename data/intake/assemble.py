@@ -85,25 +85,31 @@ def _merge_across_files(name: str, results: list[tuple[RawTable, ValidationResul
         return results
     key = list(TABLES[name].key)
     columns = [c for c in TABLES[name].column_names if c not in key]
-    seen: dict[tuple, tuple[str, int, dict]] = {}
+    seen: dict[tuple, tuple[str, int, dict, int, object]] = {}
     merged = []
-    for raw, result in results:
+    fills: list[tuple[int, object, str, object]] = []  # (result, index, column, value) given only by a later file
+    for position, (raw, result) in enumerate(results):
         frame = result.accepted
         drop, problems, extra = [], list(result.problems), []
         for index, row in zip(frame.index, frame.to_dict("records")):
             record_key = tuple(None if pd.isna(row[k]) else row[k] for k in key)
             values = {c: (None if pd.isna(row[c]) else row[c]) for c in columns}
             if record_key not in seen:
-                seen[record_key] = (raw.source, int(row[ROW_COLUMN]), values)
+                seen[record_key] = (raw.source, int(row[ROW_COLUMN]), values, position, index)
                 continue
-            first_file, first_row, first = seen[record_key]
+            first_file, first_row, first, first_position, first_index = seen[record_key]
             drop.append(index)
             label = "/".join(str(k) for k in record_key if k is not None)
-            differing = [c for c in columns if first[c] != values[c]]
+            differing = _differing(columns, first, values)
             if not differing:
+                added = [c for c in columns if first[c] is None and values[c] is not None and c != "split_known"]
+                how = f"; {', '.join(added)} taken from here" if added else ""
                 problems.append(Problem(raw.source, int(row[ROW_COLUMN]), key[0],
-                                        f"{name} {label} also in {first_file} row {first_row}, identical: kept once",
-                                        "warning"))
+                                        f"{name} {label} also in {first_file} row {first_row}, the same where both "
+                                        f"give a value: kept once{how}", "warning"))
+                for column in added + (["split_known"] if added and "split_known" in columns else []):
+                    first[column] = values[column]
+                    fills.append((first_position, first_index, column, values[column]))
                 kept_once[(raw.source, name)] = kept_once.get((raw.source, name), 0) + 1
                 continue
             detail = "; ".join(f"{c} '{values[c]}' here but '{first[c]}' there" for c in differing)
@@ -116,7 +122,24 @@ def _merge_across_files(name: str, results: list[tuple[RawTable, ValidationResul
             result = ValidationResult(result.table, frame.drop(index=drop).reset_index(drop=True), rejected,
                                       problems)
         merged.append((raw, result))
+    for position, index, column, value in fills:
+        accepted = merged[position][1].accepted
+        if index in accepted.index:
+            accepted.at[index, column] = value
     return merged
+
+
+def _differing(columns: list[str], first: dict, later: dict) -> list[str]:
+    """Columns where both records give a value and the values differ: an empty value never conflicts (a flat
+    sheet names a place without a share, a locations file gives it). split_known=false with nothing split is
+    empty too."""
+    def unsplit(values: dict) -> bool:
+        return values.get("split_known") is False and values.get("budget_share") is None \
+            and values.get("households_targeted") is None
+
+    skip = {"split_known"} if unsplit(first) or unsplit(later) else set()
+    return [c for c in columns if c not in skip and first[c] is not None and later[c] is not None
+            and first[c] != later[c]]
 
 
 def _concat(parts: list[pd.DataFrame], name: str) -> pd.DataFrame:

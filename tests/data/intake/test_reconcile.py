@@ -99,3 +99,16 @@ def test_identical_copies_in_two_files_count_as_kept_once():
     assert [(s.accepted, s.rejected) for s in intake.files] == [(2, 0), (2, 0)]
     assert len(intake.portfolio.projects) == 2
     assert_reconciles(intake)
+
+
+def test_a_flat_sheet_and_a_locations_file_naming_the_same_place_do_not_conflict_over_an_empty_value():
+    flat = ("project_id;title_en;donor;amount;currency;province_name\n"
+            "P-1;One;Sweden;1000;SEK;Nord-Kivu\n")
+    places = "project_id,province_pcode,budget_share,split_known\nP-1,CD61,1,true\n"
+    intake = parse_uploads([("flat.csv", flat.encode()), ("locations.csv", places.encode())])
+    assert [(s.path, s.accepted, s.rejected) for s in intake.files] == [("flat.csv", 1, 0), ("locations.csv", 1, 0)]
+    place = intake.portfolio.locations.set_index("province_pcode").loc["CD61"]
+    assert place["budget_share"] == 1.0 and bool(place["split_known"]) is True
+    warnings = [p["reason"] for r in intake.portfolio.reports for p in r.warnings]
+    assert any("kept once; budget_share taken from here" in w for w in warnings), warnings
+    assert_reconciles(intake)
