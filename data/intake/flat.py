@@ -14,6 +14,8 @@ Rules a data manager can check against their sheet:
   no flow. A missing transaction_type is read as 11 (incoming commitment: a flat sheet lists the agreements
   its own projects received, as the sample data records Sweden → IOM) with a warning. org_role is 1 (funding)
   when a donor is named and no role is given.
+- A province given as "National", "Nationale", "Toute la RDC" (NATIONAL_NAMES) makes the project national
+  (coverage) instead of naming a place.
 - Locations: one per project × province (× territory P-code). The province P-code comes from province_pcode,
   else from province_name through geo.provinces.match_province. Territories named without a P-code are merged
   into their province's location (names joined with ';'), since the locations key needs the P-code to tell
@@ -51,6 +53,10 @@ KNOWN_COLUMNS = frozenset(PROJECTS.column_names) | frozenset(FUNDING.column_name
 # Columns that only a projects table has: their presence is what makes a sheet "mix" project facts in.
 PROJECT_ONLY = frozenset(PROJECTS.column_names) - frozenset(FUNDING.column_names) - frozenset(LOCATIONS.column_names)
 NOTE_SEPARATOR = " / "
+# A province cell that names the whole country makes the project national (folded as _fold folds).
+NATIONAL_NAMES = frozenset({"national", "nationale", "niveau national", "national level", "toute la rdc",
+                            "toute la rd congo", "tout le pays", "ensemble du pays", "rdc", "drc", "nationwide",
+                            "countrywide", "whole country", "all provinces", "toutes les provinces"})
 
 
 def is_flat(columns: list[str]) -> bool:
@@ -87,6 +93,7 @@ class _Place:
     territory_pcode: str
     territory_name: str
     values: dict[str, tuple[str, int]] = field(default_factory=dict)  # column → (value, row)
+    pcode_given: bool = True  # False: the P-code was matched from the province name
 
     @property
     def label(self) -> str:
@@ -159,7 +166,8 @@ def _take(project: _Project, cells: dict[str, str], row: int) -> None:
     key = place[0] if place else None
     if key not in project.places:
         project.places[key] = _Place(row, place[1] if place else "", cells.get("province_name", ""),
-                                     place[2] if place else "", cells.get("territory_name", ""))
+                                     place[2] if place else "", cells.get("territory_name", ""),
+                                     pcode_given=bool(cells.get("province_pcode")))
     for column in PLACE_VALUE_COLUMNS:
         if cells.get(column) and column not in project.places[key].values:
             project.places[key].values[column] = (cells[column], row)
@@ -224,7 +232,10 @@ def _locations(project: _Project, per_place_households: dict) -> list[dict]:
             if place.territory_name and _fold(place.territory_name) not in map(_fold, territory_names):
                 territory_names.append(place.territory_name)
         share, count = _merge(shares, parse_amount), _merge(households, parse_int)
-        rows.append({"project_id": project.project_id, "province_pcode": first.pcode,
+        # A P-code read from a name is left for the normaliser, which says how it matched (fuzzy: a warning) and
+        # refuses a name it cannot place, as it does for a locations file.
+        given = first.pcode if first.pcode_given else ""
+        rows.append({"project_id": project.project_id, "province_pcode": given,
                      "province_name": first.province_name, "territory_pcode": first.territory_pcode,
                      "territory_name": "; ".join(territory_names), "budget_share": share,
                      "households_targeted": count, "split_known": "true" if share or count else "false",
@@ -300,6 +311,9 @@ def split_flat(frame: pd.DataFrame, source: str) -> Derived:
     for raw in frame.to_dict("records"):  # dicts: iterrows builds a Series per row
         row = int(raw[ROW_COLUMN])
         cells = {c: _text(raw[c]) for c in present}
+        if _fold(cells.get("province_name", "")) in NATIONAL_NAMES and not cells.get("province_pcode"):
+            cells["province_name"] = ""  # "National", "Toute la RDC": the whole country, not a province
+            cells["coverage"] = cells.get("coverage") or "national"
         project_id = cells.get("project_id", "")
         if not project_id:
             refuse(raw, row, [("project_id", "project_id is empty: every row must name its project")])

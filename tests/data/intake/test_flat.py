@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from data.intake.flat import is_flat, split_flat
+from data.intake.normalise import normalise_table
 from data.intake.readers import read_table_file
 from data.schema import TABLES, detect_table, validate_table
 
@@ -75,7 +76,10 @@ def test_rows_in_is_used_rows_plus_refused_rows(derived):
 
 @pytest.mark.parametrize("table", ["projects", "funding", "locations"])
 def test_derived_tables_validate_without_errors(derived, table):
-    result = validate_table(table, derived.tables[table], str(FIXTURE))
+    # The normaliser reads the P-codes of provinces given by name (and says how each matched), as the intake does.
+    normalised = normalise_table(table, derived.tables[table], str(FIXTURE))
+    assert [p for p in normalised.problems if p.severity == "error"] == []
+    result = validate_table(table, normalised.frame, str(FIXTURE))
     assert result.errors == [] and len(result.accepted) == len(derived.tables[table])
 
 
@@ -181,8 +185,11 @@ def test_a_row_differing_only_outside_the_schema_is_kept_once_with_a_warning():
 
 
 def test_province_pcode_comes_from_the_name_when_missing():
+    """The split leaves it to the normaliser, which reports how the name matched (as for a locations file)."""
     result = split_flat(sheet({"province_pcode": "", "province_name": "Sud Kivu"}), "s.csv")
-    assert result.tables["locations"].loc[0, "province_pcode"] == "CD62"
+    assert result.tables["locations"].loc[0, "province_pcode"] == ""
+    normalised = normalise_table("locations", result.tables["locations"], "s.csv")
+    assert normalised.frame.loc[0, "province_pcode"] == "CD62"
 
 
 def test_a_province_by_name_and_by_code_is_one_location():
@@ -222,3 +229,10 @@ def test_a_funding_only_row_without_province_does_not_break_the_households_total
     result = split_flat(sheet({"households_targeted": "3000"},
                               {"province_pcode": "", "donor": "Netherlands"}), "s.csv")
     assert result.tables["projects"].loc[0, "households_targeted"] == "3000"
+
+
+@pytest.mark.parametrize("name", ["National", "Nationale", "Toute la RDC", " toute la  rdc "])
+def test_a_province_naming_the_whole_country_makes_the_project_national(name):
+    result = split_flat(sheet({"province_pcode": "", "province_name": name}), "s.csv")
+    assert result.rejected_rows.empty and result.tables["locations"].empty
+    assert result.tables["projects"].loc[0, "coverage"] == "national"

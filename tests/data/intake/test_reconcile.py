@@ -112,3 +112,15 @@ def test_a_flat_sheet_and_a_locations_file_naming_the_same_place_do_not_conflict
     warnings = [p["reason"] for r in intake.portfolio.reports for p in r.warnings]
     assert any("kept once; budget_share taken from here" in w for w in warnings), warnings
     assert_reconciles(intake)
+
+
+def test_a_flat_sheet_warns_of_a_fuzzy_province_and_makes_national_projects_national():
+    flat = ("project_id;title_en;donor;amount;currency;province_name\n"
+            "P-1;One;Sweden;1000;SEK;Nord Kivou\nP-2;Two;Sweden;1000;SEK;Toute la RDC\n")
+    intake = parse_uploads([("flat.csv", flat.encode())])
+    assert (intake.files[0].accepted, intake.files[0].rejected) == (2, 0)
+    assert list(intake.portfolio.locations["province_pcode"]) == ["CD61"]
+    assert intake.portfolio.projects.set_index("project_id").loc["P-2", "coverage"] == "national"
+    warnings = [p["reason"] for r in intake.portfolio.reports for p in r.warnings]
+    assert any("read 'Nord Kivou' as CD61" in w for w in warnings), warnings
+    assert_reconciles(intake)
