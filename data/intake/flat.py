@@ -19,8 +19,9 @@ Rules a data manager can check against their sheet:
 - Locations: one per project × province (× territory P-code). The province P-code comes from province_pcode,
   else from province_name through geo.provinces.match_province. Territories named without a P-code are merged
   into their province's location (names joined with ';'), since the locations key needs the P-code to tell
-  them apart. budget_share is taken only from an explicit budget_share column; split_known is "true" only
-  when the location has a budget_share or a household count, else "false".
+  them apart. budget_share comes from an explicit budget_share column, else from amounts given per place (each
+  place its own amount, in one currency, not all equal: share = the place's amount / the project's, with a
+  warning); split_known is "true" only when the location has a budget_share or a household count.
 - households_targeted and households_reached (people_targeted and people_reached alike) on a flat row: when
   every place (province × territory) of the project gives the same value, it is the project total repeated on
   every row. When the values differ between places, they are per-place counts: households_targeted goes to the
@@ -37,6 +38,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from data.intake.readers import Derived
+from data.intake.values import ValueParseError, format_amount, parse_amount_text
 from data.schema import FUNDING, LOCATIONS, PROJECTS, ROW_COLUMN, Problem, is_missing, parse_amount, parse_int
 from geo.provinces import match_province
 
@@ -94,6 +96,7 @@ class _Place:
     territory_name: str
     values: dict[str, tuple[str, int]] = field(default_factory=dict)  # column → (value, row)
     pcode_given: bool = True  # False: the P-code was matched from the province name
+    amounts: list[str] = field(default_factory=list)  # the amount cell of each row naming this place
 
     @property
     def label(self) -> str:
@@ -171,6 +174,8 @@ def _take(project: _Project, cells: dict[str, str], row: int) -> None:
     for column in PLACE_VALUE_COLUMNS:
         if cells.get(column) and column not in project.places[key].values:
             project.places[key].values[column] = (cells[column], row)
+    if cells.get("amount"):
+        project.places[key].amounts.append(cells["amount"] + " " + cells.get("currency", ""))
     if cells.get("donor") or cells.get("amount"):
         flow = _flow_key(cells)
         if flow not in project.flows:
@@ -215,8 +220,38 @@ def _merge(values: list[str], parse) -> str:
     return values[0] if len(values) == 1 else _sum(values, parse)
 
 
-def _locations(project: _Project, per_place_households: dict) -> list[dict]:
+def _amount_shares(project: _Project) -> dict[tuple, float]:
+    """Place → share of the project's money, when the rows give each place its own amount (USD 1.2 M for
+    Nord-Kivu, 0.8 M for Tanganyika): every place has amounts, in one currency, not all equal, and no
+    budget_share column says otherwise. The same amount on every place is the project's, never a split."""
+    places = {key: place for key, place in project.places.items() if key is not None}
+    if len(places) < 2 or any(not p.amounts or "budget_share" in p.values for p in places.values()):
+        return {}
+    totals, currencies = {}, set()
+    for key, place in places.items():
+        try:
+            parsed = [parse_amount_text(text) for text in place.amounts]
+        except ValueParseError:
+            return {}
+        if any(p is None for p in parsed):
+            return {}
+        currencies |= {p.currency for p in parsed}
+        totals[key] = sum(p.value for p in parsed)
+    grand = sum(totals.values())
+    if len(currencies) > 1 or len(set(totals.values())) == 1 or grand <= 0:
+        return {}
+    return {key: total / grand for key, total in totals.items()}
+
+
+def _locations(project: _Project, per_place_households: dict, source: str = "",
+               problems: list[Problem] | None = None) -> list[dict]:
     """One location per project × province (× territory P-code); territories named only are merged."""
+    by_amount = _amount_shares(project)
+    if by_amount and problems is not None:
+        split = ", ".join(f"{place.province_name or place.pcode} {by_amount[key]:.0%}"
+                          for key, place in project.places.items() if key in by_amount)
+        problems.append(Problem(source, project.row, "budget_share", f"project {project.project_id}: amounts given "
+                                f"per province read as its split ({split})", "warning"))
     merged: dict[tuple, list[tuple[tuple, _Place]]] = {}
     for key, place in project.places.items():
         if key is None:
@@ -225,7 +260,8 @@ def _locations(project: _Project, per_place_households: dict) -> list[dict]:
     rows = []
     for group in merged.values():
         first = group[0][1]
-        shares = [p.values.get("budget_share", ("", 0))[0] for _, p in group]
+        shares = [p.values.get("budget_share", ("", 0))[0] or
+                  (format_amount(round(by_amount[k], 6)) if k in by_amount else "") for k, p in group]
         households = [per_place_households.get(k, "") for k, _ in group]
         territory_names = []
         for _, place in group:
@@ -273,7 +309,7 @@ def _tables(projects: dict[str, _Project], source: str, problems: list[Problem])
                 problems.append(Problem(source, flow[ROW_COLUMN], "transaction_type",
                                         "transaction type not given: read as incoming commitment (11)", "warning"))
             flow_rows.append({**record, ROW_COLUMN: flow[ROW_COLUMN]})
-        location_rows += _locations(project, per_place)
+        location_rows += _locations(project, per_place, source, problems)
     return {name: pd.DataFrame(rows, columns=[*table.column_names, ROW_COLUMN])
             for name, table, rows in (("projects", PROJECTS, project_rows), ("funding", FUNDING, flow_rows),
                                       ("locations", LOCATIONS, location_rows))}

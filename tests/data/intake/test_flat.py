@@ -236,3 +236,21 @@ def test_a_province_naming_the_whole_country_makes_the_project_national(name):
     result = split_flat(sheet({"province_pcode": "", "province_name": name}), "s.csv")
     assert result.rejected_rows.empty and result.tables["locations"].empty
     assert result.tables["projects"].loc[0, "coverage"] == "national"
+
+
+def test_amounts_given_per_province_become_explicit_shares():
+    result = split_flat(sheet({"amount": "1.2 M", "currency": "USD", "province_pcode": "CD61"},
+                              {"amount": "0.8 M", "currency": "USD", "province_pcode": "CD74"}), "s.csv")
+    places = result.tables["locations"].set_index("province_pcode")
+    assert places.loc["CD61", "budget_share"] == "0.6" and places.loc["CD74", "budget_share"] == "0.4"
+    assert set(places["split_known"]) == {"true"}
+    assert sorted(result.tables["funding"]["amount"]) == ["0.8 M", "1.2 M"]
+    assert any("read as its split (" in p.reason for p in result.problems)
+
+
+def test_the_same_amount_on_every_province_is_the_projects_never_a_split_nor_a_sum():
+    result = split_flat(sheet({"amount": "500", "currency": "SEK", "province_pcode": "CD61"},
+                              {"amount": "500", "currency": "SEK", "province_pcode": "CD74"}), "s.csv")
+    assert list(result.tables["funding"]["amount"]) == ["500"]
+    assert set(result.tables["locations"]["split_known"]) == {"false"}
+    assert set(result.tables["locations"]["budget_share"]) == {""}
