@@ -39,7 +39,7 @@ number = slide_number(len(deck.slides))
 # Render
 with slide_area:
     render_navigation(number, len(deck.slides), lang)
-    render_slide(deck.slides[number - 1], f"{deck.footer} · {number}/{len(deck.slides)}")
+    render_slide(deck.slides[number - 1], f"{deck.footer} · {number}/{len(deck.slides)}", lang)
 with preparation:
     st.subheader(t("briefing.pack", lang))
     render_pack_downloads(lambda fmt: build_pack(deck, fmt), MIME_TYPES, f"briefing-{view.today.isoformat()}",

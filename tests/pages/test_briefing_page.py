@@ -53,3 +53,10 @@ def test_without_chromium_the_pack_is_still_offered_with_a_note(monkeypatch):
     assert t("briefing.download.pptx", "fr") in labels and t("briefing.download.pdf", "fr") in labels
     note = t("briefing.no_image", "fr", reason=t("briefing.renderer.no_browser", "fr"))
     assert note in [c.value for c in app.caption]
+
+
+def test_a_chart_slide_offers_its_chart_as_png():
+    app = run_page(PAGE, {"lang": "fr", "slide": "3"})
+    assert t("briefing.download.png", "fr") in [b.label for b in app.get("download_button")]
+    app = run_page(PAGE, {"lang": "fr", "slide": "1"})  # tiles, no chart
+    assert t("briefing.download.png", "fr") not in [b.label for b in app.get("download_button")]
