@@ -123,12 +123,19 @@ def make_sources_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
 def render_table(frame: pd.DataFrame, lang: str | None = None) -> None:
     """Read-only table (plain text cells: no HTML is ever rendered from data). The table's toolbar can download
     it as CSV, so text a spreadsheet would run as a formula is shown behind a `'`, as in every other export.
-    Money columns (money_columns) are typed numbers in the reader's number format, so they sort by value; an
-    empty cell is a value not published (the column's help says so)."""
-    config = {column: st.column_config.NumberColumn(
-        column, format="localized", help=t("table.money.help", lang) if lang else None)
-        for column in money_columns(frame)}
-    st.dataframe(neutralise_frame(frame), hide_index=True, width="stretch", column_config=config or None)
+    Money columns (money_columns) stay numbers, so they sort by value, shown in the page's language (babel:
+    '13,965,000' / '13 965 000') and 'not published' where the value is missing, never 0."""
+    shown = neutralise_frame(frame)
+    money = money_columns(frame)
+    if money and lang:
+        def amount(value: float) -> str:
+            return format_decimal(round(value), "#,##0", locale=LOCALES[lang])
+
+        config = {column: st.column_config.Column(column, help=t("table.money.help", lang)) for column in money}
+        styled = shown.style.format({column: amount for column in money}, na_rep=t("not_published", lang))
+        st.dataframe(styled, hide_index=True, width="stretch", column_config=config)
+        return
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 PAGE_ROWS = 200  # rows formatted and sent per table page: 10,000 formatted rows would be megabytes per rerun

@@ -54,7 +54,7 @@ def test_dates_table_flags_the_derived_end():
 
 def test_parties_table_translates_roles():
     table = make_parties_table(pd.DataFrame({"organisation": ["IOM"], "role": ["lead"]}), "fr")
-    assert table.iloc[0].tolist() == ["IOM", "Chef de file"]
+    assert table.iloc[0].tolist() == ["OIM", "Chef de file"]  # the organisation reference: IOM is OIM in French
 
 
 def test_breakdown_figure_has_one_trace_per_measure_present():
