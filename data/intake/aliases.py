@@ -1,20 +1,14 @@
 """Header aliases: the English and French names people give the canonical columns, and the mapping onto them."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from data.intake.values import fold_words
 from data.schema import COLUMN_LABELS, TABLES
 
-
-def normalise_header(text: object) -> str:
-    """Casefold, strip accents, one space for every run of non-alphanumerics: 'Date de début' → 'date de debut'."""
-    folded = unicodedata.normalize("NFKD", str(text).replace("œ", "oe").replace("Œ", "oe")).casefold()
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[\W_]+", " ", folded).split())
+normalise_header = fold_words  # a header folds like any label: 'Date de début' → 'date de debut'
 
 
 # Canonical column name → what people write instead (the canonical name itself always matches too).

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
 import pandas as pd
 
 from data.intake.flat import split_flat
 from data.intake.readers import Derived
+from data.intake.values import fold_words
 from data.schema import ROW_COLUMN, THEMES, Problem, is_missing
 
 FORMAT = "hxl"
@@ -58,14 +58,8 @@ SECTOR_THEMES: dict[str, str] = {
 }
 
 
-def _fold(text: str) -> str:
-    """Accents, case and punctuation folded: 'Relèvement précoce' → 'relevement precoce'."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
-SECTOR_THEMES.update({_fold(key): key for key in THEMES})
-SECTOR_THEMES.update({_fold(labels[lang]): key for key, labels in THEMES.items() for lang in ("en", "fr")})
+SECTOR_THEMES.update({fold_words(key): key for key in THEMES})
+SECTOR_THEMES.update({fold_words(labels[lang]): key for key, labels in THEMES.items() for lang in ("en", "fr")})
 
 
 def parse_tag(text: object) -> tuple[str, frozenset[str]] | None:
@@ -148,15 +142,15 @@ def canonical_column(hashtag: str, attributes: frozenset[str]) -> str | None:
 
 def _theme(label: str) -> str:
     """Theme of a sector label: the whole label, else the one theme its parts ('Protection - VBG') agree on."""
-    whole = _fold(label)
+    whole = fold_words(label)
     if whole in SECTOR_THEMES:
         return SECTOR_THEMES[whole]
-    parts = {SECTOR_THEMES.get(_fold(p)) for p in re.split(r"[-–—:/;,()]", label)} - {None}
+    parts = {SECTOR_THEMES.get(fold_words(p)) for p in re.split(r"[-–—:/;,()]", label)} - {None}
     return parts.pop() if len(parts) == 1 else ""
 
 
 def _slug(text: str) -> str:
-    return _fold(text).replace(" ", "-")[:20].strip("-") or "activity"
+    return fold_words(text).replace(" ", "-")[:20].strip("-") or "activity"
 
 
 def _split_list(text: str) -> list[str]:
@@ -166,7 +160,7 @@ def _split_list(text: str) -> list[str]:
 def _join(parts: list[str]) -> str:
     unique: list[str] = []
     for part in parts:
-        if _fold(part) not in {_fold(u) for u in unique}:
+        if fold_words(part) not in {fold_words(u) for u in unique}:
             unique.append(part)
     return "; ".join(unique)
 
@@ -212,15 +206,15 @@ def _canonical_rows(data: pd.DataFrame, columns: dict[str, list[str]], currencie
         cells["implementing_orgs"] = _join(_split_list(cells.pop(LEAD, "")) + _split_list(impl))
         sector = cells.get("theme", "")
         cells["theme"] = _theme(sector) if sector else ""
-        if sector and not cells["theme"] and _fold(sector) not in unknown_sectors:
-            unknown_sectors.add(_fold(sector))
+        if sector and not cells["theme"] and fold_words(sector) not in unknown_sectors:
+            unknown_sectors.add(fold_words(sector))
             problems.append(Problem(source, row, "theme", f"sector '{sector}' matches no theme: theme left empty",
                                     "warning"))
         title = cells.get("title_fr", "") or cells.get("title_en", "")
         if not cells.get("project_id"):
             parts = (cells["implementing_orgs"], cells.get("donor", ""), sector, cells.get("planned_start", ""),
                      cells.get("planned_end", ""), title)
-            digest = hashlib.sha1("|".join(_fold(p) for p in parts).encode()).hexdigest()[:6]
+            digest = hashlib.sha1("|".join(fold_words(p) for p in parts).encode()).hexdigest()[:6]
             lead = _split_list(cells["implementing_orgs"])
             cells["project_id"] = f"3W-{_slug(lead[0] if lead else '')}-{digest}"
             if cells["project_id"] not in generated:

@@ -62,8 +62,10 @@ def fold_text(text: object) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).strip()
 
 
-def _fold_label(text: object) -> str:
-    """Fold a label for lookup: accents, case, punctuation and spacing do not matter."""
+def fold_words(text: object) -> str:
+    """Fold a label or a header for lookup, the one way the intake does it: accents, case, ligatures,
+    punctuation and spacing do not matter ('Date de début :' → 'date de debut', 'Mise en Œuvre' → 'mise en
+    oeuvre')."""
     return " ".join(re.sub(r"[^0-9a-z]+", " ", fold_text(text)).split())
 
 
@@ -449,7 +451,7 @@ def _label_index(kind: str) -> dict[str, int | str]:
     index: dict[str, int | str] = {}
     for code, labels in codes.items():
         for label in (str(code), *labels.values(), *_EXTRA_LABELS.get(kind, {}).get(code, ())):
-            index.setdefault(_fold_label(label), code)
+            index.setdefault(fold_words(label), code)
     return index
 
 
@@ -464,7 +466,7 @@ def parse_code_label(kind: str, text: object) -> int | str | None:
     if is_missing(text):
         return None
     codes, index = _CODE_LISTS[kind], _LABEL_INDEX[kind]
-    key = _fold_label(text)
+    key = fold_words(text)
     if not key:
         return None
     if isinstance(next(iter(codes)), int) and re.fullmatch(r"[0-9]+(?:\.0+)?", fold_text(text), re.ASCII):
