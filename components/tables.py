@@ -133,7 +133,9 @@ def render_table(frame: pd.DataFrame, lang: str | None = None) -> None:
 
         config = {column: st.column_config.Column(column, help=t("table.money.help", lang)) for column in money}
         styled = shown.style.format({column: amount for column in money}, na_rep=t("not_published", lang))
-        st.dataframe(styled, hide_index=True, width="stretch", column_config=config)
+        # placeholder: the grid draws a missing number itself ("None" by default), whatever the Styler says.
+        st.dataframe(styled, hide_index=True, width="stretch", column_config=config,
+                     placeholder=t("not_published", lang))
         return
     st.dataframe(shown, hide_index=True, width="stretch")
 

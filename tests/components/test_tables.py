@@ -115,6 +115,7 @@ def test_rendered_money_columns_stay_numbers_shown_in_the_pages_language():
     display = pa.ipc.open_stream(shown.proto.arrow_data.styler.display_values).read_all().to_pandas()
     column = list(shown.value.columns).index("Montant (EUR)")
     assert [v.replace("\u202f", " ") for v in display.iloc[:, column]] == ["12 500 000", "200 000", "non publié"]
+    assert shown.proto.placeholder == "non publié"  # what the grid draws for the missing number
 
 
 def test_rates_and_donors_follow_the_language():
