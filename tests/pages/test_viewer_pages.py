@@ -78,3 +78,8 @@ def test_the_choropleth_scale_starts_at_zero_and_states_its_unit():
     low = scaled[0].get("zmin", marker.get("cmin"))
     bar = scaled[0].get("colorbar") or marker["colorbar"]
     assert low == 0 and bar["title"]["text"] == "% of portfolio funding" and bar["ticktext"][0] == "0 %"
+
+
+def test_french_counts_agree_with_their_number():
+    app = run_page("app_pages/overview.py", {"theme": "durable-solutions", "lang": "fr"})
+    assert "1 projet sur 13 correspond aux filtres." in [c.value for c in app.caption]  # not "1 projets"
