@@ -124,3 +124,11 @@ def test_a_flat_sheet_warns_of_a_fuzzy_province_and_makes_national_projects_nati
     warnings = [p["reason"] for r in intake.portfolio.reports for p in r.warnings]
     assert any("read 'Nord Kivou' as CD61" in w for w in warnings), warnings
     assert_reconciles(intake)
+
+
+def test_every_refused_record_of_a_derived_source_says_why_in_its_report():
+    intake = parse_uploads([("flat.csv", FLAT.encode())])
+    report = next(r for r in intake.portfolio.reports if r.table == "flat")
+    assert (report.rows, report.accepted) == (3, 1)
+    assert {p["row"] for p in report.rejected} == {2, 3}  # row 2 is good, but its project P-A is refused
+    assert all("P-A" in p["reason"] for p in report.rejected)
