@@ -167,3 +167,15 @@ def test_a_restore_prepared_against_an_older_state_is_refused(data_dir):
     stale.button(key="data_restore_button").click().run()
     assert storage.active_version().id == newer.id  # nothing restored over the other editor's change
     assert any(newer.id in w.value and "nothing was restored" in w.value for w in stale.warning)
+
+
+def test_an_action_is_refused_when_the_role_went_away_before_the_click(data_dir):
+    """The callbacks check the role again: an editor demoted after the page rendered (or a forged click) changes
+    nothing."""
+    accounts.add_account("amina", "a long password", "editor")
+    app = sign_in(run(app_for(**upload("a.csv", ROWS[:2]))), "amina", "a long password")
+    assert "data_confirm" in keys(app)
+    accounts.add_account("amina", "a long password", "viewer")  # demoted while the confirm button is shown
+    app.button(key="data_confirm").click().run()
+    assert storage.list_versions() == [] and storage.active_version() is None
+    assert "Only editors may change the data." in [e.value for e in app.error]
