@@ -92,7 +92,7 @@ def sign_in_with_provider(browser, base: str, sub: str):
                                          ("viewer@example.org", False)])
 def test_oidc_roles_decide_the_data_page_actions(browser, oidc_app, sub, editor):
     page = sign_in_with_provider(browser, oidc_app, sub)
-    body = page.inner_text("body")
+    body = page.inner_text("body").replace("\u200b", "")  # the escaped e-mail carries a zero-width space
     assert f"Signed in as {sub}" in body
     if editor:
         assert visible_actions(page) == list(ACTIONS), body
