@@ -1,8 +1,9 @@
 """Intake: files of any supported format (CSV, XLSX, IATI XML, HXL 3W, flat sheets) → a validated portfolio.
 
-Read → sniff → derive → rename headers → normalise cells → validate. Nothing is lost: every source record is
-either accepted or rejected with file, row, column and reason, and `FileSummary` counts hold
-rows_in = accepted + rejected for every readable file. Unreadable files get a one-line reason.
+Read → sniff → find the header → derive → rename headers → normalise cells → validate → reconcile. Nothing is
+lost: every source record is either accepted (in the portfolio) or rejected with file, row, column and reason, and
+`FileSummary` counts hold rows_in = accepted + rejected for every readable file (data.intake.reconcile).
+Unreadable files, and files past the batch limit, get a one-line reason.
 """
 from __future__ import annotations
 
