@@ -179,3 +179,11 @@ def test_an_action_is_refused_when_the_role_went_away_before_the_click(data_dir)
     app.button(key="data_confirm").click().run()
     assert storage.list_versions() == [] and storage.active_version() is None
     assert "Only editors may change the data." in [e.value for e in app.error]
+
+
+@pytest.mark.parametrize("name, stored", [("a\x00b.csv", "ab.csv"), ("../\x00/p.csv", "p.csv")])
+def test_a_nul_byte_in_an_uploaded_name_is_no_exception(data_dir, name, stored):
+    app = run(app_for(**{UPLOADS_KEY: [(name, HEADER + ROWS[0])]}))
+    app.button(key="data_confirm").click().run()
+    assert not app.exception
+    assert [f.name for f in storage.active_version().files] == [stored]
