@@ -11,7 +11,7 @@ from components.charts import OKABE_ITO
 from components.escape import escape_all
 from components.facts import fact_label, fact_value
 from components.i18n import format_number, format_partial_date, status_label, t
-from components.tables import render_table
+from components.tables import render_paged_table, render_table
 from components.view import PLOT_CONFIG
 
 
@@ -122,19 +122,19 @@ def render_checks(checks: pd.DataFrame, lang: str) -> None:
     if conflicts.empty:
         st.success(t("checks.no_conflict", lang))
     else:
-        render_table(make_checks_table(conflicts, lang))
+        render_paged_table(conflicts, lambda rows: make_checks_table(rows, lang), lang, key="checks_conflicts")
     others = checks[checks["severity"] != "conflict"]
     if not others.empty:
         with st.expander(t("checks.others", lang, n=len(others))):
             render_table(make_check_counts_table(others, lang))
-            render_table(make_checks_table(others, lang))
+            render_paged_table(others, lambda rows: make_checks_table(rows, lang), lang, key="checks_others")
 
 
 def render_ending(ending: pd.DataFrame, days: int, no_end: int, lang: str) -> None:
     if ending.empty:  # a quiet line, not a box: nothing to act on
         st.caption(t("ending.none", lang, n=days))
     else:
-        render_table(make_ending_table(ending, lang))
+        render_paged_table(ending, lambda rows: make_ending_table(rows, lang), lang, key="ending")
     if no_end:
         st.caption(t("ending.unknown", lang, n=no_end))
 
