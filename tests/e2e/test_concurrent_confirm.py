@@ -38,7 +38,7 @@ def test_the_second_confirm_warns_and_nothing_is_lost(browser, tmp_path, monkeyp
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
     first.write_bytes(HEADER + b"".join(ROWS[:2]))
     second.write_bytes(HEADER + b"".join(ROWS[2:4]))
-    with streamlit_server({**os.environ, "DASHBOARD_DATA_DIR": str(data_dir)}, port=8668) as base:
+    with streamlit_server({**os.environ, "DASHBOARD_DATA_DIR": str(data_dir)}) as base:
         page_a, page_b = prepare(browser, base, first), prepare(browser, base, second)  # both against the sample
         page_a.get_by_role("button", name="Use this data").click()
         page_a.get_by_text("stored and in use").wait_for(timeout=60_000)

@@ -58,7 +58,7 @@ def hostile_app(tmp_path_factory):
         storage.activate(storage.save_version(hostile_files(), {}, note="replace", by="test").id)
     finally:
         os.environ.pop("DASHBOARD_DATA_DIR") if previous is None else os.environ.update(DASHBOARD_DATA_DIR=previous)
-    with streamlit_server(env, port=8663) as base:
+    with streamlit_server(env) as base:
         yield base
 
 
@@ -125,7 +125,7 @@ def test_a_save_killed_mid_way_leaves_nothing_after_a_restart(browser, tmp_path)
     referenced = {f["sha256"] for m in manifests for f in json.loads(m.read_text())["files"]}
     print(f"\nafter 3 kills: {leftovers} temporary files seen, {len(blobs - referenced)} unreferenced blobs, "
           f"{len(manifests)} complete versions")
-    with streamlit_server(env, port=8664) as base:  # the restart: housekeeping runs with the first page
+    with streamlit_server(env) as base:  # the restart: housekeeping runs with the first page
         page = browser.new_page()
         page.goto(f"{base}/", wait_until="domcontentloaded")
         page.wait_for_selector('[data-testid="stHeading"]', timeout=60_000)

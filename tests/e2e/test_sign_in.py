@@ -14,11 +14,11 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from tests.e2e.serving import ROOT, streamlit_server
+from tests.e2e.serving import ROOT, free_port, streamlit_server
 
 pytestmark = pytest.mark.e2e
 
-APP_PORT, OIDC_PORT = 8661, 8690  # this feature's ports (8660-8669 app, 8690-8699 provider)
+APP_PORT, OIDC_PORT = free_port(), free_port()  # free ones: parallel runs on one machine must not collide
 ACTIONS = ('[data-testid="stFileUploader"]', '.st-key-data_restore_button', '.st-key-data_restore')
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
 
@@ -118,7 +118,7 @@ def accounts_app(tmp_path_factory):
                               env=env, input="a long password\n", capture_output=True, text=True, timeout=60,
                               check=False)
         assert done.returncode == 0, done.stderr
-    with streamlit_server(env, port=APP_PORT + 1) as base:
+    with streamlit_server(env) as base:
         yield base
 
 
