@@ -127,8 +127,12 @@ def naive_by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key:
     frame["donors"] = frame["project_ids"].map(
         lambda ids: tuple(sorted({d for pid in ids for d in allocation.donors.get(pid, ())})))
     frame["split_assumed"] = grouped["split_assumed"].any()
-    hh = frame["households_targeted"].where(frame["households_targeted"] > 0)
-    frame["funding_per_household"] = frame["funding"] / hh
+    def per_household(unit_rows: pd.DataFrame) -> float:
+        pairs = [(f, h) for f, h in zip(unit_rows["funding"], unit_rows["households_targeted"])
+                 if f == f and h == h and h > 0]  # NaN != NaN: both published
+        return sum(f for f, _ in pairs) / sum(h for _, h in pairs) if pairs else float("nan")
+
+    frame["funding_per_household"] = grouped[["funding", "households_targeted"]].apply(per_household)
     total = allocation.totals["funding"]
     frame["share_of_portfolio"] = frame["funding"] / total * 100 if total else float("nan")
     return frame.reset_index()

@@ -222,8 +222,12 @@ def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str =
     donors = _group_tuples(unit_donors[key], unit_donors["donor"])
     frame["donors"] = pd.Series([donors.get(unit, ()) for unit in frame.index], index=frame.index, dtype=object)
     frame["split_assumed"] = grouped["split_assumed"].any()
-    hh = frame["households_targeted"].where(frame["households_targeted"] > 0)
-    frame["funding_per_household"] = frame["funding"] / hh
+    # Only rows (project x unit) that publish both count: one project's money is never divided by another's
+    # households, so a unit with a funded project and a different project's households shows no ratio.
+    paired = rows[rows["funding"].notna() & (rows["households_targeted"] > 0)].groupby(key)
+    money = paired["funding"].sum().reindex(frame.index)
+    households = paired["households_targeted"].sum().reindex(frame.index)
+    frame["funding_per_household"] = money / households.where(households > 0)
     total = allocation.totals["funding"]
     frame["share_of_portfolio"] = frame["funding"] / total * 100 if total else float("nan")
     return frame.reset_index()

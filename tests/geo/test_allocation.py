@@ -156,8 +156,22 @@ def test_hover_facts_are_per_unit():
                      locations(("P", "CD61", None, None, None), ("Q", "CD61", None, None, None)),
                      flows(("P", 100.0, "Sweden"), ("Q", 300.0, "Norway")))
     unit = by_unit(found).iloc[0]
+    # per household: P's 100 over P's 100 households; Q publishes no households, so its 300 stays out
     assert (unit["projects"], unit["donors"], unit["funding_per_household"], unit["share_of_portfolio"]) == \
-        (2, ("Norway", "Sweden"), 4.0, 100.0)
+        (2, ("Norway", "Sweden"), 1.0, 100.0)
+
+
+@pytest.mark.parametrize("households, money, expected", [
+    ((100, None), (None, 300.0), None),      # P only households, Q only money: no project publishes both
+    ((100, 50), (200.0, 100.0), 2.0),        # (200 + 100) / (100 + 50)
+    ((100, 0), (200.0, 100.0), 2.0),         # zero households are not a denominator: Q stays out
+])
+def test_funding_per_household_pairs_each_projects_money_with_its_own_households(households, money, expected):
+    found = allocate(projects(("P", "provincial", households[0]), ("Q", "provincial", households[1])),
+                     locations(("P", "CD61", None, None, None), ("Q", "CD61", None, None, None)),
+                     flows(*[(pid, amount, "Sweden") for pid, amount in zip("PQ", money) if amount is not None]))
+    value = by_unit(found).iloc[0]["funding_per_household"]
+    assert (value == pytest.approx(expected)) if expected is not None else pd.isna(value)
 
 
 @pytest.mark.parametrize("key", sorted(MAP_METRICS))
