@@ -74,12 +74,18 @@ def run_check(paths: list[str], as_json: bool, currency: str = "USD", profile: s
             print(f"  {report.path}: {report.table or '?'} — {report.rows} rows, {report.accepted} accepted, "
                   f"{len(report.rejected)} problems, {len(report.warnings)} warnings")
             for p in report.rejected:
-                print(f"    row {p['row']}, column {p['column']}: {p['reason']}")
+                print(f"    {_where(p)}{p['reason']}")
             for p in report.warnings:
-                print(f"    warning: row {p['row']}, column {p['column']}: {p['reason']}")
+                print(f"    warning: {_where(p)}{p['reason']}")
     for reason in portfolio.unreadable:
         print(f"error: {reason}", file=sys.stderr)
     return 2 if portfolio.unreadable else 0
+
+
+def _where(problem: dict) -> str:
+    """"row 4, column amount: " with the parts a problem has (a file-wide note has neither)."""
+    parts = [f"{name} {problem[name]}" for name in ("row", "column") if problem.get(name) not in (None, "")]
+    return f"{', '.join(parts)}: " if parts else ""
 
 
 def main(argv: list[str] | None = None) -> int:

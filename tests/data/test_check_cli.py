@@ -63,3 +63,15 @@ def test_a_huge_line_or_cell_is_refused_with_a_reason_and_exit_2(tmp_path, conte
     done = run_check(path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "characters (limit 32,767" in done.stderr and "huge.csv" in done.stderr
+
+
+def test_a_file_wide_note_names_no_row_or_column_it_does_not_have(tmp_path):
+    path = tmp_path / "activities.xml"  # one DRC activity whose only sector has no theme here: a file-wide note
+    path.write_text(
+        '<iati-activities version="2.03"><iati-activity><iati-identifier>XM-1</iati-identifier>'
+        '<title><narrative>Wells</narrative></title><activity-status code="2"/>'
+        '<recipient-country code="CD"/><sector vocabulary="1" code="14030"/></iati-activity></iati-activities>',
+        encoding="utf-8")
+    done = run_check(path, json_flag=False)
+    assert "sectors with no theme" in done.stdout, done.stdout
+    assert "row None" not in done.stdout and "column None" not in done.stdout
