@@ -13,6 +13,7 @@ from components.facts import fact_label, fact_value
 from components.i18n import format_number, format_partial_date, status_label, t
 from components.tables import render_paged_table, render_table
 from components.view import PLOT_CONFIG
+from data.status import SEVERITIES
 
 
 def left_out_text(left_out: dict[str, str], prefix: str, lang: str) -> str | None:
@@ -68,7 +69,7 @@ def make_households_figure(households: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def make_checks_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:
-    order = {s: i for i, s in enumerate(("conflict", "gap", "info"))}
+    order = {s: i for i, s in enumerate(SEVERITIES)}  # most serious first
     rows = checks.assign(_o=checks["severity"].map(order)).sort_values(["_o", "project_id"])
     return pd.DataFrame({
         t("col.project", lang): rows["project_id"],

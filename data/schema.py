@@ -389,7 +389,6 @@ class ValidationResult:
 
 
 ROW_COLUMN = "_row"  # spreadsheet row number carried from the reader (header = row 1)
-FILE_COLUMN = "_file"
 SOURCE_COLUMN = "_source"  # in the portfolio: the file (or file#sheet) each record was kept from
 
 

@@ -203,11 +203,6 @@ def compute_status_checks(projects: pd.DataFrame, today: dt.date, dates: pd.Data
     return frame.reset_index(drop=True)
 
 
-def check_project(row: pd.Series, today: dt.date) -> list[str]:
-    """Keys of the STATUS_CHECKS a project triggers ('end passed' is not repeated when the actual end says so)."""
-    return list(compute_status_checks(pd.DataFrame([row]), today)["check"])
-
-
 # --- timeline ---------------------------------------------------------------------------------------
 
 TIMELINE_COLUMNS = ["project_id", "kind", "start", "end", "start_text", "end_text", "derived", "open_end", "status"]

@@ -13,7 +13,7 @@ Layout under `<data dir>/datasets/` (data dir = DASHBOARD_DATA_DIR, default `<re
 
 Version ids sort by age: `v0003-20261125T103200Z`. Every file is written atomically (temporary file in the same
 directory, fsync, os.replace), and the manifest is written last: a version without a readable manifest is
-skipped by `list_versions` and reported by `scan_versions`, never fatal. Parent directories are fsynced after a
+skipped and reported by `scan_versions`, never fatal. Parent directories are fsynced after a
 new entry. `collect_garbage` (run at start-up and by `python -m data store gc`) removes what an interrupted save
 leaves behind: `.tmp-*` files, version folders without a manifest, blobs no manifest refers to.
 
@@ -254,11 +254,6 @@ def scan_versions() -> tuple[list[Version], list[str]]:
     for problem in problems:
         log.warning("dataset storage: %s", problem)
     return versions, problems
-
-
-def list_versions() -> list[Version]:
-    """Readable versions, newest first (corrupt ones are skipped; see scan_versions for the reasons)."""
-    return scan_versions()[0]
 
 
 def get_version(version_id: str) -> Version:

@@ -48,22 +48,6 @@ def make_template_csv(table: str) -> bytes:
     return (",".join(TABLES[table].column_names) + "\r\n").encode("utf-8-sig")
 
 
-def example_rows() -> dict[str, dict[str, str]]:
-    """One consistent example record per template table (the schema examples, made to agree with each other:
-    the funding and location rows refer to the example project, the province contains the territory)."""
-    from geo.provinces import province_name
-
-    rows = {name: {c.name: c.example for c in TABLES[name].columns} for name in TEMPLATE_TABLES}
-    project_id = rows["projects"]["project_id"]
-    rows["funding"]["project_id"] = project_id
-    location = rows["locations"]
-    location["project_id"] = project_id
-    if location.get("territory_pcode"):
-        location["province_pcode"] = location["territory_pcode"][:4]
-        location["province_name"] = province_name(location["province_pcode"])
-    return rows
-
-
 def _notes_rows() -> list[list[str]]:
     labels = COLUMN_LABELS
     rows = [list(NOTES_HEADER)]
@@ -113,7 +97,7 @@ def make_template_xlsx() -> bytes:
             cell.comment = Comment(text, "template", width=320, height=140)
             sheet.column_dimensions[cell.column_letter].width = max(12, len(column.name) + 4)
         sheet.freeze_panes = "A2"
-    for title, rows in (("notes", _notes_rows()), ("codes", _codes_rows())):
+    for title, rows in zip(TEMPLATE_INFO_SHEETS, (_notes_rows(), _codes_rows())):
         sheet = book.create_sheet(title)
         for row in rows:
             sheet.append(row)

@@ -54,11 +54,6 @@ class Allocation:
     def mapped(self, quantity: str) -> float:
         return float(self.rows[quantity].sum()) if not self.rows.empty else 0.0
 
-    def reconciles(self, quantity: str, tolerance: float = 1e-6) -> bool:
-        total = self.totals[quantity]
-        return abs(self.mapped(quantity) + self.national[quantity] + self.unallocated[quantity] - total) \
-            <= tolerance * max(1.0, abs(total))
-
 
 def _project_values(projects: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
     money = (flows.groupby("project_id")["amount_reporting"].sum(min_count=1) if not flows.empty

@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 
 from data.schema import TABLES
-from data.template import TEMPLATE_TABLES, example_rows, make_template_xlsx
+from data.template import TEMPLATE_TABLES, make_template_xlsx
+from geo.provinces import province_name
 
 # Environment the app reads (data dir, boundary files, caches, limits, sign-in) and Streamlit's own settings:
 # a developer's shell must not change a test's result.
@@ -40,12 +41,26 @@ def fresh_data_dir(tmp_path_factory, monkeypatch) -> object:
 
 
 @pytest.fixture(scope="session")
-def filled_template_xlsx() -> bytes:
+def example_rows() -> dict[str, dict[str, str]]:
+    """One consistent example record per template table (the schema examples, made to agree with each other:
+    the funding and location rows refer to the example project, the province contains the territory)."""
+    rows = {name: {c.name: c.example for c in TABLES[name].columns} for name in TEMPLATE_TABLES}
+    project_id = rows["projects"]["project_id"]
+    rows["funding"]["project_id"] = project_id
+    location = rows["locations"]
+    location["project_id"] = project_id
+    if location.get("territory_pcode"):
+        location["province_pcode"] = location["territory_pcode"][:4]
+        location["province_name"] = province_name(location["province_pcode"])
+    return rows
+
+
+@pytest.fixture(scope="session")
+def filled_template_xlsx(example_rows) -> bytes:
     """The workbook template with one example row in each data sheet, as a user sends it back."""
     book = openpyxl.load_workbook(io.BytesIO(make_template_xlsx()))
-    rows = example_rows()
     for table in TEMPLATE_TABLES:
-        book[table].append([rows[table][c] for c in TABLES[table].column_names])
+        book[table].append([example_rows[table][c] for c in TABLES[table].column_names])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -113,12 +113,10 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "published": ("publication date", "date de publication", "publie le", "published on"),
 }
 
-# The aliases that are also another column's own name; resolved by the shape of the header row.
-SHARED_NAMES: dict[str, str] = {"title": "title_en", "value": "amount"}
-
 
 def _build_index() -> dict[str, str]:
-    """Normalised header → canonical column: aliases, then own names (an own name loses only on SHARED_NAMES),
+    """Normalised header → canonical column: aliases, then own names (an own name loses only where an alias of
+    another column shadows it: "title" reads as title_en, "value" as amount),
     then the labels the dashboard itself shows (schema.COLUMN_LABELS), so a sheet headed with them reads back."""
     index = {normalise_header(alias): canonical
              for canonical, aliases in HEADER_ALIASES.items() for alias in aliases}

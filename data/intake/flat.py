@@ -50,7 +50,6 @@ PLACE_VALUE_COLUMNS = (*HOUSEHOLD_COLUMNS, "budget_share")
 FACT_COLUMNS = tuple(c for c in PROJECTS.column_names if c not in {"project_id", "notes", *HOUSEHOLD_COLUMNS})
 FLOW_KEY = ("donor", "transaction_type", "amount", "currency", "value_date")
 FLOW_COLUMNS = ("donor", "org_role", "recipient", "transaction_type", "amount", "currency", "value_date")
-PLACE_COLUMNS = ("province_pcode", "province_name", "territory_pcode", "territory_name")
 KNOWN_COLUMNS = frozenset(PROJECTS.column_names) | frozenset(FUNDING.column_names) | frozenset(LOCATIONS.column_names)
 # Columns that only a projects table has: their presence is what makes a sheet "mix" project facts in.
 PROJECT_ONLY = frozenset(PROJECTS.column_names) - frozenset(FUNDING.column_names) - frozenset(LOCATIONS.column_names)

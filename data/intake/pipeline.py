@@ -26,7 +26,7 @@ from data.intake.privacy import find_contact_details
 from data.intake.readers import XLSX_MAGIC, Derived, RawTable, UnreadableFileError, decode_text, parse_table_bytes
 from data.intake.reconcile import recount_tables, refuse_incomplete_projects
 from data.portfolio import SAMPLE_FILES, FileReport, Portfolio
-from data.schema import FILE_COLUMN, ROW_COLUMN, TABLES, Problem, detect_table
+from data.schema import ROW_COLUMN, TABLES, Problem, detect_table
 from data.storage import data_dir
 
 MAX_UPLOAD_MB_DEFAULT = 50
@@ -208,7 +208,7 @@ def _shorten(text: str, limit: int = 80) -> str:
 def _derive(table: RawTable, profiles: ProfileSet) -> Item:
     """A sheet a mapping profile knows, an HXL 3W sheet or a flat sheet becomes a Derived source; a canonical table
     stays a RawTable. A sheet about another country than the DRC is refused whole."""
-    frame = table.frame.drop(columns=[FILE_COLUMN], errors="ignore")
+    frame = table.frame
     profile = profiles.choose(frame)
     if profile is not None:
         derived = apply_profile(frame, profile, table.source)

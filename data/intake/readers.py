@@ -4,17 +4,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from data.intake.headers import MAX_HEADER_ROW, cell_text, find_header
-from data.schema import FILE_COLUMN, ROW_COLUMN, Problem
+from data.schema import ROW_COLUMN, Problem
 
-ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")  # utf-8-sig also reads plain UTF-8
 DELIMITERS = (",", ";", "\t")
 XLSX_MAGIC = b"PK\x03\x04"
-MAX_BYTES_DEFAULT = 50 * 1024 * 1024
 MAX_CELL_CHARS = 32_767  # the longest cell Excel writes
 MAX_COLUMNS = 16_384  # the widest sheet Excel writes
 
@@ -176,23 +173,3 @@ def parse_table_bytes(data: bytes, name: str) -> list[RawTable]:
     delimiter = sniff_delimiter(text)
     frame, skipped = parse_csv_table(text, name, delimiter)
     return [RawTable(name, frame, encoding, delimiter, notes=tuple(skipped))]
-
-
-def read_table_file(path: Path | str, max_bytes: int = MAX_BYTES_DEFAULT) -> list[RawTable]:
-    """Read a CSV or XLSX file from disk; UnreadableFileError with a one-line reason otherwise."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise UnreadableFileError(f"{path}: {size:,} bytes is above the {max_bytes:,}-byte limit")
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise UnreadableFileError(f"{path}: is a directory, not a file") from None
-    except FileNotFoundError:
-        raise UnreadableFileError(f"{path}: no such file") from None
-    except PermissionError:
-        raise UnreadableFileError(f"{path}: permission denied") from None
-    tables = parse_table_bytes(data, str(path))
-    for table in tables:
-        table.frame[FILE_COLUMN] = table.source
-    return tables

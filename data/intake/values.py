@@ -399,12 +399,6 @@ def _named_month(folded: str, text: object) -> ParsedDate:
     raise ValueParseError(f"'{_show(text)}' is not a date (expected a form such as 14 décembre 2021)", generic=True)
 
 
-def parse_date_text(text: object) -> PartialDate | None:
-    """Read a date as typed (ISO, dd/mm/yyyy, month names, Excel serials); empty → None. Notes: parse_date_detail."""
-    parsed = parse_date_detail(text)
-    return None if parsed is None else parsed.date
-
-
 # --- code lists -----------------------------------------------------------------------------------------
 
 # Words people use besides the official labels (folded as _fold_label does).

@@ -9,7 +9,6 @@ from data.portfolio import Portfolio
 from data.schema import TABLES
 from data.status import (
     STATUS_CHECKS,
-    check_project,
     compute_burn,
     compute_ending_soon,
     compute_households,
@@ -26,6 +25,11 @@ TODAY = dt.date(2026, 6, 15)
 def row(**values):
     base = {c: None for c in TABLES["projects"].column_names}
     return pd.Series({**base, "project_id": "P", **values})
+
+
+def check_project(row: pd.Series, today: dt.date) -> list[str]:
+    """Keys of the STATUS_CHECKS one project triggers."""
+    return list(compute_status_checks(pd.DataFrame([row]), today)["check"])
 
 
 def frame(*rows):

@@ -56,7 +56,7 @@ def test_round_trip_keeps_every_byte(data_dir):
     assert manifest["files"][0] == {"name": "crlf.csv", "sha256": hashlib.sha256(FILES[0][1]).hexdigest(),
                                     "bytes": len(FILES[0][1])}
     assert manifest["counts"] == {"projects": 3} and manifest["note"] == "replace"
-    assert storage.list_versions() == [version]
+    assert storage.scan_versions()[0] == [version]
 
 
 def test_atomic_writes_leave_no_temporary_file(data_dir):
@@ -103,7 +103,7 @@ def test_a_corrupt_manifest_is_skipped_and_reported(data_dir):
     versions, problems = storage.scan_versions()
     assert versions == [good]
     assert len(problems) == 2 and any(bad.id in p for p in problems)
-    assert storage.list_versions() == [good]
+    assert storage.scan_versions()[0] == [good]
     # the next version still gets a fresh number
     assert storage.save_version(FILES[:1], {}).number == 10
 
@@ -112,7 +112,7 @@ def test_activate_and_restore(data_dir):
     assert storage.active_version() is None  # nothing stored: the embedded sample
     first = storage.save_version(FILES[:2], {"projects": 2})
     second = storage.save_version(FILES[2:], {"projects": 1})
-    assert [v.id for v in storage.list_versions()] == [second.id, first.id]
+    assert [v.id for v in storage.scan_versions()[0]] == [second.id, first.id]
     assert storage.active_version() is None  # saving does not activate
     storage.activate(second.id)
     assert storage.active_version() == second

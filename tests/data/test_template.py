@@ -11,7 +11,6 @@ from data.schema import TABLES, detect_table
 from data.template import (
     TEMPLATE_INFO_SHEETS,
     TEMPLATE_TABLES,
-    example_rows,
     is_template_info_sheet,
     make_template_csv,
     make_template_xlsx,
@@ -35,9 +34,8 @@ def fill_csv(table: str, row: dict) -> bytes:
     return (data + out.getvalue()).encode("utf-8-sig")
 
 
-def test_filled_csv_templates_validate():
-    rows = example_rows()
-    raws = [raw for table in TEMPLATE_TABLES for raw in parse_table_bytes(fill_csv(table, rows[table]), table)]
+def test_filled_csv_templates_validate(example_rows):
+    raws = [raw for table in TEMPLATE_TABLES for raw in parse_table_bytes(fill_csv(table, example_rows[table]), table)]
     portfolio = parse_portfolio(raws)
     assert all(not report.rejected for report in portfolio.reports), [r.rejected for r in portfolio.reports]
     assert (len(portfolio.projects), len(portfolio.funding), len(portfolio.locations)) == (1, 1, 1)

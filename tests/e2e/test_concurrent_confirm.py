@@ -49,12 +49,12 @@ def test_the_second_confirm_warns_and_nothing_is_lost(browser, tmp_path, monkeyp
         body = page_b.inner_text("body")
         assert "first.csv" in body and "second.csv" in body  # the report now covers the files in use + B's
         monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
-        [only] = storage.list_versions()  # B's confirm activated nothing
+        [only] = storage.scan_versions()[0]  # B's confirm activated nothing
         assert storage.active_version().id == only.id and [f.name for f in only.files][-1] == "first.csv"
 
         page_b.get_by_role("button", name="Use this data").click()  # B chooses: apply on top
         page_b.get_by_text("stored and in use").wait_for(timeout=60_000)
-        versions = storage.list_versions()
+        versions = storage.scan_versions()[0]
         assert len(versions) == 2
         assert {"first.csv", "second.csv"} <= {f.name for f in storage.active_version().files}
         page_a.context.close()

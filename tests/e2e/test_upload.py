@@ -84,7 +84,7 @@ def test_upload_confirm_restart_restore(browser, tmp_path, monkeypatch):
         page.context.close()
 
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
-    [version] = storage.list_versions()
+    [version] = storage.scan_versions()[0]
     assert storage.active_version() == version
     [stored] = version.files
     assert stored.name == "projects.csv" and stored.sha256 == hashlib.sha256(TEN_PROJECTS).hexdigest()

@@ -144,7 +144,7 @@ def test_two_editors_preparing_against_the_same_version_nothing_is_lost(data_dir
     second.button(key="data_confirm").click().run()  # the editor chooses: apply on top
     final = storage.active_version()
     assert {"first.csv", "second.csv"} <= {f.name for f in final.files}
-    assert len(storage.list_versions()) == 2 and not second.warning
+    assert len(storage.scan_versions()[0]) == 2 and not second.warning
 
 
 def test_cancel_after_a_conflict_changes_nothing(data_dir):
@@ -154,7 +154,7 @@ def test_cancel_after_a_conflict_changes_nothing(data_dir):
     second.button(key="data_confirm").click().run()
     second.button(key="data_cancel").click().run()
     assert "data_confirm" not in keys(second) and CONFLICT_KEY not in second.session_state
-    assert len(storage.list_versions()) == 1
+    assert len(storage.scan_versions()[0]) == 1
 
 
 def test_a_restore_prepared_against_an_older_state_is_refused(data_dir):
@@ -177,7 +177,7 @@ def test_an_action_is_refused_when_the_role_went_away_before_the_click(data_dir)
     assert "data_confirm" in keys(app)
     accounts.add_account("amina", "a long password", "viewer")  # demoted while the confirm button is shown
     app.button(key="data_confirm").click().run()
-    assert storage.list_versions() == [] and storage.active_version() is None
+    assert storage.scan_versions()[0] == [] and storage.active_version() is None
     assert "Only editors may change the data." in [e.value for e in app.error]
 
 

@@ -61,7 +61,7 @@ def test_upload_report_then_nothing_changes_until_confirmed(data_dir):
     assert any("it stays listed in the report of this version" in w.value for w in app.warning)
     assert len(app.get("download_button")) == 7  # the rejected rows, the templates, the two mapping profiles
     # not confirmed: nothing stored, and the other pages still show the sample
-    assert storage.list_versions() == [] and storage.active_version() is None
+    assert storage.scan_versions()[0] == [] and storage.active_version() is None
     assert not (data_dir / "datasets").exists()
     run("app_pages/overview.py", app)
     assert projects_kpi(app) == "13"
@@ -69,7 +69,7 @@ def test_upload_report_then_nothing_changes_until_confirmed(data_dir):
     run("app_pages/data.py", app)
     app.button(key="data_confirm").click().run()
     assert not app.exception
-    [version] = storage.list_versions()
+    [version] = storage.scan_versions()[0]
     assert storage.active_version() == version
     assert storage.version_files(version) == files  # byte for byte
     assert version.counts["projects"] == 10 and version.counts["rejected"] == 1 and version.note == "replace"
@@ -85,7 +85,7 @@ def test_add_mode_keeps_the_sample_and_restore_goes_back(data_dir):
     app = run("app_pages/data.py", **{UPLOADS_KEY: [("extra.csv", extra)], MODE_KEY: "add"})
     assert app.button(key="data_confirm").label == "Use this data"
     app.button(key="data_confirm").click().run()
-    [version] = storage.list_versions()
+    [version] = storage.scan_versions()[0]
     assert [f.name for f in version.files] == ["projects.csv", "funding.csv", "locations.csv", "sources.csv",
                                                "documents.csv", "extra.csv"]
     run("app_pages/overview.py", app)

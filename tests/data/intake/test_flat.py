@@ -6,7 +6,7 @@ import pytest
 
 from data.intake.flat import is_flat, split_flat
 from data.intake.normalise import normalise_table
-from data.intake.readers import read_table_file
+from data.intake.readers import parse_table_bytes
 from data.schema import TABLES, detect_table, validate_table
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "flat" / "partner_flat.csv"
@@ -22,7 +22,7 @@ def sheet(*overrides: dict) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def derived():
-    table = read_table_file(FIXTURE)[0]
+    table = parse_table_bytes(FIXTURE.read_bytes(), FIXTURE.name)[0]
     return split_flat(table.frame, table.source)
 
 
@@ -32,7 +32,7 @@ def test_a_canonical_table_alone_is_not_flat(table):
 
 
 def test_the_partner_sheet_is_flat_even_where_detect_table_names_a_table():
-    columns = list(read_table_file(FIXTURE)[0].frame.columns)
+    columns = list(parse_table_bytes(FIXTURE.read_bytes(), FIXTURE.name)[0].frame.columns)
     assert detect_table(columns) is not None and is_flat(columns)
 
 
@@ -67,7 +67,7 @@ def test_the_refused_row_contributes_to_no_table(derived):
 
 
 def test_rows_in_is_used_rows_plus_refused_rows(derived):
-    source_rows = set(read_table_file(FIXTURE)[0].frame["_row"])
+    source_rows = set(parse_table_bytes(FIXTURE.read_bytes(), FIXTURE.name)[0].frame["_row"])
     refused = set(derived.rejected_rows["_row"])
     used = source_rows - refused
     derived_rows = set().union(*(set(frame["_row"]) for frame in derived.tables.values()))

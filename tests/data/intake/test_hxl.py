@@ -7,7 +7,7 @@ import pytest
 
 from data.intake.hxl import canonical_column, find_hxl_row, parse_hxl_frame, parse_tag
 from data.intake.normalise import normalise_table
-from data.intake.readers import read_table_file
+from data.intake.readers import parse_table_bytes
 from data.schema import validate_table
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hxl" / "3w_nord_kivu.csv"
@@ -27,7 +27,7 @@ def sheet(*overrides: dict, tags: dict | None = None) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def derived():
-    table = read_table_file(FIXTURE)[0]
+    table = parse_table_bytes(FIXTURE.read_bytes(), FIXTURE.name)[0]
     return parse_hxl_frame(table.frame, table.source)
 
 
@@ -90,7 +90,7 @@ def test_rows_in_is_used_rows_plus_refused_rows(derived):
 
 
 def test_generated_ids_are_stable_across_runs(derived):
-    table = read_table_file(FIXTURE)[0]
+    table = parse_table_bytes(FIXTURE.read_bytes(), FIXTURE.name)[0]
     again = parse_hxl_frame(table.frame, table.source)
     ids = list(derived.tables["projects"]["project_id"])
     assert ids == list(again.tables["projects"]["project_id"])

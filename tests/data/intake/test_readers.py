@@ -4,7 +4,7 @@ import io
 import openpyxl
 import pytest
 
-from data.intake.readers import UnreadableFileError, parse_csv_table, parse_table_bytes, read_table_file
+from data.intake.readers import UnreadableFileError, parse_csv_table, parse_table_bytes
 
 CSV = "project_id;title_fr\nP1;Projet à Kalemie\n"
 
@@ -44,18 +44,6 @@ def test_xlsx_sheets_are_read_with_typed_cells_as_text():
 def test_unreadable_bytes_raise_with_a_reason(data, reason):
     with pytest.raises(UnreadableFileError, match=reason):
         parse_table_bytes(data, "x.csv")
-
-
-def test_missing_file_is_unreadable(tmp_path):
-    with pytest.raises(UnreadableFileError, match="no such file"):
-        read_table_file(tmp_path / "absent.csv")
-
-
-def test_size_limit_is_named(tmp_path):
-    path = tmp_path / "big.csv"
-    path.write_text("project_id\n" + "P\n" * 100)
-    with pytest.raises(UnreadableFileError, match="limit"):
-        read_table_file(path, max_bytes=50)
 
 
 def test_a_repeated_header_keeps_both_columns():

@@ -17,7 +17,6 @@ from data.intake.values import (
     parse_code_label,
     parse_currency_text,
     parse_date_detail,
-    parse_date_text,
     parse_households_text,
     parse_share_text,
 )
@@ -174,7 +173,7 @@ def test_shares_accept_decimal_commas_and_percentages(text, share):
     (dt.date(2021, 12, 14), "2021-12-14", "day"),
 ])
 def test_dates_are_read_as_typed_with_their_precision(text, iso, precision):
-    parsed = parse_date_text(text)
+    parsed = parse_date_detail(text).date
     assert (parsed.text, parsed.precision) == (iso, precision)
 
 
@@ -190,7 +189,7 @@ def test_a_second_number_above_12_can_only_be_month_first_and_says_so():
 
 @pytest.mark.parametrize("text", ["", "  ", None])
 def test_an_empty_date_is_none(text):
-    assert parse_date_text(text) is None
+    assert parse_date_detail(text) is None
 
 
 @pytest.mark.parametrize("text, reason", [
@@ -206,7 +205,7 @@ def test_an_empty_date_is_none(text):
 ])
 def test_bad_dates_raise_with_a_reason(text, reason):
     with pytest.raises(ValueParseError, match=reason):
-        parse_date_text(text)
+        parse_date_detail(text)
 
 
 # --- counts -----------------------------------------------------------------------------------------------
@@ -328,7 +327,7 @@ def test_an_empty_label_is_none():
 
 @settings(max_examples=300, deadline=None)
 @given(text=st.text())
-@pytest.mark.parametrize("parser", [parse_amount_text, parse_date_text, parse_households_text, parse_currency_text,
+@pytest.mark.parametrize("parser", [parse_amount_text, parse_date_detail, parse_households_text, parse_currency_text,
                                     parse_share_text], ids=lambda f: f.__name__)
 def test_arbitrary_text_raises_nothing_but_value_error(parser, text):
     try:
@@ -382,7 +381,7 @@ def test_formatted_dates_read_back(day, form):
         "fr short": format_date(day, "d MMM y", locale="fr_FR"),
         "excel": str((day - EXCEL_EPOCH).days),
     }[form]
-    parsed = parse_date_text(text)
+    parsed = parse_date_detail(text).date
     assert (parsed.first, parsed.precision) == (day, "day")
 
 
