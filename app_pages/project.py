@@ -40,11 +40,13 @@ st.title(t("project.title", lang))
 render_as_of(view.full, view.today, lang)
 render_filter_notes(view.result, len(view.full.projects), lang)
 choices = list(projects.index)
+# The chooser sits in a popover: the chosen project's title is shown once, as the header above its summary.
+chooser = st.popover(t("project.another", lang), icon=":material/swap_horiz:")
 if len(choices) > CHOICES_MAX:  # a search box rather than a 10,000-title dropdown
-    query = st.text_input(t("project.search", lang), key="project_search")
+    query = chooser.text_input(t("project.search", lang), key="project_search")
     choices = search_choices(choices, titles, query, keep=[st.query_params.get("project") or ""])
-    st.caption(t("project.search.shown", lang, shown=len(choices), n=len(projects)))
-project_id = select_from_url("project", choices, t("project.choose", lang), lang, title_of)
+    chooser.caption(t("project.search.shown", lang, shown=len(choices), n=len(projects)))
+project_id = select_from_url("project", choices, t("project.choose", lang), lang, title_of, container=chooser)
 if project_id is None:
     st.info(t("project.none", lang))
 else:

@@ -9,7 +9,7 @@ from babel.lists import format_list
 from babel.numbers import format_percent
 
 from briefing.facts import BriefingFacts
-from components.i18n import LOCALES, format_money, format_number, format_partial_date, t
+from components.i18n import LOCALES, format_households, format_money, format_number, format_partial_date, t
 from data.organisations import organisation_label
 from geo.provinces import province_name
 
@@ -106,7 +106,9 @@ def _households(facts: BriefingFacts, lang: str) -> str:
     if facts.households.empty:
         return t("briefing.say.households.none", lang)
     targeted, reached = households_totals(facts)
-    return tn("briefing.say.households", lang, n=len(facts.households), targeted=format_number(targeted, lang),
+    minimum = bool(facts.households["minimum"].any())  # one 'more than 3,000' makes the sum a minimum too
+    return tn("briefing.say.households", lang, n=len(facts.households),
+              targeted=format_households(targeted, minimum, lang),
              reached=format_number(reached, lang),
              share=format_share(reached / targeted, lang) if targeted else t("not_published", lang))
 

@@ -15,7 +15,15 @@ from briefing.figures import (
     make_status_slide_figure,
 )
 from briefing.narrative import format_share, join, make_narrative, tn, top_provinces
-from components.i18n import format_money, format_number, format_partial_date, status_label, t, theme_label
+from components.i18n import (
+    format_households,
+    format_money,
+    format_number,
+    format_partial_date,
+    status_label,
+    t,
+    theme_label,
+)
 from data.filters import FilterState
 from data.metrics import compute_by_donor, project_end, project_start
 from data.organisations import organisation_label
@@ -78,9 +86,7 @@ def _more(items: list[str], lang: str) -> tuple[str, ...]:
 
 def make_kpi_tiles(kpis: dict, lang: str) -> tuple[tuple[str, str], ...]:
     """The Overview's headline tiles as (label, value), formatted the same way."""
-    targeted = format_number(kpis["households_targeted"], lang)
-    if kpis["households_targeted_is_minimum"] and kpis["households_targeted"] is not None:
-        targeted = f"> {targeted}"
+    targeted = format_households(kpis["households_targeted"], kpis["households_targeted_is_minimum"], lang)
     return ((t("kpi.funding", lang), format_money(kpis["funding_committed"], kpis["currency"], lang)),
             (t("kpi.projects", lang), format_number(kpis["projects"], lang)),
             (t("kpi.donors", lang), format_number(kpis["donors"], lang)),

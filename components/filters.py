@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.escape import escape_text, format_id_list
 from components.i18n import LANGUAGES, status_label, t, theme_label
@@ -180,8 +181,11 @@ def search_choices(choices: Sequence[str], labels: pd.Series, query: str, keep: 
 
 
 def select_from_url(param: str, choices: Sequence[str], label: str, lang: str,
-                    format_func: Callable[[str], str] = str) -> str | None:
-    """A page-level selectbox kept in the URL as ?param=value; an unknown value is dropped with a notice."""
+                    format_func: Callable[[str], str] = str, container: DeltaGenerator | None = None) -> str | None:
+    """A page-level selectbox kept in the URL as ?param=value; an unknown value is dropped with a notice.
+
+    `container` holds the selectbox (a popover, so the page shows the chosen title once, as its header); the notice
+    stays on the page, where it is seen."""
     key = f"p_{param}"
     wanted = st.query_params.get(param)
     if wanted is not None and wanted not in choices:
@@ -196,7 +200,7 @@ def select_from_url(param: str, choices: Sequence[str], label: str, lang: str,
     def write() -> None:
         st.query_params[param] = st.session_state[key]
 
-    value = st.selectbox(label, list(choices), key=key, format_func=format_func, on_change=write)
+    value = (container or st).selectbox(label, list(choices), key=key, format_func=format_func, on_change=write)
     if st.query_params.get(param) != value:
         st.query_params[param] = value
     return value

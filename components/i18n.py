@@ -6,6 +6,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_compact_currency, format_decimal
@@ -89,6 +90,15 @@ def format_number(value: float | None, lang: str) -> str:
     if value is None or value != value:
         return t("not_published", lang)
     return format_decimal(value, locale=LOCALES[lang])
+
+
+def format_households(value: float | None, minimum: object, lang: str) -> str:
+    """A count of households with its sources' qualifier, worded one way per language everywhere (tiles, tables,
+    hovers, slides): 'more than 3,000' / 'plus de 3 000'; 'not published' when missing."""
+    missing = value is None or value is pd.NA or value != value
+    text = format_number(None if missing else int(value), lang)
+    qualified = minimum is True or (not pd.isna(minimum) and bool(minimum))
+    return t("map.more_than", lang, value=text) if qualified and not missing else text
 
 
 def format_partial_date(value: object, lang: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.i18n import format_money, format_number, status_label, t
+from components.i18n import format_households, format_money, format_number, status_label, t
 
 
 def render_kpis(kpis: dict, lang: str, donors: bool = True) -> None:
@@ -12,9 +12,7 @@ def render_kpis(kpis: dict, lang: str, donors: bool = True) -> None:
     statuses = ", ".join(f"{status_label(code, lang)} {n}" for code, n in kpis["projects_by_status"].items() if n)
     statuses = ", ".join(filter(None, [statuses, f"{t('status.not_published', lang)} "
                                                   f"{kpis['projects_status_not_published']}"]))
-    targeted = format_number(kpis["households_targeted"], lang)
-    if kpis["households_targeted_is_minimum"] and kpis["households_targeted"] is not None:
-        targeted = f"> {targeted}"
+    targeted = format_households(kpis["households_targeted"], kpis["households_targeted_is_minimum"], lang)
     # Two rows by topic: money and reach in four tiles; households and gaps in three wider ones, so
     # "not published" / "non publié" is never cut short on a projector.
     rows = [[

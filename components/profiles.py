@@ -7,7 +7,16 @@ import plotly.graph_objects as go
 from components.charts import OKABE_ITO, money_ticks
 from components.escape import escape_all
 from components.facts import fact_label, fact_value, fact_values
-from components.i18n import format_money, format_number, format_partial_date, has_key, status_label, t, theme_label
+from components.i18n import (
+    format_households,
+    format_money,
+    format_number,
+    format_partial_date,
+    has_key,
+    status_label,
+    t,
+    theme_label,
+)
 from data.metrics import FLOW_MEASURES
 from data.organisations import organisation_label
 from data.status import project_dates
@@ -131,10 +140,8 @@ def compute_project_summary(project: pd.Series, flows: pd.DataFrame, places: pd.
         end = t("project.summary.derived", lang, date=format_partial_date(dates.derived_end.first.isoformat(), lang))
         end_help = t("fact.derived_end", lang)
     households = project.get("households_targeted")
-    shown = format_number(None if pd.isna(households) else int(households), lang)
-    minimum = project.get("households_targeted_is_minimum")
-    if not pd.isna(households) and not pd.isna(minimum) and bool(minimum):
-        shown = t("map.more_than", lang, value=shown)
+    shown = format_households(None if pd.isna(households) else households,
+                              project.get("households_targeted_is_minimum"), lang)
     status = project.get("activity_status")
     return [(t("col.status", lang), status_label(None if pd.isna(status) else status, lang), None), *money,
             (t("col.provinces", lang), provinces, None),

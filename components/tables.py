@@ -11,6 +11,7 @@ from components.facts import fact_label, fact_values
 from components.i18n import (
     LOCALES,
     coverage_label,
+    format_households,
     format_money,
     format_number,
     format_partial_date,
@@ -41,9 +42,8 @@ def make_projects_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     titles = compute_project_titles(portfolio.projects, lang)
     for index, p in portfolio.projects.iterrows():
         title = titles[index]
-        households = format_number(p["households_targeted"] if pd.notna(p["households_targeted"]) else None, lang)
-        if p["households_targeted_is_minimum"] is True:
-            households = f"> {households}"
+        households = format_households(p["households_targeted"] if pd.notna(p["households_targeted"]) else None,
+                                       p["households_targeted_is_minimum"], lang)
         rows.append({
             t("col.project", lang): p["project_id"],
             t("col.title", lang): title,

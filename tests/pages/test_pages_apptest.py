@@ -103,12 +103,25 @@ def test_overview_shows_kpis_and_the_cispe_rate():
     app = run_page("app_pages/overview.py")
     labels = [m.label for m in app.metric]
     assert "Committed funding" in labels and "Households targeted" in labels
-    assert metrics(app)["Households targeted"] == "> 3,000"
+    assert metrics(app)["Households targeted"] == "more than 3,000"
     assert metrics(app)["Households reached"] == "not published"
     flows = frame_with(app, "Rate used")
     cispe = flows[flows["Project"] == "NL-CISPE"].iloc[0]
     assert "value date not published: latest ECB rate" in cispe["Rate used"]
     assert cispe["Amount (original)"].startswith("€12.5M")
+
+
+@pytest.mark.parametrize(("lang", "tile", "column", "expected"), [
+    ("en", "Households targeted", "Households targeted", "more than 3,000"),
+    ("fr", "Ménages ciblés", "Ménages ciblés", "plus de 3 000"),  # the map's wording (viewer.toml map.more_than)
+])
+def test_a_minimum_reads_the_same_on_the_tile_and_in_the_table(lang, tile, column, expected):
+    app = run_page("app_pages/overview.py", lang=lang)
+    assert metrics(app)[tile].replace("\u202f", " ").replace("\u00a0", " ") == expected
+    projects = frame_with(app, column)
+    shown = projects[projects.iloc[:, 0] == "SE-IOM-TGK-2021"][column].astype(str).str.replace("\u202f", " ")
+    assert list(shown.str.replace("\u00a0", " ")) == [expected]
+    assert not any(str(v).startswith(">") for v in projects[column])
 
 
 def test_overview_in_french_formats_money_the_french_way():
