@@ -100,6 +100,37 @@ FLOW_MEASURES: dict[str, FlowMeasure] = {
 }
 
 
+# The payment that answers a commitment, as one reporter publishes both: a recipient reports an incoming commitment
+# (11) then incoming funds (1); a provider reports its commitment (2) then its disbursements (3).
+PAYMENT_OF = {11: 1, 2: 3}
+
+
+def compute_left_to_disburse(converted: pd.DataFrame) -> dict:
+    """Committed, disbursed and left to disburse (committed - disbursed), over the projects that publish both: every
+    commitment counted for the project (compute_committed) with an amount, and at least one payment answering it
+    (PAYMENT_OF) with every such payment's amount. A project without a payment flow is left out, never read as 0."""
+    committed = compute_committed(converted)
+    counted_projects = int(committed["project_id"].nunique()) if "project_id" in committed else 0
+    if committed.empty:
+        return {"committed": None, "disbursed": None, "left": None, "projects": 0, "projects_committed": 0}
+    types = committed.groupby("project_id")["transaction_type"].first().map(PAYMENT_OF)
+    payments = converted[converted["project_id"].isin(types.index)]
+    # (a project mixing 11 and 2 keeps an 11 without amount: its commitment is unknown and it is left out below)
+    payments = payments[payments["transaction_type"].astype("Int64").eq(payments["project_id"].map(types))
+                        .fillna(False).astype(bool)]
+    commitment_known = committed.groupby("project_id")["amount_reporting"].agg(lambda s: s.notna().all())
+    paid = payments.groupby("project_id")["amount_reporting"].agg(
+        known=lambda s: s.notna().all(), amount=lambda s: s.sum(min_count=1))
+    both = [pid for pid in paid.index if commitment_known.get(pid, False) and paid.loc[pid, "known"]]
+    if not both:
+        return {"committed": None, "disbursed": None, "left": None, "projects": 0,
+                "projects_committed": counted_projects}
+    total_committed = float(committed.loc[committed["project_id"].isin(both), "amount_reporting"].sum())
+    total_paid = float(paid.loc[both, "amount"].sum())
+    return {"committed": total_committed, "disbursed": total_paid, "left": total_committed - total_paid,
+            "projects": len(both), "projects_committed": counted_projects}
+
+
 def compute_by_donor(converted: pd.DataFrame, measure: str = "committed") -> pd.DataFrame:
     """Sum of published amounts per donor, with counts of flows whose amount is not published."""
     flows = FLOW_MEASURES[measure].select(converted)
@@ -172,6 +203,7 @@ def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | 
         "provinces": int(portfolio.locations["province_pcode"].nunique()),
         "national_projects": int((projects["coverage"] == "national").sum()),
         "not_published": sum(not_published.values()),
+        "left_to_disburse": compute_left_to_disburse(converted),
     }
 
 

@@ -6,7 +6,13 @@ import pytest
 
 from data.currency import get_rate
 from data.intake import load_portfolio
-from data.metrics import compute_by_donor, compute_committed, compute_funding, compute_kpis
+from data.metrics import (
+    compute_by_donor,
+    compute_committed,
+    compute_funding,
+    compute_kpis,
+    compute_left_to_disburse,
+)
 
 
 def flows(rows):
@@ -40,6 +46,29 @@ def test_by_donor_counts_unpublished_amounts_and_keeps_them_missing():
     ]), "USD")
     row = compute_by_donor(converted).iloc[0]
     assert math.isnan(row["amount"]) and row["not_published"] == 1
+
+
+def test_left_to_disburse_counts_only_projects_publishing_both_amounts():
+    converted = compute_funding(flows([
+        {"flow_id": "p1c", "project_id": "P1", "transaction_type": 11, "amount": 100.0},  # committed to IOM
+        {"flow_id": "p1f", "project_id": "P1", "transaction_type": 1, "amount": 40.0},  # received by IOM
+        {"flow_id": "p1d", "project_id": "P1", "transaction_type": 3, "amount": 25.0},  # IOM's own, not the donor's
+        {"flow_id": "p2c", "project_id": "P2", "transaction_type": 11, "amount": 50.0},
+        {"flow_id": "p2f", "project_id": "P2", "transaction_type": 1, "amount": None, "currency": None},
+        {"flow_id": "p3c", "project_id": "P3", "transaction_type": 11, "amount": 70.0},  # nothing paid published
+        {"flow_id": "p4c", "project_id": "P4", "transaction_type": 2, "amount": 30.0},  # a provider's own report
+        {"flow_id": "p4d", "project_id": "P4", "transaction_type": 3, "amount": 10.0},
+    ]), "USD")
+    # P1: 100 - 40 and P4: 30 - 10; P2's payment has no amount and P3 publishes none: both left out, never 0.
+    assert compute_left_to_disburse(converted) == {"committed": 130.0, "disbursed": 50.0, "left": 80.0,
+                                                   "projects": 2, "projects_committed": 4}
+
+
+def test_left_to_disburse_is_not_published_when_no_project_publishes_both():
+    converted = compute_funding(flows([
+        {"flow_id": "c", "project_id": "P", "transaction_type": 11, "amount": 100.0}]), "USD")
+    assert compute_left_to_disburse(converted) == {"committed": None, "disbursed": None, "left": None,
+                                                   "projects": 0, "projects_committed": 1}
 
 
 @pytest.fixture(scope="module")

@@ -69,3 +69,26 @@ def test_a_flow_with_a_value_date_is_converted_at_that_dates_ecb_rate(tmp_path, 
     assert flows.iloc[0]["Rate used"] == shown
     rate = float(shown.split()[0])
     assert flows.iloc[0]["Amount (USD)"] == pytest.approx(12_500_000 * rate)  # a typed number column
+
+
+@pytest.mark.parametrize(("page", "query"), [("app_pages/overview.py", {}),
+                                             ("app_pages/donor.py", {"profile": "Sweden"})])
+def test_committed_disbursed_and_left_to_disburse_where_both_are_published(tmp_path, monkeypatch, page, query):
+    """P1 publishes 1,000,000 committed and 400,000 received: 600,000 left. P2 publishes only its commitment: it
+    stays in 'committed' and out of 'disbursed' and 'left' (nothing paid is never assumed)."""
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    files = [("projects.csv", b"project_id,title_en,activity_status\nP1,First,2\nP2,Second,2\n"),
+             ("funding.csv", b"flow_id,project_id,donor,org_role,transaction_type,amount,currency,value_date\n"
+                             b"C1,P1,Sweden,1,11,1000000,USD,2021-01-05\nR1,P1,Sweden,1,1,400000,USD,2021-06-01\n"
+                             b"C2,P2,Sweden,1,11,500000,USD,2022-01-05\n")]
+    storage.activate(storage.save_version(files, {"projects": 2}).id)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    tiles = {m.label: m.value for m in app.metric}
+    assert (tiles["Committed funding"], tiles["Disbursed"], tiles["Left to disburse"]) == ("US$1.5M", "US$400K",
+                                                                                             "US$600K")
+    help_text = next(m.help for m in app.metric if m.label == "Left to disburse")
+    assert "1 project of 2" in help_text
