@@ -4,6 +4,7 @@ import streamlit as st
 from components.exports import render_app_stylesheet
 from components.filters import nav_language
 from components.i18n import t
+from components.printing import render_print_toggle
 from components.state import run_housekeeping
 
 lang = nav_language()  # the page titles follow ?lang=
@@ -26,4 +27,5 @@ PAGES = [
 ]
 
 render_app_stylesheet()  # every page: KPI tiles never cut, Ctrl+P prints the content only
+render_print_toggle(lang)  # every page: ?print=1 draws each table whole, so that Ctrl+P prints all its rows
 st.navigation(PAGES).run()

@@ -35,7 +35,7 @@ STATE_KEY = "_filters"
 OPTIONS_KEY = "_filter_options"
 MULTI_WIDGETS = {name: f"f_{key}" for name, key in MULTI_PARAMS.items()}
 ROLE_WIDGET, YEARS_WIDGET, LANG_WIDGET, CURRENCY_WIDGET = "f_role", "f_years", "lang", "currency"
-PAGE_PARAMS = ("project", "profile", "slide")  # page-level selections, kept when the filters rewrite the URL
+PAGE_PARAMS = ("project", "profile", "slide", "print")  # page-level selections, kept when the filters rewrite the URL
 STREAMLIT_PARAMS = ("embed", "embed_options")  # reserved by Streamlit: left alone
 
 

@@ -20,6 +20,7 @@ from components.i18n import (
     theme_label,
     transaction_label,
 )
+from components.printing import PRINT_ROWS, is_print_view, render_print_cap
 from data.export import neutralise_frame, to_csv_bytes
 from data.metrics import project_end, project_start
 from data.organisations import organisation_label
@@ -120,19 +121,27 @@ def make_sources_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     })
 
 
+def _amount(value: float, lang: str) -> str:
+    return format_decimal(round(value), "#,##0", locale=LOCALES[lang])
+
+
 def render_table(frame: pd.DataFrame, lang: str | None = None) -> None:
     """Read-only table (plain text cells: no HTML is ever rendered from data). The table's toolbar can download
     it as CSV, so text a spreadsheet would run as a formula is shown behind a `'`, as in every other export.
     Money columns (money_columns) stay numbers, so they sort by value, shown in the page's language (babel:
     '13,965,000' / '13 965 000') and 'not published' where the value is missing, never 0."""
-    shown = neutralise_frame(frame)
+    printing = is_print_view()
+    shown = neutralise_frame(frame.head(PRINT_ROWS) if printing else frame)
     money = money_columns(frame)
+    if printing:  # a static table: every row is in the page, so every row is printed (a grid prints what it shows)
+        st.table(shown.style.format({column: lambda v: _amount(v, lang) for column in money},
+                                    na_rep=t("not_published", lang)) if money and lang else shown, hide_index=True)
+        render_print_cap(len(shown), len(frame), lang or "en")
+        return
     if money and lang:
-        def amount(value: float) -> str:
-            return format_decimal(round(value), "#,##0", locale=LOCALES[lang])
-
         config = {column: st.column_config.Column(column, help=t("table.money.help", lang)) for column in money}
-        styled = shown.style.format({column: amount for column in money}, na_rep=t("not_published", lang))
+        styled = shown.style.format({column: lambda v: _amount(v, lang) for column in money},
+                                    na_rep=t("not_published", lang))
         # placeholder: the grid draws a missing number itself ("None" by default), whatever the Styler says.
         st.dataframe(styled, hide_index=True, width="stretch", column_config=config,
                      placeholder=t("not_published", lang))
@@ -148,6 +157,10 @@ def render_paged_table(rows: pd.DataFrame, make: Callable[[pd.DataFrame], pd.Dat
                        export: pd.DataFrame | None = None) -> None:
     """A table of many rows: one page of `make(rows)` on screen (a fragment: turning the page reruns only the table)
     and every row in the download, as typed values (`export`, default `rows`), built only when clicked."""
+    if is_print_view():  # every row up to the paper's cap, formatted only for those rows
+        render_table(make(rows.head(PRINT_ROWS)), lang)
+        render_print_cap(min(len(rows), PRINT_ROWS), len(rows), lang)
+        return
     if len(rows) <= PAGE_ROWS:
         render_table(make(rows), lang)
         return

@@ -1,0 +1,87 @@
+"""The print view: every table drawn whole as a static table (capped, with a note), set by a sidebar toggle and
+?print=1, kept in the URL."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _paged(rows: int):
+    import pandas as pd
+
+    from components.tables import render_paged_table
+
+    frame = pd.DataFrame({"n": range(rows), "label": [f"=cmd{i}" for i in range(rows)]})
+    render_paged_table(frame, lambda part: part.assign(label=part["label"].str.upper()), "fr", key="big")
+
+
+@pytest.mark.parametrize(("rows", "shown", "note"), [
+    (450, 450, None),  # more than a screen page (200), all on paper
+    (1200, 1000, "1 000 lignes imprimées sur 1 200. Toutes les lignes sont dans le menu Télécharger (CSV, Excel)."),
+])
+def test_in_the_print_view_a_paged_table_is_one_static_table_of_every_row_up_to_the_cap(rows, shown, note):
+    app = AppTest.from_function(_paged, args=(rows,))
+    app.session_state["print_view"] = True
+    app.run()
+    assert not app.exception
+    assert not app.dataframe and not app.number_input  # no grid, no pager: nothing to scroll on paper
+    table = app.table[0].value
+    assert list(table["n"]) == list(range(shown))
+    assert table["label"].iloc[-1] == f"'=CMD{shown - 1}"  # neutralised like every table
+    captions = [c.value.replace("\u202f", " ") for c in app.caption]
+    assert (note in captions) if note else not captions
+
+
+def test_without_the_print_view_the_same_table_is_a_paged_grid():
+    app = AppTest.from_function(_paged, args=(450,)).run()
+    assert not app.table and len(app.dataframe[0].value) == 200
+
+
+def test_printed_money_columns_read_in_the_pages_language():
+    import pyarrow as pa
+
+    def page():
+        from components.tables import make_flows_table, render_table
+        from tests.components.test_tables import _flows
+
+        render_table(make_flows_table(_flows(), "fr"), "fr")
+
+    app = AppTest.from_function(page, default_timeout=60)
+    app.session_state["print_view"] = True
+    app.run()
+    assert not app.exception
+    table = app.table[0]
+    display = pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    column = list(table.value.columns).index("Montant (EUR)")
+    assert [v.replace("\u202f", " ") for v in display.iloc[:, column]] == ["12 500 000", "200 000", "non publié"]
+
+
+def run_overview(query: dict) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.switch_page("app_pages/overview.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_print_in_the_url_turns_the_view_on_and_the_toggle_turns_it_off(lang):
+    from components.i18n import t
+
+    app = run_overview({"lang": lang, "print": "1"})
+    toggle = app.toggle(key="print_view")
+    assert toggle.value is True and toggle.label == t("print.toggle", lang)
+    assert app.table and not app.dataframe  # every table of the Overview static
+    assert any(i.value.startswith(t("print.on", lang, rows="")[:20]) for i in app.info)
+    toggle.set_value(False).run()
+    assert "print" not in app.query_params
+    assert app.dataframe and not app.table
+
+
+def test_without_print_in_the_url_tables_are_grids():
+    app = run_overview({"lang": "en"})
+    assert app.toggle(key="print_view").value is False
+    assert app.dataframe and not app.table
