@@ -249,6 +249,44 @@ def _features(geojson: dict, codes) -> dict:
     return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
 
 
+# A province name at 11 px, in degrees on the maps as drawn (about 20 px per degree: the page's 560 px map is
+# 450-500 px across the DRC's 21.6 degrees): used to keep names from writing over each other.
+LABEL_CHAR_DEG, LABEL_HEIGHT_DEG = 0.3, 0.6
+
+
+def _ring_area(ring: list) -> float:
+    """Shoelace area of one lon/lat ring (square degrees: only compared with other provinces')."""
+    xy = np.asarray(ring, dtype=float)[:, :2]
+    return abs(float(np.dot(xy[:, 0], np.roll(xy[:, 1], -1)) - np.dot(xy[:, 1], np.roll(xy[:, 0], -1)))) / 2
+
+
+def _unit_areas(geojson: dict | None) -> dict[str, float]:
+    areas: dict[str, float] = {}
+    for feature in (geojson or {}).get("features", []):
+        geometry = feature.get("geometry") or {}
+        polygons = ([geometry["coordinates"]] if geometry.get("type") == "Polygon"
+                    else geometry.get("coordinates", []) if geometry.get("type") == "MultiPolygon" else [])
+        areas[feature["id"]] = sum(_ring_area(p[0]) - sum(_ring_area(h) for h in p[1:]) for p in polygons if p)
+    return areas
+
+
+def label_fits(frame: pd.DataFrame, geojson: dict | None) -> pd.Series:
+    """Which units get their name on the map: largest province first (capital order without geometry), a name is
+    written only where its box does not cover a name already placed, so the small central provinces (Kasaï-Oriental
+    beside Lomami and Kasaï-Central) are named in their hover rather than on top of each other."""
+    areas = _unit_areas(geojson)
+    order = sorted(frame.index, key=lambda i: -areas.get(frame.at[i, "code"], 0.0))
+    placed: list[tuple[float, float, float]] = []  # centre lon, centre lat, half width
+    keep = pd.Series(False, index=frame.index)
+    for i in order:
+        lon, lat = float(frame.at[i, "lon"]), float(frame.at[i, "lat"])
+        half = len(str(frame.at[i, "name"])) * LABEL_CHAR_DEG / 2
+        if all(abs(lon - x) >= half + w or abs(lat - y) >= LABEL_HEIGHT_DEG for x, y, w in placed):
+            placed.append((lon, lat, half))
+            keep[i] = True
+    return keep
+
+
 def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, lang: str, base: bool,
                             height: int = 560, title: str | None = None, labels: bool = False) -> go.Figure:
     """Proportional symbols (absolute values) or a choropleth from zero (normalised values) of one metric.
@@ -320,10 +358,12 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
     if labels and not frame.empty:
         # White names on the dark end of the fill scale, dark ones elsewhere.
         dark = (state == "value") & (values > 0.55 * top) if polygons and fill else pd.Series(False, frame.index)
+        named = label_fits(frame, units.geojson)
         figure.add_trace(go.Scattergeo(
-            lon=frame["lon"], lat=frame["lat"], mode="text", text=[escape_text(n, "html") for n in frame["name"]],
+            lon=frame.loc[named, "lon"], lat=frame.loc[named, "lat"], mode="text",
+            text=[escape_text(n, "html") for n in frame.loc[named, "name"]],
             textposition="middle center" if polygons and fill else "bottom center",
-            textfont=dict(size=11, color=["#FFFFFF" if d else "#222222" for d in dark]), hoverinfo="skip",
+            textfont=dict(size=11, color=["#FFFFFF" if d else "#222222" for d in dark[named]]), hoverinfo="skip",
             showlegend=False))
     for trace in legend:
         figure.add_trace(trace)

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.maps import (
+    label_fits,
     make_funding_map_figure,
     map_units,
     minimum_projects,
@@ -276,3 +277,21 @@ def test_funding_per_household_totals_never_divide_one_projects_money_by_another
     assert totals["mapped"] == (None, False)  # not 14M / 3000
     assert totals["unallocated"] == (None, False)  # NO_PLACE publishes households only
     assert totals["total"] == (None, False)
+
+
+def square(lon: float, lat: float, side: float) -> dict:
+    return {"type": "Polygon", "coordinates": [[[lon, lat], [lon + side, lat], [lon + side, lat + side],
+                                                [lon, lat + side], [lon, lat]]]}
+
+
+def test_province_names_are_written_only_where_they_do_not_cover_another():
+    """Kasaï-Oriental's name (14 characters, about 4 degrees wide at 11 px) would cover Lomami's half a degree
+    away: the larger province keeps its name, the smaller is named in its hover; a distant one keeps its name."""
+    frame = pd.DataFrame({"code": ["CD92", "CD93", "CD74"], "name": ["Kasaï-Oriental", "Lomami", "Tanganyika"],
+                          "lon": [23.6, 24.4, 28.0], "lat": [-6.1, -6.3, -6.5]})
+    geojson = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "CD92", "geometry": square(23, -7, 1.0)},
+        {"type": "Feature", "id": "CD93", "geometry": square(24, -7, 2.0)},
+        {"type": "Feature", "id": "CD74", "geometry": square(27, -8, 3.0)}]}
+    assert list(label_fits(frame, geojson)) == [False, True, True]
+    assert list(label_fits(frame.assign(lat=[-2.0, -6.3, -6.5]), geojson)) == [True, True, True]  # far apart
