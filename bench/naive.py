@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cells import is_missing
 from data.filters import (
     STATUS_NOT_PUBLISHED,
     YEAR_MAX,
@@ -22,7 +23,7 @@ from data.filters import (
 )
 from data.metrics import KEY_FACTS, compute_committed, list_donors, project_end, project_start
 from data.portfolio import Portfolio
-from data.schema import ACTIVITY_STATUS, THEMES, is_missing, parse_partial_date
+from data.schema import ACTIVITY_STATUS, THEMES, parse_partial_date
 from data.status import ACTIVE, CHECK_COLUMNS, ProjectDates, _status, project_dates
 from geo.allocation import ALLOCATED_COLUMNS, QUANTITIES, Allocation, _project_values
 from geo.provinces import match_province

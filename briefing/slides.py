@@ -15,6 +15,7 @@ from briefing.figures import (
     make_status_slide_figure,
 )
 from briefing.narrative import format_share, join, make_narrative, tn, top_provinces
+from cells import is_missing
 from components.i18n import (
     format_households,
     format_money,
@@ -28,7 +29,7 @@ from data.filters import FilterState
 from data.metrics import compute_by_donor, project_end, project_start
 from data.organisations import organisation_label
 from data.portfolio import Portfolio
-from data.schema import is_missing
+from data.schema import compute_project_titles
 from geo.provinces import PROVINCE_PCODES, province_name
 
 MAX_BULLETS = 6
@@ -95,11 +96,6 @@ def make_kpi_tiles(kpis: dict, lang: str) -> tuple[tuple[str, str], ...]:
             (t("kpi.hh_reached", lang), format_number(kpis["households_reached"], lang)))
 
 
-def _title(project: pd.Series, lang: str) -> str:
-    title = project["title_en"] if lang == "en" and not is_missing(project["title_en"]) else project["title_fr"]
-    return str(title if not is_missing(title) else project["title_en"])
-
-
 def make_project_slide(project: pd.Series, converted: pd.DataFrame, currency: str, lang: str) -> Slide:
     """One project: status, dates, money by donor (the donor chart's function) and households."""
     pid = project["project_id"]
@@ -125,7 +121,8 @@ def make_project_slide(project: pd.Series, converted: pd.DataFrame, currency: st
     orgs = project["implementing_orgs"]
     orgs = orgs if not is_missing(orgs) else t("not_published", lang)
     bullets = (t("briefing.project.implementing", lang, orgs=orgs),)
-    return Slide(f"project:{pid}", f"{pid} — {_title(project, lang)}", message, tiles=tiles, bullets=bullets)
+    title = compute_project_titles(project.to_frame().T, lang).iloc[0]
+    return Slide(f"project:{pid}", f"{pid} — {title}", message, tiles=tiles, bullets=bullets)
 
 
 def _households_bullets(facts: BriefingFacts, lang: str) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ from data.export import to_csv_bytes, to_xlsx_bytes
 from data.metrics import FLOW_MEASURES, compute_by_donor
 from data.organisations import organisation_label
 from data.portfolio import Portfolio
+from data.schema import compute_project_titles
 from data.status import compute_households, compute_timeline
 from geo.allocation import allocate, by_unit, project_locations
 from geo.provinces import province_name
@@ -44,8 +45,8 @@ def _labels(frame: pd.DataFrame, column: str, lang: str) -> pd.Series:
 def make_projects_export(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     """One row per project, codes as labels, numbers as numbers; an empty cell is a fact not published."""
     projects = portfolio.projects
-    title = projects["title_en"].where(projects["title_en"].notna(), projects["title_fr"]) if lang == "en" else \
-        projects["title_fr"].where(projects["title_fr"].notna(), projects["title_en"])
+    titles = compute_project_titles(projects, lang)
+    title = titles.where(titles != "")  # no title in either language: an empty cell, not a blank string
     names = portfolio.locations.groupby("project_id")["province_pcode"].agg(
         lambda codes: "; ".join(province_name(c) for c in dict.fromkeys(codes)))
     minimum = projects["households_targeted_is_minimum"].map(lambda v: t("export.yes", lang) if v is True else "")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cells import is_missing
 from components.i18n import (
     code_label,
     coverage_label,
@@ -14,7 +15,7 @@ from components.i18n import (
     theme_label,
     transaction_label,
 )
-from data.schema import ORG_ROLES, TABLES, is_missing, parse_bool
+from data.schema import ORG_ROLES, TABLES, parse_bool
 from geo.provinces import PROVINCE_PCODES, province_name
 
 _CODES = {"theme": theme_label, "coverage": coverage_label, "activity_status": status_label,

@@ -32,6 +32,7 @@ from components.state import clear_cache, get_portfolio
 from components.tables import render_table
 from data.export import to_csv_bytes
 from data.intake import FileSummary, Intake, max_upload_bytes, parse_uploads
+from data.intake.headers import unique_names
 from data.portfolio import Portfolio
 from data.storage import (
     SAMPLE_ID,
@@ -189,7 +190,7 @@ def make_rejected_rows(portfolio: Portfolio, lang: str) -> pd.DataFrame:
         if raw is None or raw.empty:
             continue
         raw = raw.copy()
-        raw.columns = _unique_columns(raw.columns)  # a repeated header must not break the table
+        raw.columns = unique_names([str(c) for c in raw.columns])  # a repeated header must not break the table
         whole_file = [p for p in report.rejected if p.get("row") is None]
         frame = pd.DataFrame({
             lead[0]: short_name(report.path),
@@ -212,16 +213,6 @@ def _scalar(value: object) -> object:
     if pd.api.types.is_scalar(value):
         return value
     return "; ".join(map(str, value.tolist() if hasattr(value, "tolist") else value))
-
-
-def _unique_columns(columns) -> list[str]:
-    """Column names made unique ('notes', 'notes (2)'): a file may repeat a header."""
-    seen: dict[str, int] = {}
-    out = []
-    for column in map(str, columns):
-        seen[column] = seen.get(column, 0) + 1
-        out.append(column if seen[column] == 1 else f"{column} ({seen[column]})")
-    return out
 
 
 def make_previews(portfolio: Portfolio, rows: int = PREVIEW_ROWS) -> dict[str, pd.DataFrame]:

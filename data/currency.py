@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 
 import pandas as pd
 
-from data.missing import is_missing
+from cells import is_missing
 
 REPORTING_CURRENCIES = ("USD", "EUR")
 

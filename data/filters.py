@@ -7,10 +7,11 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from cells import is_missing
 from data.currency import REPORTING_CURRENCIES
 from data.metrics import list_donors
 from data.portfolio import Portfolio
-from data.schema import ACTIVITY_STATUS, LIST_SEPARATOR, THEMES, is_missing, partial_date_bounds
+from data.schema import ACTIVITY_STATUS, LIST_SEPARATOR, THEMES, partial_date_bounds
 
 LANG_CODES = ("en", "fr")
 ROLES = ("any", "funding", "implementing")

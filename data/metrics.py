@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cells import is_missing
 from data.currency import convert_frame
 from data.portfolio import Portfolio
-from data.schema import ACTIVITY_STATUS, COMMITMENT_TYPES, is_missing
+from data.schema import ACTIVITY_STATUS, COMMITMENT_TYPES
 
 # Facts whose absence the dashboard counts as "not published".
 KEY_FACTS: dict[str, tuple[str, ...]] = {

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+
+from cells import fold_words
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "organisations.toml"
 AS_GIVEN_COLUMN = "donor_as_given"  # the donor as the source names it, beside the canonical `donor`
@@ -38,10 +39,6 @@ class Organisation:
         return self.fr if lang == "fr" else self.en
 
 
-def fold(text: object) -> str:
-    """Comparison key: accents, case, punctuation and spacing folded ('Suède' → 'suede', 'SE-0' → 'se 0')."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
 @dataclass
@@ -54,20 +51,20 @@ class OrganisationReference:
     def add(self, organisation: Organisation) -> None:
         self.organisations[organisation.key] = organisation
         for name in (organisation.en, organisation.fr, *organisation.aliases, *organisation.refs):
-            self.index.setdefault(fold(name), organisation.key)
+            self.index.setdefault(fold_words(name), organisation.key)
 
     def find(self, name: object) -> Organisation | None:
         """The organisation a name means, or None when the reference does not know it."""
         if name is None or (not isinstance(name, str) and pd.isna(name)):
             return None
-        key = fold(name)
+        key = fold_words(name)
         if not key:
             return None
         for candidate in _candidates(str(name), key):
             if candidate in self.index:
                 return self.organisations[self.index[candidate]]
         # "Canada-GAC": every part names the same organisation; "BHA, GFFO" (two donors) stays unknown
-        parts = {self.index.get(fold(p)) for p in re.split(r"[-/,;+]", str(name)) if fold(p)}
+        parts = {self.index.get(fold_words(p)) for p in re.split(r"[-/,;+]", str(name)) if fold_words(p)}
         if len(parts) == 1 and None not in parts:
             return self.organisations[parts.pop()]
         return None
@@ -78,14 +75,14 @@ def _candidates(name: str, key: str) -> Iterable[str]:
     yield key
     parts = _SEPARATORS.split(name.strip())
     if len(parts) > 1:
-        yield from (fold(p) for p in parts if fold(p))
+        yield from (fold_words(p) for p in parts if fold_words(p))
     government = _GOVERNMENT_RE.match(key) or _GOVERNMENT_OF_RE.match(key)
     if government:
         yield government[1]
     inner = re.search(r"\(([^()]+)\)\s*$", name)
     if inner:
-        yield fold(inner[1])
-        yield fold(name[: inner.start()])
+        yield fold_words(inner[1])
+        yield fold_words(name[: inner.start()])
 
 
 def parse_reference(text: str) -> OrganisationReference:
@@ -124,8 +121,8 @@ def canonical_names(names: pd.Series, reference: OrganisationReference | None = 
     counts = spelled.value_counts()
     spelling: dict[str, str] = {}  # folded → most frequent spelling (first seen on ties)
     for name in counts.index:
-        spelling.setdefault(fold(name), name)
-    mapping = {name: org.en if org else spelling[fold(name)] for name, org in known.items()}
+        spelling.setdefault(fold_words(name), name)
+    mapping = {name: org.en if org else spelling[fold_words(name)] for name, org in known.items()}
     out = names.copy().astype(object)
     out.loc[spelled.index] = spelled.map(mapping)
     return out

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cells import is_missing
 from data.filters import split_list
 from data.metrics import FLOW_MEASURES, compute_committed, list_donors
 from data.portfolio import Portfolio
-from data.schema import is_missing, parse_partial_date
+from data.schema import parse_partial_date
 
 BREAKDOWNS = ("year", "theme", "partner")
 ROLE_NAMES = {1: "funding", 2: "accountable", 3: "extending", 4: "implementing"}  # IATI organisation roles

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-# is_missing lives in data.missing (a leaf module) so currency can use it without importing the schema.
-from data.missing import is_missing
+from cells import is_missing
 
 # --- IATI code lists (activity standard 2.03), with French and English labels ----------------------
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cells import is_missing
 from data.metrics import compute_committed, compute_conflicts
 from data.portfolio import Portfolio
-from data.schema import PartialDate, is_missing, parse_partial_date, partial_date_bounds
+from data.schema import PartialDate, parse_partial_date, partial_date_bounds
 from geo.provinces import match_province
 
 ACTIVE = frozenset({1, 2})  # pipeline, implementation: the project says it is not over

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import functools
-import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import pandas as pd
+
+from cells import fold_words, is_missing
 
 __all__ = [
     "LEGACY_PROVINCES",
@@ -182,7 +182,6 @@ _SHARED_NAMES: Mapping[str, str] = MappingProxyType(
     {"CD41": "Équateur", "CD82": "Kasaï-Oriental"}
 )
 
-_DASHES_AND_MARKS = re.compile(r"[-_'.\u2010-\u2015\u2018\u2019\u02bc`\u00b4]")
 _LEADING_PROVINCE = re.compile(r"^province\s+(?:(?:de\s+la|de\s+l|du|des|de|d|of)\s+)?")
 _TRAILING_PROVINCE = re.compile(r"\s+province$")
 # What publishers append to a province name (IATI location names read "Nord Kivu, Democratic Republic of the
@@ -200,11 +199,7 @@ _GADM_GID_CODE = re.compile(r"^COD\.\d+_1$")
 
 def fold_name(s: object) -> str:
     """Fold a place name for comparison: no case, accents, punctuation or 'province' word."""
-    if s is None:
-        return ""
-    text = unicodedata.normalize("NFKD", str(s))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = " ".join(_DASHES_AND_MARKS.sub(" ", text).split())
+    text = "" if s is None else fold_words(s)
     # Keep a bare "province" as is: stripping it would turn a label into an empty match.
     stripped = _TRAILING_PROVINCE.sub("", _LEADING_PROVINCE.sub("", text))
     return stripped or text
@@ -301,12 +296,6 @@ def _legacy_index() -> Mapping[str, str]:
         for spelling, legacy in spellings.items()
         if fold_name(spelling) not in current
     })
-
-
-def _is_missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
 
 
 def _shared_name_note(pcode: str) -> str:
@@ -518,7 +507,7 @@ def _match_without_suffix(query: str, folded: str) -> ProvinceMatch | None:
 
 def match_hasc(code: object) -> ProvinceMatch:
     """Resolve a value read from a HASC column (GADM HASC_1); only the documented codes match."""
-    text = "" if _is_missing(code) else str(code).strip().upper()
+    text = "" if is_missing(code) else str(code).strip().upper()
     for pcode, hasc in _HASC.items():
         if hasc == text:
             return ProvinceMatch(query=str(code), pcode=pcode, method="code", score=100.0,
@@ -529,7 +518,7 @@ def match_hasc(code: object) -> ProvinceMatch:
 
 def match_province(query: object) -> ProvinceMatch:
     """Resolve a free-text province label to a P-code, saying how; never raises on bad input."""
-    if _is_missing(query):
+    if is_missing(query):
         return ProvinceMatch(query="", pcode=None, method="unmatched",
                              note="Missing province label.")
     return _match_text(str(query))

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = sorted(p for package in ("data", "geo") for p in (ROOT / package).rglob("*.py"))
+CORE = sorted(p for package in ("data", "geo", "cells") for p in (ROOT / package).rglob("*.py"))
 
 
 def imported_modules(path: Path) -> set[str]:

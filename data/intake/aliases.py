@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data.intake.values import fold_words
+from cells import fold_words
 from data.schema import COLUMN_LABELS, TABLES
 
 normalise_header = fold_words  # a header folds like any label: 'Date de début' → 'date de debut'

@@ -37,9 +37,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from cells import is_missing
 from data.intake.readers import Derived
 from data.intake.values import ValueParseError, format_amount, parse_amount_text
-from data.schema import FUNDING, LOCATIONS, PROJECTS, ROW_COLUMN, Problem, is_missing, parse_amount, parse_int
+from data.schema import FUNDING, LOCATIONS, PROJECTS, ROW_COLUMN, Problem, parse_amount, parse_int
 from geo.provinces import match_province
 
 FORMAT = "flat"

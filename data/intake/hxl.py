@@ -24,10 +24,10 @@ import re
 
 import pandas as pd
 
+from cells import fold_words, is_missing
 from data.intake.flat import split_flat
 from data.intake.readers import Derived
-from data.intake.values import fold_words
-from data.schema import ROW_COLUMN, THEMES, Problem, is_missing
+from data.schema import ROW_COLUMN, THEMES, Problem
 
 FORMAT = "hxl"
 LEAD = "_lead"  # #org+prog: merged into implementing_orgs, first

@@ -5,7 +5,6 @@ import datetime as dt
 import functools
 import logging
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -15,6 +14,7 @@ import pandas as pd
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import ParseError, fromstring
 
+from cells import fold_words
 from data.intake.readers import Derived, UnreadableFileError
 from data.metrics import FLOW_MEASURES, compute_committed, compute_funding
 from data.schema import (
@@ -264,18 +264,12 @@ def _narratives(element: Element | None, default_lang: str) -> list[tuple[str, s
     return found
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
-
-
 def _list_cell(names: list[str]) -> str | None:
     seen: list[str] = []
     for name in names:
         # A ';' inside a name would split it into two list items.
         clean = name.replace(LIST_SEPARATOR, ",").strip()
-        if clean and _fold(clean) not in {_fold(s) for s in seen}:
+        if clean and fold_words(clean) not in {fold_words(s) for s in seen}:
             seen.append(clean)
     return f"{LIST_SEPARATOR} ".join(seen) or None
 
@@ -325,7 +319,7 @@ def _country_code(name: str) -> str | None:
     """ISO code of a country name ('Uganda' → 'UG'); None for anything else, and for a bare 'Congo', which
     publishers use for both Congos."""
     text = _text(name)
-    if len(text) <= 3 or _fold(text) == "congo":
+    if len(text) <= 3 or fold_words(text) == "congo":
         return None
     import pycountry  # imported here: its databases load only when a location needs them
 
@@ -351,7 +345,7 @@ class Org:
     def same_as(self, other: Org) -> bool:
         if self.ref and other.ref:
             return self.ref.casefold() == other.ref.casefold()
-        return bool(self.name) and _fold(self.name) == _fold(other.name)
+        return bool(self.name) and fold_words(self.name) == fold_words(other.name)
 
 
 ORG_TAGS = (("reporting-org", 0), ("participating-org", 1), ("provider-org", 2), ("receiver-org", 2))
@@ -575,10 +569,10 @@ class ActivityReader:
             if len(country) == 2:
                 return country, not (_attr(element, "adm1") or _attr(element, "adm2") or _text(element.text))
         for name in names:
-            folded = _fold(name)
+            folded = fold_words(name)
             if folded in COUNTRY_NAMES:
                 return DRC, True
-            tail = _fold(name.rsplit(",", 1)[-1]) if "," in name else ""
+            tail = fold_words(name.rsplit(",", 1)[-1]) if "," in name else ""
             if tail in COUNTRY_NAMES:
                 return DRC, False
             other = _country_code(name.rsplit(",", 1)[-1]) if "," in name else _country_code(name)

@@ -24,14 +24,14 @@ import json
 import logging
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from cells import fold_words, is_missing
 from data.intake.readers import Derived
-from data.schema import FUNDING, LOCATIONS, PROJECTS, ROW_COLUMN, Problem, is_missing
+from data.schema import FUNDING, LOCATIONS, PROJECTS, ROW_COLUMN, Problem
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +51,7 @@ class ProfileError(ValueError):
 
 def header_key(header: object) -> str:
     """A header as compared: its first line, accents, case and punctuation folded ('ETAT PROJET\\n(Choisir…)')."""
-    text = str(header).strip().split("\n")[0]
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    return fold_words(str(header).strip().split("\n")[0])
 
 
 value_key = header_key  # values compare the same way ("Mise en oeuvre & rapportage", "mise en œuvre")

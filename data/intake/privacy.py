@@ -6,7 +6,8 @@ import unicodedata
 
 import pandas as pd
 
-from data.schema import COLUMN_KINDS, ROW_COLUMN, TABLES, Problem, is_missing
+from cells import is_missing
+from data.schema import COLUMN_KINDS, ROW_COLUMN, TABLES, Problem
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Obfuscated forms are rewritten to plain ones before the search: "[at]", "(at)", "{at}", "(@)", " @ ",

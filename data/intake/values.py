@@ -4,20 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from data.schema import (
-    ACTIVITY_STATUS,
-    COVERAGE,
-    ORG_ROLES,
-    THEMES,
-    TRANSACTION_TYPES,
-    PartialDate,
-    is_missing,
-    parse_partial_date,
-)
+from cells import fold_text, fold_words, is_missing
+from data.schema import ACTIVITY_STATUS, COVERAGE, ORG_ROLES, THEMES, TRANSACTION_TYPES, PartialDate, parse_partial_date
 
 
 class ValueParseError(ValueError):
@@ -51,22 +42,6 @@ class ParsedCount:
 
     value: int
     is_minimum: bool = False
-
-
-# --- shared text folding --------------------------------------------------------------------------------
-
-def fold_text(text: object) -> str:
-    """Compatibility-normalise, casefold and strip accents; NBSP and narrow NBSP become plain spaces."""
-    text = unicodedata.normalize("NFKC", str(text)).replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).strip()
-
-
-def fold_words(text: object) -> str:
-    """Fold a label or a header for lookup, the one way the intake does it: accents, case, ligatures,
-    punctuation and spacing do not matter ('Date de début :' → 'date de debut', 'Mise en Œuvre' → 'mise en
-    oeuvre')."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold_text(text)).split())
 
 
 def _show(text: object) -> str:

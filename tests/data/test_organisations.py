@@ -4,13 +4,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from cells import fold_words
 from data.intake import parse_uploads
 from data.metrics import list_donors
 from data.organisations import (
     AS_GIVEN_COLUMN,
     assign_donor_organisations,
     canonical_names,
-    fold,
     load_reference,
     organisation_label,
 )
@@ -60,7 +60,7 @@ def test_labels_follow_the_language(lang, expected):
 
 
 def test_fold_ignores_accents_case_and_punctuation():
-    assert fold("  Suède ") == fold("SUEDE") == "suede"
+    assert fold_words("  Suède ") == fold_words("SUEDE") == "suede"
 
 
 FRENCH_PARTNER_EXPORT = (

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cells import is_missing
 from data.intake import load_portfolio
-from data.schema import is_missing
 from geo.provinces import province_name
 
 SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
