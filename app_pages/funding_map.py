@@ -8,6 +8,7 @@ from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import t
 from components.maps import (
+    boundary_key,
     boundary_source,
     format_metric_value,
     get_prepared,
@@ -19,9 +20,10 @@ from components.maps import (
     render_territory_map,
     render_totals,
     selected_code,
+    served_url,
     topojson_available,
 )
-from components.tables import render_table
+from components.tables import render_paged_table
 from components.view import load_view
 from data.metrics import FLOW_MEASURES, compute_project_donors
 from geo.allocation import (
@@ -36,7 +38,7 @@ from geo.provinces import province_name
 view = load_view()
 lang, currency, portfolio = view.lang, view.currency, view.portfolio
 st.title(t("map.page.title", lang))
-render_as_of(view.full, view.today, lang)
+render_as_of(view.full, view.today, lang, view.memo)
 st.caption(t("map.page.caption", lang))
 render_filter_notes(view.result, len(view.full.projects), lang)
 sources = {level: boundary_source(level) for level in (1, 2)}  # chosen on the Data page
@@ -50,33 +52,50 @@ measure = right.selectbox(t("map.measure", lang), list(FLOW_MEASURES), key="map_
 (adm1, problem), (adm2, problem2) = get_prepared(sources[1]), get_prepared(sources[2])
 for reason in filter(None, (problem, problem2)):
     st.warning(t("map.unreadable", lang, reason=escape_text(hide_paths(reason))))
+urls = {1: served_url(sources[1], adm1), 2: served_url(sources[2], adm2)}  # boundaries sent once, not per figure
 base = topojson_available()
 level = third.radio(t("map.level", lang), [1, 2], key="map_level",
                     format_func=lambda v: t(f"map.level.{v}", lang)) if adm2 is not None else 1
 
-# Compute
+# Compute (memoised per dataset, filters, measure and boundary files: a rerun with nothing changed reuses it all)
+geometry = (boundary_key(sources[1]), boundary_key(sources[2]), base, urls[1], urls[2])
+
+
+def memo(name, compute, *key):
+    return view.memo(name, compute, measure, geometry, *key)
+
+
 locations = project_locations(view.full.locations, portfolio.projects)
-allocation = view.allocation(measure)  # memoised per dataset, filters and measure
-provinces = by_unit(allocation)
-extra = dict(donors=compute_project_donors(view.funding), minimum=minimum_projects(portfolio.projects))
-if level == 2:
-    territory_rows, all_remainder = allocate_all_territories(allocation, locations)
-    units = map_units(by_unit(allocation, territory_rows, key="territory"), adm2, key="territory", **extra)
-else:
-    units = map_units(provinces, adm1, **extra)
+allocation = view.allocation(measure)
+provinces = memo("by_province", lambda: by_unit(allocation))
+extra = memo("map_extra", lambda: dict(donors=compute_project_donors(view.funding),
+                                        minimum=minimum_projects(portfolio.projects)))
+
+
+def make_units():
+    if level == 2:
+        territory_rows, remainder = allocate_all_territories(allocation, locations)
+        return map_units(by_unit(allocation, territory_rows, key="territory"), adm2, key="territory", url=urls[2],
+                         **extra), remainder
+    return map_units(provinces, adm1, url=urls[1], **extra), None
+
+
+units, all_remainder = memo("map_units", make_units, level)
 
 # Render
 map_column, totals_column = st.columns([3, 1])
 with map_column:
-    event = st.plotly_chart(make_funding_map_figure(units, metric, currency, lang, base, labels=level == 1),
-                            config=plot_config(), on_select="rerun", selection_mode="points", key="funding_map")
+    figure = memo("map_figure", lambda: make_funding_map_figure(units, metric, currency, lang, base,
+                                                                labels=level == 1), level, metric.key)
+    event = st.plotly_chart(figure, config=plot_config(), on_select="rerun", selection_mode="points",
+                            key="funding_map")
     if adm1 is None and level == 1:
         st.caption(t("map.small.embedded", lang))
     if level == 2 and metric.quantity:
         st.caption(t("map.territories.remainder", lang, value=format_metric_value(
             all_remainder[metric.quantity], MAP_METRICS[metric.quantity], currency, lang)))
 with totals_column:
-    render_totals(allocation, metric, currency, lang, extra["minimum"])
+    render_totals(allocation, metric, currency, lang, extra["minimum"], memo)
 
 options = list(provinces["pcode"])
 clicked = dict(zip(units.frame["code"], units.frame["pcode"])).get(selected_code(event))  # a unit → its province
@@ -86,11 +105,13 @@ if clicked in options and clicked != st.session_state.get("map_last_click"):
 if options:
     pcode = st.selectbox(t("map.province", lang), options, key="map_province", format_func=province_name)
     st.subheader(t("map.unit_projects", lang, name=escape_text(province_name(pcode))))
-    rows = allocation.rows[allocation.rows["pcode"] == pcode]
-    render_table(make_unit_projects_table(rows, portfolio.projects, currency, lang), lang)
+    rows = memo("unit_rows", lambda: allocation.rows[allocation.rows["pcode"] == pcode], pcode)
+    render_paged_table(rows, lambda part: make_unit_projects_table(part, portfolio.projects, currency, lang), lang,
+                       key="map_unit_projects", memo=lambda name, compute, *key: memo(name, compute, pcode, *key))
 
     if adm2 is None:
         st.caption(t("map.territories.none", lang))
     else:
-        render_territory_map(allocation, locations, adm2, pcode, metric, currency, lang, base, extra)
+        render_territory_map(allocation, locations, adm2, pcode, metric, currency, lang, base,
+                             dict(extra, url=urls[2]), memo)
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

@@ -29,46 +29,50 @@ view = load_view()
 lang, currency, portfolio, funding = view.lang, view.currency, view.portfolio, view.funding
 
 st.title(t("app.title", lang))
-render_as_of(view.full, view.today, lang)
+render_as_of(view.full, view.today, lang, view.memo)
 st.caption(t("overview.caption", lang))
 render_filter_notes(view.result, len(view.full.projects), lang)
 
 if portfolio.projects.empty:
     st.info(t("empty", lang))
 else:
-    render_kpis(compute_kpis(portfolio, currency, funding), lang)
+    render_kpis(view.memo("kpis", lambda: compute_kpis(portfolio, currency, funding)), lang)
     left, right = st.columns([2, 3])
     with left:
         render_small_map(portfolio.projects, view.full.locations, funding, currency, lang, key="overview_map",
-                         allocation=view.allocation("committed"))
+                         allocation=view.allocation("committed"), memo=view.memo)
     with right:
         st.subheader(t("overview.top_donors", lang))
         measure = st.segmented_control(t("chart.amount", lang, currency=currency), list(FLOW_MEASURES),
                                        format_func=lambda k: t(f"measure.{k}", lang), default="committed",
                                        key="measure")
-        by_donor = compute_by_donor(funding[is_donor_flow(funding)], measure or "committed")  # the donor rule
-        st.plotly_chart(make_donor_figure(by_donor.head(8), currency, lang), config=PLOT_CONFIG)
+        by_donor = view.memo("by_donor", lambda: compute_by_donor(funding[is_donor_flow(funding)],  # the donor rule
+                                                                  measure or "committed"), measure)
+        st.plotly_chart(view.memo("donor_figure", lambda: make_donor_figure(by_donor.head(8), currency, lang),
+                                  measure), config=PLOT_CONFIG)
         unpublished = by_donor[by_donor["not_published"] > 0]
         if not unpublished.empty:
             st.caption(t("chart.by_donor.missing", lang, n=int(unpublished["not_published"].sum()),
                          donors=escape_text(", ".join(organisation_label(d, lang) for d in unpublished["donor"]))))
-    ending = compute_ending_soon(portfolio.projects, view.today, 180, view.dates)
+    ending = view.memo("ending_soon", lambda: compute_ending_soon(portfolio.projects, view.today, 180, view.dates),
+                       180)
     if not ending.empty:  # a heading only when something ends: "nothing ends" is no headline
         st.subheader(t("overview.ending_soon", lang))
-    render_ending(ending, 180, count_without_end(portfolio.projects, view.dates), lang)
+    render_ending(ending, 180, view.memo("without_end", lambda: count_without_end(portfolio.projects, view.dates)),
+                  lang)
     st.caption(t("overview.more", lang))
 
     st.subheader(t("table.projects", lang))
     render_paged_table(portfolio.projects, lambda rows: make_projects_table(replace(portfolio, projects=rows), lang),
-                       lang, key="overview_projects")
+                       lang, key="overview_projects", memo=view.memo)
     st.subheader(t("table.flows", lang))
-    render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang, key="overview_flows")
-    conflicts = compute_conflicts(portfolio.sources, portfolio.documents)
+    render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang, key="overview_flows", memo=view.memo)
+    conflicts = view.memo("conflicts", lambda: compute_conflicts(portfolio.sources, portfolio.documents))
     if not conflicts.empty:
         st.subheader(t("table.conflicts", lang))
         render_table(make_conflicts_table(conflicts, lang))
     with st.expander(t("table.sources", lang)):
-        render_table(make_sources_table(portfolio, lang))
+        render_table(view.memo("sources_table", lambda: make_sources_table(portfolio, lang)))
 problems = sum(len(r.rejected) for r in view.full.reports)
 if problems or view.full.unreadable:
     with st.expander(t("data.problems", lang, n=problems)):

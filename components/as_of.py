@@ -3,6 +3,7 @@ are."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +12,8 @@ from components.i18n import format_partial_date, t
 from data.portfolio import Portfolio
 from data.schema import parse_partial_date
 from data.storage import Version, active_version
+
+Memo = Callable[..., object]  # View.memo(name, compute, *key)
 
 
 def _newest(values: pd.Series, today: dt.date) -> str | None:
@@ -38,8 +41,9 @@ def compute_newest_source(portfolio: Portfolio, today: dt.date) -> tuple[str, st
     return "fact", max(dates, key=lambda d: parse_partial_date(d).first) if dates else None
 
 
-def as_of_text(version: Version | None, portfolio: Portfolio, today: dt.date, lang: str) -> str:
-    kind, newest = compute_newest_source(portfolio, today)
+def as_of_text(version: Version | None, portfolio: Portfolio, today: dt.date, lang: str,
+               newest_source: tuple[str, str | None] | None = None) -> str:
+    kind, newest = newest_source or compute_newest_source(portfolio, today)
     in_use = t("asof.sample", lang) if version is None else t(
         "asof.version", lang, version=version.id.split("-")[0], date=format_partial_date(version.time[:10], lang))
     source = t(f"asof.newest.{kind}", lang, date=format_partial_date(newest, lang)) if newest else \
@@ -47,5 +51,7 @@ def as_of_text(version: Version | None, portfolio: Portfolio, today: dt.date, la
     return t("asof.line", lang, in_use=in_use, source=source)
 
 
-def render_as_of(portfolio: Portfolio, today: dt.date, lang: str) -> None:
-    st.caption(as_of_text(active_version(), portfolio, today, lang))
+def render_as_of(portfolio: Portfolio, today: dt.date, lang: str, memo: Memo | None = None) -> None:
+    """`memo` (View.memo): the newest source date is found once per dataset and day, not on every rerun."""
+    newest = memo("newest_source", lambda: compute_newest_source(portfolio, today)) if memo else None
+    st.caption(as_of_text(active_version(), portfolio, today, lang, newest))

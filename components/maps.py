@@ -7,7 +7,12 @@ then given config topojsonURL pointing at it. Without the file, boundaries are d
 as symbols: nothing is ever requested from another host."""
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +44,8 @@ from geo.simplify import PreparedBoundaries, prepare_boundaries
 ROOT = Path(__file__).resolve().parents[1]
 TOPOJSON_DIR = ROOT / "static" / "topojson"
 TOPOJSON_URL = "/app/static/topojson/"  # Streamlit serves ./static at /app/static (enableStaticServing)
+SERVED_DIR = ROOT / "static" / "boundaries"  # prepared boundaries as static files (git-ignored, content-addressed)
+SERVED_URL = "/app/static/boundaries/"
 TOPOJSON_SCOPE, TOPOJSON_RESOLUTION = "africa", 50  # plotly.js asks for <topojsonURL>africa_50m.json
 # Colour-blind-safe: Okabe–Ito blue for symbols, viridis (designed for colour-vision deficiencies) for fills.
 SYMBOL_COLOUR = "#0072B2"
@@ -84,6 +91,51 @@ def get_prepared(source: BoundarySource) -> tuple[PreparedBoundaries | None, str
         return None, str(exc)
 
 
+def _write_served(geojson: dict, level: int) -> str:
+    body = json.dumps(geojson, separators=(",", ":")).encode()
+    # Named by content: a changed file gets a new URL, so no browser keeps drawing a cached older one.
+    name = f"adm{level}-{hashlib.sha256(body).hexdigest()[:16]}.json"
+    target = SERVED_DIR / name
+    if not target.is_file():
+        SERVED_DIR.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=SERVED_DIR, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(body)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; a proxy serving static/ may run as another user
+        os.replace(temporary, target)  # atomic: another replica or session never reads half a file
+    return SERVED_URL + name
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _served(path: str, mtime_ns: int, size: int, level: int, _prepared: PreparedBoundaries) -> str | None:
+    # Keyed like _prepared (the geometry itself is not hashed: a leading underscore tells Streamlit to skip it).
+    try:
+        return _write_served(_prepared.geojson, level)
+    except OSError:  # a read-only checkout: the figures embed the geometry instead
+        return None
+
+
+def boundary_key(source: BoundarySource) -> tuple:
+    """What identifies the geometry of a source (path, modification time, size): a memo key for what is drawn."""
+    try:
+        stat = source.path.stat() if source.path is not None else None
+    except OSError:
+        stat = None
+    return (str(source.path), stat.st_mtime_ns, stat.st_size) if stat else (str(source.path),)
+
+
+def served_url(source: BoundarySource, prepared: PreparedBoundaries | None) -> str | None:
+    """The URL at which the app serves `prepared`'s GeoJSON once (plotly.js fetches it from the app itself and
+    keeps it), or None when it must be embedded in each figure: the embedded default, or static serving off."""
+    if prepared is None or source.path is None or not st.get_option("server.enableStaticServing"):
+        return None
+    try:
+        stat = source.path.stat()
+    except OSError:
+        return None
+    return _served(str(source.path.resolve()), stat.st_mtime_ns, stat.st_size, source.level, prepared)
+
+
 # ---------------------------------------------------------------- figure builders
 
 @dataclass(frozen=True)
@@ -93,6 +145,7 @@ class MapUnits:
     frame: pd.DataFrame
     geojson: dict | None  # None: the embedded default (symbols at capitals)
     level: int = 1
+    url: str | None = None  # the same geometry served as a static file (served_url): traces name it, not embed it
 
 
 def format_metric_value(value: float | None, metric: MapMetric, currency: str, lang: str) -> str:
@@ -315,7 +368,8 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
             if colour is None or part.empty:
                 continue
             figure.add_trace(go.Choropleth(
-                geojson=_features(units.geojson, part["code"]), featureidkey="id", locations=part["code"],
+                geojson=units.url or _features(units.geojson, part["code"]), featureidkey="id",
+                locations=part["code"],
                 z=[0] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False,
                 marker_line=dict(width=0.6, color="#777777"), customdata=part["code"],
                 text=[hover[i] for i in part.index], hoverinfo="text"))
@@ -324,7 +378,8 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
                                                               line=dict(width=1, color="#777777"))))
         if fill and not known.empty:
             figure.add_trace(go.Choropleth(
-                geojson=_features(units.geojson, known["code"]), featureidkey="id", locations=known["code"],
+                geojson=units.url or _features(units.geojson, known["code"]), featureidkey="id",
+                locations=known["code"],
                 z=values[known.index], zmin=0, zmax=top or 1, colorscale=CHOROPLETH_SCALE, reversescale=True,
                 marker_line=dict(width=0.6, color="#555555"), customdata=known["code"],
                 colorbar=_colorbar(metric, top or 1, currency, lang),
@@ -403,10 +458,10 @@ def _unit_donors(frame: pd.DataFrame, donors: pd.DataFrame) -> pd.Series:
 
 def map_units(by_unit: pd.DataFrame, prepared: PreparedBoundaries | None, key: str = "pcode",
               pcode: str | None = None, donors: pd.DataFrame | None = None,
-              minimum: frozenset[str] = frozenset()) -> MapUnits:
+              minimum: frozenset[str] = frozenset(), url: str | None = None) -> MapUnits:
     """Join the values (by_unit, keyed on P-codes) onto the units to draw — the embedded capitals when no file.
     `donors` (compute_project_donors) orders each unit's donors by size; `minimum` (minimum_projects) marks units
-    whose households targeted is a minimum."""
+    whose households targeted is a minimum; `url` (served_url): the geometry as a static file, not embedded."""
     if prepared is None:
         base = capital_units()
         geojson, level = None, 1
@@ -424,7 +479,7 @@ def map_units(by_unit: pd.DataFrame, prepared: PreparedBoundaries | None, key: s
     if donors is not None:
         frame["donors"] = _unit_donors(frame, donors)
     frame["minimum"] = frame["project_ids"].map(lambda ids: not minimum.isdisjoint(ids))
-    return MapUnits(frame, geojson, level)
+    return MapUnits(frame, geojson, level, url if prepared is not None else None)
 
 
 # ---------------------------------------------------------------- Streamlit pieces
@@ -556,12 +611,16 @@ def _bucket_value(allocation: Allocation, quantity: str, bucket: str) -> float:
 
 
 def render_totals(allocation: Allocation, metric: MapMetric, currency: str, lang: str,
-                  minimum: frozenset[str] = frozenset()) -> None:
+                  minimum: frozenset[str] = frozenset(), memo: Callable[..., object] | None = None) -> None:
     """Mapped + national + unallocated = portfolio total, beside the map (never spread over provinces), in the
-    metric the map shows."""
+    metric the map shows. `memo` (View.memo with the allocation's measure in its key): computed once per view."""
     st.markdown(f"**{metric_title(metric, currency, lang)}**")
-    projects = _bucket_projects(allocation)
-    for bucket, value, published in compute_map_totals(allocation, metric):
+
+    def compute() -> tuple[dict[str, set[str]], list]:
+        return _bucket_projects(allocation), compute_map_totals(allocation, metric)
+
+    projects, totals = memo("map_totals", compute, metric.key) if memo else compute()
+    for bucket, value, published in totals:
         if published is None:
             text = "—"  # no project there at all
         elif not published:
@@ -582,17 +641,26 @@ def render_totals(allocation: Allocation, metric: MapMetric, currency: str, lang
 
 
 def render_territory_map(allocation: Allocation, locations: pd.DataFrame, adm2: PreparedBoundaries, pcode: str,
-                         metric: MapMetric, currency: str, lang: str, base: bool, extra: dict) -> None:
-    """One province's territories and towns; a line instead of an empty map when its projects name none."""
-    territory_rows, remainder = allocate_territories(allocation, locations, pcode)
-    if territory_rows.empty:
+                         metric: MapMetric, currency: str, lang: str, base: bool, extra: dict,
+                         memo: Callable[..., object] | None = None) -> None:
+    """One province's territories and towns; a line instead of an empty map when its projects name none.
+    `memo` (View.memo with the allocation's measure and the boundary file in its key): built once per view."""
+    def compute() -> tuple[pd.DataFrame, dict, go.Figure | None]:
+        rows, rest = allocate_territories(allocation, locations, pcode)
+        if rows.empty:
+            return rows, rest, None
+        territories = map_units(by_unit(allocation, rows, key="territory"), adm2, key="territory", pcode=pcode,
+                                **extra)
+        return rows, rest, make_funding_map_figure(territories, metric, currency, lang, base, height=460)
+
+    territory_rows, remainder, figure = memo("territory_map", compute, pcode, metric.key, base) if memo \
+        else compute()
+    if figure is None:
         st.caption(t("map.territories.unpublished", lang, name=escape_text(province_name(pcode))))
     else:
-        territories = map_units(by_unit(allocation, territory_rows, key="territory"), adm2, key="territory",
-                                pcode=pcode, **extra)
         st.subheader(t("map.territories", lang, name=escape_text(province_name(pcode))))
-        st.plotly_chart(make_funding_map_figure(territories, metric, currency, lang, base, height=460),
-                        config=plot_config(), on_select="rerun", selection_mode="points", key="territory_map")
+        st.plotly_chart(figure, config=plot_config(), on_select="rerun", selection_mode="points",
+                        key="territory_map")
     if metric.quantity and remainder[metric.quantity] and not territory_rows.empty:
         st.caption(t("map.territories.remainder", lang, value=format_metric_value(
             remainder[metric.quantity], MAP_METRICS[metric.quantity], currency, lang)))

@@ -4,6 +4,7 @@ Same units, allocation and offline rules as the Funding map page: boundaries fro
 else the embedded symbols at the provincial capitals; never a request to another host."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,6 +13,7 @@ import streamlit as st
 
 from components.i18n import format_money, t
 from components.maps import (
+    boundary_key,
     boundary_source,
     get_prepared,
     make_funding_map_figure,
@@ -19,6 +21,7 @@ from components.maps import (
     metric_title,
     minimum_projects,
     plot_config,
+    served_url,
     topojson_available,
 )
 from data.metrics import FLOW_MEASURES, compute_project_donors
@@ -37,9 +40,10 @@ class SmallMap:
 def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding: pd.DataFrame, currency: str,
                    lang: str, prepared: PreparedBoundaries | None, base: bool, metric: str = "funding",
                    height: int = 340, shares: ShareTable | None = None,
-                   allocation: Allocation | None = None) -> SmallMap:
+                   allocation: Allocation | None = None, url: str | None = None) -> SmallMap:
     """Committed funding (or `metric`) per province for these projects; the number of projects when no amount
-    placed in a province is published; no figure at all when no project is placed in a province."""
+    placed in a province is published; no figure at all when no project is placed in a province. `url`: the
+    boundaries served as a static file (components.maps.served_url); None embeds them (PNG export)."""
     if allocation is None:  # else: the committed allocation of these projects, already computed (View.allocation)
         committed = FLOW_MEASURES["committed"].select(funding)
         allocation = allocate(projects, project_locations(all_locations, projects), committed, shares=shares)
@@ -51,7 +55,7 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
     if allocation.rows.empty:
         return SmallMap(None, drawn.key, fell_back, allocation)
     units = map_units(by_unit(allocation), prepared, donors=compute_project_donors(funding),
-                      minimum=minimum_projects(projects))
+                      minimum=minimum_projects(projects), url=url)
     figure = make_funding_map_figure(units, drawn, currency, lang, base, height=height,
                                      title=metric_title(drawn, currency, lang))
     # Small: a smaller title, the legend (under the map) in smaller type.
@@ -62,12 +66,20 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
 
 def render_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding: pd.DataFrame, currency: str,
                      lang: str, key: str, metric: str = "funding", height: int = 340,
-                     shares: ShareTable | None = None, allocation: Allocation | None = None) -> None:
+                     shares: ShareTable | None = None, allocation: Allocation | None = None,
+                     memo: Callable[..., SmallMap] | None = None) -> None:
     """The small map and what it leaves out (national projects, projects without a province, fallbacks).
-    `shares`: the dataset's province split (View.shares), so a rerun does not recompute it."""
-    prepared, _ = get_prepared(boundary_source(1))
-    small = make_small_map(projects, all_locations, funding, currency, lang, prepared, topojson_available(),
-                           metric, height, shares, allocation)
+    `shares`: the dataset's province split (View.shares), so a rerun does not recompute it. `memo` (View.memo,
+    only when these projects are the view's): the figure is built once per filter state and boundary file."""
+    source = boundary_source(1)
+    prepared, _ = get_prepared(source)
+    url, base = served_url(source, prepared), topojson_available()
+
+    def make() -> SmallMap:
+        return make_small_map(projects, all_locations, funding, currency, lang, prepared, base, metric, height,
+                              shares, allocation, url)
+
+    small = memo(f"small_map:{key}", make, metric, height, boundary_key(source), base, url) if memo else make()
     national, unplaced = small.allocation.national_projects, small.allocation.unallocated_projects
     if small.figure is None:
         st.caption(t("map.small.nothing_placed", lang, n=len(national) + len(unplaced), national=len(national),

@@ -154,21 +154,25 @@ PAGE_ROWS = 200  # rows formatted and sent per table page: 10,000 formatted rows
 
 @st.fragment
 def render_paged_table(rows: pd.DataFrame, make: Callable[[pd.DataFrame], pd.DataFrame], lang: str, key: str,
-                       export: pd.DataFrame | None = None) -> None:
+                       export: pd.DataFrame | None = None, memo: Callable[..., pd.DataFrame] | None = None) -> None:
     """A table of many rows: one page of `make(rows)` on screen (a fragment: turning the page reruns only the table)
-    and every row in the download, as typed values (`export`, default `rows`), built only when clicked."""
+    and every row in the download, as typed values (`export`, default `rows`), built only when clicked. `memo`
+    (View.memo): each page is formatted once per filter state, not on every rerun."""
+    def page_of(first: int, part: pd.DataFrame) -> pd.DataFrame:
+        return memo(f"table:{key}", lambda: make(part), first, len(part)) if memo else make(part)
+
     if is_print_view():  # every row up to the paper's cap, formatted only for those rows
-        render_table(make(rows.head(PRINT_ROWS)), lang)
+        render_table(page_of(0, rows.head(PRINT_ROWS)), lang)
         render_print_cap(min(len(rows), PRINT_ROWS), len(rows), lang)
         return
     if len(rows) <= PAGE_ROWS:
-        render_table(make(rows), lang)
+        render_table(page_of(0, rows), lang)
         return
     pages = -(-len(rows) // PAGE_ROWS)
     page = int(st.number_input(t("table.page", lang, n=pages), min_value=1, max_value=pages, value=1, step=1,
                                key=f"{key}_page"))
     first = (page - 1) * PAGE_ROWS
-    render_table(make(rows.iloc[first:first + PAGE_ROWS]), lang)
+    render_table(page_of(first, rows.iloc[first:first + PAGE_ROWS]), lang)
     st.caption(t("table.rows_shown", lang, first=first + 1, last=min(first + PAGE_ROWS, len(rows)), n=len(rows)))
     everything = rows if export is None else export
     st.download_button(t("table.download_all", lang, n=len(everything)), data=lambda: to_csv_bytes(everything),

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 
@@ -14,6 +16,7 @@ from data.prepared import PreparedPortfolio
 from geo.allocation import Allocation, ShareTable
 
 PLOT_CONFIG = {"displaylogo": False}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,14 @@ class View:
     def allocation(self, measure: str) -> Allocation:
         """The view's projects and flows of `measure` placed on provinces (memoised per dataset and filters)."""
         return self.prepared.allocation(self.state, measure)
+
+    def memo(self, name: str, compute: Callable[[], T], *key: object) -> T:
+        """compute() once per dataset version, filter state (language and currency included), day, `name` and
+        `key` (anything else it depends on), shared by every session: a rerun with nothing changed, or another
+        session on the same filters, reuses the frames and figures instead of formatting them again."""
+        if self.prepared is None:
+            return compute()
+        return self.prepared.derived((name, self.state, self.today, *key), compute)
 
     @property
     def lang(self) -> str:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pandas as pd
 
@@ -28,6 +30,8 @@ from data.status import compute_project_dates
 from geo.allocation import Allocation, ShareTable, allocate, compute_shares, project_locations
 
 VIEW_MEMO = 16  # filtered views kept per dataset (a few users × a few filter states); each is a slice of the data
+DERIVED_MEMO = 256  # results derived from a view (a page of a table, a figure, a total): small, many per view
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class PreparedPortfolio:
     dates: pd.DataFrame  # compute_project_dates: every project's dates parsed, derived end, best-known start/end
     _converted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _derived: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def converted(self, currency: str) -> pd.DataFrame:
@@ -76,6 +81,19 @@ class PreparedPortfolio:
                 self._views.popitem(last=False)
         return view
 
+    def derived(self, key: tuple, compute: Callable[[], T]) -> T:
+        """compute() once per `key` for this dataset version (key: what the result depends on besides the data,
+        e.g. the filter state, language, today). The result is shared by every session: never modify it."""
+        with self._lock:
+            if key in self._derived:
+                self._derived.move_to_end(key)
+                return self._derived[key]
+        value = compute()  # outside the lock: two sessions may compute it at once, both get an equal result
+        with self._lock:
+            self._derived[key] = value
+            while len(self._derived) > DERIVED_MEMO:
+                self._derived.popitem(last=False)
+        return value
 
     def allocation(self, state: FilterState, measure: str) -> Allocation:
         """allocate() of the view's projects and the flows of `measure` (FLOW_MEASURES), memoised with the view."""

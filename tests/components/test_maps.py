@@ -155,17 +155,40 @@ def test_each_choropleth_trace_carries_only_the_features_it_draws(values):
     assert sorted(drawn) == sorted(set(drawn)) and set(drawn) == set(units.frame["code"]) & {"CD61", "CD54", "CD74"}
 
 
-@needs_shared
-@pytest.mark.skipif(not topojson_available(), reason="no base layer (make topojson): maps draw outlines only")
-def test_the_page_spec_is_plain_json_with_p_code_ids(monkeypatch, tmp_path):
+def page_spec(monkeypatch, tmp_path, static: bool) -> dict:
+    import streamlit as st
+
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("BOUNDARIES_ADM1", str(ADM1.resolve()))
+    option = st.get_option  # .streamlit/config.toml turns static serving on; a deployment may not
+    monkeypatch.setattr(st, "get_option", lambda key: static if key == "server.enableStaticServing" else option(key))
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     app.switch_page("app_pages/funding_map.py").run()
     app.selectbox(key="map_metric").set_value("share_of_portfolio").run()  # a choropleth carries the geometry
-    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert not app.exception, [e.value for e in app.exception]
+    return json.loads(app.get("plotly_chart")[0].proto.spec)
+
+
+@needs_shared
+@pytest.mark.skipif(not topojson_available(), reason="no base layer (make topojson): maps draw outlines only")
+def test_without_static_serving_the_page_spec_embeds_plain_json_with_p_code_ids(monkeypatch, tmp_path):
+    spec = page_spec(monkeypatch, tmp_path, static=False)
     ids = {f["id"] for trace in spec["data"] if trace.get("geojson") for f in trace["geojson"]["features"]}
     assert len(ids) == 26 and all(i.startswith("CD") for i in ids)
+
+
+@needs_shared
+@pytest.mark.skipif(not topojson_available(), reason="no base layer (make topojson): maps draw outlines only")
+def test_with_static_serving_every_trace_names_one_served_file_of_the_26_provinces(monkeypatch, tmp_path):
+    spec = page_spec(monkeypatch, tmp_path, static=True)
+    urls = {trace["geojson"] for trace in spec["data"] if trace.get("geojson")}
+    assert len(urls) == 1
+    url = urls.pop()
+    assert url.startswith("/app/static/boundaries/adm1-") and url.endswith(".json")  # Streamlit serves ./static
+    served = json.loads((ROOT / "static" / url.removeprefix("/app/static/")).read_text())
+    ids = [f["id"] for f in served["features"]]
+    assert len(ids) == 26 == len(set(ids)) and all(i.startswith("CD") for i in ids)
+    assert len(json.dumps(spec)) < 40_000  # the geometry (~107 KB) is no longer in the figure
 
 
 def test_an_upload_is_kept_once_in_the_data_directory(monkeypatch, tmp_path):
