@@ -35,7 +35,7 @@ from data.intake.mapping import (
 from data.intake.readers import UnreadableFileError, parse_table_bytes
 from data.intake.values import ValueParseError, parse_code_label
 from data.schema import ACTIVITY_STATUS, COLUMN_LABELS, TRANSACTION_TYPES
-from data.storage import data_dir
+from files import data_dir
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ import sys
 from data.accounts import ROLES, AccountError, accounts_path, add_account
 from data.intake import load_intake
 from data.intake.mapping import ProfileError, ProfileSet
-from data.storage import collect_garbage, data_dir, datasets_dir
+from data.storage import collect_garbage, datasets_dir
+from files import data_dir
 
 HELD_LABELS = {"other-country": "outside the DRC", "region-only": "region only, no DRC place",
                "no-country": "no country given", "no-identifier": "no identifier", "duplicate": "duplicate identifier",

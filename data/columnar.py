@@ -9,7 +9,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pandas as pd
 from data.intake import load_intake
 from data.portfolio import FileReport, Portfolio
 from data.storage import StorageError, columnar_dir
-from files import TMP_PREFIX
+from files import atomic_write, data_dir
 
 TABLES = ("projects", "funding", "locations", "sources", "documents")
 REPORTS = "reports.json"
@@ -28,10 +27,11 @@ log = logging.getLogger(__name__)
 
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """sha256 (first 16 hex digits) of the code that turns files into a portfolio: data/ and geo/provinces.py."""
+    """sha256 (first 16 hex digits) of the code that turns files into a portfolio: data/, cells/ and
+    geo/provinces.py."""
     digest = hashlib.sha256()
     for path in sorted([*(ROOT / "data").rglob("*.py"), *(ROOT / "data").rglob("*.toml"),
-                        ROOT / "geo" / "provinces.py"]):
+                        *(ROOT / "cells").rglob("*.py"), ROOT / "geo" / "provinces.py"]):
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -40,7 +40,6 @@ def parse_fingerprint() -> str:
     """The code's fingerprint, combined with the mapping profiles saved in the data directory when there are any:
     a profile saved, edited or deleted changes how the stored files read, so their parquet copy is not reused."""
     from data.intake.mapping import profiles_dir
-    from data.storage import data_dir
 
     saved = sorted(profiles_dir(data_dir()).glob("*.toml"))
     if not saved:
@@ -49,14 +48,6 @@ def parse_fingerprint() -> str:
     for path in saved:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def _write(target: Path, write) -> None:
-    tmp = target.with_name(f"{TMP_PREFIX}{target.name}")
-    write(tmp)
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
 
 
 def _report_dict(report: FileReport) -> dict:
@@ -70,11 +61,11 @@ def save_columnar(folder: Path, portfolio: Portfolio) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name in TABLES:
         frame = portfolio.table(name)
-        _write(folder / f"{name}.parquet", lambda tmp, frame=frame: frame.to_parquet(tmp, index=False))
+        atomic_write(folder / f"{name}.parquet", frame.to_parquet(index=False))
     payload = {"reports": [_report_dict(r) for r in portfolio.reports], "unreadable": list(portfolio.unreadable),
                "object_columns": {name: [c for c in portfolio.table(name).columns
                                          if portfolio.table(name)[c].dtype == object] for name in TABLES}}
-    _write(folder / REPORTS, lambda tmp: tmp.write_text(json.dumps(payload, ensure_ascii=False, default=str)))
+    atomic_write(folder / REPORTS, json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8"))
 
 
 def _restore_types(frame: pd.DataFrame, object_columns: list[str]) -> pd.DataFrame:

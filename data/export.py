@@ -107,7 +107,7 @@ def canonical_csv_bytes(table: str, frame: pd.DataFrame) -> bytes:
 
 def write_canonical_tables(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
     """`<folder>/<table>.csv` for each table, each written atomically; the paths written."""
-    from data.storage import atomic_write
+    from files import atomic_write
 
     paths = []
     for name, frame in tables.items():

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import files
 from data import storage
 from data.portfolio import SAMPLE_DIR
 
@@ -11,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_each_test_gets_an_empty_data_directory_of_its_own(fresh_data_dir):
-    assert storage.data_dir() == Path(fresh_data_dir) != ROOT / "var"
+    assert files.data_dir() == Path(fresh_data_dir) != ROOT / "var"
     assert storage.active_version() is None
     assert "BOUNDARIES_ADM1" not in os.environ and "GEO_CACHE_DIR" not in os.environ
 

@@ -27,7 +27,7 @@ from data.intake.readers import XLSX_MAGIC, Derived, RawTable, UnreadableFileErr
 from data.intake.reconcile import recount_tables, refuse_incomplete_projects
 from data.portfolio import SAMPLE_FILES, FileReport, Portfolio
 from data.schema import ROW_COLUMN, TABLES, Problem, detect_table
-from data.storage import data_dir
+from files import data_dir
 
 MAX_UPLOAD_MB_DEFAULT = 50
 MAX_BATCH_MB_DEFAULT = 150  # all files read at once (an upload, or a version with the files added to it)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+import files
 from data import columnar, storage
 from data.columnar import code_fingerprint, load_columnar, load_version_portfolio, save_columnar
 from data.intake import parse_uploads
@@ -94,7 +95,7 @@ def test_a_saved_mapping_profile_does_not_reuse_the_copy(version, monkeypatch):
 
     stored, paths, _ = version
     load_version_portfolio(stored.id, paths)
-    save_profile(MappingProfile("partner-x", columns={"Ref": "project_id"}), storage.data_dir())
+    save_profile(MappingProfile("partner-x", columns={"Ref": "project_id"}), files.data_dir())
     calls = []
     real = columnar.load_intake
     monkeypatch.setattr(columnar, "load_intake", lambda p: calls.append(p) or real(p))
