@@ -1,15 +1,13 @@
 """Entry point: page config and navigation only."""
+from contextlib import nullcontext
+
 import streamlit as st
 
-from components.exports import render_app_stylesheet
 from components.filters import nav_language
 from components.i18n import t
-from components.printing import render_print_toggle
-from components.state import run_housekeeping
 
 lang = nav_language()  # the page titles follow ?lang=
 st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
-run_housekeeping()  # once per process: a save killed before this start leaves nothing behind
 
 # Material icons ship with Streamlit (served by the app): emoji would need fonts a projector PC may lack.
 PAGES = [
@@ -25,7 +23,18 @@ PAGES = [
             url_path="briefing"),
     st.Page("app_pages/data.py", title=t("nav.data", lang), icon=":material/upload_file:", url_path="data"),
 ]
+# The menu goes to the browser first, in the reader's language, so a deep link opened right after a server start
+# never shows a blank page or file names while the charting, map and data modules load (seconds on a cold start).
+page = st.navigation(PAGES)
+# The session's first run says the data is loading instead of a blank page; later reruns keep the page still.
+first_run = not st.session_state.setdefault("_started", False)
+st.session_state["_started"] = True
+with st.spinner(t("app.loading", lang)) if first_run else nullcontext():
+    from components.exports import render_app_stylesheet  # after the menu (see above)
+    from components.printing import render_print_toggle
+    from components.state import run_housekeeping
 
-render_app_stylesheet()  # every page: KPI tiles never cut, Ctrl+P prints the content only
-render_print_toggle(lang)  # every page: ?print=1 draws each table whole, so that Ctrl+P prints all its rows
-st.navigation(PAGES).run()
+    run_housekeeping()  # once per process: a save killed before this start leaves nothing behind
+    render_app_stylesheet()  # every page: KPI tiles never cut, Ctrl+P prints the content only
+    render_print_toggle(lang)  # every page: ?print=1 draws each table whole, so that Ctrl+P prints all its rows
+    page.run()
