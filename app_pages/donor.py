@@ -5,6 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components.as_of import render_as_of
+from components.chart_png import render_chart
 from components.exports import render_exports
 from components.filters import render_filter_notes, select_from_url
 from components.i18n import t
@@ -51,8 +52,8 @@ else:
         with tab:
             frame, left_out = compute_donor_breakdown(flows, by)
             if not frame.empty:
-                st.plotly_chart(make_breakdown_figure(frame, by, currency, lang), config=PLOT_CONFIG,
-                                key=f"donor_{by}")
+                render_chart(make_breakdown_figure(frame, by, currency, lang), f"donor_{by}",
+                             t("export.chart.donor_by", lang, by=t(f"donor.word.{by}", lang)), lang, PLOT_CONFIG)
             if frame.empty:
                 st.caption(t("donor.by.empty", lang, by=t(f"donor.word.{by}", lang)))
             elif by == "year" and flows["year_from_start"].any():

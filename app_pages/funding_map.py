@@ -3,6 +3,7 @@ compute → render."""
 import streamlit as st
 
 from components.as_of import render_as_of
+from components.chart_png import render_chart
 from components.escape import escape_text, hide_paths
 from components.exports import render_exports
 from components.filters import render_filter_notes
@@ -87,8 +88,8 @@ map_column, totals_column = st.columns([3, 1])
 with map_column:
     figure = memo("map_figure", lambda: make_funding_map_figure(units, metric, currency, lang, base,
                                                                 labels=level == 1), level, metric.key)
-    event = st.plotly_chart(figure, config=plot_config(), on_select="rerun", selection_mode="points",
-                            key="funding_map")
+    event = render_chart(figure, "funding_map", t("export.chart.map", lang), lang, plot_config(), on_select="rerun",
+                         selection_mode="points")
     if adm1 is None and level == 1:
         st.caption(t("map.small.embedded", lang))
     if level == 2 and metric.quantity:

@@ -4,6 +4,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components.as_of import render_as_of
+from components.chart_png import render_chart
 from components.charts import make_donor_figure
 from components.escape import escape_text, hide_paths
 from components.exports import render_exports
@@ -48,8 +49,8 @@ else:
                                        key="measure")
         by_donor = view.memo("by_donor", lambda: compute_by_donor(funding[is_donor_flow(funding)],  # the donor rule
                                                                   measure or "committed"), measure)
-        st.plotly_chart(view.memo("donor_figure", lambda: make_donor_figure(by_donor.head(8), currency, lang),
-                                  measure), config=PLOT_CONFIG)
+        render_chart(view.memo("donor_figure", lambda: make_donor_figure(by_donor.head(8), currency, lang), measure),
+                     "overview_donors", t("export.chart.donors", lang), lang, PLOT_CONFIG)
         unpublished = by_donor[by_donor["not_published"] > 0]
         if not unpublished.empty:
             st.caption(t("chart.by_donor.missing", lang, n=int(unpublished["not_published"].sum()),

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components.as_of import render_as_of
+from components.chart_png import render_chart
 from components.escape import escape_text, format_id_list
 from components.exports import render_exports
 from components.filters import render_filter_notes
@@ -42,7 +43,8 @@ if projects.empty:
 else:
     bars, undated = compute_timeline(projects, today, view.dates)
     drawn, with_bars = limit_timeline(bars)
-    st.plotly_chart(make_timeline_figure(drawn, today, lang), config=PLOT_CONFIG, key="timeline")
+    render_chart(make_timeline_figure(drawn, today, lang), "timeline", t("export.chart.timeline", lang), lang,
+                 PLOT_CONFIG)
     st.caption(t("timeline.legend", lang))
     if len(drawn) < len(bars):
         st.caption(t("timeline.capped", lang, shown=drawn["project_id"].nunique(), n=with_bars))

@@ -9,15 +9,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.chart_png import render_png_button
 from components.escape import escape_text
 from components.i18n import t
-from components.images import render_pngs, renderer_problem
 from components.maps import plot_config
 
 SLIDE_KEY = "briefing_slide"  # the slide's container: .st-key-briefing_slide in the stylesheet
 STYLESHEET = Path(__file__).resolve().parent / "briefing.css"
 FIGURE_HEIGHT = 400  # px: title, message and chart fit one 1280×720 screen
-PNG_SIZE = (1200, 675)  # px, 16:9
 TILE_WIDTH = 330  # px: a 52-px "14,2 M $US" or "non publié" fits; two per row beside the sidebar at 1280 px
 
 
@@ -74,11 +73,7 @@ def render_slide(slide, footer: str, lang: str) -> None:
             figure = slide.figure
             figure.update_layout(height=FIGURE_HEIGHT)
             chart.plotly_chart(figure, config=plot_config(), key=f"briefing_{slide.key}")
-            chart.download_button(t("briefing.download.png", lang),
-                                  data=lambda: render_pngs([(figure, *PNG_SIZE)])[0] or b"",
-                                  file_name=f"{slide.key}.png", mime="image/png", on_click="ignore",
-                                  icon=":material/image:", key=f"briefing_png_{slide.key}",
-                                  disabled=renderer_problem() is not None)
+            render_png_button(figure, f"briefing_{slide.key}", slide.key, lang, container=chart)
         if slide.bullets:
             lines.markdown("\n".join(f"- {escape_text(line)}" for line in slide.bullets))
         st.caption(escape_text(footer))

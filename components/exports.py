@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from components.chart_png import PNG_SCALE, PNG_SIZE, make_png_figure
 from components.charts import make_donor_figure
 from components.facts import fact_value
 from components.i18n import t
@@ -29,7 +30,6 @@ from geo.provinces import province_name
 
 APP_STYLESHEET = Path(__file__).resolve().parent / "app.css"
 TABLES = ("projects", "flows", "provinces")
-PNG_SIZE = (1200, 675)  # px, 16:9: a chart pasted into a report or a slide
 
 
 def render_app_stylesheet() -> None:
@@ -126,7 +126,7 @@ def make_chart_pngs(view: View) -> bytes:
     }
     if not households.empty:
         figures["households"] = make_households_figure(households, lang)
-    pngs = render_pngs([(figure, *PNG_SIZE) for figure in figures.values()], scale=1.5)
+    pngs = render_pngs([make_png_figure(figure) for figure in figures.values()], scale=PNG_SCALE)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, png in zip(figures, pngs):

@@ -21,6 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.chart_png import render_chart
 from components.escape import escape_text, hide_paths
 from components.i18n import format_money, format_number, t
 from data.organisations import organisation_label
@@ -659,8 +660,8 @@ def render_territory_map(allocation: Allocation, locations: pd.DataFrame, adm2: 
         st.caption(t("map.territories.unpublished", lang, name=escape_text(province_name(pcode))))
     else:
         st.subheader(t("map.territories", lang, name=escape_text(province_name(pcode))))
-        st.plotly_chart(figure, config=plot_config(), on_select="rerun", selection_mode="points",
-                        key="territory_map")
+        render_chart(figure, "territory_map", t("export.chart.territories", lang), lang, plot_config(),
+                     on_select="rerun", selection_mode="points")
     if metric.quantity and remainder[metric.quantity] and not territory_rows.empty:
         st.caption(t("map.territories.remainder", lang, value=format_metric_value(
             remainder[metric.quantity], MAP_METRICS[metric.quantity], currency, lang)))

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.chart_png import render_chart
 from components.i18n import format_money, t
 from components.maps import (
     boundary_key,
@@ -85,7 +86,7 @@ def render_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, fundin
         st.caption(t("map.small.nothing_placed", lang, n=len(national) + len(unplaced), national=len(national),
                      unplaced=len(unplaced)))
         return
-    st.plotly_chart(small.figure, config=plot_config(), key=key)
+    render_chart(small.figure, key, t("export.chart.map", lang), lang, plot_config())
     if prepared is None:
         st.caption(t("map.small.embedded", lang))
     if small.fell_back == "unpublished":

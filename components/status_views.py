@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.chart_png import render_chart
 from components.charts import OKABE_ITO
 from components.escape import escape_all
 from components.facts import fact_label, fact_value
@@ -30,7 +31,7 @@ def render_gap_chart(frame: pd.DataFrame, make_figure, prefix: str, left_out: di
     if frame.empty:  # one quiet line, not a heading over nothing
         st.caption(t("gap.nothing", lang, title=t(f"{prefix}.title", lang), note=note or ""))
         return
-    st.plotly_chart(make_figure(frame, lang), config=PLOT_CONFIG, key=prefix)
+    render_chart(make_figure(frame, lang), prefix, t(f"export.chart.{prefix}", lang), lang, PLOT_CONFIG)
     if note:
         st.caption(note)
 

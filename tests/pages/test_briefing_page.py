@@ -57,6 +57,6 @@ def test_without_chromium_the_pack_is_still_offered_with_a_note(monkeypatch):
 
 def test_a_chart_slide_offers_its_chart_as_png():
     app = run_page(PAGE, {"lang": "fr", "slide": "3"})
-    assert t("briefing.download.png", "fr") in [b.label for b in app.get("download_button")]
+    assert t("chart.png", "fr") in [b.label for b in app.get("download_button")]
     app = run_page(PAGE, {"lang": "fr", "slide": "1"})  # tiles, no chart
-    assert t("briefing.download.png", "fr") not in [b.label for b in app.get("download_button")]
+    assert t("chart.png", "fr") not in [b.label for b in app.get("download_button")]
