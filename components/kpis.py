@@ -25,7 +25,8 @@ def render_kpis(kpis: dict, lang: str, donors: bool = True) -> None:
     rows = [[
         (t("kpi.funding", lang), format_money(kpis["funding_committed"], kpis["currency"], lang),
          t("kpi.funding.help", lang, missing=kpis["funding_flows_not_published"])),
-        (t("kpi.disbursed", lang), format_money(left["disbursed"], kpis["currency"], lang), paid_help),
+        (t("kpi.disbursed", lang), format_money(left["disbursed"], kpis["currency"], lang) if left["payments"]
+         else t("donor.no_flow", lang), paid_help),
         (t("kpi.left", lang), format_money(left["left"], kpis["currency"], lang), left_help),
     ], [
         (t("kpi.projects", lang), format_number(kpis["projects"], lang), t("kpi.projects.help", lang,

@@ -109,11 +109,13 @@ PAYMENT_OF = {11: 1, 2: 3}
 def compute_left_to_disburse(converted: pd.DataFrame) -> dict:
     """Committed, disbursed and left to disburse (committed - disbursed), over the projects that publish both: every
     commitment counted for the project (compute_committed) with an amount, and at least one payment answering it
-    (PAYMENT_OF) with every such payment's amount. A project without a payment flow is left out, never read as 0."""
+    (PAYMENT_OF) with every such payment's amount. A project without a payment flow is left out, never read as 0.
+    `payments`: how many payment flows answer a commitment at all (none: the page says 'no flow')."""
     committed = compute_committed(converted)
     counted_projects = int(committed["project_id"].nunique()) if "project_id" in committed else 0
     if committed.empty:
-        return {"committed": None, "disbursed": None, "left": None, "projects": 0, "projects_committed": 0}
+        return {"committed": None, "disbursed": None, "left": None, "projects": 0, "projects_committed": 0,
+                "payments": 0}
     types = committed.groupby("project_id")["transaction_type"].first().map(PAYMENT_OF)
     payments = converted[converted["project_id"].isin(types.index)]
     # (a project mixing 11 and 2 keeps an 11 without amount: its commitment is unknown and it is left out below)
@@ -125,11 +127,11 @@ def compute_left_to_disburse(converted: pd.DataFrame) -> dict:
     both = [pid for pid in paid.index if commitment_known.get(pid, False) and paid.loc[pid, "known"]]
     if not both:
         return {"committed": None, "disbursed": None, "left": None, "projects": 0,
-                "projects_committed": counted_projects}
+                "projects_committed": counted_projects, "payments": len(payments)}
     total_committed = float(committed.loc[committed["project_id"].isin(both), "amount_reporting"].sum())
     total_paid = float(paid.loc[both, "amount"].sum())
     return {"committed": total_committed, "disbursed": total_paid, "left": total_committed - total_paid,
-            "projects": len(both), "projects_committed": counted_projects}
+            "projects": len(both), "projects_committed": counted_projects, "payments": len(payments)}
 
 
 def compute_by_donor(converted: pd.DataFrame, measure: str = "committed") -> pd.DataFrame:

@@ -61,14 +61,14 @@ def test_left_to_disburse_counts_only_projects_publishing_both_amounts():
     ]), "USD")
     # P1: 100 - 40 and P4: 30 - 10; P2's payment has no amount and P3 publishes none: both left out, never 0.
     assert compute_left_to_disburse(converted) == {"committed": 130.0, "disbursed": 50.0, "left": 80.0,
-                                                   "projects": 2, "projects_committed": 4}
+                                                   "projects": 2, "projects_committed": 4, "payments": 3}
 
 
 def test_left_to_disburse_is_not_published_when_no_project_publishes_both():
     converted = compute_funding(flows([
         {"flow_id": "c", "project_id": "P", "transaction_type": 11, "amount": 100.0}]), "USD")
     assert compute_left_to_disburse(converted) == {"committed": None, "disbursed": None, "left": None,
-                                                   "projects": 0, "projects_committed": 1}
+                                                   "projects": 0, "projects_committed": 1, "payments": 0}
 
 
 @pytest.fixture(scope="module")

@@ -106,6 +106,7 @@ def test_overview_shows_kpis_and_the_cispe_rate():
     assert metrics(app)["Households targeted"] == "more than 3,000"
     assert metrics(app)["Households reached"] == "not published"
     assert metrics(app)["Left to disburse"] == "not published"  # the sample publishes no payment against a commitment
+    assert metrics(app)["Disbursed"] == "no flow"
     flows = frame_with(app, "Rate used")
     cispe = flows[flows["Project"] == "NL-CISPE"].iloc[0]
     assert "value date not published: latest ECB rate" in cispe["Rate used"]
