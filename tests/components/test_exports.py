@@ -13,7 +13,7 @@ from components.i18n import t
 from data.export import to_csv_bytes, to_xlsx_bytes
 from data.metrics import compute_funding
 from tests.briefing.conftest import make_portfolio
-from tests.pages.test_pages_apptest import run_page
+from tests.pages.apptest import run_page
 
 
 @pytest.fixture(scope="module")

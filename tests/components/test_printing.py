@@ -1,11 +1,10 @@
 """The print view: every table drawn whole as a static table (capped, with a note), set by a sidebar toggle and
 ?print=1, kept in the URL."""
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.pages.apptest import run_page
 
 
 def _paged(rows: int):
@@ -58,20 +57,11 @@ def test_printed_money_columns_read_in_the_pages_language():
     assert [v.replace("\u202f", " ") for v in display.iloc[:, column]] == ["12 500 000", "200 000", "non publié"]
 
 
-def run_overview(query: dict) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.switch_page("app_pages/overview.py").run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_print_in_the_url_turns_the_view_on_and_the_toggle_turns_it_off(lang):
     from components.i18n import t
 
-    app = run_overview({"lang": lang, "print": "1"})
+    app = run_page("app_pages/overview.py", {"lang": lang, "print": "1"})
     toggle = app.toggle(key="print_view")
     assert toggle.value is True and toggle.label == t("print.toggle", lang)
     assert app.table and not app.dataframe  # every table of the Overview static
@@ -82,6 +72,6 @@ def test_print_in_the_url_turns_the_view_on_and_the_toggle_turns_it_off(lang):
 
 
 def test_without_print_in_the_url_tables_are_grids():
-    app = run_overview({"lang": "en"})
+    app = run_page("app_pages/overview.py", {"lang": "en"})
     assert app.toggle(key="print_view").value is False
     assert app.dataframe and not app.table

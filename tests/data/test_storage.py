@@ -1,15 +1,14 @@
 """Versioned dataset storage: originals byte for byte, atomic writes, safe names, corrupt manifests skipped."""
 import hashlib
-import io
 import json
 import os
 
-import openpyxl
 import pytest
 
 import files
 from data import storage
 from data.portfolio import SAMPLE_FILES
+from tests.catalogue.build import workbook
 
 
 @pytest.fixture(autouse=True)
@@ -18,20 +17,11 @@ def data_dir(tmp_path, monkeypatch):
     return tmp_path
 
 
-def xlsx_bytes() -> bytes:
-    book = openpyxl.Workbook()
-    book.active.append(["project_id", "title_fr"])
-    book.active.append(["P1", "Projet é"])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 FILES = [
     ("crlf.csv", b"project_id,title_fr\r\nP1,Projet\r\n"),
     ("bom.csv", "\ufeffproject_id;title_fr\nP2;Été\n".encode("utf-8")),
     ("cp1252.csv", "project_id,title_fr\nP3,Kinshasa – été\n".encode("cp1252")),
-    ("book.xlsx", xlsx_bytes()),
+    ("book.xlsx", workbook({"Sheet": [["project_id", "title_fr"], ["P1", "Projet é"]]})),
 ]
 
 

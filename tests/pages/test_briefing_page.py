@@ -8,7 +8,8 @@ from briefing.slides import make_kpi_tiles
 from components.i18n import t
 from data.intake import load_portfolio
 from data.metrics import compute_kpis
-from tests.pages.test_pages_apptest import metrics, run_page
+from tests.pages.apptest import run_page
+from tests.pages.test_pages_apptest import metrics
 
 PAGE = "app_pages/briefing.py"
 

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from components.intake import MODE_KEY, UPLOADS_KEY
 from data import storage
 from data.portfolio import SAMPLE_DIR
+from tests.pages.apptest import run_page
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_PROJECTS = (SAMPLE_DIR / "projects.csv").read_bytes()
@@ -22,15 +23,6 @@ def data_dir(tmp_path, monkeypatch):
     return tmp_path
 
 
-def run(page: str, app: AppTest | None = None, **session) -> AppTest:
-    app = app or AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in session.items():
-        app.session_state[key] = value
-    app.switch_page(page).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
 def projects_kpi(app: AppTest) -> str:
     return next(m.value for m in app.metric if m.label in ("Projects", "Projets"))
 
@@ -42,7 +34,7 @@ def texts(elements) -> list[str]:
 @pytest.mark.parametrize("lang, title, sample", [("en", "Data", "Sample portfolio (embedded)"),
                                                  ("fr", "Données", "Portefeuille d'exemple (intégré)")])
 def test_the_page_renders_in_both_languages(lang, title, sample):
-    app = run("app_pages/data.py", lang=lang)
+    app = run_page("app_pages/data.py", lang=lang)
     assert texts(app.title) == [title]
     assert any(i.value.startswith(sample) for i in app.info)
     downloads = app.get("download_button")
@@ -52,7 +44,7 @@ def test_the_page_renders_in_both_languages(lang, title, sample):
 
 def test_upload_report_then_nothing_changes_until_confirmed(data_dir):
     files = [("projects.csv", TEN_PROJECTS + BAD_ROW)]
-    app = run("app_pages/data.py", **{UPLOADS_KEY: files})
+    app = run_page("app_pages/data.py", **{UPLOADS_KEY: files})
     report = next(d.value for d in app.dataframe if "Rows read" in d.value.columns)
     assert report.iloc[0].to_dict() == {"File": "projects.csv", "Format": "CSV", "Rows read": 11,
                                              "Accepted": 10, "Rejected": 1, "Warnings": 0, "Reason": ""}
@@ -63,10 +55,10 @@ def test_upload_report_then_nothing_changes_until_confirmed(data_dir):
     # not confirmed: nothing stored, and the other pages still show the sample
     assert storage.scan_versions()[0] == [] and storage.active_version() is None
     assert not (data_dir / "datasets").exists()
-    run("app_pages/overview.py", app)
+    run_page("app_pages/overview.py", app=app)
     assert projects_kpi(app) == "13"
     # the upload is still pending on the way back
-    run("app_pages/data.py", app)
+    run_page("app_pages/data.py", app=app)
     app.button(key="data_confirm").click().run()
     assert not app.exception
     [version] = storage.scan_versions()[0]
@@ -76,37 +68,37 @@ def test_upload_report_then_nothing_changes_until_confirmed(data_dir):
     assert any(s.value.startswith(f"Version {version.id} stored and in use") for s in app.success)
     assert app.session_state[UPLOADS_KEY] is None  # the upload is done
     assert any(i.value.startswith("Version v0001, uploaded ") for i in app.info)
-    run("app_pages/overview.py", app)
+    run_page("app_pages/overview.py", app=app)
     assert projects_kpi(app) == "10"
 
 
 def test_add_mode_keeps_the_sample_and_restore_goes_back(data_dir):
     extra = b"project_id,title_en\r\nNEW-1,A new project\r\n"
-    app = run("app_pages/data.py", **{UPLOADS_KEY: [("extra.csv", extra)], MODE_KEY: "add"})
+    app = run_page("app_pages/data.py", **{UPLOADS_KEY: [("extra.csv", extra)], MODE_KEY: "add"})
     assert app.button(key="data_confirm").label == "Use this data"
     app.button(key="data_confirm").click().run()
     [version] = storage.scan_versions()[0]
     assert [f.name for f in version.files] == ["projects.csv", "funding.csv", "locations.csv", "sources.csv",
                                                "documents.csv", "extra.csv"]
-    run("app_pages/overview.py", app)
+    run_page("app_pages/overview.py", app=app)
     assert projects_kpi(app) == "14"
-    run("app_pages/data.py", app)
+    run_page("app_pages/data.py", app=app)
     versions = next(d.value for d in app.dataframe if "In use" in d.value.columns)
     assert list(versions["In use"]) == ["✓"]
     app.selectbox(key="data_restore").set_value("sample").run()
     app.button(key="data_restore_button").click().run()
     assert storage.active_version() is None
     assert "Now in use: Sample portfolio (embedded)." in texts(app.success)
-    run("app_pages/overview.py", app)
+    run_page("app_pages/overview.py", app=app)
     assert projects_kpi(app) == "13"
-    run("app_pages/data.py", app)
+    run_page("app_pages/data.py", app=app)
     app.selectbox(key="data_restore").set_value(version.id).run()
     app.button(key="data_restore_button").click().run()
     assert storage.active_version() == version
 
 
 def test_unreadable_files_are_listed_with_their_reason_and_cannot_be_confirmed():
-    app = run("app_pages/data.py", lang="fr", **{UPLOADS_KEY: [("vide.csv", b""), ("x.xlsx", b"not a workbook")]})
+    app = run_page("app_pages/data.py", lang="fr", **{UPLOADS_KEY: [("vide.csv", b""), ("x.xlsx", b"not a workbook")]})
     assert any(e.value.startswith("vide.csv est illisible : ") for e in app.error)
     assert any(e.value.startswith("x.xlsx est illisible : ") for e in app.error)
     assert app.button(key="data_confirm").disabled
@@ -117,16 +109,16 @@ def test_a_corrupt_version_is_reported_not_fatal(data_dir):
     bad = storage.save_version([("projects.csv", SAMPLE_PROJECTS)], {})
     (data_dir / "datasets" / "versions" / bad.id / "manifest.json").write_text("{")
     storage.activate(good.id)
-    app = run("app_pages/data.py")
+    app = run_page("app_pages/data.py")
     assert any(bad.id in w.value for w in app.warning)
     versions = next(d.value for d in app.dataframe if "In use" in d.value.columns)
     assert list(versions["Version"]) == [good.id]
-    run("app_pages/overview.py", app)
+    run_page("app_pages/overview.py", app=app)
     assert projects_kpi(app) == "10"
 
 
 def test_a_filled_workbook_template_can_be_confirmed(filled_template_xlsx):
-    app = run("app_pages/data.py", **{UPLOADS_KEY: [("template.xlsx", filled_template_xlsx)]})
+    app = run_page("app_pages/data.py", **{UPLOADS_KEY: [("template.xlsx", filled_template_xlsx)]})
     assert not app.button(key="data_confirm").disabled
     assert app.button(key="data_confirm").label == "Use this data"  # the notes and codes sheets are not data
     app.button(key="data_confirm").click().run()

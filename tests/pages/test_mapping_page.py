@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.intake import MODE_KEY, UPLOADS_KEY
 from components.mapping import PREFIX
+from tests.pages.apptest import run_page
 
 ROOT = Path(__file__).resolve().parents[2]
 SHEET = ("Ref;Intitulé du programme;Financeur;Enveloppe;Zone\n"
@@ -15,15 +16,6 @@ SHEET = ("Ref;Intitulé du programme;Financeur;Enveloppe;Zone\n"
 UPLOAD = [("partenaire_kalemie.csv", SHEET)]
 CHOICES = {"Ref": "project_id", "Intitulé du programme": "title_fr", "Financeur": "donor", "Enveloppe": "amount",
            "Zone": "province_pcode"}
-
-
-def run(page: str, app: AppTest | None = None, **session) -> AppTest:
-    app = app or AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    for key, value in session.items():
-        app.session_state[key] = value
-    app.switch_page(page).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def report_row(app: AppTest) -> dict:
@@ -44,7 +36,7 @@ def data_dir(tmp_path, monkeypatch):
 
 
 def test_an_unknown_sheet_mapped_once_loads_next_time_without_a_question(data_dir, tmp_path, monkeypatch):
-    app = run("app_pages/data.py", **{UPLOADS_KEY: UPLOAD})
+    app = run_page("app_pages/data.py", **{UPLOADS_KEY: UPLOAD}, timeout=90)
     assert report_row(app)["Accepted"] == 0  # not understood yet
     key = sheet_key()
     headers = [s.label for s in app.selectbox if s.key and s.key.startswith(f"{key}_col_")]
@@ -62,7 +54,7 @@ def test_an_unknown_sheet_mapped_once_loads_next_time_without_a_question(data_di
     assert report_row(app)["Accepted"] == 2  # read again with the profile at once
 
     # next time, a new session: the same file is understood without any question
-    again = run("app_pages/data.py", **{UPLOADS_KEY: UPLOAD})
+    again = run_page("app_pages/data.py", **{UPLOADS_KEY: UPLOAD}, timeout=90)
     row = report_row(again)
     assert (row["Format"], row["Accepted"], row["Rejected"]) == ("profile:partner-kalemie", 2, 0)
     exported = again.text_area(key="map_text_partner-kalemie").value
@@ -74,7 +66,7 @@ def test_an_unknown_sheet_mapped_once_loads_next_time_without_a_question(data_di
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(fresh))
     (tmp_path / "partner-kalemie.toml").write_text(exported, encoding="utf-8")
     assert main(["profiles", "import", str(tmp_path / "partner-kalemie.toml")]) == 0
-    elsewhere = run("app_pages/data.py", **{UPLOADS_KEY: UPLOAD})
+    elsewhere = run_page("app_pages/data.py", **{UPLOADS_KEY: UPLOAD}, timeout=90)
     assert report_row(elsewhere)["Accepted"] == 2
 
 
@@ -85,10 +77,11 @@ FRENCH_PARTNER = ("Code projet;Titre du projet;Bailleur;Montant;Devise;Province;
 
 @pytest.mark.parametrize("lang, sweden, netherlands", [("en", "Sweden", "Netherlands"), ("fr", "Suède", "Pays-Bas")])
 def test_sample_plus_a_french_partner_export_list_each_donor_once(data_dir, lang, sweden, netherlands):
-    app = run("app_pages/data.py", lang=lang, **{UPLOADS_KEY: [("partenaire.csv", FRENCH_PARTNER)], MODE_KEY: "add"})
+    app = run_page("app_pages/data.py", lang=lang, timeout=90,
+                   **{UPLOADS_KEY: [("partenaire.csv", FRENCH_PARTNER)], MODE_KEY: "add"})
     app.button(key="data_confirm").click().run()
     assert not app.exception
-    run("app_pages/overview.py", app)
+    run_page("app_pages/overview.py", app=app)
     options = list(app.multiselect(key="f_donor").options)
     assert options.count(sweden) == 1 and options.count(netherlands) == 1
 
@@ -98,11 +91,11 @@ def test_a_3w_project_shows_its_people_as_people(data_dir):
              b"NOMBRE BENEFICIAIRES DIRECTS;Nom organization\n"
              b"Projet_4;Org_85;Abris Ituri;UNHCR;85000;En cours;CD54;CD5402;306;ADSSE\n"
              b"Projet_4;Org_85;Abris Ituri;UNHCR;0;En cours;CD54;CD5402;200;ADSSE\n")
-    app = run("app_pages/data.py", **{UPLOADS_KEY: [("3w.csv", sheet)]})
+    app = run_page("app_pages/data.py", **{UPLOADS_KEY: [("3w.csv", sheet)]}, timeout=90)
     assert report_row(app)["Format"] == "profile:ocha-drc-3w"
     app.button(key="data_confirm").click().run()
     app.query_params["project"] = "Projet_4/Org_85"
-    run("app_pages/project.py", app)
+    run_page("app_pages/project.py", app=app)
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["People targeted (individuals)"] == "506"
     assert metrics["Households reached"] == "not published"  # never the 3W's people

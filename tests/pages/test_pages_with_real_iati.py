@@ -3,9 +3,9 @@ when absent): 28 DRC activities of the Ebola download and IOM's 5 DRC + 2 global
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from data import storage
+from tests.pages.apptest import run_page
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").glob("*.py"))
@@ -24,9 +24,7 @@ def real_iati(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_the_real_iati_downloads(page, real_iati):
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    app.switch_page(page).run()
-    assert not app.exception, [e.value for e in app.exception]
+    app = run_page(page, timeout=120)
     if page == "app_pages/overview.py":
         # 28 activities naming CD in the Ebola download (19 by activity, 9 USAID by transaction) + IOM's 7
         assert {m.label: m.value for m in app.metric}["Projects"] == "35"

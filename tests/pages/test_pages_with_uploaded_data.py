@@ -3,10 +3,10 @@ confirmed as the version in use: no sources, no documents, other donors and prov
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from data import storage
 from data.intake import parse_uploads
+from tests.pages.apptest import run_page
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").glob("*.py"))
@@ -34,17 +34,14 @@ def uploaded(request, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_the_uploaded_version(page, uploaded):
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.switch_page(page).run()
-    assert not app.exception, [e.value for e in app.exception]
+    app = run_page(page)
     if page == "app_pages/overview.py":
         assert {m.label: m.value for m in app.metric}["Projects"] == str(uploaded)
 
 
 @pytest.mark.parametrize("uploaded", ["iati"], indirect=True)
 def test_the_project_page_names_roles_and_says_when_no_source_is_recorded(uploaded):
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.switch_page("app_pages/project.py").run()
+    app = run_page("app_pages/project.py")
     parties = next(d.value for d in app.dataframe if "Role" in d.value.columns)
     assert set(parties["Role"]) <= {"Funding", "Lead implementer", "Implementing", "Partner", "Accountable",
                                     "Extending (intermediary)"}
@@ -63,8 +60,7 @@ def test_a_flow_with_a_value_date_is_converted_at_that_dates_ecb_rate(tmp_path, 
              ("funding.csv", b"flow_id,project_id,donor,org_role,transaction_type,amount,currency,value_date\n"
                              + f"F1,P-EUR,Netherlands,1,11,12500000,EUR,{value_date}\n".encode())]
     storage.activate(storage.save_version(files, {"projects": 1}).id)
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.switch_page("app_pages/overview.py").run()
+    app = run_page("app_pages/overview.py")
     flows = next(d.value for d in app.dataframe if "Rate used" in d.value.columns)
     assert flows.iloc[0]["Rate used"] == shown
     rate = float(shown.split()[0])
@@ -82,11 +78,7 @@ def test_committed_disbursed_and_left_to_disburse_where_both_are_published(tmp_p
                              b"C1,P1,Sweden,1,11,1000000,USD,2021-01-05\nR1,P1,Sweden,1,1,400000,USD,2021-06-01\n"
                              b"C2,P2,Sweden,1,11,500000,USD,2022-01-05\n")]
     storage.activate(storage.save_version(files, {"projects": 2}).id)
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.switch_page(page).run()
-    assert not app.exception, [e.value for e in app.exception]
+    app = run_page(page, query)
     tiles = {m.label: m.value for m in app.metric}
     assert (tiles["Committed funding"], tiles["Disbursed"], tiles["Left to disburse"]) == ("US$1.5M", "US$400K",
                                                                                              "US$600K")

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
 
 from data.intake import parse_uploads
 from data.intake.headers import clean_header_cell, find_header
+from tests.catalogue.build import workbook
 
 OCHA_3W = Path(__file__).resolve().parents[4] / "shared" / "data" / "real" / "ocha_drc_3w_extrait_mai_2025.xlsx"
 
@@ -67,24 +67,10 @@ def test_a_header_only_sheet_has_its_header():
     assert find_header([["project_id", "title_en"]], "f.csv").index == 0
 
 
-def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_a_workbook_with_title_rows_and_a_readme_sheet_loads_every_data_row():
     header = ["Code projet", "Titre", "Bailleur", "Statut", "Date de début"]
     data = [[f"P-{i}", f"Projet {i}", "Suède", "en cours", dt.datetime(2021, 12, 14)] for i in range(1, 8)]
-    book = _workbook({
+    book = workbook({
         "README": [["Comment remplir ce classeur", None, "Version"], ["Une ligne par projet", None, "2"]],
         "Projets": [["Portefeuille de stabilisation — mai 2025"], ["Extrait du 31 mai 2025"], header, *data],
     })

@@ -1,10 +1,9 @@
 """Readers: encodings, delimiters, workbooks and unreadable files."""
-import io
 
-import openpyxl
 import pytest
 
 from data.intake.readers import UnreadableFileError, parse_csv_table, parse_table_bytes
+from tests.catalogue.build import workbook
 
 CSV = "project_id;title_fr\nP1;Projet à Kalemie\n"
 
@@ -27,14 +26,8 @@ def test_row_numbers_follow_the_spreadsheet_with_blank_lines_skipped():
 
 
 def test_xlsx_sheets_are_read_with_typed_cells_as_text():
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "funding"
-    sheet.append(["flow_id", "amount"])
-    sheet.append(["F1", 12500000.0])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    table = parse_table_bytes(buffer.getvalue(), "book.xlsx")[0]
+    data = workbook({"funding": [["flow_id", "amount"], ["F1", 12500000.0]]})
+    table = parse_table_bytes(data, "book.xlsx")[0]
     assert table.source == "book.xlsx#funding" and table.frame.loc[0, "amount"] == "12500000"
 
 
