@@ -111,10 +111,8 @@ def make_project_slide(project: pd.Series, converted: pd.DataFrame, currency: st
             None if is_missing(project["activity_status"]) else project["activity_status"], lang)),
         t(f"briefing.project.dates.{dates}", lang, start=format_partial_date(start, lang),
           end=format_partial_date(end, lang)), money])
-    targeted = format_number(None if is_missing(project["households_targeted"]) else
-                             int(project["households_targeted"]), lang)
-    if project["households_targeted_is_minimum"] is True:
-        targeted = f"> {targeted}"
+    targeted = format_households(None if is_missing(project["households_targeted"]) else
+                                 project["households_targeted"], project["households_targeted_is_minimum"], lang)
     reached = format_number(None if is_missing(project["households_reached"]) else
                             int(project["households_reached"]), lang)
     tiles = ((t("fact.households_targeted", lang), targeted), (t("fact.households_reached", lang), reached))

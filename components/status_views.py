@@ -11,7 +11,7 @@ from components.chart_png import render_chart
 from components.charts import OKABE_ITO
 from components.escape import escape_all
 from components.facts import fact_label, fact_value
-from components.i18n import format_number, format_partial_date, status_label, t
+from components.i18n import format_households, format_partial_date, status_label, t
 from components.tables import render_paged_table, render_table
 from components.view import PLOT_CONFIG
 from data.status import SEVERITIES
@@ -63,7 +63,10 @@ def make_households_figure(households: pd.DataFrame, lang: str) -> go.Figure:
         figure.add_trace(go.Bar(x=escape_all(households["project_id"], "html"), y=households[column],
                                 marker_color=colour,
                                 name=t(f"fact.households_{column}", lang),
-                                text=[format_number(v, lang) for v in households[column]], textposition="auto"))
+                                # targeted bars carry their qualifier ('more than 3,000'), as everywhere
+                                text=[format_households(v, m and column == "targeted", lang)
+                                      for v, m in zip(households[column], households["minimum"])],
+                                textposition="auto"))
     figure.update_layout(title=t("households.title", lang), barmode="group", height=360,
                          margin=dict(l=10, r=10, t=50, b=10), separators=".," if lang == "en" else ", ")
     return figure

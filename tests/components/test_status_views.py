@@ -4,7 +4,13 @@ import pandas as pd
 import pytest
 
 from components.profiles import make_breakdown_figure, make_dates_table, make_measures_table, make_parties_table
-from components.status_views import left_out_text, make_burn_figure, make_check_counts_table, make_checks_table
+from components.status_views import (
+    left_out_text,
+    make_burn_figure,
+    make_check_counts_table,
+    make_checks_table,
+    make_households_figure,
+)
 
 
 @pytest.mark.parametrize("lang, expected", [
@@ -77,3 +83,11 @@ def test_measures_table_tells_no_flow_from_not_published():
                              "not_published": [0, 2, 0]})
     column = make_measures_table(measures, "EUR", "en")["Amount (EUR)"].tolist()
     assert column == ["€5M", "not published", "no flow"]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en", "more than 3,000"), ("fr", "plus de 3\u202f000")])
+def test_households_bars_keep_the_qualifier_of_a_minimum(lang, expected):
+    households = pd.DataFrame({"project_id": ["P"], "targeted": [3000], "reached": [1200], "minimum": [True]})
+    targeted, reached = make_households_figure(households, lang).data
+    assert list(targeted.text) == [expected]  # viewer.toml map.more_than, babel's French grouping (narrow space)
+    assert list(reached.text) == ["1,200" if lang == "en" else "1\u202f200"]  # reached is no minimum
