@@ -10,6 +10,7 @@ from components.exports import render_exports
 from components.filters import render_filter_notes, select_from_url
 from components.i18n import t
 from components.kpis import render_kpis
+from components.printing import render_sections
 from components.profiles import make_breakdown_figure, make_donor_provinces_table, make_measures_table
 from components.small_map import render_small_map
 from components.tables import make_flows_table, make_projects_table, render_paged_table, render_table
@@ -47,7 +48,7 @@ else:
     flows = donor_flows(funding, mine.projects, donor)
     st.subheader(t("donor.measures", lang))
     render_table(make_measures_table(compute_donor_measures(flows), currency, lang), lang)
-    tabs = st.tabs([t(f"donor.by.{by}", lang) for by in BREAKDOWNS])
+    tabs = render_sections([t(f"donor.by.{by}", lang) for by in BREAKDOWNS])  # tabs; one after another on paper
     for tab, by in zip(tabs, BREAKDOWNS):
         with tab:
             frame, left_out = compute_donor_breakdown(flows, by)

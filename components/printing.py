@@ -43,3 +43,16 @@ def render_print_cap(shown: int, total: int, lang: str) -> None:
     """Under a table cut for paper: how many rows are printed and where the rest is."""
     if total > shown:
         st.caption(t("print.capped", lang, shown=format_number(shown, lang), total=format_number(total, lang)))
+
+
+def render_sections(labels: list[str]) -> list:
+    """Tabs on screen; in the print view, one headed section after another (the browser keeps only the open tab
+    in the page, so the others could never be printed)."""
+    if not is_print_view():
+        return list(st.tabs(labels))
+    sections = []
+    for label in labels:
+        section = st.container()
+        section.subheader(label, anchor=False)
+        sections.append(section)
+    return sections

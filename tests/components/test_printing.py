@@ -75,3 +75,19 @@ def test_without_print_in_the_url_tables_are_grids():
     app = run_page("app_pages/overview.py", {"lang": "en"})
     assert app.toggle(key="print_view").value is False
     assert app.dataframe and not app.table
+
+
+@pytest.mark.parametrize("print_view", ["1", "0"])
+def test_the_donor_breakdowns_are_tabs_on_screen_and_headed_sections_in_the_print_view(print_view):
+    from components.i18n import t
+    from data.profiles import BREAKDOWNS
+
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.query_params["print"], app.query_params["lang"] = print_view, "fr"
+    app.switch_page("app_pages/donor.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    labels = [t(f"donor.by.{by}", "fr") for by in BREAKDOWNS]
+    if print_view == "1":  # a browser keeps only the open tab in the page: the others could not be printed
+        assert not app.tabs and [h.value for h in app.subheader if h.value in labels] == labels
+    else:
+        assert [tab.label for tab in app.tabs] == labels
