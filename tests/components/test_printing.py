@@ -82,10 +82,7 @@ def test_the_donor_breakdowns_are_tabs_on_screen_and_headed_sections_in_the_prin
     from components.i18n import t
     from data.profiles import BREAKDOWNS
 
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.query_params["print"], app.query_params["lang"] = print_view, "fr"
-    app.switch_page("app_pages/donor.py").run()
-    assert not app.exception, [e.value for e in app.exception]
+    app = run_page("app_pages/donor.py", {"print": print_view, "lang": "fr"})
     labels = [t(f"donor.by.{by}", "fr") for by in BREAKDOWNS]
     if print_view == "1":  # a browser keeps only the open tab in the page: the others could not be printed
         assert not app.tabs and [h.value for h in app.subheader if h.value in labels] == labels
