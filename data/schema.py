@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -391,6 +391,19 @@ ROW_COLUMN = "_row"  # spreadsheet row number carried from the reader (header = 
 SOURCE_COLUMN = "_source"  # in the portfolio: the file (or file#sheet) each record was kept from
 
 
+RECORDS_CHUNK = 20_000  # rows turned into dicts at a time: a dict per row of a whole upload is most of its memory
+
+
+def frame_records(frame: pd.DataFrame) -> Iterator[dict]:
+    """The rows of `frame` as dicts of native values, like to_dict("records"), made a chunk at a time and never
+    all held at once."""
+    names = list(frame.columns)
+    for start in range(0, len(frame), RECORDS_CHUNK):
+        chunk = frame.iloc[start:start + RECORDS_CHUNK]
+        for values in zip(*(chunk.iloc[:, i].tolist() for i in range(len(names)))):
+            yield dict(zip(names, values))
+
+
 def _row_numbers(frame: pd.DataFrame) -> pd.Series:
     if ROW_COLUMN in frame:
         return frame[ROW_COLUMN].astype(int)
@@ -506,8 +519,35 @@ def check_cell(col: Column, value: object, valid_provinces: frozenset[str]) -> t
         return None, str(exc)
 
 
-def _typed_frame(table: Table, records: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(records, columns=table.column_names + [ROW_COLUMN])
+class _CellChecks:
+    """check_cell for one table and one set of provinces, each distinct value of a column checked once: an upload
+    repeats the same codes, dates and P-codes on thousands of rows. Free-text kinds are checked every time (cheap,
+    and mostly distinct)."""
+
+    def __init__(self, valid_provinces: frozenset[str]):
+        self.valid_provinces = valid_provinces
+        self.seen: dict[tuple, tuple[object, str | None]] = {}
+
+    def __call__(self, col: Column, value: object) -> tuple[object, str | None]:
+        if is_missing(value) or COLUMN_KINDS[col.kind].text or len(self.seen) >= MAX_CHECKS_KEPT:
+            return check_cell(col, value, self.valid_provinces)
+        key = (col.name, type(value), value)  # the type too: 1, 1.0 and True are equal keys
+        try:
+            return self.seen[key]
+        except KeyError:
+            checked = self.seen[key] = check_cell(col, value, self.valid_provinces)
+            return checked
+        except TypeError:  # an unhashable cell
+            return check_cell(col, value, self.valid_provinces)
+
+
+MAX_CHECKS_KEPT = 100_000  # distinct cells remembered by _CellChecks (past that, cells are checked every time)
+
+
+def _typed_frame(table: Table, records: list[tuple]) -> pd.DataFrame:
+    """The accepted rows, as tuples in the order of table.column_names then ROW_COLUMN."""
+    frame = pd.DataFrame.from_records(records, columns=table.column_names + [ROW_COLUMN]) if records \
+        else pd.DataFrame(columns=table.column_names + [ROW_COLUMN])
     for col in table.columns:
         dtype = COLUMN_KINDS[col.kind].dtype(col)
         if dtype:
@@ -539,13 +579,15 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
         problems.append(Problem(file, None, str(name), f"column '{name}' is not in the {table_name} table: ignored",
                                 "warning"))
 
-    accepted: list[dict] = []
+    accepted: list[tuple] = []  # tuples, not dicts: the typed rows of a large upload take a third of the memory
     rejected_rows: list[dict] = []
-    for raw, row in zip(frame.to_dict("records"), rows):  # dicts: iterrows builds a Series per row
+    check = _CellChecks(valid_provinces)
+    order = table.column_names + [ROW_COLUMN]
+    for raw, row in zip(frame_records(frame), rows):
         typed: dict = {ROW_COLUMN: int(row)}
         reasons: list[tuple[str, str]] = []
         for col in table.columns:
-            value, reason = check_cell(col, raw.get(col.name), valid_provinces)
+            value, reason = check(col, raw.get(col.name))
             if reason:
                 reasons.append((col.name, reason))
             typed[col.name] = value
@@ -559,7 +601,7 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
         else:
             problems += [Problem(file, int(row), column, reason, "warning")
                          for column, reason in _row_warnings(table_name, typed)]
-            accepted.append(typed)
+            accepted.append(tuple(typed[name] for name in order))
 
     accepted, dup_rejected, dup_problems = _reject_duplicate_keys(table, accepted, file)
     rejected_rows += dup_rejected
@@ -608,17 +650,21 @@ def _row_rules(table_name: str, row: dict) -> list[tuple[str, str]]:
     return reasons
 
 
-def _reject_duplicate_keys(table: Table, rows: list[dict], file: str):
+def _reject_duplicate_keys(table: Table, rows: list[tuple], file: str):
+    """Typed rows (tuples in the order of table.column_names then ROW_COLUMN) whose key was seen before are
+    rejected, as dicts with the reason."""
+    order = table.column_names + [ROW_COLUMN]
+    where = [order.index(k) for k in table.key]
     seen: dict[tuple, int] = {}
     kept, rejected, problems = [], [], []
     for row in rows:
-        key = tuple(row.get(k) for k in table.key)
+        key = tuple(row[i] for i in where)
         if key in seen:
             reason = f"duplicate {'/'.join(table.key)} {'/'.join(str(k) for k in key if k)} (first at row {seen[key]})"
-            problems.append(Problem(file, row[ROW_COLUMN], table.key[0], reason))
-            rejected.append({**row, "_column": table.key[0], "_reason": reason})
+            problems.append(Problem(file, row[-1], table.key[0], reason))
+            rejected.append({**dict(zip(order, row)), "_column": table.key[0], "_reason": reason})
         else:
-            seen[key] = row[ROW_COLUMN]
+            seen[key] = row[-1]
             kept.append(row)
     return kept, rejected, problems
 

@@ -3,17 +3,23 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data.intake.headers import MAX_HEADER_ROW, cell_text, find_header
+from data.intake.headers import LOOKAHEAD, MAX_HEADER_ROW, cell_text, find_header
 from data.schema import ROW_COLUMN, Problem
 
 DELIMITERS = (",", ";", "\t")
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_CELL_CHARS = 32_767  # the longest cell Excel writes
 MAX_COLUMNS = 16_384  # the widest sheet Excel writes
+HEAD_ROWS = MAX_HEADER_ROW + LOOKAHEAD * 50 + 2  # all the rows data.intake.headers.find_header looks at
+SHARED_CELL_CHARS = 64  # cells this short are shared when equal (codes, names, dates, amounts)
+SHARED_CELLS = 200_000  # distinct shared cells at most: past that, only those already seen are shared
 
 
 class UnreadableFileError(Exception):
@@ -76,9 +82,9 @@ def sniff_delimiter(text: str) -> str:
         return ","  # the reader itself then says what is wrong with the line
 
 
-def check_bounds(rows: list[list[str]], name: str) -> None:
+def check_bounds(rows: Iterable[list[str]], name: str, start: int = 1) -> None:
     """Refuse a line or a cell no spreadsheet would write: reading them would take the memory of the app."""
-    for number, row in enumerate(rows, start=1):
+    for number, row in enumerate(rows, start=start):
         if len(row) > MAX_COLUMNS:
             raise UnreadableFileError(f"{name}: record {number} has {len(row):,} cells (limit {MAX_COLUMNS:,}, "
                                       "Excel's own): not a table")
@@ -88,40 +94,69 @@ def check_bounds(rows: list[list[str]], name: str) -> None:
                                       f"{MAX_CELL_CHARS:,}, Excel's own): not a table")
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their endings (\\n, \\r or \\r\\n, as open(newline="") splits them), one at a
+    time: io.StringIO would first copy the whole text at four bytes a character."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
+def _bounded(rows: Iterator[list[str]], name: str, start: int) -> Iterator[list[str]]:
+    """The rows, each checked by check_bounds as it is read."""
+    for number, row in enumerate(rows, start=start):
+        check_bounds([row], name, number)
+        yield row
+
+
 def parse_csv_table(text: str, name: str, delimiter: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
-    """CSV text → (frame of strings with `_row`, warnings about the rows skipped above the header)."""
+    """CSV text → (frame of strings with `_row`, warnings about the rows skipped above the header). The rows are
+    read one at a time into the frame's columns, never held as a list of lists."""
     if not text.strip():
         raise UnreadableFileError(f"{name}: the file is empty")
     delimiter = delimiter or sniff_delimiter(text)
-    try:  # newline="": the csv module handles \r, \n and \r\n itself, including inside quoted cells
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    # newline="" semantics: the csv module handles \r, \n and \r\n itself, including inside quoted cells
+    reader = _bounded(csv.reader(_lines(text), delimiter=delimiter), name, 1)
+    try:
+        head = list(itertools.islice(reader, HEAD_ROWS))
+        return rows_to_frame(head, name, more=reader)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise UnreadableFileError(f"{name}: a cell of more than {csv.field_size_limit():,} characters (limit "
                                       f"{MAX_CELL_CHARS:,}, Excel's own): not a table") from None
         raise UnreadableFileError(f"{name}: not a readable CSV table ({exc})") from None
-    check_bounds(rows, name)
-    return rows_to_frame(rows, name)
 
 
-def rows_to_frame(rows: list[list[object]], name: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """The header row (found by data.intake.headers) plus the data rows under it, as strings; fully blank rows
-    are skipped but keep their numbers. UnreadableFileError when no row looks like a header."""
+def rows_to_frame(rows: list[list[object]], name: str,
+                  more: Iterable[list[object]] = ()) -> tuple[pd.DataFrame, list[Problem]]:
+    """The header row (found by data.intake.headers in `rows`) plus the data rows under it and those of `more`,
+    as strings; fully blank rows are skipped but keep their numbers. UnreadableFileError when no row looks like a
+    header. Equal short cells become one string object (an upload repeats donors, dates and codes on every row)."""
     found = find_header(rows, name)
     if found is None:
+        for _ in more:  # every row is still checked: a huge line says so rather than "no header"
+            pass
         raise UnreadableFileError(f"{name}: no header row (no row in the first {MAX_HEADER_ROW} looks like "
                                   "column names)")
     header = found.names
     width = len(header)
-    records = []
-    for number, row in enumerate(rows[found.index + 1:], start=found.index + 2):
+    columns: list[list[object]] = [[] for _ in range(width)]
+    numbers: list[int] = []
+    same: dict[str, str] = {}
+    for number, row in enumerate(itertools.chain(rows[found.index + 1:], more), start=found.index + 2):
         cells = ["" if c is None else (c if isinstance(c, str) else cell_text(c)) for c in row[:width]]
         if not any(c.strip() for c in cells):
             continue
         cells += [""] * (width - len(cells))
-        records.append([*cells, number])
-    frame = pd.DataFrame(records, columns=[*header, ROW_COLUMN])
-    return frame.astype({c: object for c in header}), found.notes
+        for column, cell in zip(columns, cells):
+            if len(cell) <= SHARED_CELL_CHARS:
+                cell = same.setdefault(cell, cell) if len(same) < SHARED_CELLS else same.get(cell, cell)
+            column.append(cell)
+        numbers.append(number)
+    frame = pd.DataFrame({name: pd.Series(column, dtype=object) for name, column in zip(header, columns)}
+                         | {ROW_COLUMN: pd.Series(numbers, dtype="int64")}, columns=[*header, ROW_COLUMN])
+    return frame, found.notes
 
 
 def parse_xlsx_bytes(data: bytes, name: str) -> list[RawTable]:
