@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -519,35 +520,57 @@ def check_cell(col: Column, value: object, valid_provinces: frozenset[str]) -> t
         return None, str(exc)
 
 
-class _CellChecks:
-    """check_cell for one table and one set of provinces, each distinct value of a column checked once: an upload
-    repeats the same codes, dates and P-codes on thousands of rows. Free-text kinds are checked every time (cheap,
-    and mostly distinct)."""
+def _check_column(col: Column, values: list, valid_provinces: frozenset[str],
+                  reasons: list[list[tuple[str, str]] | None]) -> list:
+    """check_cell over a whole column: the typed values, and each row's reason appended to `reasons[row]`. Each
+    distinct value of a kind that is not free text is checked once: an upload repeats the same codes, dates and
+    P-codes on thousands of rows (free text is cheap to check and mostly distinct)."""
+    kind = COLUMN_KINDS[col.kind]
+    empty = (None, "required value is empty" if col.required else None)
+    seen: dict[object, tuple[object, str | None]] = {}
+    typed = []
+    for position, value in enumerate(values):
+        if value.__class__ is str:
+            key = value  # most cells; other types are keyed with their type: 1, 1.0 and True are equal keys
+            if not value.strip():
+                result = empty
+            elif kind.text:
+                result = (value.strip() if col.kind == "text" else kind.check(value, col, valid_provinces), None)
+            else:
+                result = seen.get(key)
+        elif is_missing(value):
+            result = empty
+        else:
+            key = (value.__class__, value)
+            try:
+                result = None if kind.text else seen.get(key)
+            except TypeError:  # an unhashable cell
+                result = check_cell(col, value, valid_provinces)
+        if result is None:
+            result = check_cell(col, value, valid_provinces)
+            if len(seen) < MAX_CHECKS_KEPT:
+                seen[key] = result
+        typed.append(result[0])
+        if result[1]:
+            if reasons[position] is None:
+                reasons[position] = []
+            reasons[position].append((col.name, result[1]))
+    return typed
 
-    def __init__(self, valid_provinces: frozenset[str]):
-        self.valid_provinces = valid_provinces
-        self.seen: dict[tuple, tuple[object, str | None]] = {}
 
-    def __call__(self, col: Column, value: object) -> tuple[object, str | None]:
-        if is_missing(value) or COLUMN_KINDS[col.kind].text or len(self.seen) >= MAX_CHECKS_KEPT:
-            return check_cell(col, value, self.valid_provinces)
-        key = (col.name, type(value), value)  # the type too: 1, 1.0 and True are equal keys
-        try:
-            return self.seen[key]
-        except KeyError:
-            checked = self.seen[key] = check_cell(col, value, self.valid_provinces)
-            return checked
-        except TypeError:  # an unhashable cell
-            return check_cell(col, value, self.valid_provinces)
+MAX_CHECKS_KEPT = 100_000  # distinct cells remembered per column by _check_column
+# The columns each cross-cell rule of _row_rules and _row_warnings reads.
+_RULE_COLUMNS = {"projects": ("title_fr", "title_en"), "funding": ("amount", "currency"),
+                 "locations": ("territory_pcode", "province_pcode", "split_known", "budget_share",
+                               "households_targeted")}
+_WARNING_COLUMNS = {"projects": ("planned_start", "planned_end", "actual_start", "actual_end")}
 
 
-MAX_CHECKS_KEPT = 100_000  # distinct cells remembered by _CellChecks (past that, cells are checked every time)
-
-
-def _typed_frame(table: Table, records: list[tuple]) -> pd.DataFrame:
-    """The accepted rows, as tuples in the order of table.column_names then ROW_COLUMN."""
-    frame = pd.DataFrame.from_records(records, columns=table.column_names + [ROW_COLUMN]) if records \
-        else pd.DataFrame(columns=table.column_names + [ROW_COLUMN])
+def _typed_frame(table: Table, columns: dict[str, list] | None = None) -> pd.DataFrame:
+    """The accepted rows, from one list of typed values per column of the table and ROW_COLUMN."""
+    names = table.column_names + [ROW_COLUMN]
+    frame = pd.DataFrame({name: pd.Series((columns or {}).get(name, []), dtype=object) for name in names},
+                         columns=names)
     for col in table.columns:
         dtype = COLUMN_KINDS[col.kind].dtype(col)
         if dtype:
@@ -573,42 +596,54 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
         problems.append(Problem(file, None, ", ".join(missing), "required column missing"))
         rejected = frame.assign(**{ROW_COLUMN: rows, "_column": ", ".join(missing),
                                    "_reason": "required column missing"})
-        return ValidationResult(table_name, _typed_frame(table, []), rejected, problems)
+        return ValidationResult(table_name, _typed_frame(table), rejected, problems)
     unknown = [c for c in frame.columns if c not in table.column_names and not str(c).startswith("_")]
     for name in unknown:
         problems.append(Problem(file, None, str(name), f"column '{name}' is not in the {table_name} table: ignored",
                                 "warning"))
 
-    accepted: list[tuple] = []  # tuples, not dicts: the typed rows of a large upload take a third of the memory
-    rejected_rows: list[dict] = []
-    check = _CellChecks(valid_provinces)
-    order = table.column_names + [ROW_COLUMN]
-    for raw, row in zip(frame_records(frame), rows):
-        typed: dict = {ROW_COLUMN: int(row)}
-        reasons: list[tuple[str, str]] = []
-        for col in table.columns:
-            value, reason = check(col, raw.get(col.name))
-            if reason:
-                reasons.append((col.name, reason))
-            typed[col.name] = value
-        reasons += _row_rules(table_name, typed)
-        if reasons:
-            for column, reason in reasons:
-                problems.append(Problem(file, int(row), column, reason))
-            rejected_rows.append({**{k: raw.get(k) for k in frame.columns}, ROW_COLUMN: int(row),
-                                  "_column": "; ".join(c for c, _ in reasons),
-                                  "_reason": "; ".join(r for _, r in reasons)})
-        else:
-            problems += [Problem(file, int(row), column, reason, "warning")
-                         for column, reason in _row_warnings(table_name, typed)]
-            accepted.append(tuple(typed[name] for name in order))
+    # Column by column (each distinct value checked once), then the rules across the cells of each row.
+    numbers = [int(r) for r in rows]
+    reasons: list[list[tuple[str, str]] | None] = [None] * len(frame)
+    typed = {col.name: _check_column(col, frame[col.name].tolist() if col.name in frame else [None] * len(frame),
+                                     valid_provinces, reasons) for col in table.columns}
+    typed[ROW_COLUMN] = numbers
+    rule_columns = _RULE_COLUMNS.get(table_name, ())
+    for position, cells in enumerate(zip(*(typed[c] for c in rule_columns))):
+        row = dict(zip(rule_columns, cells))
+        found = _row_rules(table_name, row)
+        if found:
+            reasons[position] = (reasons[position] or []) + found
+        if table_name == "funding":  # the rule writes the currency code as checked
+            typed["currency"][position] = row["currency"]
+    warning_columns = _WARNING_COLUMNS.get(table_name, ())
+    kept: list[int] = []
+    refused: list[int] = []
+    for position, row_reasons in enumerate(reasons):
+        if row_reasons:
+            problems += [Problem(file, numbers[position], column, reason) for column, reason in row_reasons]
+            refused.append(position)
+            continue
+        if warning_columns:
+            row = {c: typed[c][position] for c in warning_columns}
+            problems += [Problem(file, numbers[position], column, reason, "warning")
+                         for column, reason in _row_warnings(table_name, row)]
+        kept.append(position)
+    rejected_rows = [{**{k: raw.get(k) for k in frame.columns}, ROW_COLUMN: numbers[position],
+                      "_column": "; ".join(c for c, _ in reasons[position]),
+                      "_reason": "; ".join(r for _, r in reasons[position])}
+                     for raw, position in zip(frame_records(frame.iloc[refused]), refused)]
 
-    accepted, dup_rejected, dup_problems = _reject_duplicate_keys(table, accepted, file)
+    kept, dup_rejected, dup_problems = _reject_duplicate_keys(table, typed, kept, file)
     rejected_rows += dup_rejected
     problems += dup_problems
     read_columns = [c for c in frame.columns if c not in (ROW_COLUMN, "_column", "_reason")]
     rejected = pd.DataFrame(rejected_rows or None, columns=read_columns + [ROW_COLUMN, "_column", "_reason"])
+    accepted = {name: [values[p] for p in kept] for name, values in typed.items()}
     return ValidationResult(table_name, _typed_frame(table, accepted), rejected, problems)
+
+
+_read_partial_date = functools.lru_cache(maxsize=4096)(parse_partial_date)  # checked dates: text, hashable
 
 
 def _row_warnings(table_name: str, row: dict) -> list[tuple[str, str]]:
@@ -618,7 +653,7 @@ def _row_warnings(table_name: str, row: dict) -> list[tuple[str, str]]:
     if table_name == "projects":
         for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
             if row[start] and row[end]:
-                if parse_partial_date(row[end]).last < parse_partial_date(row[start]).first:
+                if _read_partial_date(row[end]).last < _read_partial_date(row[start]).first:
                     warnings.append((end, f"{end} {row[end]} is before {start} {row[start]}: kept as published, "
                                           "shown as a status conflict (end before start)"))
     return warnings
@@ -650,23 +685,24 @@ def _row_rules(table_name: str, row: dict) -> list[tuple[str, str]]:
     return reasons
 
 
-def _reject_duplicate_keys(table: Table, rows: list[tuple], file: str):
-    """Typed rows (tuples in the order of table.column_names then ROW_COLUMN) whose key was seen before are
-    rejected, as dicts with the reason."""
-    order = table.column_names + [ROW_COLUMN]
-    where = [order.index(k) for k in table.key]
+def _reject_duplicate_keys(table: Table, typed: dict[str, list], kept: list[int], file: str):
+    """The kept positions whose key was seen before are rejected (as dicts of their typed values, with the
+    reason); returns (still kept positions, rejected rows, problems)."""
     seen: dict[tuple, int] = {}
-    kept, rejected, problems = [], [], []
-    for row in rows:
-        key = tuple(row[i] for i in where)
+    still, rejected, problems = [], [], []
+    keys = [typed[k] for k in table.key]
+    rows = typed[ROW_COLUMN]
+    for position in kept:
+        key = tuple(values[position] for values in keys)
         if key in seen:
             reason = f"duplicate {'/'.join(table.key)} {'/'.join(str(k) for k in key if k)} (first at row {seen[key]})"
-            problems.append(Problem(file, row[-1], table.key[0], reason))
-            rejected.append({**dict(zip(order, row)), "_column": table.key[0], "_reason": reason})
+            problems.append(Problem(file, rows[position], table.key[0], reason))
+            rejected.append({**{name: values[position] for name, values in typed.items()},
+                             "_column": table.key[0], "_reason": reason})
         else:
-            seen[key] = row[-1]
-            kept.append(row)
-    return kept, rejected, problems
+            seen[key] = rows[position]
+            still.append(position)
+    return still, rejected, problems
 
 
 def validate_references(projects: pd.DataFrame, other: ValidationResult, file: str = "<frame>") -> ValidationResult:

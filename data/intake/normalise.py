@@ -1,6 +1,7 @@
 """Turn the cells of one raw table (as people typed them) into the canonical text that validate_table accepts."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,12 +23,43 @@ from data.schema import (
     TABLES,
     Column,
     Problem,
+    frame_records,
     is_missing,
     parse_bool,
 )
 from geo.provinces import PROVINCE_PCODES, match_province, province_name
 
 MINIMUM_FLAG = "households_targeted_is_minimum"
+CACHED_READINGS = 4096  # distinct cells remembered per lenient reader (codes, dates, currencies repeat on every row)
+
+
+def _remembered(parse: Callable) -> Callable:
+    """`parse` reading each distinct cell once (by type and value: 1, 1.0 and True differ); a refusal is raised
+    again as a new ValueParseError with the same reason."""
+    @functools.lru_cache(maxsize=CACHED_READINGS, typed=True)
+    def outcome(*args: object) -> tuple[object, tuple[str, bool] | None]:
+        try:
+            return parse(*args), None
+        except ValueParseError as exc:
+            return None, (str(exc), exc.generic)
+
+    def read(*args: object) -> object:
+        try:
+            value, refusal = outcome(*args)
+        except TypeError:  # an unhashable cell
+            return parse(*args)
+        if refusal is not None:
+            raise ValueParseError(*refusal)
+        return value
+
+    return read
+
+
+_read_currency = _remembered(parse_currency_text)
+_read_share = _remembered(parse_share_text)
+_read_date = _remembered(parse_date_detail)
+_read_count = _remembered(parse_count_text)
+_read_code = _remembered(parse_code_label)
 
 
 @dataclass
@@ -96,7 +128,7 @@ def _unreadable(row: _Row, col: Column, exc: ValueParseError) -> None:
 
 def _normalise_currency(row: _Row, col: Column) -> None:
     try:
-        code = parse_currency_text(row.get(col.name))
+        code = _read_currency(row.get(col.name))
     except ValueParseError:
         return  # validate_table names the supported currencies
     if code is not None:
@@ -125,7 +157,7 @@ def _normalise_amount(row: _Row, col: Column) -> None:
 
 def _normalise_share(row: _Row, col: Column) -> None:
     try:
-        share = parse_share_text(row.get(col.name))
+        share = _read_share(row.get(col.name))
     except ValueParseError as exc:
         return _unreadable(row, col, exc)
     if share is not None:
@@ -134,7 +166,7 @@ def _normalise_share(row: _Row, col: Column) -> None:
 
 def _normalise_date(row: _Row, col: Column) -> None:
     try:
-        parsed = parse_date_detail(row.get(col.name))
+        parsed = _read_date(row.get(col.name))
     except ValueParseError as exc:
         return _unreadable(row, col, exc)
     if parsed is None:
@@ -147,7 +179,7 @@ def _normalise_date(row: _Row, col: Column) -> None:
 def _normalise_count(row: _Row, col: Column) -> None:
     raw = row.get(col.name)
     try:
-        parsed = parse_count_text(raw)
+        parsed = _read_count(raw)
     except ValueParseError as exc:
         return _unreadable(row, col, exc)
     if parsed is None:
@@ -166,7 +198,7 @@ def _normalise_count(row: _Row, col: Column) -> None:
 
 def _normalise_code(row: _Row, col: Column) -> None:
     try:
-        code = parse_code_label(col.name, row.get(col.name))
+        code = _read_code(col.name, row.get(col.name))
     except ValueParseError as exc:
         return _unreadable(row, col, exc)
     if code is not None:
@@ -252,11 +284,11 @@ def normalise_table(table_name: str, frame: pd.DataFrame, file: str) -> Normalis
     out = frame.copy()
     for column in _derived_columns(table_name, out):
         out[column] = ""
-    records = out.to_dict("records")
     # The currency column first: an amount's symbol is compared with it.
     columns = sorted((c for c in table.columns if c.name in out.columns), key=lambda c: c.name != "currency")
+    cells_out: dict[str, list[object]] = {col.name: [] for col in columns}
     problems: list[Problem] = []
-    for position, cells in enumerate(records):
+    for position, cells in enumerate(frame_records(out)):  # a row's dict lives only while the row is read
         row = _Row(cells, _row_number(cells.get(ROW_COLUMN, position + 2), position), file)
         for col in columns:
             if col.name == "currency":
@@ -264,7 +296,9 @@ def normalise_table(table_name: str, frame: pd.DataFrame, file: str) -> Normalis
             elif col.kind == "pcode" or (col.kind in _BY_KIND and not is_missing(row.get(col.name))):
                 _BY_KIND[col.kind](row, col)
         problems += row.all_problems()
+        for name, values in cells_out.items():
+            values.append(cells[name])
     # Only the table's columns are rebuilt (as text cells); `_row` and unknown columns keep their dtype.
-    for col in columns:
-        out[col.name] = pd.Series([cells[col.name] for cells in records], index=out.index, dtype=object)
+    for name, values in cells_out.items():
+        out[name] = pd.Series(values, index=out.index, dtype=object)
     return NormalisedTable(out, problems)

@@ -7,7 +7,10 @@ import unicodedata
 import pandas as pd
 
 from cells import is_missing
-from data.schema import COLUMN_KINDS, ROW_COLUMN, TABLES, Problem
+from data.schema import COLUMN_KINDS, ROW_COLUMN, TABLES, Problem, frame_records
+
+MAX_SCANS_KEPT = 100_000  # distinct cells whose finding is remembered within one table
+_UNSCANNED = "unscanned"
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Obfuscated forms are rewritten to plain ones before the search: "[at]", "(at)", "{at}", "(@)", " @ ",
@@ -28,6 +31,9 @@ DRC_PHONE = re.compile(_START + r"(?P<prefix>(?:\+|00)\s?)?(?:243" + _SEP + r"(?
 # Any international number: + or 00, a country code, 7 to 12 more digits (+32 2 555 12 34, 0033 1 23 45 67 89).
 INTERNATIONAL_PHONE = re.compile(_START + r"(?P<prefix>\+|00)\s?[1-9]\d{0,2}(?:" + _SEP + r"\d){7,12}(?!\w)")
 # 12 500 000, 243.812.345.678: thousands groups with one separator are an amount, unless + or 00 says phone.
+# What every e-mail address or phone number above holds in ASCII text (where NFKC changes nothing): an '@' or a
+# spelled one, or seven digits with at most two other characters between each.
+_MAYBE_CONTACT = re.compile(r"@|arobase|[\[({<]\s*at\s*[\])}>]|\sat\s|\d(?:\D{0,2}\d){6}", re.I)
 _THOUSANDS = re.compile(r"^\d{1,3}(?P<sep>[ .,\u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*$")
 
 
@@ -59,7 +65,10 @@ def _is_phone(match: re.Match) -> bool:
 
 def find_contact(text: str) -> str | None:
     """"e-mail", "phone" or None: what kind of personal contact detail `text` holds."""
-    plain = normalise_text(str(text))
+    text = str(text)
+    if text.isascii() and not _MAYBE_CONTACT.search(text):
+        return None  # most cells: no '@' or spelled one, no run of seven digits
+    plain = normalise_text(text)
     if EMAIL.search(plain):
         return "e-mail"
     for pattern in (DRC_PHONE, INTERNATIONAL_PHONE):
@@ -75,12 +84,18 @@ def find_contact_details(table: str, frame: pd.DataFrame, file: str) -> list[Pro
     shown to everyone never carries them (the uploaded original, kept byte for byte, is not published)."""
     columns = [c.name for c in TABLES[table].columns if COLUMN_KINDS[c.kind].text and c.name in frame.columns]
     problems = []
-    for row in frame.to_dict("records"):  # dicts: iterrows builds a Series per row
+    found_in: dict[str, str | None] = {}  # each distinct cell scanned once: names and notes repeat across rows
+    for row in frame_records(frame):
         for column in columns:
             value = row[column]
             if is_missing(value):
                 continue
-            kind = find_contact(str(value))
+            text = str(value)
+            kind = found_in.get(text, _UNSCANNED)
+            if kind is _UNSCANNED:
+                kind = find_contact(text)
+                if len(found_in) < MAX_SCANS_KEPT:
+                    found_in[text] = kind
             found = {"e-mail": "an e-mail address", "phone": "a phone number"}.get(kind)
             if found:
                 problems.append(Problem(file, int(row[ROW_COLUMN]) if ROW_COLUMN in row else None, column,

@@ -54,6 +54,7 @@ def _show(text: object) -> str:
 
 # Digit groups joined by one separator each; NFKC has already turned NBSP and narrow NBSP into plain spaces.
 _NUMBER = re.compile(r"[0-9]+(?:[ .,'’][0-9]+)*", re.ASCII)
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
 _SCIENTIFIC = re.compile(r"[0-9]+(?:\.[0-9]+)?e[+-]?[0-9]+", re.ASCII)
 
 
@@ -172,6 +173,8 @@ def parse_amount_text(text: object) -> ParsedAmount | None:
         return None
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return _checked_amount(Decimal(repr(float(text))) if math.isfinite(text) else None, text, None, None)
+    if isinstance(text, str) and _DIGITS.fullmatch(text):  # most cells: what follows reads them the same way
+        return _checked_amount(Decimal(text), text, None, None)
     folded = fold_text(text)
     if not folded:
         return None
