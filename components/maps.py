@@ -325,11 +325,14 @@ def _unit_areas(geojson: dict | None) -> dict[str, float]:
 
 
 def label_fits(frame: pd.DataFrame, geojson: dict | None) -> pd.Series:
-    """Which units get their name on the map: largest province first (capital order without geometry), a name is
-    written only where its box does not cover a name already placed, so the small central provinces (Kasaï-Oriental
-    beside Lomami and Kasaï-Central) are named in their hover rather than on top of each other."""
+    """Which units get their name on the map: provinces with projects first, then the largest (capital order without
+    geometry); a name is written only where its box covers no name already placed, so the small central provinces
+    (Kasaï-Oriental beside Lomami and Kasaï-Central) are named in their hover rather than on top of each other."""
     areas = _unit_areas(geojson)
-    order = sorted(frame.index, key=lambda i: -areas.get(frame.at[i, "code"], 0.0))
+    # Provinces with projects are named first (where the money goes), then the larger ones.
+    busy = pd.to_numeric(frame["projects"], errors="coerce").fillna(0) > 0 if "projects" in frame else \
+        pd.Series(False, index=frame.index)
+    order = sorted(frame.index, key=lambda i: (not busy[i], -areas.get(frame.at[i, "code"], 0.0)))
     placed: list[tuple[float, float, float]] = []  # centre lon, centre lat, half width
     keep = pd.Series(False, index=frame.index)
     for i in order:

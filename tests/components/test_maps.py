@@ -318,3 +318,5 @@ def test_province_names_are_written_only_where_they_do_not_cover_another():
         {"type": "Feature", "id": "CD74", "geometry": square(27, -8, 3.0)}]}
     assert list(label_fits(frame, geojson)) == [False, True, True]
     assert list(label_fits(frame.assign(lat=[-2.0, -6.3, -6.5]), geojson)) == [True, True, True]  # far apart
+    # A province with projects is named before a larger one without (where the money goes comes first).
+    assert list(label_fits(frame.assign(projects=[2, 0, 0]), geojson)) == [True, False, True]
