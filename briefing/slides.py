@@ -25,7 +25,7 @@ from components.i18n import (
     t,
     theme_label,
 )
-from data.filters import FilterState
+from data.filters import FilterState, split_list
 from data.metrics import compute_by_donor, project_end, project_start
 from data.organisations import organisation_label
 from data.portfolio import Portfolio
@@ -116,8 +116,9 @@ def make_project_slide(project: pd.Series, converted: pd.DataFrame, currency: st
     reached = format_number(None if is_missing(project["households_reached"]) else
                             int(project["households_reached"]), lang)
     tiles = ((t("fact.households_targeted", lang), targeted), (t("fact.households_reached", lang), reached))
-    orgs = project["implementing_orgs"]
-    orgs = orgs if not is_missing(orgs) else t("not_published", lang)
+    # Each organisation by its name in the slide's language (IOM is OIM in French), as the project page names them.
+    orgs = join([organisation_label(o, lang) for o in split_list(project["implementing_orgs"])], lang) \
+        or t("not_published", lang)
     bullets = (t("briefing.project.implementing", lang, orgs=orgs),)
     title = compute_project_titles(project.to_frame().T, lang).iloc[0]
     return Slide(f"project:{pid}", f"{pid} — {title}", message, tiles=tiles, bullets=bullets)

@@ -92,3 +92,13 @@ def test_importing_briefing_does_not_load_streamlit():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("lang", "orgs"), [("en", "IOM"), ("fr", "OIM")])  # data/organisations.toml: IOM's names
+def test_a_project_slide_names_its_implementing_organisations_in_the_slides_language(portfolio, lang, orgs):
+    from components.i18n import t
+
+    deck = build_deck(portfolio, portfolio.locations, compute_funding(portfolio.funding, "USD"), FilterState(lang=lang),
+                      TODAY, "v0007", ("P1",))
+    slide = next(s for s in deck.slides if s.key == "project:P1")
+    assert slide.bullets == (t("briefing.project.implementing", lang, orgs=orgs),)
