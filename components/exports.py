@@ -20,6 +20,7 @@ from components.status_views import make_households_figure
 from components.timeline import make_timeline_figure
 from components.view import View
 from data.export import to_csv_bytes, to_xlsx_bytes
+from data.filters import split_list
 from data.metrics import FLOW_MEASURES, compute_by_donor
 from data.organisations import organisation_label
 from data.portfolio import Portfolio
@@ -42,6 +43,11 @@ def _labels(frame: pd.DataFrame, column: str, lang: str) -> pd.Series:
     return frame[column].astype(object).map(lambda code: fact_value(column, code, lang))
 
 
+def _organisations(names: object, lang: str) -> str | None:
+    """'IOM; Cordaid' → 'OIM; Cordaid' in French: each organisation by its name in the language, the list kept."""
+    return "; ".join(organisation_label(name, lang) for name in split_list(names)) or None
+
+
 def make_projects_export(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     """One row per project, codes as labels, numbers as numbers; an empty cell is a fact not published."""
     projects = portfolio.projects
@@ -52,7 +58,7 @@ def make_projects_export(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     minimum = projects["households_targeted_is_minimum"].map(lambda v: t("export.yes", lang) if v is True else "")
     return pd.DataFrame({
         t("col.project", lang): projects["project_id"], t("col.title", lang): title,
-        t("col.implementing", lang): projects["implementing_orgs"],
+        t("col.implementing", lang): projects["implementing_orgs"].map(lambda orgs: _organisations(orgs, lang)),
         t("col.theme", lang): _labels(projects, "theme", lang),
         t("col.status", lang): _labels(projects, "activity_status", lang),
         t("col.start", lang): projects["actual_start"].fillna(projects["planned_start"]),
@@ -72,7 +78,8 @@ def make_flows_export(converted: pd.DataFrame, currency: str, lang: str) -> pd.D
         t("col.project", lang): converted["project_id"],
         t("col.donor", lang): converted["donor"].map(lambda d: organisation_label(d, lang), na_action="ignore"),
         t("col.role", lang): _labels(converted, "org_role", lang),
-        t("export.recipient", lang): converted["recipient"],
+        t("export.recipient", lang): converted["recipient"].map(lambda o: organisation_label(o, lang),
+                                                                 na_action="ignore"),
         t("col.type", lang): _labels(converted, "transaction_type", lang),
         t("col.amount", lang): converted["amount"], t("export.currency", lang): converted["currency"],
         t("col.amount_reporting", lang, currency=currency): converted["amount_reporting"],

@@ -5,6 +5,7 @@ file (`=HYPERLINK(...)`, `+1+1`, `@SUM(...)`). Such text gets a leading apostrop
 "+3.5") are left alone. Column names are treated like cells."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import re
@@ -35,8 +36,9 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM (Excel then reads accents right), comma-separated, formulas neutralised."""
-    return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with BOM (Excel then reads accents right), comma-separated, formulas neutralised; numbers without a
+    trailing '.0' (a float column of whole amounts reads 12500000, not 12500000.0)."""
+    return neutralise_frame(frame).to_csv(index=False, float_format="%.15g").encode("utf-8-sig")
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -62,7 +64,27 @@ def _cell(value: object) -> object:
             pass
     if isinstance(value, (list, tuple, set, dict)):
         value = str(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()  # a day (a rate's date), not a midnight timestamp
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
     return neutralise_formula(value)
+
+
+WIDTH_MIN, WIDTH_MAX = 8, 60  # characters: a long title wraps the sheet no wider than a screen
+
+
+def _format_sheet(sheet) -> None:
+    """Columns as wide as their content (within limits), whole numbers with thousands separators (shown in the
+    reader's own locale by the spreadsheet), days as ISO dates like the text dates beside them."""
+    for column in sheet.iter_cols():
+        width = max((len(str(c.value)) for c in column if c.value is not None), default=0)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, WIDTH_MIN), WIDTH_MAX)
+        for cell in column[1:]:
+            if isinstance(cell.value, int) and not isinstance(cell.value, bool):
+                cell.number_format = "#,##0"
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
 
 
 def to_xlsx_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
@@ -85,6 +107,7 @@ def to_xlsx_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text, never a formula (openpyxl reads a leading '=' as one)
         sheet.freeze_panes = "A2"
+        _format_sheet(sheet)
     if not frames:
         book.create_sheet("Sheet")
     out = io.BytesIO()

@@ -57,3 +57,17 @@ def test_every_viewer_page_offers_the_downloads(page):
     labels = [b.label for b in app.get("download_button")]
     for key in ("export.csv.projects", "export.csv.flows", "export.csv.provinces", "export.xlsx", "export.png"):
         assert t(key, "fr") in labels
+
+
+@pytest.mark.parametrize(("lang", "names"), [("en", "IOM; Cordaid"), ("fr", "OIM; Cordaid")])
+def test_organisations_are_named_in_the_chosen_language(lang, names):
+    """data/organisations.toml: IOM is OIM in French; an organisation it does not know keeps its name."""
+    from dataclasses import replace
+
+    portfolio = make_portfolio()
+    projects = portfolio.projects.assign(implementing_orgs=["IOM; Cordaid"] + [None] * (len(portfolio.projects) - 1))
+    frame = make_projects_export(replace(portfolio, projects=projects), lang)
+    assert frame[t("col.implementing", lang)].iloc[0] == names
+    assert frame[t("col.implementing", lang)].iloc[1:].isna().all()  # not published: empty
+    flows = make_flows_export(compute_funding(portfolio.funding, "USD").assign(recipient="IOM"), "USD", lang)
+    assert set(flows[t("export.recipient", lang)]) == {names.split(";")[0]}

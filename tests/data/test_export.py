@@ -56,3 +56,21 @@ def test_xlsx_export_has_no_formula_cells():
     assert values[1] == ["'=HYPERLINK(\"x\")", 1, 1.5]
     assert values[2] == ["-12", -2, None]
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_whole_numbers_have_no_trailing_zero_in_the_csv():
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "amount": [12_500_000.0, 1.1172, float("nan")]})
+    assert to_csv_bytes(frame).decode("utf-8-sig").splitlines() == ["id,amount", "a,12500000", "b,1.1172", "c,"]
+
+
+def test_xlsx_columns_fit_their_text_and_numbers_and_days_are_formatted():
+    import datetime as dt
+
+    frame = pd.DataFrame({"title": ["Durable solutions for displacement-affected communities in Tanganyika"],
+                          "amount": [13_965_000.0], "rate": [1.1172], "rate date": [pd.Timestamp("2026-10-30")]})
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"flows": frame})))["flows"]
+    assert sheet.column_dimensions["A"].width > 40 and sheet.column_dimensions["B"].width < 20
+    amount, rate, day = sheet["B2"], sheet["C2"], sheet["D2"]
+    assert amount.value == 13_965_000 and amount.number_format == "#,##0"
+    assert rate.value == 1.1172 and rate.number_format == "General"
+    assert day.value.date() == dt.date(2026, 10, 30) and day.number_format == "yyyy-mm-dd"
