@@ -121,10 +121,13 @@ def compute_left_to_disburse(converted: pd.DataFrame) -> dict:
     # (a project mixing 11 and 2 keeps an 11 without amount: its commitment is unknown and it is left out below)
     payments = payments[payments["transaction_type"].astype("Int64").eq(payments["project_id"].map(types))
                         .fillna(False).astype(bool)]
-    commitment_known = committed.groupby("project_id")["amount_reporting"].agg(lambda s: s.notna().all())
-    paid = payments.groupby("project_id")["amount_reporting"].agg(
-        known=lambda s: s.notna().all(), amount=lambda s: s.sum(min_count=1))
-    both = [pid for pid in paid.index if commitment_known.get(pid, False) and paid.loc[pid, "known"]]
+    # Column-wise (no Python function per project: 4,000 groups took 1.8 s at 10,000 projects).
+    commitment_known = committed["amount_reporting"].notna().groupby(committed["project_id"]).all()
+    amounts = payments["amount_reporting"]
+    paid = pd.DataFrame({"known": amounts.notna().groupby(payments["project_id"]).all(),
+                         "amount": amounts.groupby(payments["project_id"]).sum(min_count=1)})
+    keep = paid["known"] & commitment_known.reindex(paid.index, fill_value=False).astype(bool)
+    both = list(paid.index[keep.to_numpy()])
     if not both:
         return {"committed": None, "disbursed": None, "left": None, "projects": 0,
                 "projects_committed": counted_projects, "payments": len(payments)}
