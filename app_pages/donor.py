@@ -1,6 +1,7 @@
 """Donor profile: one donor's portfolio across years, themes, partners and provinces; commitments against
 disbursements; the map filtered to that donor."""
 from dataclasses import replace
+from functools import partial
 
 import streamlit as st
 
@@ -31,30 +32,37 @@ view = load_view()
 lang, currency = view.lang, view.currency
 
 st.title(t("donor.title", lang))
-render_as_of(view.full, view.today, lang)
+render_as_of(view.full, view.today, lang, view.memo)
 st.caption(t("donor.subtitle", lang))
 render_filter_notes(view.result, len(view.full.projects), lang)
 
 # Largest committed amount first: the default profile is the largest donor, not the first by name.
-donor = select_from_url("profile", rank_donors(view.funding), t("donor.choose", lang), lang,
+donor = select_from_url("profile", view.memo("donors_ranked", lambda: rank_donors(view.funding)),
+                        t("donor.choose", lang), lang,
                         lambda name: organisation_label(name, lang))
 if donor is None:
     st.info(t("donor.none", lang))
 else:
-    mine = apply_filters(view.portfolio, replace(view.state, donors=(donor,))).portfolio
-    funding = filter_flows(view.funding, mine)
-    render_kpis(compute_kpis(mine, currency, funding), lang, donors=False)
+    def memo(name, compute, *key):  # everything below depends on the donor too
+        return view.memo(name, compute, donor, *key)
 
-    flows = donor_flows(funding, mine.projects, donor)
+    mine = memo("donor_portfolio", lambda: apply_filters(view.portfolio, replace(view.state, donors=(donor,)))
+                .portfolio)
+    funding = memo("donor_funding", lambda: filter_flows(view.funding, mine))
+    render_kpis(memo("donor_kpis", lambda: compute_kpis(mine, currency, funding)), lang, donors=False)
+
+    flows = memo("donor_flows", lambda: donor_flows(funding, mine.projects, donor))
     st.subheader(t("donor.measures", lang))
-    render_table(make_measures_table(compute_donor_measures(flows), currency, lang), lang)
+    render_table(memo("donor_measures", lambda: make_measures_table(compute_donor_measures(flows), currency, lang)),
+                 lang)
     tabs = render_sections([t(f"donor.by.{by}", lang) for by in BREAKDOWNS])  # tabs; one after another on paper
     for tab, by in zip(tabs, BREAKDOWNS):
         with tab:
-            frame, left_out = compute_donor_breakdown(flows, by)
+            frame, left_out = memo("donor_breakdown", partial(compute_donor_breakdown, flows, by), by)
             if not frame.empty:
-                render_chart(make_breakdown_figure(frame, by, currency, lang), f"donor_{by}",
-                             t("export.chart.donor_by", lang, by=t(f"donor.word.{by}", lang)), lang, PLOT_CONFIG)
+                render_chart(memo("donor_breakdown_figure", partial(make_breakdown_figure, frame, by, currency, lang),
+                                  by), f"donor_{by}", t("export.chart.donor_by", lang, by=t(f"donor.word.{by}", lang)),
+                             lang, PLOT_CONFIG)
             if frame.empty:
                 st.caption(t("donor.by.empty", lang, by=t(f"donor.word.{by}", lang)))
             elif by == "year" and flows["year_from_start"].any():
@@ -66,17 +74,17 @@ else:
     left, right = st.columns([3, 2])
     with left:
         render_small_map(mine.projects, view.full.locations, funding, currency, lang, key="donor_map",
-                         shares=view.shares)
+                         shares=view.shares, memo=memo)
     with right:
-        provinces = compute_donor_provinces(mine, donor)
+        provinces = memo("donor_provinces", lambda: compute_donor_provinces(mine, donor))
         if not provinces.empty:
-            render_table(make_donor_provinces_table(provinces, lang))
+            render_table(memo("donor_provinces_table", lambda: make_donor_provinces_table(provinces, lang)))
             if not provinces["split_known"].all():
                 st.caption(t("donor.split_unknown", lang))
 
     st.subheader(t("table.flows", lang))
-    render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang, key="donor_flows")
+    render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang, key="donor_flows", memo=memo)
     st.subheader(t("table.projects", lang))
     render_paged_table(mine.projects, lambda rows: make_projects_table(replace(mine, projects=rows), lang), lang,
-                       key="donor_projects")
+                       key="donor_projects", memo=memo)
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

@@ -60,7 +60,7 @@ else:
     if not ending.empty:  # a heading only when something ends: "nothing ends" is no headline
         st.subheader(t("overview.ending_soon", lang))
     render_ending(ending, 180, view.memo("without_end", lambda: count_without_end(portfolio.projects, view.dates)),
-                  lang)
+                  lang, view.memo)
     st.caption(t("overview.more", lang))
 
     st.subheader(t("table.projects", lang))

@@ -29,7 +29,7 @@ lang, portfolio = view.lang, view.portfolio
 projects = portfolio.projects.set_index("project_id", drop=False)
 
 
-titles = compute_project_titles(projects, lang)
+titles = view.memo("titles", lambda: compute_project_titles(projects, lang))
 
 
 def title_of(project_id: str) -> str:
@@ -37,7 +37,7 @@ def title_of(project_id: str) -> str:
 
 
 st.title(t("project.title", lang))
-render_as_of(view.full, view.today, lang)
+render_as_of(view.full, view.today, lang, view.memo)
 render_filter_notes(view.result, len(view.full.projects), lang)
 choices = list(projects.index)
 # The chooser sits in a popover: the chosen project's title is shown once, as the header above its summary.
@@ -50,10 +50,14 @@ project_id = select_from_url("project", choices, t("project.choose", lang), lang
 if project_id is None:
     st.info(t("project.none", lang))
 else:
+    def memo(name, compute, *key):  # what depends on the project chosen too
+        return view.memo(name, compute, project_id, *key)
+
     project = projects.loc[project_id]
     flows = view.all_funding[view.all_funding["project_id"] == project_id]  # all of them, whatever the filter
     places = view.full.locations[view.full.locations["project_id"] == project_id]
-    conflicts = project_conflicts(compute_conflicts(view.full.sources, view.full.documents), project_id)
+    conflicts = project_conflicts(view.memo("all_conflicts", lambda: compute_conflicts(view.full.sources,
+                                                                          view.full.documents)), project_id)
     st.header(escape_text(title_of(project_id)))
     # Summary first: status, money, provinces, dates (with what other sources say where they disagree).
     summary = compute_project_summary(project, flows, places, conflicts, view.currency, lang)
@@ -74,8 +78,8 @@ else:
         elif places.empty:
             st.caption(t("project.no_place", lang))
         if not places.empty:
-            render_small_map(projects.loc[[project_id]], view.full.locations, view.all_funding, view.currency, lang,
-                             key="project_map", metric="projects", height=280)
+            render_small_map(projects.loc[[project_id]], view.full.locations, flows, view.currency, lang,  # its flows
+                             key="project_map", metric="projects", height=280, memo=memo)
         reached = project["households_reached"]
         st.metric(t("fact.households_reached", lang), format_number(None if pd.isna(reached) else int(reached),
                                                                       lang), border=True)
@@ -90,7 +94,8 @@ else:
     render_table(make_flows_table(flows, lang), lang)
 
     st.subheader(t("checks.title", lang))
-    render_checks(compute_status_checks(projects.loc[[project_id]], view.today), lang)
+    render_checks(memo("project_checks", lambda: compute_status_checks(projects.loc[[project_id]], view.today)), lang,
+                  memo)
 
     st.subheader(t("project.sources", lang))
     sources = compute_project_sources(view.full, project_id)

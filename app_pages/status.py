@@ -34,17 +34,20 @@ lang, portfolio, today = view.lang, view.portfolio, view.today
 projects = portfolio.projects
 
 st.title(t("status.title", lang))
-render_as_of(view.full, view.today, lang)
+render_as_of(view.full, view.today, lang, view.memo)
 st.caption(t("status.caption", lang, today=format_partial_date(today.isoformat(), lang)))
 render_filter_notes(view.result, len(view.full.projects), lang)
 
 if projects.empty:
     st.info(t("empty", lang))
 else:
-    bars, undated = compute_timeline(projects, today, view.dates)
-    drawn, with_bars = limit_timeline(bars)
-    render_chart(make_timeline_figure(drawn, today, lang), "timeline", t("export.chart.timeline", lang), lang,
-                 PLOT_CONFIG)
+    def timeline():
+        bars, undated = compute_timeline(projects, today, view.dates)
+        drawn, with_bars = limit_timeline(bars)
+        return bars, undated, drawn, with_bars, make_timeline_figure(drawn, today, lang)
+
+    bars, undated, drawn, with_bars, figure = view.memo("timeline", timeline)  # once per filter state and day
+    render_chart(figure, "timeline", t("export.chart.timeline", lang), lang, PLOT_CONFIG)
     st.caption(t("timeline.legend", lang))
     if len(drawn) < len(bars):
         st.caption(t("timeline.capped", lang, shown=drawn["project_id"].nunique(), n=with_bars))
@@ -52,20 +55,23 @@ else:
         st.caption(t("timeline.left_out", lang, n=len(undated), ids=escape_text(format_id_list(undated))))
 
     st.subheader(t("checks.title", lang))
-    render_checks(compute_status_checks(projects, today, view.dates), lang)
+    render_checks(view.memo("status_checks", lambda: compute_status_checks(projects, today, view.dates)), lang,
+                  view.memo)
 
     st.subheader(t("ending.title", lang))
     days = st.segmented_control(t("ending.window", lang), ENDING_WINDOWS, default=ENDING_WINDOWS[0],
                                 format_func=lambda n: t("ending.days", lang, n=n), key="ending_days")
     days = days or ENDING_WINDOWS[0]
-    render_ending(compute_ending_soon(projects, today, days, view.dates), days,
-                  count_without_end(projects, view.dates), lang)
+    render_ending(view.memo("ending_soon", lambda: compute_ending_soon(projects, today, days, view.dates), days), days,
+                  view.memo("without_end", lambda: count_without_end(projects, view.dates)), lang, view.memo)
 
-    burn, burn_left_out = compute_burn(projects, view.funding, today, dates=view.dates)
-    render_gap_chart(burn, make_burn_figure, "burn", burn_left_out, lang)
-    households, hh_left_out = compute_households(projects)
-    render_gap_chart(households, make_households_figure, "households", hh_left_out, lang)
+    burn, burn_left_out = view.memo("burn", lambda: compute_burn(projects, view.funding, today, dates=view.dates))
+    render_gap_chart(burn, lambda frame, lang: view.memo("burn_figure", lambda: make_burn_figure(frame, lang)), "burn",
+                     burn_left_out, lang)
+    households, hh_left_out = view.memo("households", lambda: compute_households(projects))
+    render_gap_chart(households, lambda frame, lang: view.memo("households_figure", lambda: make_households_figure(
+        frame, lang)), "households", hh_left_out, lang)
 
     with st.expander(t("quality.title", lang), expanded=True):
-        render_quality(compute_data_quality(portfolio), lang)
+        render_quality(view.memo("quality", lambda: compute_data_quality(portfolio)), lang)
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

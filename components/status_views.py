@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -116,30 +117,39 @@ def make_conflicts_table(conflicts: pd.DataFrame, lang: str) -> pd.DataFrame:
                                    for c, cited in zip(columns, conflicts["citations"])]})
 
 
-def render_checks(checks: pd.DataFrame, lang: str) -> None:
+def render_checks(checks: pd.DataFrame, lang: str, memo: Callable[..., pd.DataFrame] | None = None) -> None:
+    """`memo` (View.memo, keyed on what `checks` depends on): the tables are formatted once, not on every rerun."""
+    def once(name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        return memo(name, compute) if memo else compute()
+
     if checks.empty:
         st.success(t("checks.none", lang))
         return
     counts = checks["severity"].value_counts()
     st.caption(t("checks.caption", lang, conflicts=int(counts.get("conflict", 0)), gaps=int(counts.get("gap", 0)),
                  n=checks["project_id"].nunique()))
-    conflicts = checks[checks["severity"] == "conflict"]
+    conflicts = once("checks_conflicts", lambda: checks[checks["severity"] == "conflict"])
     if conflicts.empty:
         st.success(t("checks.no_conflict", lang))
     else:
-        render_paged_table(conflicts, lambda rows: make_checks_table(rows, lang), lang, key="checks_conflicts")
-    others = checks[checks["severity"] != "conflict"]
+        render_paged_table(conflicts, lambda rows: make_checks_table(rows, lang), lang, key="checks_conflicts",
+                           memo=memo)
+    others = once("checks_others", lambda: checks[checks["severity"] != "conflict"])
     if not others.empty:
         with st.expander(t("checks.others", lang, n=len(others))):
-            render_table(make_check_counts_table(others, lang))
-            render_paged_table(others, lambda rows: make_checks_table(rows, lang), lang, key="checks_others")
+            render_table(once("check_counts", lambda: make_check_counts_table(others, lang)))
+            render_paged_table(others, lambda rows: make_checks_table(rows, lang), lang, key="checks_others",
+                               memo=memo)
 
 
-def render_ending(ending: pd.DataFrame, days: int, no_end: int, lang: str) -> None:
+def render_ending(ending: pd.DataFrame, days: int, no_end: int, lang: str,
+                  memo: Callable[..., pd.DataFrame] | None = None) -> None:
+    """`memo` (View.memo, when `ending` is the view's): each page of the table is formatted once per window."""
     if ending.empty:  # a quiet line, not a box: nothing to act on
         st.caption(t("ending.none", lang, n=days))
     else:
-        render_paged_table(ending, lambda rows: make_ending_table(rows, lang), lang, key="ending")
+        paged = (lambda name, compute, *key: memo(name, compute, days, *key)) if memo else None
+        render_paged_table(ending, lambda rows: make_ending_table(rows, lang), lang, key="ending", memo=paged)
     if no_end:
         st.caption(t("ending.unknown", lang, n=no_end))
 
