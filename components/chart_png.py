@@ -1,6 +1,9 @@
 """Every chart with its own 'Download PNG' button in the page's language, the picture drawn only when clicked."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -12,6 +15,15 @@ MIN_HEIGHT = 320  # px: a one-bar chart still reads as a chart
 PNG_SCALE = 1.5  # 1800×1012 px: sharp when printed at A5 width
 # A log line for the operator and the reason Streamlit gives for a failed download; not shown as a UI string.
 RENDER_FAILED = "the chart could not be drawn as a picture (see the server log)"
+STATIC_URL, STATIC_DIR = "/app/static/", Path(__file__).resolve().parents[1] / "static"
+
+
+def _embedded(geojson: object) -> object:
+    """A map's boundaries served by the app (components.maps.served_url) read back from the file: kaleido draws
+    outside the app and cannot fetch an /app/static URL."""
+    if isinstance(geojson, str) and geojson.startswith(STATIC_URL + "boundaries/"):
+        return json.loads((STATIC_DIR / "boundaries" / Path(geojson).name).read_text(encoding="utf-8"))
+    return geojson
 
 
 def make_png_figure(figure: go.Figure) -> tuple[go.Figure, int, int]:
@@ -19,6 +31,9 @@ def make_png_figure(figure: go.Figure) -> tuple[go.Figure, int, int]:
     browser, not by kaleido: axes make room for long labels themselves (automargin) and the page is white. A chart
     keeps the height it has on screen (a two-donor bar chart stays short); a map gets the 16:9 picture."""
     copy = go.Figure(figure)
+    for trace in copy.data:
+        if trace.type == "choropleth":
+            trace.geojson = _embedded(trace.geojson)
     copy.update_xaxes(automargin=True)
     copy.update_yaxes(automargin=True)
     copy.update_layout(paper_bgcolor="white", width=None, height=None)

@@ -320,3 +320,21 @@ def test_province_names_are_written_only_where_they_do_not_cover_another():
     assert list(label_fits(frame.assign(lat=[-2.0, -6.3, -6.5]), geojson)) == [True, True, True]  # far apart
     # A province with projects is named before a larger one without (where the money goes comes first).
     assert list(label_fits(frame.assign(projects=[2, 0, 0]), geojson)) == [True, False, True]
+
+
+def test_a_map_whose_boundaries_are_served_embeds_them_again_in_its_png_copy(monkeypatch, tmp_path, values,
+                                                                              prepared):
+    import components.chart_png as chart_png
+    import components.maps as maps
+
+    monkeypatch.setattr(maps, "SERVED_DIR", tmp_path / "boundaries")
+    monkeypatch.setattr(chart_png, "STATIC_DIR", tmp_path)
+    url = maps._write_served(prepared.geojson, 1)
+    figure = make_funding_map_figure(map_units(values, prepared, url=url), MAP_METRICS["share_of_portfolio"], "USD",
+                                     "en", True)
+    assert {trace.geojson for trace in figure.data if trace.type == "choropleth"} == {url}
+    copy, _, _ = chart_png.make_png_figure(figure)  # kaleido cannot fetch /app/static: the copy carries the shapes
+    embedded = [trace.geojson for trace in copy.data if trace.type == "choropleth"]
+    assert embedded and all(isinstance(g, dict) for g in embedded)
+    assert {f["id"] for g in embedded for f in g["features"]} == {f["id"] for f in prepared.geojson["features"]}
+    assert figure.data[0].geojson == url  # the page's figure is left as it was
