@@ -687,18 +687,21 @@ def selected_code(event) -> str | None:
 
 def make_unit_projects_table(rows: pd.DataFrame, projects: pd.DataFrame, currency: str, lang: str) -> pd.DataFrame:
     """The projects placed in one unit (allocated rows of that unit), with what was placed there and how."""
-    titles = compute_project_titles(projects, lang).set_axis(projects["project_id"])
+    if rows.empty:
+        return pd.DataFrame()
+    # Titles of these rows' projects only, column by column: a page of rows costs a page, not the portfolio.
+    mine = projects[projects["project_id"].isin(set(rows["project_id"]))]
+    titles = compute_project_titles(mine, lang).set_axis(mine["project_id"])
+    titles = titles[~titles.index.duplicated()]
     households = MAP_METRICS["households_targeted"]
-    out = []
-    for _, row in rows.iterrows():
-        title = titles.get(row["project_id"], "")
-        out.append({
-            t("col.project", lang): row["project_id"], t("col.title", lang): title,
-            t("map.col.share", lang): f"{format_number(round(100 * row['share'], 1), lang)} %",
-            f"{t('map.metric.funding', lang)} ({currency})": row["funding"],  # a number: sorts by value
-            t("map.metric.households_targeted", lang): format_metric_value(row["households_targeted"], households,
-                                                                            currency, lang),
-            t("map.col.split", lang): t("map.split_assumed" if row["split_assumed"] else "map.split.known", lang)})
-    frame = pd.DataFrame(out)
     money = f"{t('map.metric.funding', lang)} ({currency})"
+    split = {True: t("map.split_assumed", lang), False: t("map.split.known", lang)}
+    frame = pd.DataFrame({
+        t("col.project", lang): rows["project_id"].to_numpy(),
+        t("col.title", lang): rows["project_id"].map(titles).fillna("").to_numpy(),
+        t("map.col.share", lang): [f"{format_number(round(100 * v, 1), lang)} %" for v in rows["share"]],
+        money: rows["funding"].astype("float64").to_numpy(),  # a number: sorts by value
+        t("map.metric.households_targeted", lang): [format_metric_value(v, households, currency, lang)
+                                                    for v in rows["households_targeted"]],
+        t("map.col.split", lang): [split[bool(v)] for v in rows["split_assumed"]]})
     return frame.astype({money: "float64"}) if money in frame else frame
