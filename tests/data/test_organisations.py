@@ -81,3 +81,9 @@ def test_sample_plus_french_partner_export_list_each_donor_once():
     donors = list_donors(funding)
     assert donors.count("Sweden") == 1 and donors.count("Netherlands") == 1
     assert "Suède" not in donors and "Pays-Bas" not in donors and "United Kingdom" in donors
+
+
+@pytest.mark.parametrize("lang, expected", [("fr", "Fonds de l'OIM pour le développement (IDF)"),
+                                            ("en", "IOM Development Fund (IDF)")])
+def test_the_sample_donor_iom_development_fund_has_a_french_name(lang, expected):
+    assert organisation_label("IOM Development Fund (IDF)", lang) == expected  # IOM's own name for the fund
