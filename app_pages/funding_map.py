@@ -31,6 +31,7 @@ from geo.allocation import (
     MAP_METRICS,
     allocate_all_territories,
     by_unit,
+    compute_territory_places,
     project_locations,
 )
 from geo.provinces import province_name
@@ -66,7 +67,8 @@ def memo(name, compute, *key):
     return view.memo(name, compute, measure, geometry, *key)
 
 
-locations = project_locations(view.full.locations, portfolio.projects)
+locations = memo("map_locations", lambda: project_locations(view.full.locations, portfolio.projects))
+places = memo("territory_places", lambda: compute_territory_places(locations))  # for every province clicked
 allocation = view.allocation(measure)
 provinces = memo("by_province", lambda: by_unit(allocation))
 extra = memo("map_extra", lambda: dict(donors=compute_project_donors(view.funding),
@@ -75,7 +77,7 @@ extra = memo("map_extra", lambda: dict(donors=compute_project_donors(view.fundin
 
 def make_units():
     if level == 2:
-        territory_rows, remainder = allocate_all_territories(allocation, locations)
+        territory_rows, remainder = allocate_all_territories(allocation, locations, places)
         return map_units(by_unit(allocation, territory_rows, key="territory"), adm2, key="territory", url=urls[2],
                          **extra), remainder
     return map_units(provinces, adm1, url=urls[1], **extra), None
@@ -114,5 +116,5 @@ if options:
         st.caption(t("map.territories.none", lang))
     else:
         render_territory_map(allocation, locations, adm2, pcode, metric, currency, lang, base,
-                             dict(extra, url=urls[2]), memo)
+                             dict(extra, url=urls[2]), memo, places)
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

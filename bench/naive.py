@@ -139,11 +139,11 @@ def naive_by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key:
     return frame.reset_index()
 
 
-def naive_allocate_territories(allocation: Allocation, locations: pd.DataFrame,
-                               pcode: str) -> tuple[pd.DataFrame, dict]:
+def naive_allocate_territories(allocation: Allocation, locations: pd.DataFrame, pcode: str,
+                               _places: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
     """Split one province's allocated rows over its territories (explicit budget_share relative to the
     province's, else equal); rows naming no territory stay at province level. Returns (rows keyed on
-    `territory`, {quantity: amount not placed in a territory})."""
+    `territory`, {quantity: amount not placed in a territory}). `_places` is ignored: the naive path rederives it."""
     in_province = allocation.rows[allocation.rows["pcode"] == pcode]
     remainder = dict.fromkeys(QUANTITIES, 0.0)
     out = []
@@ -170,7 +170,8 @@ def naive_allocate_territories(allocation: Allocation, locations: pd.DataFrame,
     return frame, remainder
 
 
-def naive_allocate_all_territories(allocation: Allocation, locations: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def naive_allocate_all_territories(allocation: Allocation, locations: pd.DataFrame,
+                                   _places: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
     """allocate_territories for every province with allocated rows; remainders summed."""
     frames, total = [], dict.fromkeys(QUANTITIES, 0.0)
     for pcode in sorted(set(allocation.rows["pcode"])):

@@ -146,7 +146,7 @@ def _rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def run_size(size: str, repeat: int, with_naive: bool) -> dict:
+def run_size(size: str, repeat: int, with_naive: bool, naive_pages: tuple[str, ...] = PAGES) -> dict:
     """One portfolio size, in this process: confirm, restart, every page fast (then naive)."""
     import logging
 
@@ -188,7 +188,7 @@ def run_size(size: str, repeat: int, with_naive: bool) -> dict:
             if with_naive:
                 out["naive"] = {}
                 with naive_path():
-                    for page in PAGES:
+                    for page in naive_pages:
                         try:
                             out["naive"][page] = bench_page(page, True, 1)
                         except Exception as exc:  # reported in the table, the fast numbers are kept
@@ -226,15 +226,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="sample,1000,10000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-naive", action="store_true", help="skip the naive path (it takes minutes at 10k)")
+    parser.add_argument("--naive-pages", default=",".join(PAGES),
+                        help="pages timed through the naive path too (each takes minutes at 10k on a busy machine)")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "scale.json"))
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one size in this process
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(run_size(args.one, args.repeat, not args.no_naive)))
+        print(json.dumps(run_size(args.one, args.repeat, not args.no_naive, tuple(args.naive_pages.split(",")))))
         return 0
     results = []
     for size in args.sizes.split(","):
-        command = [sys.executable, "-m", "bench.scale", "--one", size, "--repeat", str(args.repeat)]
+        command = [sys.executable, "-m", "bench.scale", "--one", size, "--repeat", str(args.repeat), "--naive-pages",
+                   args.naive_pages]
         if args.no_naive or size == "100000":  # the naive path does not finish at 100k (see the issue)
             command.append("--no-naive")
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)

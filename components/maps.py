@@ -646,11 +646,12 @@ def render_totals(allocation: Allocation, metric: MapMetric, currency: str, lang
 
 def render_territory_map(allocation: Allocation, locations: pd.DataFrame, adm2: PreparedBoundaries, pcode: str,
                          metric: MapMetric, currency: str, lang: str, base: bool, extra: dict,
-                         memo: Callable[..., object] | None = None) -> None:
+                         memo: Callable[..., object] | None = None, places: pd.DataFrame | None = None) -> None:
     """One province's territories and towns; a line instead of an empty map when its projects name none.
-    `memo` (View.memo with the allocation's measure and the boundary file in its key): built once per view."""
+    `memo` (View.memo with the allocation's measure and the boundary file in its key): built once per view;
+    `places` (geo.allocation.compute_territory_places of the dataset's locations), when already computed."""
     def compute() -> tuple[pd.DataFrame, dict, go.Figure | None]:
-        rows, rest = allocate_territories(allocation, locations, pcode)
+        rows, rest = allocate_territories(allocation, locations, pcode, places)
         if rows.empty:
             return rows, rest, None
         territories = map_units(by_unit(allocation, rows, key="territory"), adm2, key="territory", pcode=pcode,

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["ALLOCATED_COLUMNS", "QUANTITIES", "MAP_METRICS", "Allocation", "MapMetric", "allocate",
-           "allocate_all_territories", "allocate_territories", "by_unit", "compute_shares", "compute_territory_shares",
-           "project_locations", "ShareTable"]
+           "allocate_all_territories", "allocate_territories", "by_unit", "compute_shares", "compute_territory_places",
+           "compute_territory_shares", "project_locations", "ShareTable"]
 
 QUANTITIES = ("funding", "households_targeted", "households_reached")
 ALLOCATED_COLUMNS = ("project_id", "pcode", "share", "split_assumed", *QUANTITIES)
@@ -228,16 +228,23 @@ def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str =
     return frame.reset_index()
 
 
-def compute_territory_shares(rows: pd.DataFrame, locations: pd.DataFrame) -> pd.DataFrame:
+def compute_territory_places(locations: pd.DataFrame) -> pd.DataFrame:
+    """The location rows that name a territory: (project_id, pcode, territory, known budget_share). Depends on the
+    locations alone, so a caller may compute it once and pass it to every split below."""
+    places = locations[locations["territory_pcode"].notna() & (locations["territory_pcode"].astype(str) != "")]
+    return pd.DataFrame({"project_id": places["project_id"].astype(object),
+                         "pcode": places["province_pcode"].astype(object),
+                         "territory": places["territory_pcode"].astype(str).astype(object),
+                         "known": pd.to_numeric(places["budget_share"], errors="coerce").astype("float64")})
+
+
+def compute_territory_shares(rows: pd.DataFrame, locations: pd.DataFrame,
+                             places: pd.DataFrame | None = None) -> pd.DataFrame:
     """Allocated province rows (project_id, pcode, share, split_assumed, …) joined to their territories:
     (project_id, pcode, territory, tshare, split_assumed). A territory's share of its province is its explicit
     budget_share relative to the province's when every territory row gives one (and the province got money),
-    else equal."""
-    places = locations[locations["territory_pcode"].notna() & (locations["territory_pcode"].astype(str) != "")]
-    places = pd.DataFrame({"project_id": places["project_id"].astype(object),
-                           "pcode": places["province_pcode"].astype(object),
-                           "territory": places["territory_pcode"].astype(str).astype(object),
-                           "known": pd.to_numeric(places["budget_share"], errors="coerce").astype("float64")})
+    else equal. `places`: compute_territory_places of these locations (or of a superset), when already known."""
+    places = compute_territory_places(locations) if places is None else places
     joined = rows[["project_id", "pcode", "share", "split_assumed"]].astype({"project_id": object, "pcode": object})
     joined = joined.reset_index(drop=True).reset_index(names="_row").merge(places, on=["project_id", "pcode"])
     joined = joined.sort_values("_row", kind="stable")
@@ -255,9 +262,10 @@ def compute_territory_shares(rows: pd.DataFrame, locations: pd.DataFrame) -> pd.
 TERRITORY_COLUMNS = ["project_id", "territory", "share", "split_assumed", *QUANTITIES]
 
 
-def _territory_rows(rows: pd.DataFrame, locations: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def _territory_rows(rows: pd.DataFrame, locations: pd.DataFrame,
+                    places: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
     rows = rows.reset_index(drop=True)
-    split = compute_territory_shares(rows, locations)
+    split = compute_territory_shares(rows, locations, places)
     frame = split[["project_id", "territory", "share", "split_assumed"]].reset_index(drop=True)
     for q in QUANTITIES:
         frame[q] = (rows[q].to_numpy()[split["_row"].to_numpy()] * split["share"].to_numpy()).astype("float64")
@@ -266,17 +274,19 @@ def _territory_rows(rows: pd.DataFrame, locations: pd.DataFrame) -> tuple[pd.Dat
     return frame[TERRITORY_COLUMNS], remainder
 
 
-def allocate_territories(allocation: Allocation, locations: pd.DataFrame, pcode: str) -> tuple[pd.DataFrame, dict]:
+def allocate_territories(allocation: Allocation, locations: pd.DataFrame, pcode: str,
+                         places: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
     """Split one province's allocated rows over its territories (explicit budget_share relative to the
     province's, else equal); rows naming no territory stay at province level. Returns (rows keyed on
-    `territory`, {quantity: amount not placed in a territory})."""
-    return _territory_rows(allocation.rows[allocation.rows["pcode"] == pcode], locations)
+    `territory`, {quantity: amount not placed in a territory}). `places`: compute_territory_places, if known."""
+    return _territory_rows(allocation.rows[allocation.rows["pcode"] == pcode], locations, places)
 
 
-def allocate_all_territories(allocation: Allocation, locations: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def allocate_all_territories(allocation: Allocation, locations: pd.DataFrame,
+                             places: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
     """allocate_territories for every province with allocated rows (in one join); remainders summed."""
     rows = allocation.rows.sort_values("pcode", kind="stable")
-    return _territory_rows(rows, locations)
+    return _territory_rows(rows, locations, places)
 
 
 @dataclass(frozen=True)
