@@ -55,6 +55,11 @@ def _remembered(parse: Callable) -> Callable:
     return read
 
 
+def _same_text(raw: object, text: str) -> str:
+    """The cell as read when it already is the canonical text: a large upload then holds one string, not two."""
+    return raw if raw == text else text
+
+
 _read_currency = _remembered(parse_currency_text)
 _read_share = _remembered(parse_share_text)
 _read_date = _remembered(parse_date_detail)
@@ -150,7 +155,7 @@ def _normalise_amount(row: _Row, col: Column) -> None:
             return row.error(col.name, f"amount says {parsed.currency} but currency says {stated}")
     if parsed.currency and row.has("currency") and not row.filled("currency"):
         row.cells["currency"] = parsed.currency
-    row.cells[col.name] = format_amount(parsed.value)
+    row.cells[col.name] = _same_text(raw, format_amount(parsed.value))
     if parsed.note:
         row.warn(col.name, parsed.note)
 
@@ -184,7 +189,7 @@ def _normalise_count(row: _Row, col: Column) -> None:
         return _unreadable(row, col, exc)
     if parsed is None:
         return
-    row.cells[col.name] = str(parsed.value)
+    row.cells[col.name] = _same_text(raw, str(parsed.value))
     if not parsed.is_minimum:
         return
     if col.name == "households_targeted" and row.has(MINIMUM_FLAG):
@@ -202,7 +207,7 @@ def _normalise_code(row: _Row, col: Column) -> None:
     except ValueParseError as exc:
         return _unreadable(row, col, exc)
     if code is not None:
-        row.cells[col.name] = str(code)
+        row.cells[col.name] = _same_text(row.get(col.name), str(code))
 
 
 def _province_reading(query: object) -> tuple[str | None, str | None, str | None]:

@@ -311,6 +311,7 @@ def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = 
             source = item.source if isinstance(item, Derived) else item[0].source
             sources_of[source] = name
             prepared += _prepare(name, item)
+        items = item = None  # the tables as read: only what was prepared is kept (else a large upload is held twice)
 
     portfolio = parse_portfolio([p.raw for p in prepared], unreadable)
     extra = {(p.raw.source, p.raw.table): p for p in prepared}
