@@ -106,7 +106,8 @@ def _lines(text: str) -> Iterator[str]:
 def _bounded(rows: Iterator[list[str]], name: str, start: int) -> Iterator[list[str]]:
     """The rows, each checked by check_bounds as it is read."""
     for number, row in enumerate(rows, start=start):
-        check_bounds([row], name, number)
+        if len(row) > MAX_COLUMNS or max(map(len, row), default=0) > MAX_CELL_CHARS:
+            check_bounds([row], name, number)
         yield row
 
 
@@ -120,7 +121,7 @@ def parse_csv_table(text: str, name: str, delimiter: str | None = None) -> tuple
     reader = _bounded(csv.reader(_lines(text), delimiter=delimiter), name, 1)
     try:
         head = list(itertools.islice(reader, HEAD_ROWS))
-        return rows_to_frame(head, name, more=reader)
+        return rows_to_frame(head, name, more=reader, text_cells=True)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise UnreadableFileError(f"{name}: a cell of more than {csv.field_size_limit():,} characters (limit "
@@ -128,11 +129,12 @@ def parse_csv_table(text: str, name: str, delimiter: str | None = None) -> tuple
         raise UnreadableFileError(f"{name}: not a readable CSV table ({exc})") from None
 
 
-def rows_to_frame(rows: list[list[object]], name: str,
-                  more: Iterable[list[object]] = ()) -> tuple[pd.DataFrame, list[Problem]]:
+def rows_to_frame(rows: list[list[object]], name: str, more: Iterable[list[object]] = (),
+                  text_cells: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
     """The header row (found by data.intake.headers in `rows`) plus the data rows under it and those of `more`,
-    as strings; fully blank rows are skipped but keep their numbers. UnreadableFileError when no row looks like a
-    header. Equal short cells become one string object (an upload repeats donors, dates and codes on every row)."""
+    as strings (text_cells: every cell already is one, as in a CSV); fully blank rows are skipped but keep their
+    numbers. UnreadableFileError when no row looks like a header. Equal short cells become one string object (an
+    upload repeats donors, dates and codes on every row)."""
     found = find_header(rows, name)
     if found is None:
         for _ in more:  # every row is still checked: a huge line says so rather than "no header"
@@ -145,14 +147,14 @@ def rows_to_frame(rows: list[list[object]], name: str,
     numbers: list[int] = []
     same: dict[str, str] = {}
     for number, row in enumerate(itertools.chain(rows[found.index + 1:], more), start=found.index + 2):
-        cells = ["" if c is None else (c if isinstance(c, str) else cell_text(c)) for c in row[:width]]
-        if not any(c.strip() for c in cells):
+        cells = row[:width] if text_cells else \
+            ["" if c is None else (c if isinstance(c, str) else cell_text(c)) for c in row[:width]]
+        if not "".join(cells).strip():
             continue
         cells += [""] * (width - len(cells))
+        share = same.setdefault if len(same) < SHARED_CELLS else same.get
         for column, cell in zip(columns, cells):
-            if len(cell) <= SHARED_CELL_CHARS:
-                cell = same.setdefault(cell, cell) if len(same) < SHARED_CELLS else same.get(cell, cell)
-            column.append(cell)
+            column.append(share(cell, cell) if len(cell) <= SHARED_CELL_CHARS else cell)
         numbers.append(number)
     frame = pd.DataFrame({name: pd.Series(column, dtype=object) for name, column in zip(header, columns)}
                          | {ROW_COLUMN: pd.Series(numbers, dtype="int64")}, columns=[*header, ROW_COLUMN])
