@@ -14,17 +14,15 @@ from components.maps import (
     format_metric_value,
     get_prepared,
     make_funding_map_figure,
-    make_unit_projects_table,
     map_units,
     minimum_projects,
     plot_config,
-    render_territory_map,
+    render_province_section,
     render_totals,
     selected_code,
     served_url,
     topojson_available,
 )
-from components.tables import render_paged_table
 from components.view import load_view
 from data.metrics import FLOW_MEASURES, compute_project_donors
 from geo.allocation import (
@@ -34,7 +32,6 @@ from geo.allocation import (
     compute_territory_places,
     project_locations,
 )
-from geo.provinces import province_name
 
 # Settings
 view = load_view()
@@ -100,21 +97,7 @@ with map_column:
 with totals_column:
     render_totals(allocation, metric, currency, lang, extra["minimum"], memo)
 
-options = list(provinces["pcode"])
-clicked = dict(zip(units.frame["code"], units.frame["pcode"])).get(selected_code(event))  # a unit → its province
-if clicked in options and clicked != st.session_state.get("map_last_click"):
-    st.session_state["map_last_click"] = clicked
-    st.session_state["map_province"] = clicked
-if options:
-    pcode = st.selectbox(t("map.province", lang), options, key="map_province", format_func=province_name)
-    st.subheader(t("map.unit_projects", lang, name=escape_text(province_name(pcode))))
-    rows = memo("unit_rows", lambda: allocation.rows[allocation.rows["pcode"] == pcode], pcode)
-    render_paged_table(rows, lambda part: make_unit_projects_table(part, portfolio.projects, currency, lang), lang,
-                       key="map_unit_projects", memo=lambda name, compute, *key: memo(name, compute, pcode, *key))
-
-    if adm2 is None:
-        st.caption(t("map.territories.none", lang))
-    else:
-        render_territory_map(allocation, locations, adm2, pcode, metric, currency, lang, base,
-                             dict(extra, url=urls[2]), memo, places)
+render_province_section(allocation, provinces, units, selected_code(event), portfolio.projects, currency, lang,
+                        memo, territories=dict(locations=locations, places=places, adm2=adm2, metric=metric, base=base,
+                                               extra=dict(extra, url=urls[2])))
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

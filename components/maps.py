@@ -24,6 +24,7 @@ import streamlit as st
 from components.chart_png import render_chart
 from components.escape import escape_text, hide_paths
 from components.i18n import format_money, format_number, t
+from components.tables import render_paged_table
 from data.organisations import organisation_label
 from data.schema import compute_project_titles
 from geo.allocation import MAP_METRICS, Allocation, MapMetric, allocate_territories, by_unit
@@ -706,3 +707,28 @@ def make_unit_projects_table(rows: pd.DataFrame, projects: pd.DataFrame, currenc
                                                     for v in rows["households_targeted"]],
         t("map.col.split", lang): [split[bool(v)] for v in rows["split_assumed"]]})
     return frame.astype({money: "float64"}) if money in frame else frame
+
+
+def render_province_section(allocation: Allocation, provinces: pd.DataFrame, units: MapUnits, clicked_code: object,
+                            projects: pd.DataFrame, currency: str, lang: str, memo: Callable,
+                            territories: dict) -> None:
+    """The province clicked on the map (or chosen in the list under it): its projects, a page at a time, and its
+    territories (`territories`: render_territory_map's locations, places, adm2, metric, base and extra; with no
+    ADM2 file a caption says how to get them)."""
+    options = list(provinces["pcode"])
+    if not options:
+        return
+    clicked = dict(zip(units.frame["code"], units.frame["pcode"])).get(clicked_code)  # a unit → its province
+    if clicked in options and clicked != st.session_state.get("map_last_click"):
+        st.session_state["map_last_click"] = clicked
+        st.session_state["map_province"] = clicked
+    pcode = st.selectbox(t("map.province", lang), options, key="map_province", format_func=province_name)
+    st.subheader(t("map.unit_projects", lang, name=escape_text(province_name(pcode))))
+    rows = memo("unit_rows", lambda: allocation.rows[allocation.rows["pcode"] == pcode], pcode)
+    render_paged_table(rows, lambda part: make_unit_projects_table(part, projects, currency, lang), lang,
+                       key="map_unit_projects", memo=lambda name, compute, *key: memo(name, compute, pcode, *key))
+    if territories["adm2"] is None:
+        st.caption(t("map.territories.none", lang))
+    else:
+        render_territory_map(allocation, territories["locations"], territories["adm2"], pcode, territories["metric"],
+                             currency, lang, territories["base"], territories["extra"], memo, territories["places"])
