@@ -28,6 +28,9 @@ def test_each_chart_downloads_as_a_png_named_in_the_pages_language(browser, serv
     buttons = page.locator('[data-testid="stDownloadButton"] button', has_text=t("chart.png", "fr"))
     buttons.first.wait_for(timeout=60_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    # Streamlit loads its plotly element lazily: on a cold browser the buttons can be there before the charts
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length >= 2",
+                           timeout=60_000)
     assert buttons.count() == page.locator('[data-testid="stPlotlyChart"]').count() == 2  # the map, the donors
     with page.expect_download(timeout=120_000) as info:
         buttons.nth(1).click()  # the donors chart (the map comes first, in the left column)

@@ -97,6 +97,7 @@ def test_oidc_roles_decide_the_data_page_actions(browser, oidc_app, sub, editor)
     body = page.inner_text("body").replace("\u200b", "")  # the escaped e-mail carries a zero-width space
     assert f"Signed in as {sub}" in body
     if editor:
+        page.wait_for_selector(ACTIONS[0], timeout=30_000)  # the uploader can mount after the text around it
         assert visible_actions(page) == list(ACTIONS), body
         assert "(editor)" in body
     else:
