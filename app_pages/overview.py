@@ -24,6 +24,7 @@ from components.tables import (
 from components.view import PLOT_CONFIG, load_view
 from data.metrics import FLOW_MEASURES, compute_by_donor, compute_conflicts, compute_kpis, is_donor_flow
 from data.organisations import organisation_label
+from data.portfolio import compute_refused_rows
 from data.status import compute_ending_soon, count_without_end
 
 view = load_view()
@@ -80,7 +81,7 @@ if problems or view.full.unreadable:
         for report in view.full.reports:
             if report.rejected_rows is not None:
                 st.caption(escape_text(short_name(report.path)))  # the file name: never a server path
-                render_table(report.rejected_rows)
+                render_table(compute_refused_rows(report.rejected_rows, report.rejected))
         for reason in view.full.unreadable:
             st.error(escape_text(hide_paths(reason)))
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

@@ -33,7 +33,7 @@ from components.tables import render_table
 from data.export import to_csv_bytes
 from data.intake import FileSummary, Intake, max_upload_bytes, parse_uploads
 from data.intake.headers import unique_names
-from data.portfolio import Portfolio
+from data.portfolio import REFUSED_COLUMN, REFUSED_REASON, ROW_COLUMN, Portfolio, compute_refused_rows
 from data.storage import (
     SAMPLE_ID,
     ConflictError,
@@ -172,9 +172,9 @@ def make_problems_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
         for severity, problems in (("error", report.rejected), ("warning", report.warnings)):
             rows += [{
                 t("data.col.file", lang): short_name(report.path),
-                t("data.col.row", lang): "" if p.get("row") is None else str(p["row"]),
-                t("data.col.column", lang): p.get("column") or "",
-                t("data.col.reason", lang): p.get("reason") or "",
+                t("data.col.row", lang): "" if p.row is None else str(p.row),
+                t("data.col.column", lang): p.column or "",
+                t("data.col.reason", lang): p.reason or "",
                 t("data.col.severity", lang): t(f"data.severity.{severity}", lang),
             } for p in problems]
     return pd.DataFrame(rows, columns=[t(f"data.col.{c}", lang) for c in ("file", "row", "column", "reason",
@@ -189,15 +189,14 @@ def make_rejected_rows(portfolio: Portfolio, lang: str) -> pd.DataFrame:
         raw = report.rejected_rows
         if raw is None or raw.empty:
             continue
-        raw = raw.copy()
+        raw = compute_refused_rows(raw, report.rejected)
         raw.columns = unique_names([str(c) for c in raw.columns])  # a repeated header must not break the table
-        whole_file = [p for p in report.rejected if p.get("row") is None]
         frame = pd.DataFrame({
             lead[0]: short_name(report.path),
-            lead[1]: raw["_row"].map(lambda v: "" if v is None or v != v else str(int(v)))
-            if "_row" in raw else "",
-            lead[2]: raw["_column"] if "_column" in raw else "; ".join(str(p.get("column") or "") for p in whole_file),
-            lead[3]: raw["_reason"] if "_reason" in raw else "; ".join(p.get("reason") or "" for p in whole_file),
+            lead[1]: raw[ROW_COLUMN].map(lambda v: "" if v is None or v != v else str(int(v)))
+            if ROW_COLUMN in raw else "",
+            lead[2]: raw[REFUSED_COLUMN],
+            lead[3]: raw[REFUSED_REASON],
         }, index=raw.index)
         original = raw.loc[:, [not str(c).startswith("_") and c not in lead for c in raw.columns]]
         frames.append(pd.concat([frame, original], axis=1).reset_index(drop=True))

@@ -13,6 +13,7 @@ import sys
 from data.accounts import ROLES, AccountError, accounts_path, add_account
 from data.intake import load_intake
 from data.intake.mapping import ProfileError, ProfileSet
+from data.schema import Problem
 from data.storage import collect_garbage, datasets_dir
 from files import data_dir
 
@@ -75,17 +76,18 @@ def run_check(paths: list[str], as_json: bool, currency: str = "USD", profile: s
             print(f"  {report.path}: {report.table or '?'} — {report.rows} rows, {report.accepted} accepted, "
                   f"{len(report.rejected)} problems, {len(report.warnings)} warnings")
             for p in report.rejected:
-                print(f"    {_where(p)}{p['reason']}")
+                print(f"    {_where(p)}{p.reason}")
             for p in report.warnings:
-                print(f"    warning: {_where(p)}{p['reason']}")
+                print(f"    warning: {_where(p)}{p.reason}")
     for reason in portfolio.unreadable:
         print(f"error: {reason}", file=sys.stderr)
     return 2 if portfolio.unreadable else 0
 
 
-def _where(problem: dict) -> str:
+def _where(problem: Problem) -> str:
     """"row 4, column amount: " with the parts a problem has (a file-wide note has neither)."""
-    parts = [f"{name} {problem[name]}" for name in ("row", "column") if problem.get(name) not in (None, "")]
+    parts = [f"{name} {value}" for name, value in (("row", problem.row), ("column", problem.column))
+             if value not in (None, "")]
     return f"{', '.join(parts)}: " if parts else ""
 
 

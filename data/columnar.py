@@ -16,6 +16,7 @@ import pandas as pd
 
 from data.intake import load_intake
 from data.portfolio import FileReport, Portfolio
+from data.schema import Problem
 from data.storage import StorageError, columnar_dir
 from files import atomic_write, data_dir
 
@@ -87,7 +88,9 @@ def load_columnar(folder: Path) -> Portfolio | None:
     for item in payload["reports"]:
         rows = item.pop("rejected_rows")
         frame = None if rows is None else pd.DataFrame(rows["data"], columns=rows["columns"])
-        reports.append(FileReport(**item, rejected_rows=frame))
+        findings = {kind: [Problem(item["path"], p["row"], p["column"], p["reason"], severity) for p in item.pop(kind)]
+                    for kind, severity in (("rejected", "error"), ("warnings", "warning"))}
+        reports.append(FileReport(**item, **findings, rejected_rows=frame))
     return Portfolio(**tables, reports=reports, unreadable=list(payload["unreadable"]))
 
 

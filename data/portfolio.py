@@ -1,6 +1,7 @@
 """The validated portfolio (projects, funding, locations, sources, documents) and what happened to each file."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from data.schema import ROW_COLUMN, Problem
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 SAMPLE_FILES = tuple(SAMPLE_DIR / f"{name}.csv" for name in ("projects", "funding", "locations", "sources",
                                                              "documents"))
+REFUSED_COLUMN, REFUSED_REASON = "_column", "_reason"  # beside each refused row: which column(s) and why
 
 
 @dataclass
@@ -21,14 +23,20 @@ class FileReport:
     table: str | None
     rows: int
     accepted: int
-    rejected: list[dict] = field(default_factory=list)  # {"row", "column", "reason"}
-    warnings: list[dict] = field(default_factory=list)
-    rejected_rows: pd.DataFrame | None = None
+    rejected: list[Problem] = field(default_factory=list)  # errors: their rows are not in the portfolio
+    warnings: list[Problem] = field(default_factory=list)  # warnings: their rows are kept
+    rejected_rows: pd.DataFrame | None = None  # the refused rows as read, with `_row`; why is in `rejected`
     kept_once: int = 0  # rows identical to a record of an earlier file: in the portfolio once, as that record
 
     def as_dict(self) -> dict:
         return {"path": self.path, "table": self.table, "rows": self.rows, "accepted": self.accepted,
-                "rejected": self.rejected, "warnings": self.warnings}
+                "rejected": [_finding(p) for p in self.rejected], "warnings": [_finding(p) for p in self.warnings]}
+
+
+def _finding(problem: Problem) -> dict:
+    """A problem inside its file's report (`python -m data check --json`, the stored reports): no file, no
+    severity, since both are the report's."""
+    return {"row": problem.row, "column": problem.column, "reason": problem.reason}
 
 
 @dataclass
@@ -47,13 +55,21 @@ class Portfolio:
         return getattr(self, name)
 
 
-def all_problems(portfolio: Portfolio) -> list[Problem]:
-    """Every error and warning across files, as Problem records (for one report table)."""
-    out = []
-    for report in portfolio.reports:
-        out += [Problem(report.path, p["row"], p["column"], p["reason"]) for p in report.rejected]
-        out += [Problem(report.path, p["row"], p["column"], p["reason"], "warning") for p in report.warnings]
-    return out
+def compute_refused_rows(rows: pd.DataFrame, problems: Sequence[Problem]) -> pd.DataFrame:
+    """The refused rows as read, each followed by the column(s) and reason(s) of its errors (`_column`,
+    `_reason`). The one place these two columns are made: readers give rows with `_row` and Problems, and the
+    page, the download and the reconciliation all read them from here. A row with no error of its own takes
+    the file-wide errors (a required column missing, a file about another country)."""
+    by_row: dict[int | None, list[Problem]] = {}
+    for problem in problems:
+        if problem.severity == "error":
+            by_row.setdefault(problem.row, []).append(problem)
+    whole = by_row.get(None, [])
+    numbers = rows[ROW_COLUMN].tolist() if ROW_COLUMN in rows else [None] * len(rows)
+    found = [by_row.get(int(n), whole) if n is not None and n == n else whole for n in numbers]
+    out = rows.drop(columns=[c for c in (REFUSED_COLUMN, REFUSED_REASON) if c in rows])
+    return out.assign(**{REFUSED_COLUMN: ["; ".join(p.column or "" for p in listed) for listed in found],
+                         REFUSED_REASON: ["; ".join(p.reason for p in listed) for listed in found]})
 
 
-__all__ = ["Portfolio", "FileReport", "SAMPLE_DIR", "SAMPLE_FILES", "all_problems", "ROW_COLUMN"]
+__all__ = ["Portfolio", "FileReport", "SAMPLE_DIR", "SAMPLE_FILES", "compute_refused_rows", "ROW_COLUMN"]

@@ -372,7 +372,7 @@ class Problem:
 
 @dataclass
 class ValidationResult:
-    """Accepted rows (typed), rejected rows (as read, with the reasons), and all problems."""
+    """Accepted rows (typed), rejected rows (as read, with `_row`: why is in `problems`), and all problems."""
 
     table: str
     accepted: pd.DataFrame
@@ -594,8 +594,7 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
     rows = _row_numbers(frame)
     if missing:
         problems.append(Problem(file, None, ", ".join(missing), "required column missing"))
-        rejected = frame.assign(**{ROW_COLUMN: rows, "_column": ", ".join(missing),
-                                   "_reason": "required column missing"})
+        rejected = frame.assign(**{ROW_COLUMN: rows})
         return ValidationResult(table_name, _typed_frame(table), rejected, problems)
     unknown = [c for c in frame.columns if c not in table.column_names and not str(c).startswith("_")]
     for name in unknown:
@@ -629,16 +628,14 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
             problems += [Problem(file, numbers[position], column, reason, "warning")
                          for column, reason in _row_warnings(table_name, row)]
         kept.append(position)
-    rejected_rows = [{**{k: raw.get(k) for k in frame.columns}, ROW_COLUMN: numbers[position],
-                      "_column": "; ".join(c for c, _ in reasons[position]),
-                      "_reason": "; ".join(r for _, r in reasons[position])}
+    rejected_rows = [{**{k: raw.get(k) for k in frame.columns}, ROW_COLUMN: numbers[position]}
                      for raw, position in zip(frame_records(frame.iloc[refused]), refused)]
 
     kept, dup_rejected, dup_problems = _reject_duplicate_keys(table, typed, kept, file)
     rejected_rows += dup_rejected
     problems += dup_problems
-    read_columns = [c for c in frame.columns if c not in (ROW_COLUMN, "_column", "_reason")]
-    rejected = pd.DataFrame(rejected_rows or None, columns=read_columns + [ROW_COLUMN, "_column", "_reason"])
+    read_columns = [c for c in frame.columns if c != ROW_COLUMN]
+    rejected = pd.DataFrame(rejected_rows or None, columns=read_columns + [ROW_COLUMN])
     accepted = {name: [values[p] for p in kept] for name, values in typed.items()}
     return ValidationResult(table_name, _typed_frame(table, accepted), rejected, problems)
 
@@ -686,8 +683,8 @@ def _row_rules(table_name: str, row: dict) -> list[tuple[str, str]]:
 
 
 def _reject_duplicate_keys(table: Table, typed: dict[str, list], kept: list[int], file: str):
-    """The kept positions whose key was seen before are rejected (as dicts of their typed values, with the
-    reason); returns (still kept positions, rejected rows, problems)."""
+    """The kept positions whose key was seen before are rejected (as dicts of their typed values; the reason is
+    their problem); returns (still kept positions, rejected rows, problems)."""
     seen: dict[tuple, int] = {}
     still, rejected, problems = [], [], []
     keys = [typed[k] for k in table.key]
@@ -697,8 +694,7 @@ def _reject_duplicate_keys(table: Table, typed: dict[str, list], kept: list[int]
         if key in seen:
             reason = f"duplicate {'/'.join(table.key)} {'/'.join(str(k) for k in key if k)} (first at row {seen[key]})"
             problems.append(Problem(file, rows[position], table.key[0], reason))
-            rejected.append({**{name: values[position] for name, values in typed.items()},
-                             "_column": table.key[0], "_reason": reason})
+            rejected.append({name: values[position] for name, values in typed.items()})
         else:
             seen[key] = rows[position]
             still.append(position)
@@ -719,7 +715,7 @@ def validate_references(projects: pd.DataFrame, other: ValidationResult, file: s
     for _, row in frame[orphan].iterrows():
         reason = f"project_id '{row['project_id']}' is not in the projects table"
         problems.append(Problem(file, int(row[ROW_COLUMN]), "project_id", reason))
-        extra.append({**row.to_dict(), "_column": "project_id", "_reason": reason})
+        extra.append(row.to_dict())
     rejected = pd.concat([other.rejected, pd.DataFrame(extra)], ignore_index=True) \
         if not other.rejected.empty else pd.DataFrame(extra)
     return ValidationResult(other.table, frame[~orphan].reset_index(drop=True), rejected, problems)

@@ -27,13 +27,11 @@ def _empty(name: str) -> pd.DataFrame:
 
 def _report(source: str, raw: pd.DataFrame, result: ValidationResult | None, reason: str | None = None) -> FileReport:
     if result is None:
-        problems = [{"row": None, "column": None, "reason": reason}]
-        return FileReport(source, None, len(raw), 0, problems, [], raw)
+        return FileReport(source, None, len(raw), 0, [Problem(source, None, None, reason)], [], raw)
     rejected_rows = sorted({p.row for p in result.errors if p.row is not None})
     return FileReport(
         path=source, table=result.table, rows=len(raw), accepted=len(result.accepted),
-        rejected=[{"row": p.row, "column": p.column, "reason": p.reason} for p in result.errors],
-        warnings=[{"row": p.row, "column": p.column, "reason": p.reason} for p in result.warnings],
+        rejected=result.errors, warnings=result.warnings,
         rejected_rows=result.rejected.drop(columns=[SOURCE_COLUMN], errors="ignore")
         if rejected_rows or len(result.accepted) < len(raw) else None,
     )
@@ -115,7 +113,7 @@ def _merge_across_files(name: str, results: list[tuple[RawTable, ValidationResul
             detail = "; ".join(f"{c} '{values[c]}' here but '{first[c]}' there" for c in differing)
             reason = f"{name} {label} conflicts with {first_file} row {first_row}: {detail}"
             problems.append(Problem(raw.source, int(row[ROW_COLUMN]), ", ".join(differing), reason))
-            extra.append({**row, "_column": ", ".join(differing), "_reason": reason})
+            extra.append(row)
         if drop:
             rejected = pd.concat([result.rejected, pd.DataFrame(extra)], ignore_index=True) if extra \
                 else result.rejected

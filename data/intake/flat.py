@@ -341,8 +341,7 @@ def split_flat(frame: pd.DataFrame, source: str) -> Derived:
 
     def refuse(raw: dict, row: int, reasons: list[tuple[str, str]]) -> None:
         problems.extend(Problem(source, row, column, reason) for column, reason in reasons)
-        rejected.append({**raw, ROW_COLUMN: row, "_column": "; ".join(c for c, _ in reasons),
-                         "_reason": "; ".join(r for _, r in reasons)})
+        rejected.append({**raw, ROW_COLUMN: row})
 
     for raw in frame.to_dict("records"):  # dicts: iterrows builds a Series per row
         row = int(raw[ROW_COLUMN])
@@ -374,6 +373,6 @@ def split_flat(frame: pd.DataFrame, source: str) -> Derived:
         copies[row] = raw
         _take(project, cells, row)
 
-    rejected_frame = pd.DataFrame(rejected, columns=[*frame.columns, "_column", "_reason"])
+    rejected_frame = pd.DataFrame(rejected, columns=list(frame.columns))
     return Derived(source=source, format=FORMAT, rows_in=len(frame), tables=_tables(projects, source, problems),
                    problems=problems, rejected_rows=rejected_frame, records=records)

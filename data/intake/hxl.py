@@ -242,9 +242,8 @@ def parse_hxl_frame(frame: pd.DataFrame, source: str) -> Derived:
     tag_row = find_hxl_row(frame)
     if tag_row is None:
         reason = "no HXL hashtag row (row 1 or 2 where most cells start with '#')"
-        rejected = frame.assign(_column="", _reason=reason)
         return Derived(source, FORMAT, len(frame), problems=[Problem(source, None, None, reason)],
-                       rejected_rows=rejected)
+                       rejected_rows=frame)
     if tag_row == 1:
         tags, data = headers, frame
     else:
@@ -258,12 +257,9 @@ def parse_hxl_frame(frame: pd.DataFrame, source: str) -> Derived:
     empty = canonical[canonical[EMPTY].astype(bool)]
     derived = split_flat(canonical[~canonical[EMPTY].astype(bool)].drop(columns=EMPTY), source)
     as_read = data.set_index(ROW_COLUMN, drop=False)
-    refused = [(int(r[ROW_COLUMN]), "", EMPTY_REASON) for _, r in empty.iterrows()]
-    problems += [Problem(source, row, None, reason) for row, _, reason in refused]
-    refused += [(int(r[ROW_COLUMN]), r["_column"], r["_reason"]) for _, r in derived.rejected_rows.iterrows()]
-    rejected = [{**as_read.loc[row].to_dict(), "_column": column, "_reason": reason}
-                for row, column, reason in sorted(refused)]
+    empty_rows = [int(r) for r in empty[ROW_COLUMN]]
+    problems += [Problem(source, row, None, EMPTY_REASON) for row in empty_rows]
+    refused = sorted({*empty_rows, *(int(r) for r in derived.rejected_rows[ROW_COLUMN])})
+    rejected = as_read.loc[refused].reset_index(drop=True) if refused else data.iloc[:0]  # as read; why: problems
     return Derived(source=source, format=FORMAT, rows_in=len(data), tables=derived.tables,
-                   problems=problems + derived.problems,
-                   rejected_rows=pd.DataFrame(rejected, columns=[*data.columns, "_column", "_reason"]),
-                   records=derived.records)
+                   problems=problems + derived.problems, rejected_rows=rejected, records=derived.records)

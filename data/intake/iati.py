@@ -436,7 +436,7 @@ class ActivityReader:
         # A refused activity reports why it is refused, not the warnings read on the way.
         self.result.problems = [Problem(self.name, self.row, column, reason)]
         self.result.refusal = {"project_id": self.project_id or None, **self._titles(warn=False),
-                               ROW_COLUMN: self.row, "_column": column, "_reason": reason}
+                               ROW_COLUMN: self.row}
         self.result.project, self.result.flows, self.result.places = None, [], []
         self.result.held, self.result.scope, self.result.unmapped_sectors = held, "", []
         return self.result
@@ -985,8 +985,7 @@ def parse_iati_bytes(data: bytes, name: str) -> Derived:
                                 f"{listed}: theme left empty (data/sectors.py lists the codes it maps)", "warning"))
     tables = {table.name: _frame(table.column_names, rows)
               for table, rows in ((PROJECTS, projects), (FUNDING, flows), (LOCATIONS, places))}
-    rejected = pd.DataFrame(refusals, columns=["project_id", "title_fr", "title_en", ROW_COLUMN, "_column",
-                                               "_reason"])
+    rejected = pd.DataFrame(refusals, columns=["project_id", "title_fr", "title_en", ROW_COLUMN])
     summary = {"activities": len(activities), "in_scope": sum(scopes.values()), "scope": dict(scopes),
                "held_back": dict(held), "project_ids": list(first_seen)}
     return Derived(source=name, format=FORMAT, rows_in=len(activities), tables=tables, problems=problems,

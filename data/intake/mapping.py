@@ -332,8 +332,7 @@ def foreign_country_reason(frame: pd.DataFrame, source: str) -> str | None:
 
 def refuse_whole(frame: pd.DataFrame, source: str, reason: str, fmt: str) -> Derived:
     """Every row refused for one file-level reason (one problem, not one per row)."""
-    rejected = frame.assign(_column="", _reason=reason)
-    return Derived(source, fmt, len(frame), problems=[Problem(source, None, None, reason)], rejected_rows=rejected)
+    return Derived(source, fmt, len(frame), problems=[Problem(source, None, None, reason)], rejected_rows=frame)
 
 
 # --- applying a profile -----------------------------------------------------------------------------------
@@ -547,18 +546,14 @@ def apply_profile(frame: pd.DataFrame, profile: MappingProfile, source: str) -> 
     merged = kept.duplicated(data)
     derived = split_flat(kept[~merged].reset_index(drop=True), source)
     as_read = frame.set_index(ROW_COLUMN, drop=False)
-    refusals = [(int(r), "", reason) for r, reason in zip(cells.loc[refused != "", ROW_COLUMN],
-                                                          refused[refused != ""])]
-    problems += [Problem(source, row, column or None, reason) for row, column, reason in refusals]
-    refusals += [(int(r), c, why) for r, c, why in zip(derived.rejected_rows[ROW_COLUMN],
-                                                       derived.rejected_rows["_column"],
-                                                       derived.rejected_rows["_reason"])]
-    rejected = [{**as_read.loc[row].to_dict(), "_column": column, "_reason": reason}
-                for row, column, reason in sorted(refusals)]
+    refusals = [(int(r), reason) for r, reason in zip(cells.loc[refused != "", ROW_COLUMN], refused[refused != ""])]
+    problems += [Problem(source, row, None, reason) for row, reason in refusals]
+    rows = sorted({*(row for row, _ in refusals), *(int(r) for r in derived.rejected_rows[ROW_COLUMN])})
+    rejected = as_read.loc[rows].reset_index(drop=True) if rows else frame.iloc[:0]  # as read; why: problems
     # merged rows belong to their project like the row they were merged into (they are kept with it)
     records = {**derived.records, **{int(r): str(p) for r, p in zip(kept.loc[merged, ROW_COLUMN],
                                                                     kept.loc[merged, "project_id"])}}
     return Derived(source=source, format=fmt, rows_in=len(frame), tables=derived.tables,
                    problems=problems + derived.problems,
-                   rejected_rows=pd.DataFrame(rejected, columns=[*frame.columns, "_column", "_reason"]),
+                   rejected_rows=rejected,
                    records=records)

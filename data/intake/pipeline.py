@@ -260,15 +260,7 @@ def _prepare(file: str, item: Item) -> list[_Prepared]:
         errors = [p for p in result.problems if p.severity == "error" and p.row is not None]
         bad_rows = {p.row for p in errors}
         kept = result.frame[~result.frame[ROW_COLUMN].isin(bad_rows)] if bad_rows else result.frame
-        refused = []
-        if bad_rows:
-            by_row = {}
-            for p in errors:
-                by_row.setdefault(p.row, []).append(p)
-            rows = frame[frame[ROW_COLUMN].isin(bad_rows)].copy()
-            rows["_column"] = rows[ROW_COLUMN].map(lambda r, by_row=by_row: "; ".join(str(p.column) for p in by_row[r]))
-            rows["_reason"] = rows[ROW_COLUMN].map(lambda r, by_row=by_row: "; ".join(p.reason for p in by_row[r]))
-            refused.append(rows)
+        refused = [frame[frame[ROW_COLUMN].isin(bad_rows)]] if bad_rows else []  # as read; why: their errors
         out.append(_Prepared(RawTable(source, kept.reset_index(drop=True), table=table), file,
                              list(problems) + list(result.problems), refused))
         problems = []  # header problems are reported once per source
@@ -323,8 +315,8 @@ def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = 
     recount_tables(portfolio)
     for report, counts in zip(derived_reports, record_counts):
         report.accepted = counts.kept
-        listed = {p["row"] for p in report.rejected}  # every refused record says why, in its source's report
-        report.rejected += [{"row": row, "column": "project_id", "reason": reason}
+        listed = {p.row for p in report.rejected}  # every refused record says why, in its source's report
+        report.rejected += [Problem(report.path, row, "project_id", reason)
                             for row, reason in sorted(counts.refused.items()) if row not in listed]
     portfolio.reports[:0] = derived_reports
     derived_sources = {item.source for item in derived}
@@ -352,8 +344,7 @@ def _derived_report(item: Derived) -> FileReport:
     return FileReport(
         path=item.source, table=item.format, rows=item.rows_in,
         accepted=0 if refused_whole else item.rows_in - len(refused_rows),
-        rejected=[{"row": p.row, "column": p.column, "reason": p.reason} for p in errors],
-        warnings=[{"row": p.row, "column": p.column, "reason": p.reason} for p in warnings],
+        rejected=errors, warnings=warnings,
         rejected_rows=item.rejected_rows if not item.rejected_rows.empty else None)
 
 
@@ -361,8 +352,8 @@ def _merge_prepared(report, prepared: _Prepared) -> None:
     """Add the header and normalisation findings (and the rows refused there) to a table's report."""
     errors = [p for p in prepared.problems if p.severity == "error"]
     warnings = [p for p in prepared.problems if p.severity == "warning"]
-    report.rejected[:0] = [{"row": p.row, "column": p.column, "reason": p.reason} for p in errors]
-    report.warnings[:0] = [{"row": p.row, "column": p.column, "reason": p.reason} for p in warnings]
+    report.rejected[:0] = errors
+    report.warnings[:0] = warnings
     refused = [r for r in prepared.refused if not r.empty]
     if refused:
         report.rows += sum(len(r) for r in refused)

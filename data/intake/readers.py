@@ -45,7 +45,8 @@ class Derived:
     Every derived row carries `_row`, the number of the source record it came from (spreadsheet row, or the
     n-th activity of an IATI file), so that counts are per source record: rows_in = accepted + rejected.
     Source records refused while deriving (out of scope, facts that disagree…) appear in no table: they are in
-    `rejected_rows` (as read, with `_row`, `_column`, `_reason`) and each has an error in `problems`."""
+    `rejected_rows` (as read, with `_row`) and each has an error in `problems` (data.portfolio.compute_refused_rows
+    puts them side by side)."""
 
     source: str
     format: str  # iati | hxl | flat

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from data.intake.readers import Derived
-from data.portfolio import FileReport, Portfolio
-from data.schema import PORTFOLIO_TABLES, ROW_COLUMN, SOURCE_COLUMN, TABLES
+from data.portfolio import REFUSED_REASON, FileReport, Portfolio, compute_refused_rows
+from data.schema import PORTFOLIO_TABLES, ROW_COLUMN, SOURCE_COLUMN, TABLES, Problem
 
 PROJECT_ID = "project_id"
 
@@ -90,8 +90,9 @@ def _refused_projects(item: Derived, project_of: dict[int, str], reports: dict) 
         refused = report.rejected_rows if report is not None else None
         if refused is None or refused.empty or PROJECT_ID not in refused:
             continue
+        refused = compute_refused_rows(refused, report.rejected)
         for project, row, reason in zip(refused[PROJECT_ID], refused.get(ROW_COLUMN, [None] * len(refused)),
-                                        refused.get("_reason", [""] * len(refused))):
+                                        refused[REFUSED_REASON]):
             if isinstance(project, str) and project:
                 where = f"row {int(row)}: " if row == row and row is not None else ""
                 bad.setdefault(project, f"{where}{table} refused ({reason})")
@@ -100,16 +101,16 @@ def _refused_projects(item: Derived, project_of: dict[int, str], reports: dict) 
 
 def _refuse_rows(portfolio: Portfolio, table: str, mask: pd.Series, report: FileReport | None, source: str,
                  reason_of) -> None:
-    """Take the masked rows out of the portfolio table and into their report's refused rows, with reasons."""
+    """Take the masked rows out of the portfolio table and into their report's refused rows, each with its
+    error."""
     frame = portfolio.table(table)
     out = frame[mask]
     setattr(portfolio, table, frame[~mask].reset_index(drop=True))
     if report is None:
         return
     reasons = [reason_of(str(p)) for p in out[PROJECT_ID]]
-    report.rejected += [{"row": int(r), "column": PROJECT_ID, "reason": reason}
-                        for r, reason in zip(out[ROW_COLUMN], reasons)]
-    refused = out.drop(columns=[SOURCE_COLUMN]).assign(_column=PROJECT_ID, _reason=reasons)
+    report.rejected += [Problem(report.path, int(r), PROJECT_ID, reason) for r, reason in zip(out[ROW_COLUMN], reasons)]
+    refused = out.drop(columns=[SOURCE_COLUMN])
     frames = [f for f in (report.rejected_rows, refused) if f is not None and not f.empty]
     report.rejected_rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 

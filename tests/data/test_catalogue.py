@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from data.intake import parse_uploads
+from data.portfolio import compute_refused_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "tests" / "catalogue"
@@ -24,7 +25,7 @@ def run_case(name: str):
 
 
 def reasons(intake, kind: str) -> list[str]:
-    found = [p["reason"] for r in intake.portfolio.reports for p in getattr(r, kind)]
+    found = [p.reason for r in intake.portfolio.reports for p in getattr(r, kind)]
     return found + (list(intake.portfolio.unreadable) if kind == "rejected" else [])
 
 
@@ -66,6 +67,10 @@ def test_rejected_rows_are_kept_with_their_reasons(name):
     if not refused:  # only file-level errors (e.g. not a known table): the rows are kept as read
         refused = [r.rejected_rows for r in intake.portfolio.reports if r.rejected_rows is not None]
     assert refused and all(len(frame) > 0 for frame in refused)
+    for report in intake.portfolio.reports:  # each refused row says why, from its report's Problems
+        if report.rejected_rows is not None:
+            shown = compute_refused_rows(report.rejected_rows, report.rejected)
+            assert all(shown["_reason"]), (report.path, shown.to_dict("records"))
 
 
 def test_the_zip_bomb_is_refused_at_the_default_limit_too():

@@ -26,17 +26,17 @@ def test_funding_for_an_unknown_project_is_rejected_not_dropped():
     ])
     report = next(r for r in portfolio.reports if r.table == "funding")
     assert (report.rows, report.accepted) == (2, 1)
-    assert report.rejected[0]["column"] == "project_id" and report.rejected_rows["flow_id"].tolist() == ["F1"]
+    assert report.rejected[0].column == "project_id" and report.rejected_rows["flow_id"].tolist() == ["F1"]
 
 
 def test_unknown_table_is_reported():
     portfolio = parse_portfolio([raw("x.csv", [{"foo": "1"}])])
-    assert portfolio.reports[0].table is None and "not a known table" in portfolio.reports[0].rejected[0]["reason"]
+    assert portfolio.reports[0].table is None and "not a known table" in portfolio.reports[0].rejected[0].reason
 
 
 def test_rows_in_equal_accepted_plus_rejected():
     portfolio = parse_portfolio([raw("p.csv", [{"project_id": "P1", "title_en": "x"}, {"project_id": ""},
                                                {"project_id": "P1", "title_en": "dup"}])])
     report = portfolio.reports[0]
-    rejected_rows = {r["row"] for r in report.rejected}
+    rejected_rows = {r.row for r in report.rejected}
     assert report.rows == report.accepted + len(rejected_rows) == 3

@@ -7,6 +7,7 @@ import pytest
 from data.intake.flat import is_flat, split_flat
 from data.intake.normalise import normalise_table
 from data.intake.readers import parse_table_bytes
+from data.portfolio import compute_refused_rows
 from data.schema import TABLES, detect_table, validate_table
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "flat" / "partner_flat.csv"
@@ -57,7 +58,7 @@ def test_a_disagreeing_repeated_fact_is_refused_naming_both_rows(derived):
 
 
 def test_the_refused_row_is_kept_as_read_with_its_reason(derived):
-    row = derived.rejected_rows.iloc[0]
+    row = compute_refused_rows(derived.rejected_rows, derived.problems).iloc[0]
     assert (len(derived.rejected_rows), row["_row"], row["_column"], row["planned_end"]) == \
         (1, 8, "planned_end", "2025-06")
 
@@ -169,12 +170,14 @@ def test_a_fact_missing_on_the_first_row_is_taken_from_a_later_row():
 
 def test_a_row_without_project_id_is_refused():
     result = split_flat(sheet({"project_id": ""}), "s.csv")
-    assert (result.rejected_rows.loc[0, "_column"], len(result.tables["projects"])) == ("project_id", 0)
+    refused = compute_refused_rows(result.rejected_rows, result.problems)
+    assert (refused.loc[0, "_column"], len(result.tables["projects"])) == ("project_id", 0)
 
 
 def test_a_row_repeating_an_earlier_row_is_refused():
     result = split_flat(sheet({}, {}), "s.csv")
-    assert list(result.rejected_rows["_reason"]) == ["project P1: row repeats row 2"]
+    refused = compute_refused_rows(result.rejected_rows, result.problems)
+    assert list(refused["_reason"]) == ["project P1: row repeats row 2"]
 
 
 def test_a_row_differing_only_outside_the_schema_is_kept_once_with_a_warning():

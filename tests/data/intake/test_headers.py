@@ -80,7 +80,7 @@ def test_a_workbook_with_title_rows_and_a_readme_sheet_loads_every_data_row():
     projects = intake.portfolio.projects.set_index("project_id")
     assert projects.loc["P-3", "title_fr"] == "Projet 3" and projects.loc["P-3", "planned_start"] == "2021-12-14"
     assert intake.files[0].rows_in == 7 and intake.files[0].accepted == 7 and intake.files[0].rejected == 0
-    warnings = [p["reason"] for r in intake.portfolio.reports for p in r.warnings]
+    warnings = [p.reason for r in intake.portfolio.reports for p in r.warnings]
     assert any("row 1 is above the header row" in w for w in warnings)
     assert any("sheet skipped" in w and "Comment remplir" in w for w in warnings)
     assert int(intake.portfolio.projects["_row"].min()) == 4  # spreadsheet rows: the header is row 3

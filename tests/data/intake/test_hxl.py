@@ -8,6 +8,7 @@ import pytest
 from data.intake.hxl import canonical_column, find_hxl_row, parse_hxl_frame, parse_tag
 from data.intake.normalise import normalise_table
 from data.intake.readers import parse_table_bytes
+from data.portfolio import compute_refused_rows
 from data.schema import validate_table
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hxl" / "3w_nord_kivu.csv"
@@ -207,7 +208,7 @@ def test_a_disagreeing_row_is_refused_as_read():
     frame = sheet({"Code": "A1", "Start": "2023-01"}, {"Code": "A1", "Start": "2023-06", "Province": "Ituri"},
                   tags={"Code": "#activity+code"})
     result = parse_hxl_frame(frame, "3w.csv")
-    rejected = result.rejected_rows.iloc[0]
+    rejected = compute_refused_rows(result.rejected_rows, result.problems).iloc[0]
     assert (rejected["_row"], rejected["Start"], rejected["_column"]) == (4, "2023-06", "planned_start")
     assert "at row 3" in rejected["_reason"]
 
@@ -216,7 +217,7 @@ def test_a_row_filled_only_under_untagged_columns_is_refused():
     frame = sheet({}, {**{k: "" for k in ROW}, "Comment": "voir annexe"}, tags={"Comment": ""})
     result = parse_hxl_frame(frame, "3w.csv")
     assert (list(result.rejected_rows["_row"]), len(result.tables["projects"])) == ([4], 1)
-    assert "untagged" in result.rejected_rows.iloc[0]["_reason"]
+    assert "untagged" in compute_refused_rows(result.rejected_rows, result.problems).iloc[0]["_reason"]
 
 
 def test_an_empty_tagged_sheet_gives_empty_tables():

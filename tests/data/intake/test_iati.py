@@ -6,6 +6,7 @@ import pytest
 
 from data.intake.iati import is_iati, parse_iati_bytes
 from data.intake.readers import Derived, UnreadableFileError
+from data.portfolio import compute_refused_rows
 from data.schema import validate_table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "iati"
@@ -137,7 +138,7 @@ def test_rows_in_counts_accepted_and_refused_activities():
 
 def test_out_of_scope_activity_is_refused_with_its_reason():
     derived = load_main()
-    refused = derived.rejected_rows.iloc[0]
+    refused = compute_refused_rows(derived.rejected_rows, derived.problems).iloc[0]
     assert (refused["project_id"], refused["_row"], refused["_reason"]) == \
         (KENYA, 4, "out of scope: recipient country KE, not CD")
     assert [(p.row, p.column, p.severity) for p in derived.problems if p.severity == "error"] == \
@@ -278,7 +279,8 @@ def test_legacy_province_is_warned_and_never_assigned():
 
 def test_activity_without_identifier_is_refused():
     derived = parse_iati_bytes(iati('<recipient-country code="CD"/>'), "f.xml")
-    assert (derived.rows_in, derived.rejected_rows["_column"].tolist()) == (1, ["project_id"])
+    refused = compute_refused_rows(derived.rejected_rows, derived.problems)
+    assert (derived.rows_in, refused["_column"].tolist()) == (1, ["project_id"])
     assert [(p.row, p.severity) for p in derived.problems] == [(1, "error")]
 
 
@@ -286,14 +288,16 @@ def test_duplicate_identifier_is_refused_the_second_time():
     data = iati(ACTIVITY).replace(b"</iati-activities>", b"") + \
         iati(ACTIVITY).split(b'version="2.03">')[1]
     derived = parse_iati_bytes(data, "f.xml")
-    assert (len(derived.tables["projects"]), derived.rejected_rows["_reason"].tolist()) == \
+    refused = compute_refused_rows(derived.rejected_rows, derived.problems)
+    assert (len(derived.tables["projects"]), refused["_reason"].tolist()) == \
         (1, ["duplicate iati-identifier P1 (first at activity 1)"])
 
 
 def test_activity_with_no_country_anywhere_is_held_back_never_assumed():
     derived = parse_iati_bytes(iati("<iati-identifier>P1</iati-identifier>"), "f.xml")
     assert len(derived.tables["projects"]) == 0
-    assert "not assumed to be the DRC" in derived.rejected_rows.loc[0, "_reason"]
+    refused = compute_refused_rows(derived.rejected_rows, derived.problems)
+    assert "not assumed to be the DRC" in refused.loc[0, "_reason"]
     assert derived.summary["held_back"] == {"no-country": 1}
 
 

@@ -11,6 +11,7 @@ import pytest
 from data.intake.iati import parse_iati_bytes
 from data.intake.pipeline import load_intake
 from data.metrics import compute_committed, compute_funding
+from data.portfolio import compute_refused_rows
 
 REAL = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "real"
 EBOLA = REAL / "dportal_ebola_mixed_100acts_19drc.xml"
@@ -180,5 +181,5 @@ def test_iom_committed_total_is_the_five_drc_activities():
      "the Ebola crisis across Western Africa (ENAP)", "recipient country NO, not CD"),
 ])
 def test_ebola_1x_activities_are_read_and_held_back_only_for_their_scope(ebola, project_id, title, reason):
-    refused = ebola.rejected_rows.set_index("project_id").loc[project_id]
+    refused = compute_refused_rows(ebola.rejected_rows, ebola.problems).set_index("project_id").loc[project_id]
     assert title in (refused["title_en"], refused["title_fr"]) and reason in refused["_reason"]

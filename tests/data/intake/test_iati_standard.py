@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from data.intake.iati import ActivityReader, parse_iati_bytes
+from data.portfolio import compute_refused_rows
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "iati"
 
@@ -205,7 +206,7 @@ def test_a_bug_while_reading_an_activity_is_logged_and_reported_as_internal_erro
     with caplog.at_level(logging.ERROR, logger="data.intake.iati"):
         derived = parse(activity(ID + '<recipient-country code="CD"/>'))
     assert derived.tables["projects"].empty
-    assert "internal error" in derived.rejected_rows.loc[0, "_reason"]
+    assert "internal error" in compute_refused_rows(derived.rejected_rows, derived.problems).loc[0, "_reason"]
     assert derived.summary["held_back"] == {"internal-error": 1}
     assert any("ZeroDivisionError: injected bug" in (r.exc_text or "") for r in caplog.records)
 

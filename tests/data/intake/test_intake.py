@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from data.intake import FileSummary, check_workbook_safety, load_intake, max_upload_bytes, parse_uploads, sniff_format
 from data.intake.readers import UnreadableFileError
-from data.portfolio import SAMPLE_FILES
+from data.portfolio import SAMPLE_FILES, compute_refused_rows
 
 PROJECTS = b"project_id,title_en,activity_status\nP-1,One,2\nP-2,Two,4\n"
 
@@ -89,8 +89,8 @@ def test_a_cell_the_normaliser_refuses_keeps_its_row_with_the_reason():
     data = b"project_id,province_name,split_known\nP-1,Katanga,false\n"
     intake = parse_uploads([("loc.csv", data)])
     report = next(r for r in intake.portfolio.reports if r.table == "locations")
-    assert report.rejected[0]["row"] == 2 and "Katanga" in report.rejected[0]["reason"]
-    assert report.rejected_rows["_reason"].str.contains("Katanga").all()
+    assert report.rejected[0].row == 2 and "Katanga" in report.rejected[0].reason
+    assert compute_refused_rows(report.rejected_rows, report.rejected)["_reason"].str.contains("Katanga").all()
     assert intake.files[0] == FileSummary("loc.csv", "csv", rows_in=1, accepted=0, rejected=1,
                                           warnings=intake.files[0].warnings)
 
@@ -100,8 +100,8 @@ def test_the_same_project_in_two_files_with_different_facts_is_rejected_in_the_s
     intake = parse_uploads([("a.csv", PROJECTS), ("b.csv", other)])
     assert len(intake.portfolio.projects) == 2
     second = next(r for r in intake.portfolio.reports if r.path == "b.csv")
-    assert second.rejected[0]["row"] == 3 and "a.csv row 3" in second.rejected[0]["reason"]
-    assert "activity_status" in second.rejected[0]["reason"]
+    assert second.rejected[0].row == 3 and "a.csv row 3" in second.rejected[0].reason
+    assert "activity_status" in second.rejected[0].reason
 
 
 def test_the_same_record_twice_is_kept_once_with_a_warning():
@@ -152,7 +152,7 @@ def test_any_cells_under_real_headers_are_accepted_or_rejected_with_a_reason(cel
     [summary] = intake.files
     if summary.format != "unreadable":
         assert summary.rows_in == summary.accepted + summary.rejected
-        assert all(p["reason"] for r in intake.portfolio.reports for p in r.rejected)
+        assert all(p.reason for r in intake.portfolio.reports for p in r.rejected)
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")  # openpyxl warns about the damage it then fails on

@@ -191,7 +191,7 @@ def test_fts_flows_are_funding_not_projects(shipped):
         [["501", 11, 1000000.0, "USD"], ["502", 1, 1000000.0, "USD"]]
     assert list_donors(intake.portfolio.funding) == ["Sweden"]
     refused = [p for r in intake.portfolio.reports for p in r.rejected]
-    assert [p["row"] for p in refused] == [4] and "pledge" in refused[0]["reason"]
+    assert [p.row for p in refused] == [4] and "pledge" in refused[0].reason
 
 
 def test_an_fts_export_about_another_country_brings_nothing(shipped):
@@ -199,7 +199,7 @@ def test_an_fts_export_about_another_country_brings_nothing(shipped):
     intake = parse_uploads([("fts_afg.csv", fts_csv(rows))], profiles=ProfileSet(shipped))
     assert intake.portfolio.funding.empty and intake.portfolio.projects.empty
     assert (intake.files[0].accepted, intake.files[0].rejected) == (0, 3)
-    reasons = [p["reason"] for r in intake.portfolio.reports for p in r.rejected]
+    reasons = [p.reason for r in intake.portfolio.reports for p in r.rejected]
     assert len(reasons) == 1 and "Afghanistan" in reasons[0] and "nothing" in reasons[0]
 
 
@@ -216,7 +216,7 @@ def test_a_3w_about_another_country_brings_nothing_and_says_which(shipped):
     intake = parse_uploads([("lbn_3w.csv", HXL_LEBANON)], profiles=ProfileSet(shipped))
     assert intake.portfolio.projects.empty
     assert (intake.files[0].accepted, intake.files[0].rejected) == (0, 3)
-    reasons = [p["reason"] for r in intake.portfolio.reports for p in r.rejected]
+    reasons = [p.reason for r in intake.portfolio.reports for p in r.rejected]
     assert len(reasons) == 1 and "Lebanon (LB" in reasons[0]
 
 
@@ -324,7 +324,7 @@ def test_the_real_afghanistan_fts_export_is_recognised_and_refused_whole():
     intake = load_intake([EXTRA / "fts_incoming_funding_afg.csv"])
     assert intake.files[0].format == "profile:ocha-fts-flows"
     assert intake.files[0].accepted == 0 and intake.portfolio.funding.empty
-    assert any("Afghanistan" in p["reason"] for r in intake.portfolio.reports for p in r.rejected)
+    assert any("Afghanistan" in p.reason for r in intake.portfolio.reports for p in r.rejected)
 
 
 def test_profiles_export_import_and_delete_from_the_command_line(tmp_path, monkeypatch, capsys):

@@ -36,7 +36,7 @@ def assert_reconciles(intake) -> None:
             assert report.accepted == len(kept) + report.kept_once, (report.path, table)
             refused = 0 if report.rejected_rows is None else len(report.rejected_rows)
             assert report.rows == report.accepted + refused, (report.path, table, report.rows, report.accepted)
-            errors = {p["row"] for p in report.rejected if p["row"] is not None}
+            errors = {p.row for p in report.rejected if p.row is not None}
             assert not errors & set(kept[ROW_COLUMN]), f"{report.path} {table}: rows both kept and refused"
         assert per_report == len(frame), f"{table}: portfolio rows that no report accounts for"
     for report in portfolio.reports:
@@ -89,7 +89,7 @@ def test_a_flat_project_with_a_refused_value_is_refused_whole_never_shown_half()
     assert set(portfolio.funding["project_id"]) == {"P-B"} and set(portfolio.locations["project_id"]) == {"P-B"}
     summary = intake.files[0]
     assert (summary.rows_in, summary.accepted, summary.rejected) == (3, 1, 2)
-    reasons = [p["reason"] for r in portfolio.reports for p in r.rejected]
+    reasons = [p.reason for r in portfolio.reports for p in r.rejected]
     assert any("project P-A is refused" in r and "abc" in r for r in reasons), reasons
     assert_reconciles(intake)
 
@@ -109,7 +109,7 @@ def test_a_flat_sheet_and_a_locations_file_naming_the_same_place_do_not_conflict
     assert [(s.path, s.accepted, s.rejected) for s in intake.files] == [("flat.csv", 1, 0), ("locations.csv", 1, 0)]
     place = intake.portfolio.locations.set_index("province_pcode").loc["CD61"]
     assert place["budget_share"] == 1.0 and bool(place["split_known"]) is True
-    warnings = [p["reason"] for r in intake.portfolio.reports for p in r.warnings]
+    warnings = [p.reason for r in intake.portfolio.reports for p in r.warnings]
     assert any("kept once; budget_share taken from here" in w for w in warnings), warnings
     assert_reconciles(intake)
 
@@ -121,7 +121,7 @@ def test_a_flat_sheet_warns_of_a_fuzzy_province_and_makes_national_projects_nati
     assert (intake.files[0].accepted, intake.files[0].rejected) == (2, 0)
     assert list(intake.portfolio.locations["province_pcode"]) == ["CD61"]
     assert intake.portfolio.projects.set_index("project_id").loc["P-2", "coverage"] == "national"
-    warnings = [p["reason"] for r in intake.portfolio.reports for p in r.warnings]
+    warnings = [p.reason for r in intake.portfolio.reports for p in r.warnings]
     assert any("read 'Nord Kivou' as CD61" in w for w in warnings), warnings
     assert_reconciles(intake)
 
@@ -130,5 +130,5 @@ def test_every_refused_record_of_a_derived_source_says_why_in_its_report():
     intake = parse_uploads([("flat.csv", FLAT.encode())])
     report = next(r for r in intake.portfolio.reports if r.table == "flat")
     assert (report.rows, report.accepted) == (3, 1)
-    assert {p["row"] for p in report.rejected} == {2, 3}  # row 2 is good, but its project P-A is refused
-    assert all("P-A" in p["reason"] for p in report.rejected)
+    assert {p.row for p in report.rejected} == {2, 3}  # row 2 is good, but its project P-A is refused
+    assert all("P-A" in p.reason for p in report.rejected)
