@@ -75,3 +75,32 @@ def test_xml_is_parsed_only_through_defusedxml(path):
 
 def test_there_is_no_grab_bag_module():
     assert not [p for p in ROOT.rglob("*.py") if ".venv" not in p.parts and p.stem in ("utils", "helpers", "misc")]
+
+
+REFUSAL_COLUMNS = {"_column", "_reason"}
+EDGE = ROOT / "data" / "portfolio.py"  # compute_refused_rows: the one place they are made from Problems
+
+
+def refusal_column_writes(path: Path) -> list[int]:
+    """Lines naming `_column`/`_reason` as a string or a keyword (assign(_column=...))."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return sorted({node.lineno for node in ast.walk(tree)
+                   if (isinstance(node, ast.Constant) and node.value in REFUSAL_COLUMNS)
+                   or (isinstance(node, ast.keyword) and node.arg in REFUSAL_COLUMNS)})
+
+
+PRODUCT_CODE = sorted({*APP_CODE, *ROOT.glob("briefing/**/*.py"), *ROOT.glob("bench/**/*.py"),
+                       *ROOT.glob("files/**/*.py")} - {EDGE})
+
+
+@pytest.mark.parametrize("path", PRODUCT_CODE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_edge_helper_writes_the_refusal_columns(path):
+    """Readers give refused rows as read (with `_row`) plus Problems; the column and reason beside each row are
+    derived from those Problems by data.portfolio.compute_refused_rows, never written by hand."""
+    assert refusal_column_writes(path) == [], f"{path.relative_to(ROOT)}: use data.portfolio.compute_refused_rows"
+
+
+def test_the_refusal_column_check_sees_a_hand_written_reason(tmp_path):
+    sample = tmp_path / "reader.py"
+    sample.write_text('rows.assign(_reason="why")\nrows["_column"] = "amount"\n', encoding="utf-8")
+    assert refusal_column_writes(sample) == [1, 2] and refusal_column_writes(EDGE)
