@@ -46,6 +46,7 @@ def test_round_trip_is_exact(version, tmp_path):
     for name in columnar.TABLES:
         pd.testing.assert_frame_equal(loaded.table(name), _canonical(parsed.table(name)))
     assert [r.as_dict() for r in loaded.reports] == [r.as_dict() for r in parsed.reports]
+    assert [r.rejected + r.warnings for r in loaded.reports] == [r.rejected + r.warnings for r in parsed.reports]
     assert [r.rejected_rows is None for r in loaded.reports] == [r.rejected_rows is None for r in parsed.reports]
     assert loaded.unreadable == parsed.unreadable
 
