@@ -51,7 +51,7 @@ else:
     funding = memo("donor_funding", lambda: filter_flows(view.funding, mine))
     render_kpis(memo("donor_kpis", lambda: compute_kpis(mine, currency, funding)), lang, donors=False)
 
-    flows = memo("donor_flows", lambda: donor_flows(funding, mine.projects, donor))
+    flows = memo("donor_flows", lambda: donor_flows(funding, mine.projects, donor, view.dates))
     st.subheader(t("donor.measures", lang))
     render_table(memo("donor_measures", lambda: make_measures_table(compute_donor_measures(flows), currency, lang)),
                  lang)

@@ -23,8 +23,8 @@ from data.filters import (
 )
 from data.metrics import KEY_FACTS, compute_committed, list_donors, project_end, project_start
 from data.portfolio import Portfolio
-from data.schema import ACTIVITY_STATUS, THEMES, parse_partial_date
-from data.status import ACTIVE, CHECK_COLUMNS, ProjectDates, _status, project_dates
+from data.schema import ACTIVITY_STATUS, THEMES, PartialDate, parse_partial_date
+from data.status import ACTIVE, CHECK_COLUMNS
 from geo.allocation import ALLOCATED_COLUMNS, QUANTITIES, Allocation, _project_values
 from geo.provinces import match_province
 
@@ -183,6 +183,58 @@ def naive_allocate_all_territories(allocation: Allocation, locations: pd.DataFra
     return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)), total
 
 
+
+
+
+# --- one project's dates, parsed from its text row by row (what data.status did before the typed bounds) ------
+
+def _date(value: object) -> PartialDate | None:
+    try:
+        return parse_partial_date(value)
+    except ValueError:
+        return None
+
+
+def _status(row: pd.Series) -> int | None:
+    value = row.get("activity_status")
+    return None if is_missing(value) else int(value)
+
+
+def derived_end(row: pd.Series) -> PartialDate | None:
+    """Planned end computed from the start and duration_months, when no end is published (flag it as derived)."""
+    start = _date(row.get("planned_start")) or _date(row.get("actual_start"))
+    months = row.get("duration_months")
+    if start is None or is_missing(months):
+        return None
+    first = (pd.Timestamp(start.first) + pd.DateOffset(months=int(months))).date()
+    last = (pd.Timestamp(start.last) + pd.DateOffset(months=int(months))).date()
+    return PartialDate(f"{start.text}+{int(months)}m", first, last, start.precision)
+
+
+@dataclass(frozen=True)
+class ProjectDates:
+    planned_start: PartialDate | None
+    actual_start: PartialDate | None
+    planned_end: PartialDate | None
+    actual_end: PartialDate | None
+    derived_end: PartialDate | None  # planned end from start + duration_months, when no planned end is published
+
+    @property
+    def start(self) -> PartialDate | None:
+        return self.actual_start or self.planned_start
+
+    @property
+    def end(self) -> PartialDate | None:
+        """Best-known end: actual, else planned, else derived from the duration."""
+        return self.actual_end or self.planned_end or self.derived_end
+
+
+def project_dates(row: pd.Series) -> ProjectDates:
+    planned_end = _date(row.get("planned_end"))
+    actual_end = _date(row.get("actual_end"))
+    derived = derived_end(row) if planned_end is None else None  # the planned end, even when an actual end exists
+    return ProjectDates(_date(row.get("planned_start")), _date(row.get("actual_start")), planned_end, actual_end,
+                        derived)
 
 
 # --- status checks: a registry; each check returns a finding (or None) for one project ----------------

@@ -10,23 +10,21 @@ import streamlit as st
 
 from components.i18n import format_partial_date, t
 from data.portfolio import Portfolio
-from data.schema import parse_partial_date
+from data.schema import partial_date_bounds
 from data.storage import Version, active_version
 
 Memo = Callable[..., object]  # View.memo(name, compute, *key)
 
 
-def _newest(values: pd.Series, today: dt.date) -> str | None:
-    """The latest partial date of a column that is not after today (ISO text as given), or None."""
-    best = None
-    for value in values.dropna().unique():
-        try:
-            parsed = parse_partial_date(value)
-        except ValueError:  # a malformed date never blocks the page; validation reports it on the Data page
-            continue
-        if parsed is not None and parsed.first <= today and (best is None or parsed.first > best[0]):
-            best = (parsed.first, str(value))
-    return best[1] if best else None
+def _newest(values: pd.Series, today: dt.date) -> tuple[pd.Timestamp, str] | None:
+    """The latest date of a column that is not after today (its first day, and its text as given), or None; a
+    malformed date never blocks the page (validation reports it on the Data page)."""
+    values = values.reset_index(drop=True)
+    first = partial_date_bounds(values)["first"]
+    usable = first[first.notna() & (first <= pd.Timestamp(today))]
+    if usable.empty:
+        return None
+    return usable.max(), str(values[usable.idxmax()])  # idxmax: the first row holding the latest date
 
 
 def compute_newest_source(portfolio: Portfolio, today: dt.date) -> tuple[str, str | None]:
@@ -34,11 +32,11 @@ def compute_newest_source(portfolio: Portfolio, today: dt.date) -> tuple[str, st
     ('fact', date) — the newest published date among the facts themselves (value dates, actual starts and ends)."""
     newest = _newest(portfolio.documents["published"], today) if "published" in portfolio.documents else None
     if newest:
-        return "document", newest
+        return "document", newest[1]
     facts = [portfolio.funding.get("value_date"), portfolio.projects.get("actual_start"),
              portfolio.projects.get("actual_end")]
     dates = [d for d in (_newest(c, today) for c in facts if c is not None) if d]
-    return "fact", max(dates, key=lambda d: parse_partial_date(d).first) if dates else None
+    return "fact", max(dates, key=lambda d: d[0])[1] if dates else None
 
 
 def as_of_text(version: Version | None, portfolio: Portfolio, today: dt.date, lang: str,

@@ -11,7 +11,7 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_compact_currency, format_decimal
 
-from data.schema import ACTIVITY_STATUS, COLUMN_LABELS, COVERAGE, THEMES, TRANSACTION_TYPES, parse_partial_date
+from data.schema import ACTIVITY_STATUS, COLUMN_LABELS, COVERAGE, THEMES, TRANSACTION_TYPES, date_period
 
 LANGUAGES = {"en": "English", "fr": "Français"}
 LOCALES = {"en": "en_GB", "fr": "fr_FR"}
@@ -102,8 +102,8 @@ def format_households(value: float | None, minimum: object, lang: str) -> str:
 
 
 def format_partial_date(value: object, lang: str) -> str:
-    """'14 Dec 2021' / '14 déc. 2021'; a year or month alone stays a year or month."""
-    parsed = parse_partial_date(value)
+    """'14 Dec 2021' / '14 déc. 2021'; a year or month alone stays a year or month (data.schema.date_period)."""
+    parsed = date_period(value)
     if parsed is None:
         return t("not_published", lang)
     if parsed.precision == "year":

@@ -19,7 +19,7 @@ from components.i18n import (
 )
 from data.metrics import FLOW_MEASURES
 from data.organisations import organisation_label
-from data.status import project_dates
+from data.status import compute_project_dates
 from geo.provinces import PROVINCE_PCODES, province_name
 
 
@@ -78,19 +78,24 @@ def make_parties_table(parties: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 
+def _typed_dates(project: pd.Series) -> pd.Series:
+    """One project's row of compute_project_dates (its dates typed by the date kind, derived end included)."""
+    return compute_project_dates(project.to_frame().T).iloc[0]
+
+
 def make_dates_table(project: pd.Series, lang: str, conflicts: dict[str, tuple[str, ...]] | None = None
                      ) -> pd.DataFrame:
     """The four IATI dates, the duration and the derived planned end (flagged), each 'not published' when empty,
     and what other sources state where they disagree ('42 (another source: 36)')."""
     conflicts = conflicts or {}
-    dates = project_dates(project)
+    dates = _typed_dates(project)
     rows = [(t(f"fact.{c}", lang), with_conflict(format_partial_date(project.get(c), lang), c, conflicts, lang))
             for c in ("planned_start", "actual_start", "planned_end", "actual_end")]
     months = project.get("duration_months")
     rows.append((t("fact.duration_months", lang), with_conflict(
         format_number(None if pd.isna(months) else int(months), lang), "duration_months", conflicts, lang)))
-    if dates.derived_end is not None:
-        rows.append((t("fact.derived_end", lang), format_partial_date(dates.derived_end.first.isoformat(), lang)))
+    if pd.notna(dates["derived_first"]):
+        rows.append((t("fact.derived_end", lang), format_partial_date(dates["derived_first"], lang)))
     return pd.DataFrame(rows, columns=[t("col.fact", lang), t("col.date", lang)])
 
 
@@ -132,12 +137,12 @@ def compute_project_summary(project: pd.Series, flows: pd.DataFrame, places: pd.
         provinces = t("not_published", lang)
     else:
         provinces = ", ".join(province_name(p) for p in dict.fromkeys(places["province_pcode"]))
-    dates = project_dates(project)
-    start_column = "actual_start" if dates.actual_start else "planned_start"
-    end_column = "actual_end" if dates.actual_end else "planned_end"
+    dates = _typed_dates(project)
+    start_column = "actual_start" if pd.notna(dates["actual_start_first"]) else "planned_start"
+    end_column = "actual_end" if pd.notna(dates["actual_end_first"]) else "planned_end"
     end, end_help = format_partial_date(project.get(end_column), lang), None
-    if dates.actual_end is None and dates.planned_end is None and dates.derived_end is not None:
-        end = t("project.summary.derived", lang, date=format_partial_date(dates.derived_end.first.isoformat(), lang))
+    if dates["end_derived"]:
+        end = t("project.summary.derived", lang, date=format_partial_date(dates["derived_first"], lang))
         end_help = t("fact.derived_end", lang)
     households = project.get("households_targeted")
     shown = format_households(None if pd.isna(households) else households,

@@ -36,7 +36,7 @@ def limit_timeline(bars: pd.DataFrame, limit: int = TIMELINE_MAX_PROJECTS) -> tu
     starts = bars.groupby("project_id", sort=False)["start"].max() if not bars.empty else pd.Series(dtype=object)
     if len(starts) <= limit:
         return bars, len(starts)
-    latest = pd.to_datetime(starts, errors="coerce").sort_values(ascending=False, na_position="last", kind="stable")
+    latest = starts.astype("datetime64[ns]").sort_values(ascending=False, na_position="last", kind="stable")
     return bars[bars["project_id"].isin(set(latest.index[:limit]))], len(starts)
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import math
 import os
-import re
 import zipfile
 from bisect import bisect_right
 from collections.abc import Mapping
@@ -18,8 +17,6 @@ import pandas as pd
 from cells import is_missing
 
 REPORTING_CURRENCIES = ("USD", "EUR")
-
-_PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 class UnknownCurrencyError(ValueError):
@@ -107,13 +104,13 @@ def supported_currencies() -> frozenset[str]:
     return frozenset(_load_rates())
 
 
-def get_rate(source: str, target: str, value_date: dt.date | str | None) -> Rate:
+def get_rate(source: str, target: str, value_date: dt.date | None) -> Rate:
     """Rate to turn `source` amounts into `target` at `value_date`, crossed through EUR.
 
     Both legs come from the same ECB date: the nearest date <= value_date on which both currencies are
     published (never a later day, never interpolated). Outside the pair's series the first/last rate is used
-    ("before-first" / "after-last"); no value date gives the latest rate ("latest"). The value date may also be
-    an ISO string; a partial date "YYYY" or "YYYY-MM" stands for the first day of that period.
+    ("before-first" / "after-last"); no value date gives the latest rate ("latest"). A date's text is typed by
+    the date kind (data.schema.partial_date_bounds) before it comes here; a partial date stands for its first day.
     """
     source, target = _check_code(source), _check_code(target)
     if source == target:
@@ -137,19 +134,21 @@ def get_rate(source: str, target: str, value_date: dt.date | str | None) -> Rate
 
 
 def convert_frame(df: pd.DataFrame, target: str, amount_col: str = "amount", currency_col: str = "currency",
-                  date_col: str = "value_date") -> pd.DataFrame:
+                  date_col: str = "value_date", value_dates: pd.Series | None = None) -> pd.DataFrame:
     """Copy of `df` with amount_reporting, reporting_currency, rate, rate_date and rate_basis columns.
 
     A missing amount keeps amount_reporting NaN while the rate columns are still filled. An unknown or empty
-    currency raises UnknownCurrencyError. The value date may be an ISO string (YYYY-MM-DD), a date, a pandas
-    Timestamp or empty/NaN (the latest rate, basis "latest"); a partial date "YYYY" or "YYYY-MM" is taken as the
-    first day of that period, and the basis is computed for that day like any other.
+    currency raises UnknownCurrencyError. `value_dates` (same index) are the value dates typed: the first day of
+    each published period (data.schema.partial_date_bounds of the date kind's text: "YYYY" or "YYYY-MM" stands
+    for the first day of that period), NaT when not published (the latest rate, basis "latest"); without it the
+    date column itself must hold dates, Timestamps or nothing, never text (this module does not parse dates).
     """
     target = _check_code(target)
     out = df.copy()
     cache: dict[tuple[str, dt.date | None], Rate] = {}
     amounts, rates, rate_dates, bases = [], [], [], []
-    for amount, code, value_date in zip(df[amount_col], df[currency_col], df[date_col]):
+    days = df[date_col] if value_dates is None else value_dates
+    for amount, code, value_date in zip(df[amount_col], df[currency_col], days):
         key = (_check_code(code), to_value_date(value_date))
         if key not in cache:
             cache[key] = get_rate(key[0], target, key[1])
@@ -167,22 +166,15 @@ def convert_frame(df: pd.DataFrame, target: str, amount_col: str = "amount", cur
 
 
 def to_value_date(value: object) -> dt.date | None:
-    """Date from a date, Timestamp or ISO string (YYYY, YYYY-MM → first day of the period); empty → None."""
+    """The day of a typed value date (a date, datetime or Timestamp); empty → None; text → ValueError (a date's
+    text is typed once, by the date kind, before it is converted)."""
     if is_missing(value):
         return None
     if isinstance(value, (dt.datetime, pd.Timestamp)):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip()
-    match = _PARTIAL_DATE_RE.match(text)
-    if not match:
-        raise ValueError(f"'{text}' is not a value date (expected YYYY-MM-DD, YYYY-MM or YYYY)")
-    year, month, day = match.groups()
-    try:
-        return dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError as exc:
-        raise ValueError(f"'{text}' is not a valid calendar date ({exc})") from None
+    raise ValueError(f"'{value}' is not a typed value date (type it with data.schema.partial_date_bounds)")
 
 
 def _check_code(code: object) -> str:

@@ -11,7 +11,8 @@ from cells import is_missing
 from data.currency import REPORTING_CURRENCIES
 from data.metrics import list_donors
 from data.portfolio import Portfolio
-from data.schema import ACTIVITY_STATUS, LIST_SEPARATOR, THEMES, partial_date_bounds
+from data.schema import ACTIVITY_STATUS, LIST_SEPARATOR, THEMES
+from data.status import dates_of
 
 LANG_CODES = ("en", "fr")
 ROLES = ("any", "funding", "implementing")
@@ -78,13 +79,12 @@ def split_list(value: object) -> list[str]:
     return [p.strip() for p in str(value).split(LIST_SEPARATOR) if p.strip()]
 
 
-def compute_project_years(projects: pd.DataFrame) -> pd.DataFrame:
-    """project_years for every project at once: columns first, last (float years, NaN when not published)."""
-    columns = {c: partial_date_bounds(projects[c]) for c in ("actual_start", "planned_start", "actual_end",
-                                                               "planned_end")}
-    start = columns["actual_start"]["first"].where(columns["actual_start"]["first"].notna(),
-                                                   columns["planned_start"]["first"])
-    end = columns["actual_end"]["last"].where(columns["actual_end"]["last"].notna(), columns["planned_end"]["last"])
+def compute_project_years(projects: pd.DataFrame, dates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """project_years for every project at once: columns first, last (float years, NaN when not published), read
+    from the projects' typed dates (compute_project_dates; `dates`: the prepared model's, or a superset's)."""
+    d = dates_of(projects, dates)
+    start = d["start_first"]
+    end = d["actual_end_last"].where(d["actual_end_last"].notna(), d["planned_end_last"])
     months = pd.to_numeric(projects["duration_months"], errors="coerce")
     # start + months lands in year + (month - 1 + months) // 12 (the day never changes the year)
     derived = start.dt.year + (start.dt.month - 1 + months) // 12

@@ -9,7 +9,7 @@ import pandas as pd
 from cells import is_missing
 from data.currency import convert_frame
 from data.portfolio import Portfolio
-from data.schema import ACTIVITY_STATUS, COMMITMENT_TYPES
+from data.schema import ACTIVITY_STATUS, COMMITMENT_TYPES, partial_date_bounds
 
 # Facts whose absence the dashboard counts as "not published".
 KEY_FACTS: dict[str, tuple[str, ...]] = {
@@ -53,15 +53,17 @@ def compute_project_donors(converted: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["amount", "donor"], ascending=[False, True], na_position="last")[columns]
 
 
-def compute_funding(funding: pd.DataFrame, currency: str) -> pd.DataFrame:
-    """Funding flows with amount_reporting, rate, rate_date and rate_basis columns added."""
+def compute_funding(funding: pd.DataFrame, currency: str, value_dates: pd.Series | None = None) -> pd.DataFrame:
+    """Funding flows with amount_reporting, rate, rate_date and rate_basis columns added. `value_dates`: the
+    flows' value dates typed (partial_date_bounds(...)["first"], e.g. the prepared model's), typed here if not."""
     if funding.empty:
         out = funding.copy()
         for column in ("amount_reporting", "reporting_currency", "rate", "rate_date", "rate_basis"):
             out[column] = pd.Series(dtype="float64" if column in ("amount_reporting", "rate") else object)
         return out
     known = funding["currency"].notna()
-    converted = convert_frame(funding[known], currency)
+    days = partial_date_bounds(funding["value_date"])["first"] if value_dates is None else value_dates
+    converted = convert_frame(funding[known], currency, value_dates=days[known])
     unknown = funding[~known].assign(amount_reporting=float("nan"), reporting_currency=currency, rate=float("nan"),
                                      rate_date=None, rate_basis=None)
     return pd.concat([converted, unknown]).loc[funding.index]

@@ -26,6 +26,7 @@ from data.filters import (
 )
 from data.metrics import FLOW_MEASURES, compute_funding
 from data.portfolio import Portfolio
+from data.schema import partial_date_bounds
 from data.status import compute_project_dates
 from geo.allocation import Allocation, ShareTable, allocate, compute_shares, project_locations
 
@@ -53,6 +54,7 @@ class PreparedPortfolio:
     options: FilterOptions
     shares: ShareTable  # compute_shares: project × province split
     dates: pd.DataFrame  # compute_project_dates: every project's dates parsed, derived end, best-known start/end
+    value_dates: pd.Series  # every flow's value date typed (first day of its period, NaT when not published)
     _converted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _derived: OrderedDict = field(default_factory=OrderedDict, repr=False)
@@ -62,7 +64,8 @@ class PreparedPortfolio:
         """Every flow converted to `currency` (computed once per currency)."""
         with self._lock:
             if currency not in self._converted:
-                self._converted[currency] = compute_funding(self.portfolio.funding, currency)
+                self._converted[currency] = compute_funding(self.portfolio.funding, currency,
+                                                                self.value_dates)
             return self._converted[currency]
 
     def view(self, state: FilterState) -> PreparedView:
@@ -111,7 +114,9 @@ class PreparedPortfolio:
 
 def prepare_portfolio(portfolio: Portfolio) -> PreparedPortfolio:
     """Derive everything per dataset once (vectorised); flows are converted lazily, per currency asked for."""
-    years = compute_project_years(portfolio.projects)
+    dates = compute_project_dates(portfolio.projects)
+    years = compute_project_years(portfolio.projects, dates)
     members = compute_org_members(portfolio.projects)
     return PreparedPortfolio(portfolio, years, members, filter_options(portfolio, years, members),
-                             compute_shares(portfolio.locations), compute_project_dates(portfolio.projects))
+                             compute_shares(portfolio.locations), dates,
+                             partial_date_bounds(portfolio.funding["value_date"])["first"])

@@ -7,30 +7,25 @@ from cells import is_missing
 from data.filters import split_list
 from data.metrics import FLOW_MEASURES, compute_committed, list_donors
 from data.portfolio import Portfolio
-from data.schema import parse_partial_date
+from data.schema import partial_date_bounds
+from data.status import dates_of
 
 BREAKDOWNS = ("year", "theme", "partner")
 ROLE_NAMES = {1: "funding", 2: "accountable", 3: "extending", 4: "implementing"}  # IATI organisation roles
 
 
-def _year(value: object) -> int | None:
-    try:
-        parsed = parse_partial_date(value)
-    except ValueError:
-        return None
-    return parsed.first.year if parsed else None
-
-
-def donor_flows(converted: pd.DataFrame, projects: pd.DataFrame, donor: str) -> pd.DataFrame:
-    """The donor's converted flows with year (value date, else project start), theme and partner columns."""
+def donor_flows(converted: pd.DataFrame, projects: pd.DataFrame, donor: str,
+                dates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The donor's converted flows with year (value date, else project start), theme and partner columns; `dates`:
+    the projects' typed dates (compute_project_dates, e.g. the prepared model's), computed here if not given."""
     flows = converted[converted["donor"] == donor].copy()
     info = projects.set_index("project_id")
-    start = {pid: next((r[c] for c in ("actual_start", "planned_start") if not is_missing(r[c])), None)
-             for pid, r in info.iterrows()}
-    dated = [_year(v) for v in flows["value_date"]]
-    flows["year"] = [y if y is not None else _year(start.get(p)) for y, p in zip(dated, flows["project_id"])]
+    start = pd.Series(dates_of(projects, dates)["start_first"].dt.year.to_numpy(), index=projects["project_id"])
+    dated = partial_date_bounds(flows["value_date"])["first"].dt.year
+    year = dated.where(dated.notna(), flows["project_id"].map(start[~start.index.duplicated()]))
+    flows["year"] = [None if pd.isna(y) else int(y) for y in year]
     # A flow without a value date takes its project's start year: the page says how many did.
-    flows["year_from_start"] = [y is None and year is not None for y, year in zip(dated, flows["year"])]
+    flows["year_from_start"] = (dated.isna() & year.notna()).to_numpy(dtype=bool)
     flows["theme"] = flows["project_id"].map(info["theme"]) if not info.empty else None
     flows["partner"] = [r if not is_missing(r) else (split_list(info["implementing_orgs"].get(p))[:1] or [None])[0]
                         for r, p in zip(flows["recipient"], flows["project_id"])]

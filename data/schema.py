@@ -285,11 +285,28 @@ def parse_partial_date(value: object) -> PartialDate | None:
         raise ValueError(f"'{text}' is not a valid calendar date ({exc})") from None
 
 
+_read_partial_date = functools.lru_cache(maxsize=4096)(parse_partial_date)  # checked dates: text, hashable
+
+
+def date_period(value: object) -> PartialDate | None:
+    """The period of one date value (a date kind's text, a date or a Timestamp) for a caption or a table cell:
+    None when empty, ValueError when not a date. Cached: the same few dates are formatted on every rerun.
+    A whole column is typed at once by partial_date_bounds."""
+    if is_missing(value):
+        return None
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        value = pd.Timestamp(value).date().isoformat()
+    return _read_partial_date(value)
+
+
 def partial_date_bounds(values: pd.Series) -> pd.DataFrame:
-    """parse_partial_date for a whole column at once: first, last (datetime64, NaT when empty or not a date) and
-    precision ("year" | "month" | "day", None), on the same index. Each distinct value is parsed once."""
+    """A date column typed at once (the date kind's text, or dates): first, last (datetime64, NaT when empty or not
+    a date) and precision ("year" | "month" | "day", None), on the same index. Each distinct value is parsed once.
+    The one place a column of dates is parsed: every consumer reads these bounds (the prepared model keeps them
+    per dataset) instead of the text."""
     codes, uniques = pd.factorize(values.astype(object).where(values.notna(), None), use_na_sentinel=True)
-    text = pd.Series(uniques, dtype=object).astype("string").str.strip()
+    text = pd.Series([pd.Timestamp(v).date().isoformat() if isinstance(v, (dt.date, pd.Timestamp)) else v
+                      for v in uniques], dtype=object).astype("string").str.strip()
     parts = text.str.extract(PARTIAL_DATE_RE.pattern)
     month, day = parts[1].notna(), parts[2].notna()
     first = pd.to_datetime(parts[0] + "-" + parts[1].fillna("01") + "-" + parts[2].fillna("01"), format="%Y-%m-%d",
@@ -640,7 +657,6 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
     return ValidationResult(table_name, _typed_frame(table, accepted), rejected, problems)
 
 
-_read_partial_date = functools.lru_cache(maxsize=4096)(parse_partial_date)  # checked dates: text, hashable
 
 
 def _row_warnings(table_name: str, row: dict) -> list[tuple[str, str]]:

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cells import is_missing
 from data.metrics import compute_committed, compute_conflicts
 from data.portfolio import Portfolio
-from data.schema import PartialDate, parse_partial_date, partial_date_bounds
+from data.schema import partial_date_bounds
 from geo.provinces import match_province
 
 ACTIVE = frozenset({1, 2})  # pipeline, implementation: the project says it is not over
@@ -22,66 +21,17 @@ DATE_COLUMNS = ("planned_start", "actual_start", "planned_end", "actual_end")
 SEVERITIES = ("conflict", "gap", "info")
 
 
-def _date(value: object) -> PartialDate | None:
-    try:
-        return parse_partial_date(value)
-    except ValueError:
-        return None
-
-
-def _status(row: pd.Series) -> int | None:
-    value = row.get("activity_status")
-    return None if is_missing(value) else int(value)
-
-
-def derived_end(row: pd.Series) -> PartialDate | None:
-    """Planned end computed from the start and duration_months, when no end is published (flag it as derived)."""
-    start = _date(row.get("planned_start")) or _date(row.get("actual_start"))
-    months = row.get("duration_months")
-    if start is None or is_missing(months):
-        return None
-    first = (pd.Timestamp(start.first) + pd.DateOffset(months=int(months))).date()
-    last = (pd.Timestamp(start.last) + pd.DateOffset(months=int(months))).date()
-    return PartialDate(f"{start.text}+{int(months)}m", first, last, start.precision)
-
-
-@dataclass(frozen=True)
-class ProjectDates:
-    planned_start: PartialDate | None
-    actual_start: PartialDate | None
-    planned_end: PartialDate | None
-    actual_end: PartialDate | None
-    derived_end: PartialDate | None  # planned end from start + duration_months, when no planned end is published
-
-    @property
-    def start(self) -> PartialDate | None:
-        return self.actual_start or self.planned_start
-
-    @property
-    def end(self) -> PartialDate | None:
-        """Best-known end: actual, else planned, else derived from the duration."""
-        return self.actual_end or self.planned_end or self.derived_end
-
-
-def project_dates(row: pd.Series) -> ProjectDates:
-    planned_end = _date(row.get("planned_end"))
-    actual_end = _date(row.get("actual_end"))
-    derived = derived_end(row) if planned_end is None else None  # the planned end, even when an actual end exists
-    return ProjectDates(_date(row.get("planned_start")), _date(row.get("actual_start")), planned_end, actual_end,
-                        derived)
-
-
-# --- every project's dates at once (the vectorised form of project_dates) -------------------------------
+# --- every project's dates at once, from the typed bounds of the date kind (data.schema) ----------------
 
 def _add_months(days: pd.Series, months: pd.Series) -> pd.Series:
     """days + months as pd.DateOffset(months=…) does it (the day clipped to the end of a shorter month)."""
     total = days.dt.year * 12 + days.dt.month - 1 + months.astype("float64")
-    year, month = total // 12, total % 12 + 1
     ok = total.notna()
-    start = pd.to_datetime(year.where(ok, 2000).astype(int).astype(str) + "-" + month.where(ok, 1).astype(int)
-                           .astype(str).str.zfill(2) + "-01", format="%Y-%m-%d", errors="coerce")
-    day = np.minimum(days.dt.day.astype("float64"), start.dt.days_in_month.astype("float64"))
-    return (start + pd.to_timedelta(day.fillna(1) - 1, unit="D")).where(ok)
+    month = (total.where(ok, 1970 * 12).to_numpy(dtype="int64") - 1970 * 12).astype("datetime64[M]")
+    first = month.astype("datetime64[D]")
+    length = ((month + 1).astype("datetime64[D]") - first).astype("int64")
+    day = np.minimum(days.dt.day.fillna(1).to_numpy(dtype="int64"), length)
+    return pd.Series((first + (day - 1)).astype("datetime64[ns]"), index=days.index).where(ok)
 
 
 def compute_project_dates(projects: pd.DataFrame) -> pd.DataFrame:

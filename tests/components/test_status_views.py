@@ -50,8 +50,8 @@ def test_burn_figure_labels_only_the_projects_far_from_the_diagonal():
 
 
 def test_dates_table_flags_the_derived_end():
-    project = pd.Series({"planned_start": "2021-12-14", "actual_start": None, "planned_end": None,
-                         "actual_end": None, "duration_months": 36})
+    project = pd.Series({"activity_status": None, "planned_start": "2021-12-14", "actual_start": None,
+                         "planned_end": None, "actual_end": None, "duration_months": 36})
     table = make_dates_table(project, "en")
     rows = dict(zip(table["Fact"], table["Date"]))
     assert rows["Planned end"] == "not published"

@@ -20,6 +20,7 @@ from data.currency import (
     parse_ecb_history,
     supported_currencies,
 )
+from data.schema import partial_date_bounds
 
 ROOT = Path(__file__).resolve().parents[2]
 TUESDAY = dt.date(2021, 12, 14)
@@ -197,7 +198,7 @@ def test_importing_the_module_loads_nothing():
 
 
 def flows(rows):
-    base = {"amount": 100.0, "currency": "EUR", "value_date": "2021-12-14"}
+    base = {"amount": 100.0, "currency": "EUR", "value_date": TUESDAY}  # typed, as compute_funding passes it
     return pd.DataFrame([{**base, **row} for row in rows])
 
 
@@ -234,14 +235,23 @@ def test_convert_frame_with_mixed_currencies():
     ("", "latest", "latest"),
 ], ids=["iso", "date", "timestamp", "datetime", "year-month", "year", "none", "nan", "nat", "blank"])
 def test_convert_frame_value_date_forms(value_date, rate_date, basis):
-    out = convert_frame(flows([{"value_date": value_date}]), "USD")
+    """Every form, typed by the date kind (a partial date stands for its first day) as compute_funding does."""
+    frame = flows([{"value_date": value_date}])
+    out = convert_frame(frame, "USD", value_dates=partial_date_bounds(frame["value_date"])["first"])
     expected = latest_rate_date() if rate_date == "latest" else rate_date
     assert (out["rate_date"].iloc[0], out["rate_basis"].iloc[0]) == (expected, basis)
 
 
-def test_convert_frame_rejects_a_malformed_date():
-    with pytest.raises(ValueError, match="14/12/2021"):
-        convert_frame(flows([{"value_date": "14/12/2021"}]), "USD")
+@pytest.mark.parametrize("value_date", [TUESDAY, pd.Timestamp("2021-12-14"), None])
+def test_convert_frame_reads_a_column_of_dates_as_it_is(value_date):
+    out = convert_frame(flows([{"value_date": value_date}]), "USD")
+    assert out["rate_basis"].iloc[0] == ("latest" if value_date is None else "value-date")
+
+
+@pytest.mark.parametrize("text", ["2021-12-14", "14/12/2021"])
+def test_convert_frame_never_parses_date_text_itself(text):
+    with pytest.raises(ValueError, match=text):
+        convert_frame(flows([{"value_date": text}]), "USD")
 
 
 @pytest.mark.parametrize("code", ["XYZ", "CDF", "", None])
@@ -257,7 +267,7 @@ def test_convert_frame_returns_a_copy_with_the_same_index():
 
 
 def test_convert_frame_with_custom_column_names():
-    frame = pd.DataFrame({"value": [10.0], "ccy": ["USD"], "day": ["2021-12-14"]})
+    frame = pd.DataFrame({"value": [10.0], "ccy": ["USD"], "day": [TUESDAY]})
     out = convert_frame(frame, "EUR", amount_col="value", currency_col="ccy", date_col="day")
     assert out["amount_reporting"].iloc[0] == pytest.approx(10 / get_rate("EUR", "USD", TUESDAY).rate)
 

@@ -145,7 +145,7 @@ def test_donor_filter_keeps_only_that_donors_flows_and_the_sources_of_what_is_ke
     ({}, (None, None)),
 ])
 def test_project_years_from_partial_dates(row, years):
-    columns = ("planned_start", "actual_start", "planned_end", "actual_end", "duration_months")
+    columns = ("activity_status", "planned_start", "actual_start", "planned_end", "actual_end", "duration_months")
     frame = pd.DataFrame([{c: row.get(c) for c in columns}])
     spans = compute_project_years(frame)
     found = tuple(None if pd.isna(v) else int(v) for v in (spans["first"].iloc[0], spans["last"].iloc[0]))

@@ -37,7 +37,7 @@ def test_each_currency_is_converted_once_and_views_are_memoised_per_state(sample
     model = prepare_portfolio(sample)
     calls = []
     real = prepared_module.compute_funding
-    monkeypatch.setattr(prepared_module, "compute_funding", lambda f, c: calls.append(c) or real(f, c))
+    monkeypatch.setattr(prepared_module, "compute_funding", lambda f, c, d: calls.append(c) or real(f, c, d))
     assert model.converted("EUR") is model.converted("EUR")
     first = model.view(FilterState(currency="EUR"))
     assert model.view(FilterState(currency="EUR", lang="fr")) is first  # language changes no number

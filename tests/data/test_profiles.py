@@ -12,6 +12,7 @@ from data.profiles import (
     compute_project_parties,
     donor_flows,
 )
+from data.schema import TABLES
 
 
 def flows(rows):
@@ -21,8 +22,9 @@ def flows(rows):
     return compute_funding(out, "USD")
 
 
-PROJECTS = pd.DataFrame([{"project_id": "P", "theme": "gbv", "implementing_orgs": "IOM; PAX", "partners": "CPAP",
-                          "planned_start": "2020-05", "actual_start": None}])
+PROJECTS = pd.DataFrame([{**dict.fromkeys(TABLES["projects"].column_names), "project_id": "P", "theme": "gbv",
+                          "implementing_orgs": "IOM; PAX", "partners": "CPAP", "planned_start": "2020-05",
+                          "actual_start": None}])
 
 
 def test_providers_of_incoming_funds_and_commitments_are_donors():

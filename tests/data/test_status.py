@@ -12,11 +12,11 @@ from data.status import (
     compute_burn,
     compute_ending_soon,
     compute_households,
+    compute_project_dates,
     compute_status_checks,
     compute_timeline,
     compute_unmatched_provinces,
     count_without_end,
-    derived_end,
 )
 
 TODAY = dt.date(2026, 6, 15)
@@ -93,9 +93,16 @@ def test_status_checks_frame_has_one_row_per_finding():
                                                                           "status_not_published"]
 
 
-def test_derived_end_adds_the_duration_to_the_start():
-    end = derived_end(row(planned_start="2021-12-14", duration_months=36))
-    assert end.first == dt.date(2024, 12, 14)
+@pytest.mark.parametrize("start, months, first, last", [
+    ("2021-12-14", 36, "2024-12-14", "2024-12-14"),
+    ("2023-01-31", 1, "2023-02-28", "2023-02-28"),  # the day is clipped to the shorter month (pd.DateOffset)
+    ("2023-11", 3, "2024-02-01", "2024-02-29"),  # a month's last day + 3 months: 30 Nov → 29 Feb (leap year)
+    ("2020", 6, "2020-07-01", "2021-06-30"),  # a year: its first and last day each moved
+])
+def test_derived_end_adds_the_duration_to_the_start(start, months, first, last):
+    dates = compute_project_dates(frame(row(planned_start=start, duration_months=months))).iloc[0]
+    assert (dates["derived_first"], dates["derived_last"]) == (pd.Timestamp(first), pd.Timestamp(last))
+    assert dates["end_derived"] and dates["derived_text"] == f"{start}+{months}m"
 
 
 def test_timeline_has_planned_and_actual_bars_and_lists_undated_projects():
