@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 
@@ -31,3 +32,33 @@ def fold_words(text: object) -> str:
     matter ('Date de début :' → 'date de debut', 'Mise en Œuvre' → 'mise en oeuvre', 'SE-0' → 'se 0'). Letters
     of other scripts are kept, so two names in Arabic or Chinese do not fold to the same empty key."""
     return " ".join(re.sub(r"[\W_]+", " ", fold_text(text)).split())
+
+
+def distinct_cells(values: list) -> tuple[list[int], list]:
+    """(index of each cell's distinct value, the distinct values), so that a column's cells are each read or checked
+    once. A column of strings is factorized by pandas; other cells are keyed by type and value (1, 1.0 and True
+    read differently), and an unhashable cell is its own value."""
+    if values and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+        return codes.tolist(), list(uniques)
+    index: dict[object, int] = {}
+    uniques: list = []
+    codes: list[int] = []
+    for value in values:
+        try:
+            code = index.setdefault(value if value.__class__ is str else (value.__class__, value), len(uniques))
+        except TypeError:
+            code = len(uniques)
+        if code == len(uniques):
+            uniques.append(value)
+        codes.append(code)
+    return codes, uniques
+
+
+def column_cells(frame: pd.DataFrame, name: str) -> list:
+    """The cells of one column as a list of native values; under a repeated header, the last column's (as a row
+    read into a dict would have them)."""
+    column = frame[name]
+    if isinstance(column, pd.DataFrame):
+        column = column.iloc[:, -1]
+    return column.tolist()

@@ -1,12 +1,12 @@
 """Turn the cells of one raw table (as people typed them) into the canonical text that validate_table accepts."""
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from cells import column_cells, distinct_cells
 from data.intake.values import (
     ValueParseError,
     format_amount,
@@ -23,48 +23,18 @@ from data.schema import (
     TABLES,
     Column,
     Problem,
-    frame_records,
     is_missing,
     parse_bool,
 )
 from geo.provinces import PROVINCE_PCODES, match_province, province_name
 
 MINIMUM_FLAG = "households_targeted_is_minimum"
-CACHED_READINGS = 4096  # distinct cells remembered per lenient reader (codes, dates, currencies repeat on every row)
-
-
-def _remembered(parse: Callable) -> Callable:
-    """`parse` reading each distinct cell once (by type and value: 1, 1.0 and True differ); a refusal is raised
-    again as a new ValueParseError with the same reason."""
-    @functools.lru_cache(maxsize=CACHED_READINGS, typed=True)
-    def outcome(*args: object) -> tuple[object, tuple[str, bool] | None]:
-        try:
-            return parse(*args), None
-        except ValueParseError as exc:
-            return None, (str(exc), exc.generic)
-
-    def read(*args: object) -> object:
-        try:
-            value, refusal = outcome(*args)
-        except TypeError:  # an unhashable cell
-            return parse(*args)
-        if refusal is not None:
-            raise ValueParseError(*refusal)
-        return value
-
-    return read
+_KEEP = object()  # a reading that leaves the cell as it was
 
 
 def _same_text(raw: object, text: str) -> str:
     """The cell as read when it already is the canonical text: a large upload then holds one string, not two."""
     return raw if raw == text else text
-
-
-_read_currency = _remembered(parse_currency_text)
-_read_share = _remembered(parse_share_text)
-_read_date = _remembered(parse_date_detail)
-_read_count = _remembered(parse_count_text)
-_read_code = _remembered(parse_code_label)
 
 
 @dataclass
@@ -75,36 +45,78 @@ class NormalisedTable:
     problems: list[Problem] = field(default_factory=list)
 
 
-class _Row:
-    """One row's cells (by column name) and the problems found in it; cells are edited in place."""
+@dataclass(frozen=True)
+class _Reading:
+    """What reading one distinct cell gives every row that holds it: the canonical text (or _KEEP), the problems
+    (column, reason, severity), and `pending`: reasons validate_table would give anyway, reported only if the row
+    is refused here for another reason (a refused row never reaches validate_table and its list of reasons must be
+    complete). `parsed`: the reading itself, where a rule also looks at the row's other cells."""
 
-    def __init__(self, cells: dict[str, object], number: int | None, file: str):
-        self.cells = cells
-        self.number = number
+    text: object = _KEEP
+    problems: tuple[tuple[str, str, str], ...] = ()
+    pending: tuple[tuple[str, str], ...] = ()
+    parsed: object = None
+
+
+_UNCHANGED = _Reading()
+
+
+class _Found:
+    """The problems of each row, in the order the columns are read (rows are numbered only when one is found)."""
+
+    def __init__(self, file: str, row_cells: list | None):
         self.file = file
-        self.problems: list[Problem] = []
-        # Reasons validate_table would give anyway: reported only if the row is refused here for another reason,
-        # because a refused row never reaches validate_table and its list of reasons must be complete.
-        self.pending: list[Problem] = []
+        self.row_cells = row_cells
+        self.problems: dict[int, list[Problem]] = {}
+        self.pending: dict[int, list[Problem]] = {}
 
-    def get(self, column: str) -> object:
-        return self.cells.get(column)
+    def _problem(self, position: int, column: str, reason: str, severity: str) -> Problem:
+        cell = self.row_cells[position] if self.row_cells is not None else position + 2
+        return Problem(self.file, _row_number(cell, position), column, reason, severity)
 
-    def has(self, column: str) -> bool:
-        return column in self.cells
+    def add(self, position: int, column: str, reason: str, severity: str = "error") -> None:
+        self.problems.setdefault(position, []).append(self._problem(position, column, reason, severity))
 
-    def filled(self, column: str) -> bool:
-        return column in self.cells and not is_missing(self.cells[column])
+    def add_reading(self, position: int, reading: _Reading) -> None:
+        for column, reason, severity in reading.problems:
+            self.add(position, column, reason, severity)
+        for column, reason in reading.pending:
+            self.pending.setdefault(position, []).append(self._problem(position, column, reason, "error"))
 
-    def error(self, column: str, reason: str) -> None:
-        self.problems.append(Problem(self.file, self.number, column, reason, "error"))
+    def in_row_order(self) -> list[Problem]:
+        out: list[Problem] = []
+        for position in sorted(self.problems):
+            found = self.problems[position]
+            out += found
+            if any(p.severity == "error" for p in found):
+                out += self.pending.get(position, [])
+        return out
 
-    def warn(self, column: str, reason: str) -> None:
-        self.problems.append(Problem(self.file, self.number, column, reason, "warning"))
 
-    def all_problems(self) -> list[Problem]:
-        refused = any(p.severity == "error" for p in self.problems)
-        return self.problems + (self.pending if refused else [])
+def _read_column(values: list, read: Callable[[object], _Reading], found: _Found,
+                 skip_missing: bool = True) -> tuple[list[int], list[_Reading]]:
+    """Read each distinct cell of a column once and report the readings' problems on every row that holds it;
+    returns (index of each cell's reading, the readings)."""
+    codes, uniques = distinct_cells(values)
+    readings = [_UNCHANGED if skip_missing and is_missing(value) else read(value) for value in uniques]
+    flagged = {i for i, r in enumerate(readings) if r.problems or r.pending}
+    if flagged:
+        for position, code in enumerate(codes):
+            if code in flagged:
+                found.add_reading(position, readings[code])
+    return codes, readings
+
+
+def _write(values: list, codes: list[int], readings: list[_Reading]) -> None:
+    """The canonical texts of the readings, in place of the cells they were read from."""
+    texts = [r.text for r in readings]
+    if any(text is not _KEEP for text in texts):
+        values[:] = [value if text is _KEEP else text for value, text in zip(values, map(texts.__getitem__, codes))]
+
+
+def _normalise_column(values: list, read: Callable[[object], _Reading], found: _Found,
+                      skip_missing: bool = True) -> None:
+    _write(values, *_read_column(values, read, found, skip_missing))
 
 
 _ANY_COLUMN = Column("_", "text", "")  # kinds checked here need no code list
@@ -121,93 +133,68 @@ def _strict_accepts(kind: str, value: object) -> bool:
     return True
 
 
-def _unreadable(row: _Row, col: Column, exc: ValueParseError) -> None:
+def _unreadable(col: Column, value: object, exc: ValueParseError) -> _Reading:
     """Leave the cell as it was; add our reason only when it says more than validate_table will."""
-    if _strict_accepts(col.kind, row.get(col.name)):
-        return  # the schema reads it its own way ("12 5" → 125): its reading stands
+    if _strict_accepts(col.kind, value):
+        return _UNCHANGED  # the schema reads it its own way ("12 5" → 125): its reading stands
     if exc.generic:
-        row.pending.append(Problem(row.file, row.number, col.name, str(exc), "error"))
-    else:
-        row.error(col.name, str(exc))
+        return _Reading(pending=((col.name, str(exc)),))
+    return _Reading(problems=((col.name, str(exc), "error"),))
 
 
-def _normalise_currency(row: _Row, col: Column) -> None:
+def _read_currency(col: Column, value: object) -> _Reading:
     try:
-        code = _read_currency(row.get(col.name))
+        code = parse_currency_text(value)
     except ValueParseError:
-        return  # validate_table names the supported currencies
-    if code is not None:
-        row.cells[col.name] = code
+        return _UNCHANGED  # validate_table names the supported currencies
+    return _UNCHANGED if code is None else _Reading(code)
 
 
-def _normalise_amount(row: _Row, col: Column) -> None:
-    raw = row.get(col.name)
+def _read_amount(col: Column, value: object) -> _Reading:
     try:
-        parsed = parse_amount_text(raw)
+        parsed = parse_amount_text(value)
     except ValueParseError as exc:
-        return _unreadable(row, col, exc)
+        return _unreadable(col, value, exc)
     if parsed is None:
-        return
-    if parsed.currency and row.filled("currency"):
-        stated = str(row.get("currency")).strip().upper()
-        if stated != parsed.currency:
-            # Left as typed, so validate_table rejects the row too.
-            return row.error(col.name, f"amount says {parsed.currency} but currency says {stated}")
-    if parsed.currency and row.has("currency") and not row.filled("currency"):
-        row.cells["currency"] = parsed.currency
-    row.cells[col.name] = _same_text(raw, format_amount(parsed.value))
-    if parsed.note:
-        row.warn(col.name, parsed.note)
+        return _UNCHANGED
+    note = ((col.name, parsed.note, "warning"),) if parsed.note else ()
+    return _Reading(_same_text(value, format_amount(parsed.value)), note, parsed=parsed)
 
 
-def _normalise_share(row: _Row, col: Column) -> None:
+def _read_share(col: Column, value: object) -> _Reading:
     try:
-        share = _read_share(row.get(col.name))
+        share = parse_share_text(value)
     except ValueParseError as exc:
-        return _unreadable(row, col, exc)
-    if share is not None:
-        row.cells[col.name] = format_amount(share)
+        return _unreadable(col, value, exc)
+    return _UNCHANGED if share is None else _Reading(format_amount(share))
 
 
-def _normalise_date(row: _Row, col: Column) -> None:
+def _read_date(col: Column, value: object) -> _Reading:
     try:
-        parsed = _read_date(row.get(col.name))
+        parsed = parse_date_detail(value)
     except ValueParseError as exc:
-        return _unreadable(row, col, exc)
+        return _unreadable(col, value, exc)
     if parsed is None:
-        return
-    row.cells[col.name] = parsed.date.text
-    if parsed.note:
-        row.warn(col.name, parsed.note)
+        return _UNCHANGED
+    return _Reading(parsed.date.text, ((col.name, parsed.note, "warning"),) if parsed.note else ())
 
 
-def _normalise_count(row: _Row, col: Column) -> None:
-    raw = row.get(col.name)
+def _read_count(col: Column, value: object) -> _Reading:
     try:
-        parsed = _read_count(raw)
+        parsed = parse_count_text(value)
     except ValueParseError as exc:
-        return _unreadable(row, col, exc)
+        return _unreadable(col, value, exc)
     if parsed is None:
-        return
-    row.cells[col.name] = _same_text(raw, str(parsed.value))
-    if not parsed.is_minimum:
-        return
-    if col.name == "households_targeted" and row.has(MINIMUM_FLAG):
-        if not row.filled(MINIMUM_FLAG):
-            row.cells[MINIMUM_FLAG] = "true"
-        elif _strict_accepts("bool", row.get(MINIMUM_FLAG)) and parse_bool(row.get(MINIMUM_FLAG)) is False:
-            row.warn(col.name, f"'{raw}' says 'more than' but {MINIMUM_FLAG} says false: kept false")
-        return
-    row.warn(col.name, f"read '{raw}' as {parsed.value}: this table cannot mark it as a minimum ('more than')")
+        return _UNCHANGED
+    return _Reading(_same_text(value, str(parsed.value)), parsed=parsed)
 
 
-def _normalise_code(row: _Row, col: Column) -> None:
+def _read_code(col: Column, value: object) -> _Reading:
     try:
-        code = _read_code(col.name, row.get(col.name))
+        code = parse_code_label(col.name, value)
     except ValueParseError as exc:
-        return _unreadable(row, col, exc)
-    if code is not None:
-        row.cells[col.name] = _same_text(row.get(col.name), str(code))
+        return _unreadable(col, value, exc)
+    return _UNCHANGED if code is None else _Reading(_same_text(value, str(code)))
 
 
 def _province_reading(query: object) -> tuple[str | None, str | None, str | None]:
@@ -230,41 +217,37 @@ def _province_reading(query: object) -> tuple[str | None, str | None, str | None
     return None, None, reason
 
 
-def _normalise_province(row: _Row, col: Column) -> None:
-    """Fill or repair the P-code from a name; pre-2015 split names and unknown names are refused, never guessed."""
-    code_text = row.get(col.name)
+def _read_province(col: Column, cells: tuple[object, object]) -> _Reading:
+    """Fill or repair the P-code from a name; pre-2015 split names and unknown names are refused, never guessed.
+    `cells`: the row's P-code cell and its province_name cell (_KEEP when the table has no such column)."""
+    code_text, name = cells
+    name_filled = name is not _KEEP and not is_missing(name)
     if not is_missing(code_text):
         code = str(code_text).strip().upper()
         if code in PROVINCE_PCODES:
-            row.cells[col.name] = code
-            _check_name_agrees(row, code)
-            return
+            return _Reading(code, _name_disagrees(name, code) if name_filled else ())
         query, source = code_text, col.name
-    elif row.filled("province_name"):
-        query, source = row.get("province_name"), "province_name"
+    elif name_filled:
+        query, source = name, "province_name"
     else:
-        return  # validate_table says the P-code is required
+        return _UNCHANGED  # validate_table says the P-code is required
     pcode, warning, error = _province_reading(query)
     if error:
-        return row.error(source, error)
-    row.cells[col.name] = pcode
-    if warning:
-        row.warn(source, warning)
+        return _Reading(problems=((source, error, "error"),))
+    return _Reading(pcode, ((source, warning, "warning"),) if warning else ())
 
 
-def _check_name_agrees(row: _Row, code: str) -> None:
-    if not row.filled("province_name"):
-        return
-    match = match_province(row.get("province_name"))
+def _name_disagrees(name: object, code: str) -> tuple[tuple[str, str, str], ...]:
+    match = match_province(name)
     if match.pcode and match.pcode != code:
-        row.warn("province_name", f"province_name '{str(row.get('province_name')).strip()}' is {match.pcode} "
+        return (("province_name", f"province_name '{str(name).strip()}' is {match.pcode} "
                                   f"{province_name(match.pcode)} but province_pcode is {code} {province_name(code)}: "
-                                  f"kept {code}")
+                                  f"kept {code}", "warning"),)
+    return ()
 
 
-_BY_KIND: dict[str, Callable[[_Row, Column], None]] = {
-    "amount": _normalise_amount, "share": _normalise_share, "date": _normalise_date, "int": _normalise_count,
-    "code": _normalise_code, "pcode": _normalise_province,
+_BY_KIND: dict[str, Callable[[Column, object], _Reading]] = {
+    "amount": _read_amount, "share": _read_share, "date": _read_date, "int": _read_count, "code": _read_code,
 }
 
 
@@ -283,27 +266,104 @@ def _derived_columns(table_name: str, frame: pd.DataFrame) -> list[str]:
             if target in names and source in frame.columns and target not in frame.columns]
 
 
+def _filled(cells: dict[str, list], name: str, position: int) -> bool:
+    return name in cells and not is_missing(cells[name][position])
+
+
+def _amount_names_currency(col: Column, cells: dict[str, list], position: int, parsed: object,
+                           found: _Found) -> bool:
+    """An amount whose text names a currency ('€12.5M') fills an empty currency cell; it is left as typed (so
+    validate_table refuses the row too) when the currency cell names another one. False: left as typed."""
+    if _filled(cells, "currency", position):
+        stated = str(cells["currency"][position]).strip().upper()
+        if stated != parsed.currency:
+            found.add(position, col.name, f"amount says {parsed.currency} but currency says {stated}")
+            return False
+    elif "currency" in cells:
+        cells["currency"][position] = parsed.currency
+    return True
+
+
+def _count_is_minimum(col: Column, cells: dict[str, list], position: int, raw: object, value: int,
+                      found: _Found) -> None:
+    """'plus de 3 000': households_targeted_is_minimum says so where the table has it."""
+    if col.name == "households_targeted" and MINIMUM_FLAG in cells:
+        flag = cells[MINIMUM_FLAG][position]
+        if is_missing(flag):
+            cells[MINIMUM_FLAG][position] = "true"
+        elif _strict_accepts("bool", flag) and parse_bool(flag) is False:
+            found.add(position, col.name, f"'{raw}' says 'more than' but {MINIMUM_FLAG} says false: kept false",
+                      "warning")
+        return
+    found.add(position, col.name, f"read '{raw}' as {value}: this table cannot mark it as a minimum ('more than')",
+              "warning")
+
+
+def _normalise_amounts(col: Column, cells: dict[str, list], found: _Found) -> None:
+    """Amounts column by column, except the rows whose amount names a currency: compared with their own cell."""
+    values = cells[col.name]
+    codes, readings = _read_column(values, lambda value: _strip_currency(_read_amount(col, value)), found)
+    named = {i for i, r in enumerate(readings) if r.parsed is not None}
+    if named:
+        for position, code in enumerate(codes):
+            if code in named and _amount_names_currency(col, cells, position, readings[code].parsed, found):
+                values[position] = _same_text(values[position], format_amount(readings[code].parsed.value))
+                if readings[code].parsed.note:
+                    found.add(position, col.name, readings[code].parsed.note, "warning")
+    _write(values, codes, readings)
+
+
+def _strip_currency(reading: _Reading) -> _Reading:
+    """Readings of amounts naming a currency are applied row by row (parsed kept); the others at once."""
+    if reading.parsed is not None and reading.parsed.currency:
+        return _Reading(parsed=reading.parsed)
+    return _Reading(reading.text, reading.problems, reading.pending)
+
+
+def _normalise_counts(col: Column, cells: dict[str, list], found: _Found) -> None:
+    values = cells[col.name]
+    codes, readings = _read_column(values, lambda value: _read_count(col, value), found)
+    minimum = {i for i, r in enumerate(readings) if r.parsed is not None and r.parsed.is_minimum}
+    if minimum:
+        for position, code in enumerate(codes):
+            if code in minimum:
+                _count_is_minimum(col, cells, position, values[position], readings[code].parsed.value, found)
+    _write(values, codes, readings)
+
+
+def _normalise_provinces(col: Column, cells: dict[str, list], found: _Found) -> None:
+    names = cells.get("province_name") or [_KEEP] * len(cells[col.name])
+    codes, readings = _read_column(list(zip(cells[col.name], names)), lambda pair: _read_province(col, pair), found,
+                                   skip_missing=False)
+    _write(cells[col.name], codes, readings)
+
+
 def normalise_table(table_name: str, frame: pd.DataFrame, file: str) -> NormalisedTable:
-    """Read every cell of one raw table leniently; never raises on cell content (the problems say what happened)."""
+    """Read every cell of one raw table leniently; never raises on cell content (the problems say what happened).
+    Column by column, each distinct cell read once; the problems are listed row by row, as the columns are read."""
     table = TABLES[table_name]
     out = frame.copy()
     for column in _derived_columns(table_name, out):
         out[column] = ""
     # The currency column first: an amount's symbol is compared with it.
     columns = sorted((c for c in table.columns if c.name in out.columns), key=lambda c: c.name != "currency")
-    cells_out: dict[str, list[object]] = {col.name: [] for col in columns}
-    problems: list[Problem] = []
-    for position, cells in enumerate(frame_records(out)):  # a row's dict lives only while the row is read
-        row = _Row(cells, _row_number(cells.get(ROW_COLUMN, position + 2), position), file)
-        for col in columns:
-            if col.name == "currency":
-                _normalise_currency(row, col)
-            elif col.kind == "pcode" or (col.kind in _BY_KIND and not is_missing(row.get(col.name))):
-                _BY_KIND[col.kind](row, col)
-        problems += row.all_problems()
-        for name, values in cells_out.items():
-            values.append(cells[name])
+    # Cells another column's rule reads or fills, even when they are not the table's (then left as they were).
+    names = {c.name for c in columns} | ({"currency", MINIMUM_FLAG, "province_name"} & set(out.columns))
+    cells = {name: column_cells(out, name) for name in names}
+    found = _Found(file, column_cells(out, ROW_COLUMN) if ROW_COLUMN in out.columns else None)
+    for col in columns:
+        if col.name == "currency":
+            _normalise_column(cells[col.name], lambda value, col=col: _read_currency(col, value), found,
+                              skip_missing=False)
+        elif col.kind == "pcode":
+            _normalise_provinces(col, cells, found)
+        elif col.kind == "amount":
+            _normalise_amounts(col, cells, found)
+        elif col.kind == "int":
+            _normalise_counts(col, cells, found)
+        elif col.kind in _BY_KIND:
+            _normalise_column(cells[col.name], lambda value, col=col: _BY_KIND[col.kind](col, value), found)
     # Only the table's columns are rebuilt (as text cells); `_row` and unknown columns keep their dtype.
-    for name, values in cells_out.items():
-        out[name] = pd.Series(values, index=out.index, dtype=object)
-    return NormalisedTable(out, problems)
+    for col in columns:
+        out[col.name] = pd.Series(cells[col.name], index=out.index, dtype=object)
+    return NormalisedTable(out, found.in_row_order())

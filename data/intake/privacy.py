@@ -6,11 +6,8 @@ import unicodedata
 
 import pandas as pd
 
-from cells import is_missing
-from data.schema import COLUMN_KINDS, ROW_COLUMN, TABLES, Problem, frame_records
-
-MAX_SCANS_KEPT = 100_000  # distinct cells whose finding is remembered within one table
-_UNSCANNED = "unscanned"
+from cells import column_cells, distinct_cells, is_missing
+from data.schema import COLUMN_KINDS, ROW_COLUMN, TABLES, Problem
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Obfuscated forms are rewritten to plain ones before the search: "[at]", "(at)", "{at}", "(@)", " @ ",
@@ -81,24 +78,21 @@ def find_contact(text: str) -> str | None:
 
 def find_contact_details(table: str, frame: pd.DataFrame, file: str) -> list[Problem]:
     """One error per cell holding an e-mail address or a phone number: such rows are refused, so the portfolio
-    shown to everyone never carries them (the uploaded original, kept byte for byte, is not published)."""
+    shown to everyone never carries them (the uploaded original, kept byte for byte, is not published). Column by
+    column, each distinct cell scanned once (names and notes repeat across rows); the errors row by row."""
     columns = [c.name for c in TABLES[table].columns if COLUMN_KINDS[c.kind].text and c.name in frame.columns]
-    problems = []
-    found_in: dict[str, str | None] = {}  # each distinct cell scanned once: names and notes repeat across rows
-    for row in frame_records(frame):
-        for column in columns:
-            value = row[column]
-            if is_missing(value):
-                continue
-            text = str(value)
-            kind = found_in.get(text, _UNSCANNED)
-            if kind is _UNSCANNED:
-                kind = find_contact(text)
-                if len(found_in) < MAX_SCANS_KEPT:
-                    found_in[text] = kind
-            found = {"e-mail": "an e-mail address", "phone": "a phone number"}.get(kind)
-            if found:
-                problems.append(Problem(file, int(row[ROW_COLUMN]) if ROW_COLUMN in row else None, column,
-                                        f"contains {found}: personal contact details are not kept in the "
-                                        "portfolio (remove them and upload again)"))
-    return problems
+    found: list[tuple[int, int, str]] = []  # (position, column, what)
+    for index, column in enumerate(columns):
+        codes, uniques = distinct_cells(column_cells(frame, column))
+        kinds = [None if is_missing(value) else find_contact(str(value)) for value in uniques]
+        if any(kinds):
+            found += [(position, index, kinds[code]) for position, code in enumerate(codes) if kinds[code]]
+    rows = column_cells(frame, ROW_COLUMN) if ROW_COLUMN in frame.columns and found else None
+    return [Problem(file, int(rows[position]) if rows is not None else None, columns[index],
+                    f"contains {_SHOWN[kind]}: personal contact details are not kept in the portfolio (remove them "
+                    "and upload again)") for position, index, kind in sorted(found)]
+
+
+_SHOWN = {"e-mail": "an e-mail address", "phone": "a phone number"}
+
+

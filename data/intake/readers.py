@@ -18,8 +18,8 @@ XLSX_MAGIC = b"PK\x03\x04"
 MAX_CELL_CHARS = 32_767  # the longest cell Excel writes
 MAX_COLUMNS = 16_384  # the widest sheet Excel writes
 HEAD_ROWS = MAX_HEADER_ROW + LOOKAHEAD * 50 + 2  # all the rows data.intake.headers.find_header looks at
-SHARED_CELL_CHARS = 64  # cells this short are shared when equal (codes, names, dates, amounts)
-SHARED_CELLS = 200_000  # distinct shared cells at most: past that, only those already seen are shared
+SHARED_CELLS = 200_000  # distinct shared cells at most (checked per chunk); past that, only those seen are shared
+CHUNK_ROWS = 4096  # CSV rows read, checked and added to the columns at a time
 
 
 class UnreadableFileError(Exception):
@@ -112,6 +112,30 @@ def _bounded(rows: Iterator[list[str]], name: str, start: int) -> Iterator[list[
         yield row
 
 
+def _check_chunk(rows: list[list[str]], name: str, start: int) -> None:
+    """check_bounds on a chunk of rows, the widths and lengths first taken at C speed."""
+    if rows and (max(map(len, rows)) > MAX_COLUMNS
+                 or max(map(len, itertools.chain.from_iterable(rows)), default=0) > MAX_CELL_CHARS):
+        check_bounds(rows, name, start)
+
+
+def _bounded_chunks(rows: Iterator[list[str]], name: str, start: int) -> Iterator[list[list[str]]]:
+    """The rows in chunks of CHUNK_ROWS, each chunk checked by check_bounds before it is used (and before a CSV
+    error further on is raised, so that the first record at fault is the one named)."""
+    while True:
+        chunk: list[list[str]] = []
+        try:
+            chunk.extend(itertools.islice(rows, CHUNK_ROWS))
+        except csv.Error:
+            _check_chunk(chunk, name, start)
+            raise
+        if not chunk:
+            return
+        _check_chunk(chunk, name, start)
+        yield chunk
+        start += len(chunk)
+
+
 def parse_csv_table(text: str, name: str, delimiter: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """CSV text → (frame of strings with `_row`, warnings about the rows skipped above the header). The rows are
     read one at a time into the frame's columns, never held as a list of lists."""
@@ -119,10 +143,10 @@ def parse_csv_table(text: str, name: str, delimiter: str | None = None) -> tuple
         raise UnreadableFileError(f"{name}: the file is empty")
     delimiter = delimiter or sniff_delimiter(text)
     # newline="" semantics: the csv module handles \r, \n and \r\n itself, including inside quoted cells
-    reader = _bounded(csv.reader(_lines(text), delimiter=delimiter), name, 1)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     try:
-        head = list(itertools.islice(reader, HEAD_ROWS))
-        return rows_to_frame(head, name, more=reader, text_cells=True)
+        head = list(_bounded(itertools.islice(reader, HEAD_ROWS), name, 1))
+        return rows_to_frame(head, name, more=_bounded_chunks(reader, name, len(head) + 1), text_cells=True)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise UnreadableFileError(f"{name}: a cell of more than {csv.field_size_limit():,} characters (limit "
@@ -130,12 +154,12 @@ def parse_csv_table(text: str, name: str, delimiter: str | None = None) -> tuple
         raise UnreadableFileError(f"{name}: not a readable CSV table ({exc})") from None
 
 
-def rows_to_frame(rows: list[list[object]], name: str, more: Iterable[list[object]] = (),
+def rows_to_frame(rows: list[list[object]], name: str, more: Iterable[list[list[object]]] = (),
                   text_cells: bool = False) -> tuple[pd.DataFrame, list[Problem]]:
-    """The header row (found by data.intake.headers in `rows`) plus the data rows under it and those of `more`,
-    as strings (text_cells: every cell already is one, as in a CSV); fully blank rows are skipped but keep their
-    numbers. UnreadableFileError when no row looks like a header. Equal short cells become one string object (an
-    upload repeats donors, dates and codes on every row)."""
+    """The header row (found by data.intake.headers in `rows`) plus the data rows under it and those of `more`
+    (chunks of rows), as strings (text_cells: every cell already is one, as in a CSV); fully blank rows are
+    skipped but keep their numbers. UnreadableFileError when no row looks like a header. Equal cells become one
+    string object (an upload repeats donors, dates, codes and notes on every row)."""
     found = find_header(rows, name)
     if found is None:
         for _ in more:  # every row is still checked: a huge line says so rather than "no header"
@@ -147,16 +171,18 @@ def rows_to_frame(rows: list[list[object]], name: str, more: Iterable[list[objec
     columns: list[list[object]] = [[] for _ in range(width)]
     numbers: list[int] = []
     same: dict[str, str] = {}
-    for number, row in enumerate(itertools.chain(rows[found.index + 1:], more), start=found.index + 2):
-        cells = row[:width] if text_cells else \
-            ["" if c is None else (c if isinstance(c, str) else cell_text(c)) for c in row[:width]]
-        if not "".join(cells).strip():
-            continue
-        cells += [""] * (width - len(cells))
+    start = found.index + 2
+    for chunk in itertools.chain([rows[found.index + 1:]], more):
+        if not text_cells:
+            chunk = [["" if c is None else (c if isinstance(c, str) else cell_text(c)) for c in row[:width]]
+                     for row in chunk]
+        kept = [position for position, row in enumerate(chunk) if "".join(row[:width]).strip()]
+        padded = [row if len(row) >= width else row + [""] * (width - len(row)) for row in map(chunk.__getitem__, kept)]
         share = same.setdefault if len(same) < SHARED_CELLS else same.get
-        for column, cell in zip(columns, cells):
-            column.append(share(cell, cell) if len(cell) <= SHARED_CELL_CHARS else cell)
-        numbers.append(number)
+        for column, cells in zip(columns, zip(*padded)):
+            column.extend(map(share, cells, cells))
+        numbers += [start + position for position in kept]
+        start += len(chunk)
     frame = pd.DataFrame({name: pd.Series(column, dtype=object) for name, column in zip(header, columns)}
                          | {ROW_COLUMN: pd.Series(numbers, dtype="int64")}, columns=[*header, ROW_COLUMN])
     return frame, found.notes

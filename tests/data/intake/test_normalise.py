@@ -280,3 +280,84 @@ SPELLINGS = sorted({(spelling, p.pcode) for p in provinces() for spelling in (p.
 def test_every_official_name_code_and_variant_round_trips(spelling, pcode):
     result = normalise_table("locations", locations(province_name=spelling), "l.csv")
     assert (cell(result, "province_pcode"), reasons(result, "error")) == (pcode, [])
+
+
+# --- column by column == cell by cell ---------------------------------------------------------------------
+# normalise_table reads each distinct cell of a column once; what every row gets must be what the per-value
+# parsers of data.intake.values say about its own cell (the canonical text, or the cell kept and its reason).
+
+def _per_value(parse, kind, column, value):
+    """(canonical text, problems) for one cell, straight from the per-value parser, as normalise's rules say."""
+    from data.intake.values import ValueParseError
+    from data.schema import COLUMN_KINDS, Column
+
+    if _blank(value):
+        return value, []
+    try:
+        text, note = parse(value)
+    except _Refused as exc:
+        return value, [(column, str(exc), "error")]
+    except ValueParseError as exc:
+        try:
+            COLUMN_KINDS[kind].check(value, Column("_", "text", ""), frozenset())
+            return value, []  # the schema reads it its own way
+        except ValueError:
+            return value, [] if exc.generic else [(column, str(exc), "error")]
+    return text, [(column, note, "warning")] if note else []
+
+
+class _Refused(Exception):
+    """The cell is read but disagrees with another cell of its row: kept as typed, the row refused."""
+
+
+def _date(value):
+    from data.intake.values import parse_date_detail
+
+    parsed = parse_date_detail(value)
+    return parsed.date.text, parsed.note
+
+
+def _share(value):
+    from data.intake.values import format_amount, parse_share_text
+
+    return format_amount(parse_share_text(value)), None
+
+
+def _amount(value):
+    from data.intake.values import format_amount, parse_amount_text
+
+    parsed = parse_amount_text(value)
+    if parsed.currency not in (None, "EUR"):  # the table's currency column says EUR
+        raise _Refused(f"amount says {parsed.currency} but currency says EUR")
+    return format_amount(parsed.value), parsed.note
+
+
+_COLUMN_CASES = {
+    "date": ("projects", "planned_start", _date,
+             ["2021-12-14", "14/12/2021", "12/31/2021", "31 décembre 2024", "2021", "Q1 2024", "21/12/21", "bad",
+              "2021-02-30", "", " ", None]),
+    "share": ("locations", "budget_share", _share, ["0,5", "50 %", "0.25", "1.5", "120%", "abc", "", None]),
+    "amount": ("funding", "amount", _amount, ["12 500 000", "12.500.000,50", "1,250", "1.250", "5", "-5", "12 5",
+                                              "1 et 2", "abc", "inf", "", None]),
+}
+
+
+def _blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@settings(max_examples=150, deadline=None)
+@given(kind=st.sampled_from(sorted(_COLUMN_CASES)), data=st.data())
+def test_a_column_is_read_as_each_of_its_cells_would_be(kind, data):
+    table_name, column, parse, pool = _COLUMN_CASES[kind]
+    cells = data.draw(st.lists(st.sampled_from(pool) | st.text(alphabet="0123456789 ,./-%Mk€$abé", max_size=8),
+                               max_size=25))
+    frame = pd.DataFrame({"project_id": [f"P{i}" for i in range(len(cells))], column: pd.Series(cells, dtype=object),
+                          "_row": range(2, len(cells) + 2)})
+    if table_name == "funding":
+        frame["currency"] = "EUR"
+    result = normalise_table(table_name, frame, "f.csv")
+    expected = [_per_value(parse, kind, column, value) for value in cells]
+    assert result.frame[column].tolist() == [text for text, _ in expected]
+    assert [(p.row, p.column, p.reason, p.severity) for p in result.problems] == \
+        [(row, *problem) for row, (_, problems) in enumerate(expected, start=2) for problem in problems]
