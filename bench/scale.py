@@ -152,6 +152,7 @@ def run_size(size: str, repeat: int, with_naive: bool, naive_pages: tuple[str, .
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     from data import storage
+    from data.columnar import parse_fingerprint, save_parsed
     from data.intake import parse_uploads
     from data.portfolio import SAMPLE_FILES
     from data.synth import load_territories, make_synthetic_portfolio, to_csv_bytes
@@ -171,9 +172,11 @@ def run_size(size: str, repeat: int, with_naive: bool, naive_pages: tuple[str, .
                 ADM2 if ADM2.exists() else None))
             files = [(f"{name}.csv", to_csv_bytes(frame)) for name, frame in frames.items()]
         start = time.perf_counter()
+        fingerprint = parse_fingerprint()
         intake = parse_uploads(files)
         version = storage.save_version(files, {"projects": len(intake.portfolio.projects)})
         storage.activate(version.id)
+        save_parsed(version.id, storage.version_paths(version), intake.portfolio, fingerprint)  # as the Data page does
         out["confirm_s"] = round(time.perf_counter() - start, 2)
         out["projects"] = len(intake.portfolio.projects)
         out["flows"] = len(intake.portfolio.funding)

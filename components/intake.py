@@ -30,6 +30,7 @@ from components.escape import escape_text, hide_paths
 from components.i18n import format_number, t
 from components.state import clear_cache, get_portfolio
 from components.tables import render_table
+from data.columnar import parse_fingerprint, save_parsed
 from data.export import to_csv_bytes
 from data.intake import FileSummary, Intake, max_upload_bytes, parse_uploads
 from data.intake.headers import unique_names
@@ -47,6 +48,7 @@ from data.storage import (
     save_version,
     scan_versions,
     version_files,
+    version_paths,
 )
 from data.template import TEMPLATE_TABLES, make_template_csv, make_template_xlsx
 
@@ -72,6 +74,7 @@ class Pending:
     intake: Intake
     summary: dict
     base: str = SAMPLE_ID  # the version in use when this was prepared (optimistic concurrency)
+    fingerprint: str = ""  # data.columnar.parse_fingerprint() when parsed: the parse is kept as parquet on confirm
 
 
 # ------------------------------------------------------------------ pure helpers
@@ -115,9 +118,10 @@ def make_pending(uploads: Sequence[tuple[str, bytes]], mode: str, active: Versio
     """Parse the files the new version would hold (the report covers exactly those)."""
     previous = version_files(active) if mode == "add" else []
     files = make_version_files(previous, uploads, mode)
+    fingerprint = parse_fingerprint()  # before parsing: a profile saved meanwhile makes this parse stale
     intake = parse_uploads(files, max_bytes)
     return Pending(mode, files, [sanitise_name(name) for name, _ in uploads], intake, make_summary(intake),
-                   active.id if active else SAMPLE_ID)
+                   active.id if active else SAMPLE_ID, fingerprint)
 
 
 def upload_signature(uploads: Sequence[tuple[str, bytes]], mode: str, active_id: str) -> str:
@@ -325,9 +329,21 @@ def _on_confirm(signature: str, lang: str) -> None:
     except (OSError, StorageError) as exc:
         _flash("error", t("data.confirm.failed", lang, reason=escape_text(hide_paths(exc))))
         return
+    _keep_parse(version, pending)
     clear_cache()
     _reset_upload()
     _flash("success", t("data.confirm.done", lang, id=version.id, n=pending.summary.get("projects", 0)))
+
+
+def _keep_parse(version: Version, pending: Pending) -> None:
+    """The parse the editor checked becomes the version's parquet copy: the next render reads it instead of
+    parsing the upload again. Only an optimisation: a failure is logged and the first load parses the files."""
+    if pending.intake.portfolio.unreadable:  # the files a restart would read differ from what was parsed
+        return
+    try:
+        save_parsed(version.id, version_paths(version), pending.intake.portfolio, pending.fingerprint)
+    except (OSError, ValueError, TypeError, StorageError) as exc:  # pyarrow's errors subclass these
+        logger.warning("parquet copy of %s not written at confirm (%s)", version.id, exc)
 
 
 def _on_cancel() -> None:

@@ -10,13 +10,14 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from data.intake import load_intake
 from data.portfolio import FileReport, Portfolio
-from data.schema import Problem
+from data.schema import SOURCE_COLUMN, Problem
 from data.storage import StorageError, columnar_dir
 from files import atomic_write, data_dir
 
@@ -92,6 +93,31 @@ def load_columnar(folder: Path) -> Portfolio | None:
                     for kind, severity in (("rejected", "error"), ("warnings", "warning"))}
         reports.append(FileReport(**item, **findings, rejected_rows=frame))
     return Portfolio(**tables, reports=reports, unreadable=list(payload["unreadable"]))
+
+
+def save_parsed(version_id: str, paths: Sequence[Path], portfolio: Portfolio, fingerprint: str) -> None:
+    """Keep the parse an editor just checked (parse_uploads of the version's files) as the version's parquet copy,
+    with file names turned into the stored paths load_intake would give, so the first render after a confirm reads
+    columns instead of parsing the whole upload a second time. `fingerprint`: parse_fingerprint() when the files
+    were parsed; a profile saved since then means the parse is stale, and the copy is left to the first load."""
+    if fingerprint != parse_fingerprint():
+        return
+    stored = {path.name: str(path) for path in paths}
+
+    def stored_path(name: object) -> object:
+        file, hash_, sheet = str(name).partition("#")  # a workbook's sheet keeps its '#sheet'
+        return stored[file] + hash_ + sheet if file in stored else name
+
+    tables = {}
+    for name in TABLES:
+        frame = portfolio.table(name)
+        if SOURCE_COLUMN in frame:
+            frame = frame.assign(**{SOURCE_COLUMN: frame[SOURCE_COLUMN].replace(
+                {value: stored_path(value) for value in frame[SOURCE_COLUMN].dropna().unique()})})
+        tables[name] = frame
+    reports = [replace(report, path=stored_path(report.path)) for report in portfolio.reports]
+    save_columnar(columnar_dir(version_id, fingerprint),
+                  replace(portfolio, **tables, reports=reports))
 
 
 def load_version_portfolio(version_id: str, paths: Sequence[Path]) -> Portfolio:

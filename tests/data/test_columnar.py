@@ -103,3 +103,24 @@ def test_a_saved_mapping_profile_does_not_reuse_the_copy(version, monkeypatch):
     load_version_portfolio(stored.id, paths)  # the files may read differently now: parsed again
     load_version_portfolio(stored.id, paths)  # and that parse is reused while the profiles stay the same
     assert len(calls) == 1
+
+
+def test_parse_kept_at_confirm_is_what_the_files_give(version, monkeypatch):
+    # The copy written from the upload's parse must equal the stored files' own parse (file names become the
+    # stored paths), and the first load then reads it without parsing.
+    stored, paths, parsed = version
+    from data.intake import load_intake
+
+    from_files = load_intake(paths).portfolio
+    columnar.save_parsed(stored.id, paths, parsed, columnar.parse_fingerprint())
+    monkeypatch.setattr(columnar, "load_intake", lambda *_: pytest.fail("parsed again"))
+    loaded = load_version_portfolio(stored.id, paths)
+    for name in columnar.TABLES:
+        pd.testing.assert_frame_equal(loaded.table(name), _canonical(from_files.table(name)))
+    assert [r.as_dict() for r in loaded.reports] == [r.as_dict() for r in from_files.reports]
+
+
+def test_parse_from_other_profiles_is_not_kept(version):
+    stored, paths, parsed = version
+    columnar.save_parsed(stored.id, paths, parsed, "0" * 16)  # parsed before a profile was saved
+    assert not storage.columnar_dir(stored.id, columnar.parse_fingerprint()).exists()

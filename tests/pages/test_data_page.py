@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.intake import MODE_KEY, UPLOADS_KEY
-from data import storage
+from data import columnar, storage
 from data.portfolio import SAMPLE_DIR
 from tests.pages.apptest import run_page
 
@@ -42,7 +42,7 @@ def test_the_page_renders_in_both_languages(lang, title, sample):
     assert app.button(key="data_restore_button").disabled  # the sample is already in use
 
 
-def test_upload_report_then_nothing_changes_until_confirmed(data_dir):
+def test_upload_report_then_nothing_changes_until_confirmed(data_dir, monkeypatch):
     files = [("projects.csv", TEN_PROJECTS + BAD_ROW)]
     app = run_page("app_pages/data.py", **{UPLOADS_KEY: files})
     report = next(d.value for d in app.dataframe if "Rows read" in d.value.columns)
@@ -59,6 +59,8 @@ def test_upload_report_then_nothing_changes_until_confirmed(data_dir):
     assert projects_kpi(app) == "13"
     # the upload is still pending on the way back
     run_page("app_pages/data.py", app=app)
+    # the parse the editor checked is kept (as parquet): nothing parses the stored files again
+    monkeypatch.setattr(columnar, "load_intake", lambda *_: pytest.fail("the confirmed upload was parsed again"))
     app.button(key="data_confirm").click().run()
     assert not app.exception
     [version] = storage.scan_versions()[0]
