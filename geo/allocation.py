@@ -128,8 +128,15 @@ def compute_shares(locations: pd.DataFrame) -> ShareTable:
     hh_share = (per["hh"] / pid.map(explicit)).where(pid.isin(explicit.index), share)
     rows = pd.DataFrame({"project_id": pid, "pcode": per["pcode"], "share": share.astype("float64"),
                          "hh_share": hh_share.astype("float64"), "split_assumed": assumed.astype(bool)})
-    return ShareTable(rows, rows.groupby("project_id", sort=False)["share"].sum(),
-                      rows.groupby("project_id", sort=False)["hh_share"].sum(), explicit.astype("float64"))
+    return ShareTable(rows, _object_index(rows.groupby("project_id", sort=False)["share"].sum()),
+                      _object_index(rows.groupby("project_id", sort=False)["hh_share"].sum()),
+                      _object_index(explicit.astype("float64")))
+
+
+def _object_index(series: pd.Series) -> pd.Series:
+    """The series indexed by plain Python strings: pandas 3 gives group keys its arrow string dtype, and isin/map of
+    the object-typed id columns against such an index converts it value by value (most of a rerun at 10k)."""
+    return series.set_axis(pd.Index(series.index.to_numpy(dtype=object), dtype=object, name=series.index.name))
 
 
 def _donor_pairs(funding: pd.DataFrame) -> pd.DataFrame:
@@ -157,7 +164,7 @@ def allocate(projects: pd.DataFrame, locations: pd.DataFrame, flows: pd.DataFram
     a project's split depends only on its own location rows."""
     values = _project_values(projects, flows)
     shares = compute_shares(locations) if shares is None else shares
-    pids = values.index.to_series()
+    pids = pd.Series(values.index.to_numpy(dtype=object), index=values.index, dtype=object)  # see _object_index
     fill = values["households_targeted"].isna() & pids.isin(shares.explicit_households.index)
     values["households_targeted"] = values["households_targeted"].where(
         ~fill, pids.map(shares.explicit_households).astype("float64"))
