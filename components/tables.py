@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 from babel.numbers import format_decimal
 
+from cells import is_missing
 from components.facts import fact_label, fact_values
 from components.i18n import (
     LOCALES,
@@ -22,74 +23,96 @@ from components.i18n import (
 )
 from components.printing import PRINT_ROWS, is_print_view, render_print_cap
 from data.export import neutralise_frame, to_csv_bytes
-from data.metrics import project_end, project_start
+from data.metrics import END_COLUMNS, START_COLUMNS
 from data.organisations import organisation_label
 from data.portfolio import Portfolio
 from data.schema import compute_project_titles
 from geo.provinces import province_name
 
 
+def _each(values: pd.Series | list, label: Callable[[object], str]) -> list[str]:
+    """label(cell) for every cell, computed once per distinct value: a page of rows repeats the same statuses,
+    themes, dates and donors, and each label is a babel or catalogue call. Missing cells (NaN, NA) reach label
+    as None."""
+    done: dict = {}
+    out = []
+    for value in (values.tolist() if isinstance(values, pd.Series) else values):
+        key = None if value is None or value is pd.NA or value != value else value
+        if key not in done:
+            done[key] = label(key)
+        out.append(done[key])
+    return out
+
+
+def _first_given(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[object]:
+    """Per row, the first of `columns` that is not empty (project_start / project_end for a whole frame)."""
+    given = [frame[c].tolist() for c in columns]
+    return [next((v for v in row if not is_missing(v)), None) for row in zip(*given)]
+
+
 def make_projects_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     """One display row per project; every empty fact reads 'not published'."""
     # Official names from the P-codes (the join key): a file may give the code alone. Only these projects' rows
     # are grouped: a page of a large portfolio costs a page.
-    ids = set(portfolio.projects["project_id"])
+    projects = portfolio.projects
+    ids = set(projects["project_id"])
     mine = portfolio.locations[portfolio.locations["project_id"].isin(ids)]
     locations = mine.groupby("project_id")["province_pcode"].agg(
-        lambda codes: ", ".join(province_name(c) for c in dict.fromkeys(codes)))
+        lambda codes: ", ".join(province_name(c) for c in dict.fromkeys(codes))).to_dict()
     sources = portfolio.sources[(portfolio.sources["table"] == "projects") & portfolio.sources["record_id"].isin(ids)]
-    docs = sources.groupby("record_id")["document_id"].agg(lambda s: ", ".join(sorted(set(s))))
-    rows = []
-    titles = compute_project_titles(portfolio.projects, lang)
-    for index, p in portfolio.projects.iterrows():
-        title = titles[index]
-        households = format_households(p["households_targeted"] if pd.notna(p["households_targeted"]) else None,
-                                       p["households_targeted_is_minimum"], lang)
-        rows.append({
-            t("col.project", lang): p["project_id"],
-            t("col.title", lang): title,
-            t("col.implementing", lang): p["implementing_orgs"] or t("not_published", lang),
-            t("col.theme", lang): theme_label(p["theme"], lang),
-            t("col.status", lang): status_label(p["activity_status"] if pd.notna(p["activity_status"]) else None,
-                                               lang),
-            t("col.start", lang): format_partial_date(project_start(p), lang),
-            t("col.end", lang): format_partial_date(project_end(p), lang),
-            t("col.duration", lang): format_number(p["duration_months"] if pd.notna(p["duration_months"])
-                                                   else None, lang),
-            t("col.coverage", lang): coverage_label(p["coverage"], lang),
-            t("col.provinces", lang): locations.get(p["project_id"], "—"),
-            t("col.households", lang): households,
-            t("col.sources", lang): docs.get(p["project_id"], "—"),
-        })
-    return pd.DataFrame(rows)
+    docs = sources.groupby("record_id")["document_id"].agg(lambda s: ", ".join(sorted(set(s)))).to_dict()
+    pids = projects["project_id"].tolist()
+    not_published = t("not_published", lang)
+    households = [format_households(value, minimum, lang) for value, minimum in zip(
+        projects["households_targeted"].astype(object).where(projects["households_targeted"].notna(), None),
+        projects["households_targeted_is_minimum"].tolist())]
+    columns = {
+        t("col.project", lang): pids,
+        t("col.title", lang): compute_project_titles(projects, lang).tolist(),
+        t("col.implementing", lang): [v or not_published for v in projects["implementing_orgs"].tolist()],
+        t("col.theme", lang): _each(projects["theme"], lambda v: theme_label(v, lang)),
+        t("col.status", lang): _each(projects["activity_status"], lambda v: status_label(v, lang)),
+        t("col.start", lang): _each(_first_given(projects, START_COLUMNS), lambda v: format_partial_date(v, lang)),
+        t("col.end", lang): _each(_first_given(projects, END_COLUMNS), lambda v: format_partial_date(v, lang)),
+        t("col.duration", lang): _each(projects["duration_months"], lambda v: format_number(v, lang)),
+        t("col.coverage", lang): _each(projects["coverage"], lambda v: coverage_label(v, lang)),
+        t("col.provinces", lang): [locations.get(pid, "—") for pid in pids],
+        t("col.households", lang): households,
+        t("col.sources", lang): [docs.get(pid, "—") for pid in pids],
+    }
+    return pd.DataFrame(columns) if pids else pd.DataFrame()
+
+
+def _rate_text(basis: object, rate: object, rate_date: object, lang: str) -> str:
+    if basis == "identity":
+        return t("basis.identity", lang)
+    if rate is not None and rate == rate:
+        return t("table.rate", lang, rate=format_decimal(rate, "0.0000", locale=LOCALES[lang]),
+                 date=format_partial_date(rate_date, lang), basis=t(f"basis.{basis}", lang))
+    return t("not_published", lang)
 
 
 def make_flows_table(converted: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Flows in original and reporting currency with the rate and rate date used."""
-    rows = []
-    for _, f in converted.iterrows():
-        currency = f["reporting_currency"]
-        if f["rate_basis"] == "identity":
-            rate = t("basis.identity", lang)
-        elif pd.notna(f["rate"]):
-            rate = t("table.rate", lang, rate=format_decimal(f["rate"], "0.0000", locale=LOCALES[lang]),
-                     date=format_partial_date(f["rate_date"], lang),
-                     basis=t(f"basis.{f['rate_basis']}", lang))
-        else:
-            rate = t("not_published", lang)
-        rows.append({
-            t("col.project", lang): f["project_id"],
-            t("col.donor", lang): organisation_label(f["donor"], lang) if f["donor"] else t("not_published", lang),
-            t("col.type", lang): transaction_label(f["transaction_type"], lang),
-            t("col.amount", lang): format_money(f["amount"], f["currency"], lang) if pd.notna(f["amount"])
-            else t("not_published", lang),
-            # A number, not text: the column sorts by value (€200K below €12.5M); empty = not published.
-            t("col.amount_reporting", lang, currency=currency): f["amount_reporting"],
-            t("col.rate", lang): rate,
-            t("col.value_date", lang): format_partial_date(f["value_date"], lang),
-        })
-    return pd.DataFrame(rows, columns=flows_columns(converted, lang)).astype(
-        {t("col.amount_reporting", lang, currency=reporting_currency(converted)): "float64"})
+    not_published = t("not_published", lang)
+    rates = list(zip(converted["rate_basis"].tolist(), converted["rate"].tolist(), converted["rate_date"].tolist()))
+    amounts = list(zip(converted["amount"].tolist(), converted["currency"].tolist()))
+    names = flows_columns(converted, lang)
+    if converted.empty:
+        return pd.DataFrame(columns=names).astype({names[4]: "float64"})
+    frame = pd.DataFrame({
+        names[0]: converted["project_id"].tolist(),
+        names[1]: _each(converted["donor"], lambda d: organisation_label(d, lang) if d else not_published),
+        names[2]: _each(converted["transaction_type"], lambda v: transaction_label(v, lang)),
+        # (amount, currency) and (basis, rate, date) are hashable tuples: each distinct one is formatted once
+        names[3]: _each(amounts, lambda a: format_money(a[0], a[1], lang) if a[0] == a[0] and a[0] is not None
+                        else not_published),
+        # A number, not text: the column sorts by value (€200K below €12.5M); empty = not published.
+        names[4]: converted["amount_reporting"].to_numpy(dtype="float64"),
+        names[5]: _each(rates, lambda r: _rate_text(*r, lang)),
+        names[6]: _each(converted["value_date"], lambda v: format_partial_date(v, lang)),
+    }, columns=names)
+    return frame.astype({names[4]: "float64"})
 
 
 def reporting_currency(converted: pd.DataFrame) -> str:

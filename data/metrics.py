@@ -152,12 +152,16 @@ def compute_by_donor(converted: pd.DataFrame, measure: str = "committed") -> pd.
     return grouped.sort_values("amount", ascending=False, na_position="last").reset_index(drop=True)
 
 
+START_COLUMNS = ("actual_start", "planned_start")  # a project's start: the first of these that is given
+END_COLUMNS = ("actual_end", "planned_end")
+
+
 def project_start(row: pd.Series) -> str | None:
-    return next((row[c] for c in ("actual_start", "planned_start") if not is_missing(row[c])), None)
+    return next((row[c] for c in START_COLUMNS if not is_missing(row[c])), None)
 
 
 def project_end(row: pd.Series) -> str | None:
-    return next((row[c] for c in ("actual_end", "planned_end") if not is_missing(row[c])), None)
+    return next((row[c] for c in END_COLUMNS if not is_missing(row[c])), None)
 
 
 def _missing(values: pd.Series) -> pd.Series:
