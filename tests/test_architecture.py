@@ -1,5 +1,6 @@
 """Architecture rules: core packages never import streamlit; pages stay thin."""
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,48 @@ def test_the_refusal_column_check_sees_a_hand_written_reason(tmp_path):
     sample = tmp_path / "reader.py"
     sample.write_text('rows.assign(_reason="why")\nrows["_column"] = "amount"\n', encoding="utf-8")
     assert refusal_column_writes(sample) == [1, 2] and refusal_column_writes(EDGE)
+
+
+DATE_KIND = ROOT / "data" / "schema.py"  # the date kind's home: parse_partial_date, date_period, partial_date_bounds
+DATE_PARSERS = {"parse_partial_date", "PARTIAL_DATE_RE", "_read_partial_date", "to_datetime", "strptime",
+                "fromisoformat", "dateutil"}
+# Not the date kind's text: what a source file says, before it is typed, and dates that are not portfolio dates.
+OTHER_DATES = {
+    "data/intake/values.py": {"parse_partial_date"},  # the lenient reader: a cell's day/month/year → the date kind
+    "data/intake/iati.py": {"fromisoformat", "date pattern"},  # an IATI xsd:date or dateTime → the date kind's text
+    "data/intake/mapping.py": {"date pattern"},  # a flat sheet's dates, already the kind's text, spread over a project
+    "data/currency.py": {"fromisoformat"},  # the ECB rate file's own dates
+    "briefing/__main__.py": {"fromisoformat"},  # the --today argument
+}
+
+
+DATE_PATTERN = re.compile(r"\\d\{4\}\)?(\(\?:)?\(?-")  # a regular expression for YYYY-MM…: r"(\d{4})(?:-(\d{2})"
+
+
+def date_parser_names(path: Path) -> set[str]:
+    """Names and attributes of a module that parse date text (a call, a reference, an import or its own regular
+    expression, said as "date pattern")."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    patterns = {"date pattern" for n in ast.walk(tree)
+                if isinstance(n, ast.Constant) and isinstance(n.value, str) and DATE_PATTERN.search(n.value)}
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    names |= {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+              for a in n.names} | {n.module.split(".")[0] for n in ast.walk(tree)
+                                   if isinstance(n, ast.ImportFrom) and n.module}
+    return names & DATE_PARSERS | patterns
+
+
+@pytest.mark.parametrize("path", sorted({*APP_CODE, *ROOT.glob("briefing/**/*.py"), *ROOT.glob("files/**/*.py")}
+                                        - {DATE_KIND}), ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_date_kind_parses_date_text(path):
+    """A date is typed once, by the date kind (data.schema): a column through partial_date_bounds (the prepared
+    model keeps the project and value dates typed per dataset), one value through date_period. No other module
+    parses a date's text again (bench/naive.py, the per-row reference, is not product code)."""
+    allowed = OTHER_DATES.get(path.relative_to(ROOT).as_posix(), set())
+    assert date_parser_names(path) <= allowed, f"{path.relative_to(ROOT)}: read the typed bounds of data.schema"
+
+
+def test_the_date_kind_is_the_one_that_parses():
+    assert date_parser_names(DATE_KIND) >= {"parse_partial_date", "PARTIAL_DATE_RE", "to_datetime", "date pattern"}
+    assert set(OTHER_DATES) <= {p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*.py")}  # no stale entry
