@@ -19,12 +19,12 @@ def _status(value: object) -> int | None:
     return None if value is None or value != value else int(value)
 
 
-def _end_text(bar: pd.Series, lang: str) -> str:
-    if bar["open_end"]:
-        return t("timeline.open", lang)
-    if bar["derived"]:
-        return f"{format_partial_date(bar['end'].isoformat(), lang)} ({t('timeline.derived', lang)})"
-    return format_partial_date(bar["end_text"], lang)
+def _end_texts(bars: pd.DataFrame, lang: str) -> list[str]:
+    """How each bar's end reads on hover: open, derived (from the duration) or as published."""
+    return [t("timeline.open", lang) if open_end
+            else f"{format_partial_date(end.isoformat(), lang)} ({t('timeline.derived', lang)})" if derived
+            else format_partial_date(text, lang)
+            for open_end, derived, end, text in zip(bars["open_end"], bars["derived"], bars["end"], bars["end_text"])]
 
 
 TIMELINE_MAX_PROJECTS = 60  # 44 px a project: 10,000 projects would be a 440,000 px tall chart
@@ -53,9 +53,8 @@ def make_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.Fi
         name = f"{t(f'timeline.{kind}', lang)} — {status_name}"
         colour = STATUS_COLOURS[code]
         spans = group[group["start"].notna()]
-        hover = [t("timeline.hover", lang, kind=t(f"timeline.{kind}", lang),
-                   start=format_partial_date(b["start_text"], lang), end=_end_text(b, lang))
-                 for _, b in spans.iterrows()]
+        hover = [t("timeline.hover", lang, kind=t(f"timeline.{kind}", lang), start=format_partial_date(start, lang),
+                   end=end) for start, end in zip(spans["start_text"], _end_texts(spans, lang))]
         if not spans.empty:
             figure.add_trace(go.Bar(
                 y=escape_all(spans["project_id"], "html"), base=[d.isoformat() for d in spans["start"]],
@@ -74,7 +73,7 @@ def make_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.Fi
                 legendgroup=name, showlegend=spans.empty, marker=dict(color=colour, symbol="line-ns-open", size=18,
                                                                       line=dict(width=3, color=colour)),
                 customdata=[t("timeline.hover", lang, kind=t(f"timeline.{kind}", lang), start=t("not_published", lang),
-                              end=format_partial_date(b["end_text"], lang)) for _, b in ends.iterrows()],
+                              end=format_partial_date(text, lang)) for text in ends["end_text"]],
                 hovertemplate="%{y}<br>%{customdata}<extra></extra>"))
     figure.add_shape(type="line", x0=today.isoformat(), x1=today.isoformat(), y0=0, y1=1, xref="x", yref="paper",
                      line=dict(color="#000000", width=2, dash="dash"))

@@ -86,14 +86,14 @@ def compute_project_parties(portfolio: Portfolio, project_id: str) -> pd.DataFra
     flows = portfolio.funding[portfolio.funding["project_id"] == project_id]
     funders = set(list_donors(flows))
     named = set(split_list(project.get("implementing_orgs"))) | set(split_list(project.get("partners")))
-    for _, f in flows.iterrows():
-        if is_missing(f["donor"]):
+    for donor, role in zip(flows["donor"], flows["org_role"]):
+        if is_missing(donor):
             continue
-        if f["donor"] in funders:
-            rows.append({"organisation": f["donor"], "role": "funding"})
-        elif f["donor"] not in named and not is_missing(f["org_role"]):
+        if donor in funders:
+            rows.append({"organisation": donor, "role": "funding"})
+        elif donor not in named and not is_missing(role):
             # an implementer's own disbursements (role 4) add nothing the lists below do not already say
-            rows.append({"organisation": f["donor"], "role": ROLE_NAMES.get(int(f["org_role"]), "partner")})
+            rows.append({"organisation": donor, "role": ROLE_NAMES.get(int(role), "partner")})
     for i, org in enumerate(split_list(project.get("implementing_orgs"))):
         rows.append({"organisation": org, "role": "lead" if i == 0 else "implementing"})
     for org in split_list(project.get("partners")):
