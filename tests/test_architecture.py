@@ -150,3 +150,19 @@ def test_only_the_date_kind_parses_date_text(path):
 def test_the_date_kind_is_the_one_that_parses():
     assert date_parser_names(DATE_KIND) >= {"parse_partial_date", "PARTIAL_DATE_RE", "to_datetime", "date pattern"}
     assert set(OTHER_DATES) <= {p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*.py")}  # no stale entry
+
+
+# What a page rerun runs (the page scripts, the components, the filtering/metrics/allocation behind them) walks
+# frames column by column: iterrows builds a Series per row (most of a rerun at 10,000 projects). The readers of
+# uploaded files (data/intake, data/schema's validation) and the boundary preparation run once per file, not per
+# rerun.
+PAGE_PATH = sorted(p for p in [*ROOT.glob("components/*.py"), *ROOT.glob("app_pages/*.py"), *ROOT.glob("data/*.py"),
+                               *ROOT.glob("geo/*.py")]
+                   if p.relative_to(ROOT).as_posix() not in ("data/schema.py", "geo/boundaries.py"))
+
+
+@pytest.mark.parametrize("path", PAGE_PATH, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_iterrows_on_the_page_path(path):
+    calls = [node.lineno for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Attribute) and node.attr == "iterrows"]
+    assert not calls, f"{path.name}: iterrows at lines {calls}"
