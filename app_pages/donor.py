@@ -32,7 +32,7 @@ view = load_view()
 lang, currency = view.lang, view.currency
 
 st.title(t("donor.title", lang))
-render_as_of(view.full, view.today, lang, view.memo)
+render_as_of(view.full, view.today, lang, view.dataset_memo)
 st.caption(t("donor.subtitle", lang))
 render_filter_notes(view.result, len(view.full.projects), lang)
 

@@ -37,7 +37,7 @@ from geo.allocation import (
 view = load_view()
 lang, currency, portfolio = view.lang, view.currency, view.portfolio
 st.title(t("map.page.title", lang))
-render_as_of(view.full, view.today, lang, view.memo)
+render_as_of(view.full, view.today, lang, view.dataset_memo)
 st.caption(t("map.page.caption", lang))
 render_filter_notes(view.result, len(view.full.projects), lang)
 sources = {level: boundary_source(level) for level in (1, 2)}  # chosen on the Data page

@@ -31,7 +31,7 @@ view = load_view()
 lang, currency, portfolio, funding = view.lang, view.currency, view.portfolio, view.funding
 
 st.title(t("app.title", lang))
-render_as_of(view.full, view.today, lang, view.memo)
+render_as_of(view.full, view.today, lang, view.dataset_memo)
 st.caption(t("overview.caption", lang))
 render_filter_notes(view.result, len(view.full.projects), lang)
 

@@ -37,7 +37,7 @@ def title_of(project_id: str) -> str:
 
 
 st.title(t("project.title", lang))
-render_as_of(view.full, view.today, lang, view.memo)
+render_as_of(view.full, view.today, lang, view.dataset_memo)
 render_filter_notes(view.result, len(view.full.projects), lang)
 choices = list(projects.index)
 # The chooser sits in a popover: the chosen project's title is shown once, as the header above its summary.

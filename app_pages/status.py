@@ -34,7 +34,7 @@ lang, portfolio, today = view.lang, view.portfolio, view.today
 projects = portfolio.projects
 
 st.title(t("status.title", lang))
-render_as_of(view.full, view.today, lang, view.memo)
+render_as_of(view.full, view.today, lang, view.dataset_memo)
 st.caption(t("status.caption", lang, today=format_partial_date(today.isoformat(), lang)))
 render_filter_notes(view.result, len(view.full.projects), lang)
 

@@ -50,6 +50,6 @@ def as_of_text(version: Version | None, portfolio: Portfolio, today: dt.date, la
 
 
 def render_as_of(portfolio: Portfolio, today: dt.date, lang: str, memo: Memo | None = None) -> None:
-    """`memo` (View.memo): the newest source date is found once per dataset and day, not on every rerun."""
+    """`memo` (View.dataset_memo): the newest source date is found once per dataset and day, whatever the filters."""
     newest = memo("newest_source", lambda: compute_newest_source(portfolio, today)) if memo else None
     st.caption(as_of_text(active_version(), portfolio, today, lang, newest))

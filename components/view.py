@@ -43,6 +43,13 @@ class View:
             return compute()
         return self.prepared.derived((name, self.state, self.today, *key), compute)
 
+    def dataset_memo(self, name: str, compute: Callable[[], T], *key: object) -> T:
+        """memo() for what depends on the whole dataset (and the day), not on the filters: found once for every
+        filter state and session."""
+        if self.prepared is None:
+            return compute()
+        return self.prepared.derived((name, "whole dataset", self.today, *key), compute)
+
     @property
     def lang(self) -> str:
         return self.state.lang

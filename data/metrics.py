@@ -113,6 +113,9 @@ def compute_left_to_disburse(converted: pd.DataFrame) -> dict:
     commitment counted for the project (compute_committed) with an amount, and at least one payment answering it
     (PAYMENT_OF) with every such payment's amount. A project without a payment flow is left out, never read as 0.
     `payments`: how many payment flows answer a commitment at all (none: the page says 'no flow')."""
+    if {"project_id", "transaction_type", "amount_reporting"} <= set(converted.columns):
+        # the three columns used: every selection below then copies 3 columns, not the flows' 18
+        converted = converted[["project_id", "transaction_type", "amount_reporting"]]
     committed = compute_committed(converted)
     counted_projects = int(committed["project_id"].nunique()) if "project_id" in committed else 0
     if committed.empty:
@@ -165,9 +168,13 @@ def project_end(row: pd.Series) -> str | None:
 
 
 def _missing(values: pd.Series) -> pd.Series:
-    """is_missing for a whole column: None, NaN, NA and blank text."""
-    blank = values.astype("string").str.strip().eq("") if values.dtype == object else False
-    return (values.isna() | blank).fillna(True).astype(bool)
+    """is_missing for a whole column: None, NaN, NA and blank text (each distinct text looked at once)."""
+    missing = values.isna()
+    if values.dtype == object:
+        blank = {v for v in pd.unique(values[~missing]) if isinstance(v, str) and not v.strip()}
+        if blank:
+            missing = missing | values.isin(blank)
+    return missing.fillna(True).astype(bool)
 
 
 def count_not_published(portfolio: Portfolio) -> dict[str, int]:
