@@ -172,15 +172,14 @@ def make_iati_table(files: Sequence[FileSummary], portfolio: Portfolio, currency
 def make_problems_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     """Every finding: file, row (spreadsheet numbering), column, reason, and whether the row was left out."""
     rows = []
-    for report in portfolio.reports:
-        for severity, problems in (("error", report.rejected), ("warning", report.warnings)):
-            rows += [{
-                t("data.col.file", lang): short_name(report.path),
-                t("data.col.row", lang): "" if p.row is None else str(p.row),
-                t("data.col.column", lang): p.column or "",
-                t("data.col.reason", lang): p.reason or "",
-                t("data.col.severity", lang): t(f"data.severity.{severity}", lang),
-            } for p in problems]
+    for report in portfolio.reports:  # the report's file: a note found on another sheet is shown with its table
+        rows += [{
+            t("data.col.file", lang): short_name(report.path),
+            t("data.col.row", lang): "" if p.row is None else str(p.row),
+            t("data.col.column", lang): p.column or "",
+            t("data.col.reason", lang): p.reason or "",
+            t("data.col.severity", lang): t(f"data.severity.{p.severity}", lang),
+        } for p in [*report.rejected, *report.warnings]]
     return pd.DataFrame(rows, columns=[t(f"data.col.{c}", lang) for c in ("file", "row", "column", "reason",
                                                                           "severity")])
 

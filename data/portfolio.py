@@ -36,7 +36,8 @@ class FileReport:
 def _finding(problem: Problem) -> dict:
     """A problem inside its file's report (`python -m data check --json`, the stored reports): no file, no
     severity, since both are the report's."""
-    return {"row": problem.row, "column": problem.column, "reason": problem.reason}
+    found = problem.as_dict()
+    return {key: found[key] for key in ("row", "column", "reason")}
 
 
 @dataclass
