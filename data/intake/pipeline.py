@@ -316,8 +316,7 @@ def parse_uploads(uploads: Sequence[tuple[str, bytes]], max_bytes: int | None = 
     for report, counts in zip(derived_reports, record_counts):
         report.accepted = counts.kept
         listed = {p.row for p in report.rejected}  # every refused record says why, in its source's report
-        report.rejected += [Problem(report.path, row, "project_id", reason)
-                            for row, reason in sorted(counts.refused.items()) if row not in listed]
+        report.rejected += [p for row, p in sorted(counts.refused.items()) if row not in listed]
     portfolio.reports[:0] = derived_reports
     derived_sources = {item.source for item in derived}
     for report in portfolio.reports:

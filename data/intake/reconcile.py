@@ -20,12 +20,12 @@ PROJECT_ID = "project_id"
 
 @dataclass
 class RecordCounts:
-    """Source records of one derived source: how many are in the portfolio; the refused ones with a reason."""
+    """Source records of one derived source: how many are in the portfolio; the refused ones with their error."""
 
     source: str
     read: int
     kept: int = 0
-    refused: dict[int, str] = field(default_factory=dict)  # source record (row) → first reason
+    refused: dict[int, Problem] = field(default_factory=dict)  # source record (row) → its first error
 
 
 def project_of_records(item: Derived) -> dict[int, str]:
@@ -67,12 +67,14 @@ def _count_records(item: Derived, project_of: dict[int, str], bad: dict[str, str
     counts = RecordCounts(item.source, item.rows_in)
     for problem in item.problems:
         if problem.severity == "error" and problem.row is not None:
-            counts.refused.setdefault(problem.row, problem.reason)
+            counts.refused.setdefault(problem.row, problem)
     for row, project in project_of.items():
         if project in bad:
-            counts.refused.setdefault(row, f"project {project} is refused: {bad[project]}")
+            counts.refused.setdefault(row, Problem(item.source, row, PROJECT_ID,
+                                                   f"project {project} is refused: {bad[project]}"))
         elif project not in known:
-            counts.refused.setdefault(row, f"project {project} is not in the portfolio")
+            counts.refused.setdefault(row, Problem(item.source, row, PROJECT_ID,
+                                                   f"project {project} is not in the portfolio"))
     if any(p.severity == "error" and p.row is None for p in item.problems):
         return counts
     counts.kept = sum(1 for row in project_of if row not in counts.refused)
