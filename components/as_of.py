@@ -10,32 +10,35 @@ import streamlit as st
 
 from components.i18n import format_partial_date, t
 from data.portfolio import Portfolio
-from data.schema import partial_date_bounds
 from data.storage import Version, active_version
 
 Memo = Callable[..., object]  # View.memo(name, compute, *key)
 
 
-def _newest(values: pd.Series, today: dt.date) -> tuple[pd.Timestamp, str] | None:
-    """The latest date of a column that is not after today (its first day, and its text as given), or None; a
-    malformed date never blocks the page (validation reports it on the Data page)."""
-    values = values.reset_index(drop=True)
-    first = partial_date_bounds(values)["first"]
-    usable = first[first.notna() & (first <= pd.Timestamp(today))]
+def _newest(values: pd.Series, first: pd.Series, today: dt.date) -> tuple[pd.Timestamp, str] | None:
+    """The latest date of a column not after today: its first day (`first`, the column typed) and its text as
+    given; None when there is none (a malformed date never blocks the page: validation reports it)."""
+    usable = first.reset_index(drop=True)
+    usable = usable[usable.notna() & (usable <= pd.Timestamp(today))]
     if usable.empty:
         return None
-    return usable.max(), str(values[usable.idxmax()])  # idxmax: the first row holding the latest date
+    return usable.max(), str(values.iloc[usable.idxmax()])  # idxmax: the first row holding the latest date
 
 
 def compute_newest_source(portfolio: Portfolio, today: dt.date) -> tuple[str, str | None]:
     """('document', date) — the newest publication date of a source document; when no document is dated,
     ('fact', date) — the newest published date among the facts themselves (value dates, actual starts and ends)."""
-    newest = _newest(portfolio.documents["published"], today) if "published" in portfolio.documents else None
-    if newest:
-        return "document", newest[1]
-    facts = [portfolio.funding.get("value_date"), portfolio.projects.get("actual_start"),
-             portfolio.projects.get("actual_end")]
-    dates = [d for d in (_newest(c, today) for c in facts if c is not None) if d]
+    def newest(table: str, column: str) -> tuple[pd.Timestamp, str] | None:
+        frame = portfolio.table(table)
+        if column not in frame:
+            return None
+        return _newest(frame[column], portfolio.date_bounds(table)[f"{column}_first"], today)
+
+    document = newest("documents", "published")
+    if document:
+        return "document", document[1]
+    dates = [d for d in (newest("funding", "value_date"), newest("projects", "actual_start"),
+                         newest("projects", "actual_end")) if d]
     return "fact", max(dates, key=lambda d: d[0])[1] if dates else None
 
 

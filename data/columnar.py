@@ -23,6 +23,7 @@ from files import atomic_write, data_dir
 
 TABLES = ("projects", "funding", "locations", "sources", "documents")
 REPORTS = "reports.json"
+DATES = ".dates.parquet"  # beside <table>.parquet: its date columns typed (data.schema.compute_date_bounds)
 ROOT = Path(__file__).resolve().parents[1]
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ def save_columnar(folder: Path, portfolio: Portfolio) -> None:
     for name in TABLES:
         frame = portfolio.table(name)
         atomic_write(folder / f"{name}.parquet", frame.to_parquet(index=False))
+        dates = portfolio.date_bounds(name)
+        if len(dates.columns):  # the typed dates (datetime64): a restart reads them instead of parsing the text
+            atomic_write(folder / f"{name}{DATES}", dates.to_parquet(index=False))
     payload = {"reports": [_report_dict(r) for r in portfolio.reports], "unreadable": list(portfolio.unreadable),
                "object_columns": {name: [c for c in portfolio.table(name).columns
                                          if portfolio.table(name)[c].dtype == object] for name in TABLES}}
@@ -85,6 +89,11 @@ def load_columnar(folder: Path) -> Portfolio | None:
     payload = json.loads((folder / REPORTS).read_text(encoding="utf-8"))
     tables = {name: _restore_types(pd.read_parquet(folder / f"{name}.parquet"), payload["object_columns"][name])
               for name in TABLES}
+    typed = {name: pd.read_parquet(folder / f"{name}{DATES}").set_axis(tables[name].index)
+             for name in TABLES if (folder / f"{name}{DATES}").is_file()}
+    for frame in typed.values():  # precision: object with None for empty, as compute_date_bounds gives it
+        for column in [c for c in frame.columns if c.endswith("_precision")]:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     reports = []
     for item in payload["reports"]:
         rows = item.pop("rejected_rows")
@@ -92,7 +101,7 @@ def load_columnar(folder: Path) -> Portfolio | None:
         findings = {kind: [Problem(item["path"], p["row"], p["column"], p["reason"], severity) for p in item.pop(kind)]
                     for kind, severity in (("rejected", "error"), ("warnings", "warning"))}
         reports.append(FileReport(**item, **findings, rejected_rows=frame))
-    return Portfolio(**tables, reports=reports, unreadable=list(payload["unreadable"]))
+    return Portfolio(**tables, reports=reports, unreadable=list(payload["unreadable"]), typed_dates=typed)
 
 
 def save_parsed(version_id: str, paths: Sequence[Path], portfolio: Portfolio, fingerprint: str) -> None:

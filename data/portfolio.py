@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.schema import ROW_COLUMN, Problem
+from data.schema import ROW_COLUMN, Problem, compute_date_bounds
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 SAMPLE_FILES = tuple(SAMPLE_DIR / f"{name}.csv" for name in ("projects", "funding", "locations", "sources",
@@ -51,9 +51,16 @@ class Portfolio:
     documents: pd.DataFrame
     reports: list[FileReport] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    typed_dates: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # compute_date_bounds per table
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
+
+    def date_bounds(self, name: str) -> pd.DataFrame:
+        """The table's dates typed (data.schema.compute_date_bounds): as kept when the portfolio was assembled or
+        read back from parquet, else (a narrowed copy, a table replaced) typed now."""
+        frame, kept = self.table(name), self.typed_dates.get(name)
+        return kept if kept is not None and kept.index.equals(frame.index) else compute_date_bounds(name, frame)
 
 
 def compute_refused_rows(rows: pd.DataFrame, problems: Sequence[Problem]) -> pd.DataFrame:

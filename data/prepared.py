@@ -26,7 +26,6 @@ from data.filters import (
 )
 from data.metrics import FLOW_MEASURES, compute_funding
 from data.portfolio import Portfolio
-from data.schema import partial_date_bounds
 from data.status import compute_project_dates
 from geo.allocation import Allocation, ShareTable, allocate, compute_shares, project_locations
 
@@ -114,9 +113,9 @@ class PreparedPortfolio:
 
 def prepare_portfolio(portfolio: Portfolio) -> PreparedPortfolio:
     """Derive everything per dataset once (vectorised); flows are converted lazily, per currency asked for."""
-    dates = compute_project_dates(portfolio.projects)
+    dates = compute_project_dates(portfolio.projects, portfolio.date_bounds("projects"))
     years = compute_project_years(portfolio.projects, dates)
     members = compute_org_members(portfolio.projects)
     return PreparedPortfolio(portfolio, years, members, filter_options(portfolio, years, members),
                              compute_shares(portfolio.locations), dates,
-                             partial_date_bounds(portfolio.funding["value_date"])["first"])
+                             portfolio.date_bounds("funding")["value_date_first"])

@@ -323,6 +323,20 @@ def partial_date_bounds(values: pd.Series) -> pd.DataFrame:
     return out
 
 
+DATE_PARTS = ("first", "last", "precision")
+
+
+def compute_date_bounds(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Every date column of table `name` typed at once (partial_date_bounds): `<column>_first`, `<column>_last`,
+    `<column>_precision` on the frame's index. The portfolio keeps it beside the text (data.portfolio), and its
+    parquet copy too (data.columnar), so dates are parsed once per dataset, not again on a restart."""
+    parts = {}
+    for column in (c.name for c in TABLES[name].columns if c.kind == "date" and c.name in frame):
+        bounds = partial_date_bounds(frame[column])
+        parts |= {f"{column}_{part}": bounds[part] for part in DATE_PARTS}
+    return pd.DataFrame(parts, index=frame.index)
+
+
 def compute_project_titles(projects: pd.DataFrame, lang: str) -> pd.Series:
     """Each project's title in `lang`, else in the other language ("" when neither is published)."""
     first, second = ("title_en", "title_fr") if lang == "en" else ("title_fr", "title_en")

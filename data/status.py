@@ -13,7 +13,7 @@ import pandas as pd
 
 from data.metrics import compute_committed, compute_conflicts
 from data.portfolio import Portfolio
-from data.schema import partial_date_bounds
+from data.schema import compute_date_bounds
 from geo.provinces import match_province
 
 ACTIVE = frozenset({1, 2})  # pipeline, implementation: the project says it is not over
@@ -34,17 +34,19 @@ def _add_months(days: pd.Series, months: pd.Series) -> pd.Series:
     return pd.Series((first + (day - 1)).astype("datetime64[ns]"), index=days.index).where(ok)
 
 
-def compute_project_dates(projects: pd.DataFrame) -> pd.DataFrame:
+def compute_project_dates(projects: pd.DataFrame, bounds: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per project (same index): status (float, NaN = not published); per date column `<c>_first`,
     `<c>_last`, `<c>_text`; the derived planned end `derived_first/last/text` (start + duration_months, when no
     planned end is published); the best-known `start_*` (actual, else planned) and `end_*` (actual, else planned,
-    else derived) with `end_derived`."""
+    else derived) with `end_derived`. `bounds`: the projects' dates typed (Portfolio.date_bounds("projects"),
+    kept since the portfolio was assembled), typed here when not given."""
+    bounds = compute_date_bounds("projects", projects) if bounds is None else bounds
     out = pd.DataFrame(index=projects.index)
     out["status"] = pd.to_numeric(projects["activity_status"], errors="coerce").astype("float64")
     for column in DATE_COLUMNS:
-        bounds = partial_date_bounds(projects[column])
-        out[f"{column}_first"], out[f"{column}_last"] = bounds["first"], bounds["last"]
-        out[f"{column}_text"] = projects[column].astype("string").str.strip().where(bounds["first"].notna())
+        first = bounds[f"{column}_first"]
+        out[f"{column}_first"], out[f"{column}_last"] = first, bounds[f"{column}_last"]
+        out[f"{column}_text"] = projects[column].astype("string").str.strip().where(first.notna())
     months = pd.to_numeric(projects["duration_months"], errors="coerce")
     planned = out["planned_start_first"].notna()
     base_first = out["planned_start_first"].where(planned, out["actual_start_first"])

@@ -14,6 +14,7 @@ from data.schema import (
     TABLES,
     Problem,
     ValidationResult,
+    compute_date_bounds,
     detect_table,
     validate_references,
     validate_table,
@@ -71,7 +72,8 @@ def parse_portfolio(raw_tables: Iterable[RawTable], unreadable: Sequence[str] = 
         reports += [_report(raw.source, raw.frame, result) for raw, result in results[name]]
     for report in reports:
         report.kept_once = kept_once.get((report.path, report.table), 0)
-    return Portfolio(**frames, reports=reports, unreadable=list(unreadable))
+    typed = {name: compute_date_bounds(name, frame) for name, frame in frames.items()}  # dates parsed once, here
+    return Portfolio(**frames, reports=reports, unreadable=list(unreadable), typed_dates=typed)
 
 
 def _merge_across_files(name: str, results: list[tuple[RawTable, ValidationResult]],

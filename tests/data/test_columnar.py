@@ -62,6 +62,26 @@ def test_second_load_reads_parquet_not_the_files(version, monkeypatch):
     assert len(again.funding) == len(parsed.funding)
 
 
+def test_a_restart_reads_the_typed_dates_and_parses_no_date(version, monkeypatch):
+    """The dates typed when the files were parsed come back from parquet: preparing the model after a restart
+    calls no date parser (data.schema.partial_date_bounds is the only one that types a column)."""
+    from data import schema
+    from data.prepared import prepare_portfolio
+
+    stored, paths, parsed = version
+    first = load_version_portfolio(stored.id, paths)
+    expected = prepare_portfolio(first)
+    monkeypatch.setattr(columnar, "load_intake", lambda *_: pytest.fail("parsed again"))
+    monkeypatch.setattr(schema, "partial_date_bounds", lambda *_: pytest.fail("a date column parsed again"))
+    again = load_version_portfolio(stored.id, paths)
+    for name in ("projects", "funding", "documents"):
+        pd.testing.assert_frame_equal(again.date_bounds(name), parsed.typed_dates[name], check_dtype=False)
+    prepared = prepare_portfolio(again)
+    pd.testing.assert_frame_equal(prepared.dates, expected.dates, check_dtype=False)
+    pd.testing.assert_series_equal(prepared.value_dates, expected.value_dates, check_dtype=False)
+    assert prepared.dates["start_first"].notna().any()  # the sample and synthetic projects have dates
+
+
 def test_a_damaged_copy_is_parsed_again_and_rewritten(version, caplog):
     stored, paths, parsed = version
     load_version_portfolio(stored.id, paths)
