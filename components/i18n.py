@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -77,6 +78,20 @@ def coverage_label(code: object, lang: str) -> str:
 
 def transaction_label(code: object, lang: str) -> str:
     return code_label(TRANSACTION_TYPES, None if code is None or code != code else int(code), lang)
+
+
+def format_each(values: pd.Series | list, label: Callable[[object], str]) -> list[str]:
+    """label(cell) for every cell, computed once per distinct value: a page of rows repeats the same statuses,
+    themes, dates and donors, and each label is a babel or catalogue call. Missing cells (NaN, NA) reach label
+    as None."""
+    done: dict = {}
+    out = []
+    for value in (values.tolist() if isinstance(values, pd.Series) else values):
+        key = None if value is None or value is pd.NA or value != value else value
+        if key not in done:
+            done[key] = label(key)
+        out.append(done[key])
+    return out
 
 
 def format_money(amount: float | None, currency: str, lang: str) -> str:

@@ -23,11 +23,11 @@ import streamlit as st
 
 from components.chart_png import render_chart
 from components.escape import escape_text, hide_paths
-from components.i18n import format_money, format_number, t
+from components.i18n import format_each, format_money, format_number, t
 from components.tables import render_paged_table
 from data.organisations import organisation_label
 from data.schema import compute_project_titles
-from geo.allocation import MAP_METRICS, Allocation, MapMetric, allocate_territories, by_unit
+from geo.allocation import MAP_METRICS, Allocation, MapMetric, by_unit, split_territories
 from geo.boundaries import BoundaryFileError
 from geo.embedded import capital_units
 from geo.fetch import (
@@ -454,7 +454,7 @@ def _unit_donors(frame: pd.DataFrame, donors: pd.DataFrame) -> pd.Series:
     """Donors of each unit's projects (data.metrics.compute_project_donors), largest committed amount first."""
     pairs = frame[["code", "project_ids"]].explode("project_ids").dropna().rename(
         columns={"project_ids": "project_id"})
-    merged = pairs.merge(donors, on="project_id")
+    merged = pairs.merge(donors[donors["project_id"].isin(set(pairs["project_id"]))], on="project_id")
     totals = merged.groupby(["code", "donor"], as_index=False)["amount"].sum(min_count=1).sort_values(
         ["code", "amount", "donor"], ascending=[True, False, True], na_position="last")
     lists = totals.groupby("code")["donor"].agg(tuple)
@@ -652,7 +652,10 @@ def render_territory_map(allocation: Allocation, locations: pd.DataFrame, adm2: 
     `memo` (View.memo with the allocation's measure and the boundary file in its key): built once per view;
     `places` (geo.allocation.compute_territory_places of the dataset's locations), when already computed."""
     def compute() -> tuple[pd.DataFrame, dict, go.Figure | None]:
-        rows, rest = allocate_territories(allocation, locations, pcode, places)
+        # every province's territories split once per view: another province clicked reads its part
+        split = memo("territory_split", lambda: split_territories(allocation, locations, places)) if memo \
+            else split_territories(allocation, locations, places)
+        rows, rest = split.province(pcode)
         if rows.empty:
             return rows, rest, None
         territories = map_units(by_unit(allocation, rows, key="territory"), adm2, key="territory", pcode=pcode,
@@ -701,10 +704,11 @@ def make_unit_projects_table(rows: pd.DataFrame, projects: pd.DataFrame, currenc
     frame = pd.DataFrame({
         t("col.project", lang): rows["project_id"].to_numpy(),
         t("col.title", lang): rows["project_id"].map(titles).fillna("").to_numpy(),
-        t("map.col.share", lang): [f"{format_number(round(100 * v, 1), lang)} %" for v in rows["share"]],
+        t("map.col.share", lang): format_each(rows["share"],
+                                              lambda v: f"{format_number(round(100 * v, 1), lang)} %"),
         money: rows["funding"].astype("float64").to_numpy(),  # a number: sorts by value
-        t("map.metric.households_targeted", lang): [format_metric_value(v, households, currency, lang)
-                                                    for v in rows["households_targeted"]],
+        t("map.metric.households_targeted", lang): format_each(
+            rows["households_targeted"], lambda v: format_metric_value(v, households, currency, lang)),
         t("map.col.split", lang): [split[bool(v)] for v in rows["split_assumed"]]})
     return frame.astype({money: "float64"}) if money in frame else frame
 

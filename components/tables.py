@@ -12,6 +12,7 @@ from components.facts import fact_label, fact_values
 from components.i18n import (
     LOCALES,
     coverage_label,
+    format_each,
     format_households,
     format_money,
     format_number,
@@ -28,20 +29,6 @@ from data.organisations import organisation_label
 from data.portfolio import Portfolio
 from data.schema import compute_project_titles
 from geo.provinces import province_name
-
-
-def _each(values: pd.Series | list, label: Callable[[object], str]) -> list[str]:
-    """label(cell) for every cell, computed once per distinct value: a page of rows repeats the same statuses,
-    themes, dates and donors, and each label is a babel or catalogue call. Missing cells (NaN, NA) reach label
-    as None."""
-    done: dict = {}
-    out = []
-    for value in (values.tolist() if isinstance(values, pd.Series) else values):
-        key = None if value is None or value is pd.NA or value != value else value
-        if key not in done:
-            done[key] = label(key)
-        out.append(done[key])
-    return out
 
 
 def _first_given(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[object]:
@@ -70,12 +57,13 @@ def make_projects_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
         t("col.project", lang): pids,
         t("col.title", lang): compute_project_titles(projects, lang).tolist(),
         t("col.implementing", lang): [v or not_published for v in projects["implementing_orgs"].tolist()],
-        t("col.theme", lang): _each(projects["theme"], lambda v: theme_label(v, lang)),
-        t("col.status", lang): _each(projects["activity_status"], lambda v: status_label(v, lang)),
-        t("col.start", lang): _each(_first_given(projects, START_COLUMNS), lambda v: format_partial_date(v, lang)),
-        t("col.end", lang): _each(_first_given(projects, END_COLUMNS), lambda v: format_partial_date(v, lang)),
-        t("col.duration", lang): _each(projects["duration_months"], lambda v: format_number(v, lang)),
-        t("col.coverage", lang): _each(projects["coverage"], lambda v: coverage_label(v, lang)),
+        t("col.theme", lang): format_each(projects["theme"], lambda v: theme_label(v, lang)),
+        t("col.status", lang): format_each(projects["activity_status"], lambda v: status_label(v, lang)),
+        t("col.start", lang): format_each(_first_given(projects, START_COLUMNS),
+                                          lambda v: format_partial_date(v, lang)),
+        t("col.end", lang): format_each(_first_given(projects, END_COLUMNS), lambda v: format_partial_date(v, lang)),
+        t("col.duration", lang): format_each(projects["duration_months"], lambda v: format_number(v, lang)),
+        t("col.coverage", lang): format_each(projects["coverage"], lambda v: coverage_label(v, lang)),
         t("col.provinces", lang): [locations.get(pid, "—") for pid in pids],
         t("col.households", lang): households,
         t("col.sources", lang): [docs.get(pid, "—") for pid in pids],
@@ -102,15 +90,15 @@ def make_flows_table(converted: pd.DataFrame, lang: str) -> pd.DataFrame:
         return pd.DataFrame(columns=names).astype({names[4]: "float64"})
     frame = pd.DataFrame({
         names[0]: converted["project_id"].tolist(),
-        names[1]: _each(converted["donor"], lambda d: organisation_label(d, lang) if d else not_published),
-        names[2]: _each(converted["transaction_type"], lambda v: transaction_label(v, lang)),
+        names[1]: format_each(converted["donor"], lambda d: organisation_label(d, lang) if d else not_published),
+        names[2]: format_each(converted["transaction_type"], lambda v: transaction_label(v, lang)),
         # (amount, currency) and (basis, rate, date) are hashable tuples: each distinct one is formatted once
-        names[3]: _each(amounts, lambda a: format_money(a[0], a[1], lang) if a[0] == a[0] and a[0] is not None
+        names[3]: format_each(amounts, lambda a: format_money(a[0], a[1], lang) if a[0] == a[0] and a[0] is not None
                         else not_published),
         # A number, not text: the column sorts by value (€200K below €12.5M); empty = not published.
         names[4]: converted["amount_reporting"].to_numpy(dtype="float64"),
-        names[5]: _each(rates, lambda r: _rate_text(*r, lang)),
-        names[6]: _each(converted["value_date"], lambda v: format_partial_date(v, lang)),
+        names[5]: format_each(rates, lambda r: _rate_text(*r, lang)),
+        names[6]: format_each(converted["value_date"], lambda v: format_partial_date(v, lang)),
     }, columns=names)
     return frame.astype({names[4]: "float64"})
 
@@ -172,7 +160,8 @@ def render_table(frame: pd.DataFrame, lang: str | None = None) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
-PAGE_ROWS = 200  # rows formatted and sent per table page: 10,000 formatted rows would be megabytes per rerun
+PAGE_ROWS = 100  # rows formatted and sent per table page (the grid shows about 10 at a time): 10,000 formatted
+# rows would be megabytes per rerun, and each page's formatting is most of a rerun's time
 
 
 @st.fragment

@@ -20,7 +20,7 @@ import pandas as pd
 
 __all__ = ["ALLOCATED_COLUMNS", "QUANTITIES", "MAP_METRICS", "Allocation", "MapMetric", "allocate",
            "allocate_all_territories", "allocate_territories", "by_unit", "compute_shares", "compute_territory_places",
-           "compute_territory_shares", "project_locations", "ShareTable"]
+           "compute_territory_shares", "project_locations", "ShareTable", "TerritorySplit", "split_territories"]
 
 QUANTITIES = ("funding", "households_targeted", "households_reached")
 ALLOCATED_COLUMNS = ("project_id", "pcode", "share", "split_assumed", *QUANTITIES)
@@ -220,6 +220,7 @@ def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str =
     frame["project_ids"] = pd.Series([ids[unit] for unit in frame.index], index=frame.index, dtype=object)
     pairs = allocation.donor_pairs if allocation.donor_pairs is not None else pd.DataFrame(
         [(pid, d) for pid, ds in allocation.donors.items() for d in ds], columns=["project_id", "donor"])
+    pairs = pairs[pairs["project_id"].isin(set(members["project_id"]))]  # a province's territories: its projects only
     unit_donors = members.merge(pairs, on="project_id")[[key, "donor"]].drop_duplicates().sort_values([key, "donor"])
     donors = _group_tuples(unit_donors[key], unit_donors["donor"])
     frame["donors"] = pd.Series([donors.get(unit, ()) for unit in frame.index], index=frame.index, dtype=object)
@@ -287,6 +288,35 @@ def allocate_territories(allocation: Allocation, locations: pd.DataFrame, pcode:
     province's, else equal); rows naming no territory stay at province level. Returns (rows keyed on
     `territory`, {quantity: amount not placed in a territory}). `places`: compute_territory_places, if known."""
     return _territory_rows(allocation.rows[allocation.rows["pcode"] == pcode], locations, places)
+
+
+@dataclass(frozen=True)
+class TerritorySplit:
+    """Every province's allocated rows split over its territories in one join (per view), then read a province at
+    a time: a click on the map is a mask, not a new join."""
+
+    rows: pd.DataFrame  # TERRITORY_COLUMNS and the province's `pcode`
+    remainders: pd.DataFrame  # per province (index pcode), per quantity: what names no territory
+
+    def province(self, pcode: str) -> tuple[pd.DataFrame, dict]:
+        """allocate_territories(…, pcode, …) of the view, read from the split."""
+        rows = self.rows[self.rows["pcode"] == pcode][TERRITORY_COLUMNS].reset_index(drop=True)
+        known = pcode in self.remainders.index
+        return rows, {q: float(self.remainders.at[pcode, q]) if known else 0.0 for q in QUANTITIES}
+
+
+def split_territories(allocation: Allocation, locations: pd.DataFrame,
+                      places: pd.DataFrame | None = None) -> TerritorySplit:
+    """allocate_territories for every province at once, kept per province (TerritorySplit.province)."""
+    rows = allocation.rows.reset_index(drop=True)
+    split = compute_territory_shares(rows, locations, places)
+    at = split["_row"].to_numpy()
+    frame = split[["project_id", "territory", "share", "split_assumed"]].reset_index(drop=True)
+    for q in QUANTITIES:
+        frame[q] = (rows[q].to_numpy()[at] * split["share"].to_numpy()).astype("float64")
+    frame["pcode"] = rows["pcode"].to_numpy()[at]
+    outside = rows[~rows.index.isin(split["_row"])]
+    return TerritorySplit(frame, outside.groupby("pcode")[list(QUANTITIES)].sum())
 
 
 def allocate_all_territories(allocation: Allocation, locations: pd.DataFrame,

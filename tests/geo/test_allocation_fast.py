@@ -20,6 +20,7 @@ from geo.allocation import (
     by_unit,
     compute_shares,
     project_locations,
+    split_territories,
 )
 
 
@@ -78,11 +79,15 @@ def _check(portfolio, state: FilterState, measure: str) -> None:
     _same_frame(rows, naive_rows, ["project_id", "territory"])
     assert all(_close(remainder[q], naive_remainder[q]) for q in QUANTITIES)
     _same_frame(by_unit(fast, rows, key="territory"), naive_by_unit(naive, naive_rows, key="territory"), ["territory"])
-    for pcode in sorted(set(naive.rows["pcode"]))[:3]:
+    split = split_territories(fast, locations)  # what a map click reads: every province split in one join
+    for pcode in sorted(set(naive.rows["pcode"]))[:3] + ["CD00"]:  # CD00: no such province, nothing placed
         one, rest = allocate_territories(fast, locations, pcode)
         naive_one, naive_rest = naive_allocate_territories(naive, locations, pcode)
         _same_frame(one, naive_one, ["project_id", "territory"])
         assert all(_close(rest[q], naive_rest[q]) for q in QUANTITIES)
+        from_split, split_rest = split.province(pcode)
+        _same_frame(from_split, naive_one, ["project_id", "territory"])
+        assert all(_close(split_rest[q], naive_rest[q]) for q in QUANTITIES)
 
 
 STATES = [FilterState(), FilterState(currency="EUR"), FilterState(statuses=("2",)), FilterState(provinces=("CD61",)),
