@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import os
 import zipfile
 from bisect import bisect_right
@@ -12,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+import numpy as np
 import pandas as pd
 
 from cells import is_missing
@@ -133,6 +133,44 @@ def get_rate(source: str, target: str, value_date: dt.date | None) -> Rate:
     return Rate(source, target, value, rate_date, basis)
 
 
+@cache
+def _pair_table(source: str, target: str) -> tuple[np.ndarray, np.ndarray, tuple[dt.date, ...]]:
+    """For get_rate of one pair over many days: the common dates (datetime64[D], sorted), the rate on each (the
+    same division get_rate makes) and the dates as dt.date."""
+    dates = _common_dates(source, target)
+    if not dates:
+        raise ValueError(f"the ECB never published {source} and {target} on the same day")
+    rates = _load_rates()
+    values = np.array([rates[target].rates[d] / rates[source].rates[d] for d in dates], dtype="float64")
+    return np.array(dates, dtype="datetime64[D]"), values, dates
+
+
+def _rates_of(source: str, target: str, days: np.ndarray) -> tuple[np.ndarray, list, list]:
+    """get_rate(source, target, day) for every day of `days` (datetime64[D], NaT = no value date) at once:
+    rates, rate dates and bases, the same as get_rate gives one by one."""
+    if source == target:
+        return np.ones(len(days)), [None] * len(days), ["identity"] * len(days)
+    known, values, dates = _pair_table(source, target)
+    missing = np.isnat(days)
+    before = ~missing & (days < known[0])
+    after = ~missing & (days > known[-1])
+    at = np.searchsorted(known, np.where(missing, known[-1], days), side="right") - 1
+    at = np.where(missing | after, len(known) - 1, np.where(before, 0, at))
+    exact = ~missing & ~before & ~after & (known[at] == days)
+    basis = np.select([missing, before, after, exact], ["latest", "before-first", "after-last", "value-date"],
+                      default="earlier-business-day")
+    return values[at], [dates[i] for i in at], basis.tolist()
+
+
+def _typed_days(days: pd.Series) -> np.ndarray:
+    """Value dates as datetime64[D] (NaT where none), through to_value_date for anything not typed already (text
+    raises there: this module does not parse dates)."""
+    if pd.api.types.is_datetime64_any_dtype(days):
+        return days.to_numpy(dtype="datetime64[D]")
+    day_of = {value: to_value_date(value) for value in pd.unique(days)}
+    return np.array([day_of[value] for value in days], dtype="datetime64[D]")
+
+
 def convert_frame(df: pd.DataFrame, target: str, amount_col: str = "amount", currency_col: str = "currency",
                   date_col: str = "value_date", value_dates: pd.Series | None = None) -> pd.DataFrame:
     """Copy of `df` with amount_reporting, reporting_currency, rate, rate_date and rate_basis columns.
@@ -142,22 +180,25 @@ def convert_frame(df: pd.DataFrame, target: str, amount_col: str = "amount", cur
     each published period (data.schema.partial_date_bounds of the date kind's text: "YYYY" or "YYYY-MM" stands
     for the first day of that period), NaT when not published (the latest rate, basis "latest"); without it the
     date column itself must hold dates, Timestamps or nothing, never text (this module does not parse dates).
+    Column-wise: one search over each source currency's ECB dates, not a lookup per flow.
     """
     target = _check_code(target)
     out = df.copy()
-    cache: dict[tuple[str, dt.date | None], Rate] = {}
-    amounts, rates, rate_dates, bases = [], [], [], []
-    days = df[date_col] if value_dates is None else value_dates
-    for amount, code, value_date in zip(df[amount_col], df[currency_col], days):
-        key = (_check_code(code), to_value_date(value_date))
-        if key not in cache:
-            cache[key] = get_rate(key[0], target, key[1])
-        rate = cache[key]
-        amounts.append(math.nan if is_missing(amount) else float(amount) * rate.rate)
-        rates.append(rate.rate)
-        rate_dates.append(rate.rate_date)
-        bases.append(rate.basis)
-    out["amount_reporting"] = pd.Series(amounts, index=df.index, dtype="float64")
+    codes = df[currency_col]
+    checked = {code: _check_code(code) for code in pd.unique(codes)}  # the first unknown code raises, in row order
+    sources = np.array([checked[code] for code in codes], dtype=object)
+    days = _typed_days(df[date_col] if value_dates is None else value_dates)
+    rates = np.empty(len(df))
+    rate_dates = np.empty(len(df), dtype=object)
+    bases = np.empty(len(df), dtype=object)
+    for source in dict.fromkeys(sources):
+        rows = np.flatnonzero(sources == source)
+        values, on, basis = _rates_of(source, target, days[rows])
+        rates[rows] = values
+        rate_dates[rows] = on
+        bases[rows] = basis
+    amounts = pd.to_numeric(df[amount_col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    out["amount_reporting"] = pd.Series(amounts * rates, index=df.index, dtype="float64")
     out["reporting_currency"] = pd.Series([target] * len(df), index=df.index, dtype=object)
     out["rate"] = pd.Series(rates, index=df.index, dtype="float64")
     out["rate_date"] = pd.Series(rate_dates, index=df.index, dtype=object)

@@ -276,3 +276,33 @@ def test_convert_frame_on_an_empty_frame_adds_the_columns():
     out = convert_frame(pd.DataFrame(columns=["amount", "currency", "value_date"]), "USD")
     assert {"amount_reporting", "reporting_currency", "rate", "rate_date", "rate_basis"} <= set(out.columns)
     assert out.empty
+
+
+@pytest.mark.parametrize("target", ["USD", "EUR"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_convert_frame_gives_get_rates_answer_for_every_flow(target, seed):
+    # convert_frame searches each currency's dates column-wise; get_rate (checked against the ECB above) is the
+    # one-flow reference: every flow must get exactly its rate, date and basis.
+    import random
+
+    rng = random.Random(seed)
+    codes = ["USD", "EUR", "SEK", "GBP", " usd ", "CHF", "JPY"]
+    days = [None, pd.NaT, dt.date(1990, 1, 1), dt.date(2100, 1, 1), dt.date(2020, 12, 25), dt.date(2021, 12, 14)]
+    days += [dt.date(1999, 1, 1) + dt.timedelta(days=rng.randrange(10_000)) for _ in range(60)]
+    rows = [(rng.choice([1000.0, 2.5, None, 0.0]), rng.choice(codes), rng.choice(days)) for _ in range(300)]
+    frame = pd.DataFrame(rows, columns=["amount", "currency", "value_date"])
+    typed = pd.Series([pd.Timestamp(d) if d is not None and d == d else pd.NaT for d in frame["value_date"]])
+    for value_dates in (None, typed):
+        out = convert_frame(frame, target, value_dates=value_dates)
+        for (amount, code, day), got in zip(rows, out.itertuples()):
+            rate = get_rate(code, target, None if day is None or day != day else day)
+            assert (got.rate, got.rate_date, got.rate_basis) == (rate.rate, rate.rate_date, rate.basis)
+            assert (pd.isna(got.amount_reporting) if amount is None else got.amount_reporting == amount * rate.rate)
+
+
+def test_convert_frame_refuses_text_dates_and_unknown_codes_in_row_order():
+    with pytest.raises(ValueError, match="not a typed value date"):
+        convert_frame(pd.DataFrame({"amount": [1.0], "currency": ["USD"], "value_date": ["2021-01-01"]}), "EUR")
+    with pytest.raises(UnknownCurrencyError, match="'XXX'"):
+        convert_frame(pd.DataFrame({"amount": [1.0, 1.0], "currency": ["XXX", "YYY"], "value_date": [None, None]}),
+                      "EUR")
