@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from data.intake import load_intake
 from data.portfolio import FileReport, Portfolio
@@ -101,6 +102,7 @@ def load_columnar(folder: Path) -> Portfolio | None:
         findings = {kind: [Problem(item["path"], p["row"], p["column"], p["reason"], severity) for p in item.pop(kind)]
                     for kind, severity in (("rejected", "error"), ("warnings", "warning"))}
         reports.append(FileReport(**item, **findings, rejected_rows=frame))
+    pa.default_memory_pool().release_unused()  # the read buffers: ~30 MB at 10,000 projects kept by the pool
     return Portfolio(**tables, reports=reports, unreadable=list(payload["unreadable"]), typed_dates=typed)
 
 

@@ -29,8 +29,9 @@ from data.portfolio import Portfolio
 from data.status import compute_project_dates
 from geo.allocation import Allocation, ShareTable, allocate, compute_shares, project_locations
 
-VIEW_MEMO = 16  # filtered views kept per dataset (a few users × a few filter states); each is a slice of the data
-DERIVED_MEMO = 256  # results derived from a view (a page of a table, a figure, a total): small, many per view
+VIEW_MEMO = 8  # filtered views kept per dataset (a few users × a few filter states); each is a slice of the data
+# (at 10,000 projects ~5 MB each with their allocations; the peak RSS target is 600 MB)
+DERIVED_MEMO = 128  # results derived from a view (a page of a table, a figure, a total): small, many per view
 T = TypeVar("T")
 
 
