@@ -64,6 +64,7 @@ def make_deck(full: Portfolio, state: FilterState, today: dt.date, version: str 
               project_ids: tuple[str, ...] = ()) -> Deck:
     """The deck of a whole dataset under `state`'s filters, language and currency."""
     result = apply_filters(full, state)
-    converted = filter_flows(compute_funding(full.funding, state.currency), result.portfolio)
+    converted = filter_flows(compute_funding(full.funding, state.currency,
+                                             full.date_bounds("funding")["value_date_first"]), result.portfolio)
     return build_deck(result.portfolio, full.locations, converted, replace(state), today,
                       version or t("briefing.version.sample", state.lang), project_ids, base_map_available())
