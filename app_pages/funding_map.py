@@ -3,7 +3,6 @@ compute → render."""
 import streamlit as st
 
 from components.as_of import render_as_of
-from components.chart_png import render_chart
 from components.escape import escape_text, hide_paths
 from components.exports import render_exports
 from components.filters import render_filter_notes
@@ -11,15 +10,10 @@ from components.i18n import t
 from components.maps import (
     boundary_key,
     boundary_source,
-    format_metric_value,
     get_prepared,
-    make_funding_map_figure,
     map_units,
     minimum_projects,
-    plot_config,
-    render_province_section,
-    render_totals,
-    selected_code,
+    render_map_section,
     served_url,
     topojson_available,
 )
@@ -82,22 +76,10 @@ def make_units():
 
 units, all_remainder = memo("map_units", make_units, level)
 
-# Render
-map_column, totals_column = st.columns([3, 1])
-with map_column:
-    figure = memo("map_figure", lambda: make_funding_map_figure(units, metric, currency, lang, base,
-                                                                labels=level == 1), level, metric.key)
-    event = render_chart(figure, "funding_map", t("export.chart.map", lang), lang, plot_config(), on_select="rerun",
-                         selection_mode="points")
-    if adm1 is None and level == 1:
-        st.caption(t("map.small.embedded", lang))
-    if level == 2 and metric.quantity:
-        st.caption(t("map.territories.remainder", lang, value=format_metric_value(
-            all_remainder[metric.quantity], MAP_METRICS[metric.quantity], currency, lang)))
-with totals_column:
-    render_totals(allocation, metric, currency, lang, extra["minimum"], memo)
-
-render_province_section(allocation, provinces, units, selected_code(event), portfolio.projects, currency, lang,
-                        memo, territories=dict(locations=locations, places=places, adm2=adm2, metric=metric, base=base,
-                                               extra=dict(extra, url=urls[2])))
+# Render (a click on the map or another province reruns only this section: a fragment)
+render_map_section(units, metric, currency, lang, level=level, base=base, all_remainder=all_remainder,
+                   allocation=allocation, provinces=provinces, projects=portfolio.projects, memo=memo,
+                   minimum=extra["minimum"], embedded=adm1 is None,
+                   territories=dict(locations=locations, places=places, adm2=adm2, metric=metric, base=base,
+                                    extra=dict(extra, url=urls[2])))
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

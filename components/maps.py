@@ -736,3 +736,28 @@ def render_province_section(allocation: Allocation, provinces: pd.DataFrame, uni
     else:
         render_territory_map(allocation, territories["locations"], territories["adm2"], pcode, territories["metric"],
                              currency, lang, territories["base"], territories["extra"], memo, territories["places"])
+
+
+@st.fragment
+def render_map_section(units: MapUnits, metric: MapMetric, currency: str, lang: str, *, level: int, base: bool,
+                       all_remainder: dict | None, allocation: Allocation, provinces: pd.DataFrame,
+                       projects: pd.DataFrame, memo: Callable, minimum: frozenset[str], embedded: bool,
+                       territories: dict) -> None:
+    """The map, its totals and the chosen province (render_province_section), as one fragment: a click on the map
+    or another province reruns this section only, not the page's filters, settings and exports. `memo`: the page's
+    View.memo with the measure and the boundary files in its key."""
+    map_column, totals_column = st.columns([3, 1])
+    with map_column:
+        figure = memo("map_figure", lambda: make_funding_map_figure(units, metric, currency, lang, base,
+                                                                    labels=level == 1), level, metric.key)
+        event = render_chart(figure, "funding_map", t("export.chart.map", lang), lang, plot_config(),
+                             on_select="rerun", selection_mode="points")
+        if embedded and level == 1:
+            st.caption(t("map.small.embedded", lang))
+        if level == 2 and metric.quantity:
+            st.caption(t("map.territories.remainder", lang, value=format_metric_value(
+                all_remainder[metric.quantity], MAP_METRICS[metric.quantity], currency, lang)))
+    with totals_column:
+        render_totals(allocation, metric, currency, lang, minimum, memo)
+    render_province_section(allocation, provinces, units, selected_code(event), projects, currency, lang, memo,
+                            territories)
