@@ -8,11 +8,14 @@ from data.schema import (
     ACTIVITY_STATUS,
     ORG_ROLES,
     TRANSACTION_TYPES,
+    compute_date_bounds,
     compute_project_titles,
+    date_period,
     detect_table,
     parse_amount,
     parse_int,
     parse_partial_date,
+    partial_date_bounds,
     validate_table,
 )
 
@@ -40,6 +43,29 @@ def test_partial_dates_keep_their_precision(text, first, last, precision):
 def test_bad_dates_raise_value_error_with_the_value(text):
     with pytest.raises(ValueError, match="not a"):
         parse_partial_date(text)
+
+
+def test_a_date_column_is_typed_once_as_periods():
+    """compute_date_bounds: each date column of a table as first, last day and precision, beside its text."""
+    frame = pd.DataFrame({"flow_id": list("abcdefg"), "value_date": [
+        "2024", "2024-02", "2023-02-28", None, "", "14/12/2021", dt.date(2021, 12, 14)]}, index=[5, 4, 3, 2, 1, 0, 9])
+    typed = compute_date_bounds("funding", frame)
+    assert list(typed.columns) == ["value_date_first", "value_date_last", "value_date_precision"]
+    assert list(typed.index) == [5, 4, 3, 2, 1, 0, 9]
+    day = pd.Timestamp
+    assert typed["value_date_first"].tolist()[:3] == [day("2024-01-01"), day("2024-02-01"), day("2023-02-28")]
+    assert typed["value_date_last"].tolist()[:3] == [day("2024-12-31"), day("2024-02-29"), day("2023-02-28")]
+    assert typed["value_date_precision"].tolist() == ["year", "month", "day", None, None, None, "day"]
+    assert typed["value_date_first"].iloc[3:6].isna().all()  # empty, blank, not a date: no period
+    assert typed["value_date_first"].iloc[6] == day("2021-12-14")
+
+
+@pytest.mark.parametrize("text", ["2024", "2000-02", "1999-02", "2021-12-14", "2024-12"])
+def test_the_column_bounds_are_the_single_value_bounds(text):
+    one = parse_partial_date(text)
+    typed = partial_date_bounds(pd.Series([text])).iloc[0]
+    assert (typed["first"].date(), typed["last"].date(), typed["precision"]) == (one.first, one.last, one.precision)
+    assert date_period(text) == one
 
 
 @pytest.mark.parametrize("parser, text, reason", [
