@@ -49,10 +49,13 @@ def compute_donor_breakdown(flows: pd.DataFrame, by: str) -> tuple[pd.DataFrame,
         chosen = measure.select(flows)
         usable = chosen[chosen["amount_reporting"].notna() & chosen[by].notna()]
         left_out += len(chosen) - len(usable)
-        for value, group in usable.groupby(by):
-            rows.append({by: value, "measure": key, "amount": float(group["amount_reporting"].sum()),
-                         "flows": len(group)})
-    return pd.DataFrame(rows, columns=[by, "measure", "amount", "flows"]), left_out
+        grouped = usable.groupby(by)["amount_reporting"]  # one group-sum per measure, not one pass per value
+        rows.append(pd.DataFrame({by: grouped.sum().index, "measure": key,
+                                  "amount": grouped.sum().to_numpy(dtype="float64"),
+                                  "flows": grouped.size().to_numpy(dtype="int64")}))
+    rows = [part for part in rows if not part.empty]
+    frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=[by, "measure", "amount", "flows"])
+    return frame[[by, "measure", "amount", "flows"]], left_out
 
 
 def compute_donor_measures(flows: pd.DataFrame) -> pd.DataFrame:
