@@ -8,6 +8,8 @@ from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import format_partial_date, t
 from components.status_views import (
+    HOUSEHOLDS_MAX_PROJECTS,
+    limit_households,
     make_burn_figure,
     make_households_figure,
     render_checks,
@@ -69,8 +71,10 @@ else:
     render_gap_chart(burn, lambda frame, lang: view.memo("burn_figure", lambda: make_burn_figure(frame, lang)), "burn",
                      burn_left_out, lang)
     households, hh_left_out = view.memo("households", lambda: compute_households(projects))
-    render_gap_chart(households, lambda frame, lang: view.memo("households_figure", lambda: make_households_figure(
-        frame, lang)), "households", hh_left_out, lang)
+    render_gap_chart(limit_households(households), lambda frame, lang: view.memo(
+        "households_figure", lambda: make_households_figure(frame, lang)), "households", hh_left_out, lang)
+    if len(households) > HOUSEHOLDS_MAX_PROJECTS:
+        st.caption(t("households.capped", lang, shown=HOUSEHOLDS_MAX_PROJECTS, n=len(households)))
 
     with st.expander(t("quality.title", lang), expanded=True):
         render_quality(view.memo("quality", lambda: compute_data_quality(portfolio)), lang)

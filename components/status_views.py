@@ -57,6 +57,17 @@ def make_burn_figure(burn: pd.DataFrame, lang: str) -> go.Figure:
     return figure
 
 
+HOUSEHOLDS_MAX_PROJECTS = 40  # a bar pair per project: thousands of projects would be an unreadable, heavy chart
+
+
+def limit_households(households: pd.DataFrame, limit: int = HOUSEHOLDS_MAX_PROJECTS) -> pd.DataFrame:
+    """The `limit` projects with the most households targeted (compute_households), largest first; the others are
+    reached by filtering (the page says so)."""
+    if len(households) <= limit:
+        return households
+    return households.sort_values(["targeted", "project_id"], ascending=[False, True], kind="stable").head(limit)
+
+
 def make_households_figure(households: pd.DataFrame, lang: str) -> go.Figure:
     """Grouped bars: targeted and reached per project (only projects publishing both)."""
     figure = go.Figure()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -33,10 +34,14 @@ TIMELINE_MAX_PROJECTS = 60  # 44 px a project: 10,000 projects would be a 440,00
 def limit_timeline(bars: pd.DataFrame, limit: int = TIMELINE_MAX_PROJECTS) -> tuple[pd.DataFrame, int]:
     """The bars of at most `limit` projects, the most recently started first (undated starts last), and the number
     of projects with bars. The rest are reached by filtering (the caption says so), never drawn off-screen."""
-    starts = bars.groupby("project_id", sort=False)["start"].max() if not bars.empty else pd.Series(dtype=object)
+    if bars.empty:
+        return bars, 0
+    # the bars' dates (date objects) as datetime64 once: a group max over Python dates compares them one by one
+    days = pd.Series(np.array(bars["start"].tolist(), dtype="datetime64[D]"), index=bars.index)
+    starts = days.groupby(bars["project_id"].to_numpy(), sort=False).max()
     if len(starts) <= limit:
         return bars, len(starts)
-    latest = starts.astype("datetime64[ns]").sort_values(ascending=False, na_position="last", kind="stable")
+    latest = starts.sort_values(ascending=False, na_position="last", kind="stable")
     return bars[bars["project_id"].isin(set(latest.index[:limit]))], len(starts)
 
 

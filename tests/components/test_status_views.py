@@ -6,6 +6,7 @@ import pytest
 from components.profiles import make_breakdown_figure, make_dates_table, make_measures_table, make_parties_table
 from components.status_views import (
     left_out_text,
+    limit_households,
     make_burn_figure,
     make_check_counts_table,
     make_checks_table,
@@ -91,3 +92,12 @@ def test_households_bars_keep_the_qualifier_of_a_minimum(lang, expected):
     targeted, reached = make_households_figure(households, lang).data
     assert list(targeted.text) == [expected]  # viewer.toml map.more_than, babel's French grouping (narrow space)
     assert list(reached.text) == ["1,200" if lang == "en" else "1\u202f200"]  # reached is no minimum
+
+
+@pytest.mark.parametrize("count, limit, drawn", [(3, 5, ["P0", "P1", "P2"]), (6, 3, ["P5", "P3", "P4"])])
+def test_households_chart_draws_the_largest_targets_when_there_are_too_many(count, limit, drawn):
+    # targeted 0, 10, 20, 30, 30, 50: the largest first, a tie by project id
+    targeted = [0, 10, 20, 30, 30, 50][:count]
+    frame = pd.DataFrame({"project_id": [f"P{i}" for i in range(count)], "targeted": targeted,
+                          "reached": [1] * count, "minimum": [False] * count})
+    assert list(limit_households(frame, limit)["project_id"]) == drawn
