@@ -60,7 +60,7 @@ else:
                                                                           view.full.documents)), project_id)
     st.header(escape_text(title_of(project_id)))
     # Summary first: status, money, provinces, dates (with what other sources say where they disagree).
-    summary = compute_project_summary(project, flows, places, conflicts, view.currency, lang)
+    summary = memo("summary", lambda: compute_project_summary(project, flows, places, conflicts, view.currency, lang))
     for row in (summary[:4], summary[4:]):
         for column, (label, value, help_text) in zip(st.columns(4), row):
             column.metric(label, value, help=help_text, border=True)
@@ -68,9 +68,9 @@ else:
     left, right = st.columns(2)
     with left:
         st.subheader(t("project.parties", lang))
-        render_table(make_parties_table(compute_project_parties(view.full, project_id), lang))
+        render_table(memo("parties", lambda: make_parties_table(compute_project_parties(view.full, project_id), lang)))
         st.subheader(t("project.dates", lang))
-        render_table(make_dates_table(project, lang, conflicts))
+        render_table(memo("dates_table", lambda: make_dates_table(project, lang, conflicts)))
     with right:
         st.subheader(t("project.places", lang))
         if project["coverage"] == "national":
@@ -91,14 +91,14 @@ else:
             st.text(project["notes"])
 
     st.subheader(t("project.money", lang))
-    render_table(make_flows_table(flows, lang), lang)
+    render_table(memo("flows_table", lambda: make_flows_table(flows, lang)), lang)
 
     st.subheader(t("checks.title", lang))
     render_checks(memo("project_checks", lambda: compute_status_checks(projects.loc[[project_id]], view.today)), lang,
                   memo)
 
     st.subheader(t("project.sources", lang))
-    sources = compute_project_sources(view.full, project_id)
+    sources = memo("sources", lambda: compute_project_sources(view.full, project_id))
     if sources.empty:  # uploaded data rarely cites documents: say so rather than draw an empty grid
         st.caption(t("project.sources.none", lang))
     else:
