@@ -34,13 +34,30 @@ def fold_words(text: object) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", fold_text(text)).split())
 
 
-def distinct_cells(values: list) -> tuple[list[int], list]:
+def distinct_cells(values: list) -> tuple[np.ndarray, list]:
     """(index of each cell's distinct value, the distinct values), so that a column's cells are each read or checked
-    once. A column of strings is factorized by pandas; other cells are keyed by type and value (1, 1.0 and True
-    read differently), and an unhashable cell is its own value."""
-    if values and pd.api.types.infer_dtype(values, skipna=False) == "string":
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-        return codes.tolist(), list(uniques)
+    once. Strings are factorized by pandas; other cells (missing ones included: None and NaN stay apart) are keyed
+    by type and value (1, 1.0 and True read differently), and an unhashable cell is its own value."""
+    if values and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        array = np.empty(len(values), dtype=object)
+        array[:] = values  # strings and missing scalars only: no sequence to unpack
+        codes, found = pd.factorize(array)
+        uniques = list(found)
+        missing = np.flatnonzero(codes < 0)
+        if len(missing):
+            cells = [values[i] for i in missing.tolist()]
+            if cells.count(None) == len(cells):  # the usual missing cell, or a column the table does not have
+                codes[missing] = len(uniques)
+                uniques.append(None)
+            else:
+                others, other_uniques = _keyed(cells)
+                codes[missing] = others + len(uniques)
+                uniques += other_uniques
+        return codes, uniques
+    return _keyed(values)
+
+
+def _keyed(values: list) -> tuple[np.ndarray, list]:
     index: dict[object, int] = {}
     uniques: list = []
     codes: list[int] = []
@@ -52,7 +69,26 @@ def distinct_cells(values: list) -> tuple[list[int], list]:
         if code == len(uniques):
             uniques.append(value)
         codes.append(code)
-    return codes, uniques
+    return np.asarray(codes, dtype=np.intp), uniques
+
+
+def distinct_rows(columns: list[list]) -> tuple[np.ndarray, list[int]]:
+    """(index of each row's distinct combination of cells, the first position holding each combination), the
+    cells compared as distinct_cells compares them."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for values in columns:
+        codes, uniques = distinct_cells(values)
+        key = pd.factorize(key * len(uniques) + codes)[0]
+    return key, np.unique(key, return_index=True)[1].tolist()
+
+
+def positions_of(codes: np.ndarray, wanted: list[int]) -> list[int]:
+    """The positions whose code (as given by distinct_cells) is one of `wanted`, in order."""
+    if not wanted:
+        return []
+    chosen = np.zeros(int(codes.max()) + 1, dtype=bool)
+    chosen[wanted] = True
+    return np.flatnonzero(chosen[codes]).tolist()
 
 
 def column_cells(frame: pd.DataFrame, name: str) -> list:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cells import is_missing
+from cells import distinct_cells, distinct_rows, is_missing, positions_of
 
 # --- IATI code lists (activity standard 2.03), with French and English labels ----------------------
 
@@ -551,45 +551,35 @@ def check_cell(col: Column, value: object, valid_provinces: frozenset[str]) -> t
         return None, str(exc)
 
 
+def _check_distinct(col: Column, value: object, valid_provinces: frozenset[str]) -> tuple[object, str | None]:
+    """check_cell, with the most common cell (free text) checked inline."""
+    if col.kind == "text" and value.__class__ is str:
+        text = value.strip()
+        if text:
+            return text, None
+    return check_cell(col, value, valid_provinces)
+
+
 def _check_column(col: Column, values: list, valid_provinces: frozenset[str],
                   reasons: list[list[tuple[str, str]] | None]) -> list:
     """check_cell over a whole column: the typed values, and each row's reason appended to `reasons[row]`. Each
-    distinct value of a kind that is not free text is checked once: an upload repeats the same codes, dates and
-    P-codes on thousands of rows (free text is cheap to check and mostly distinct)."""
-    kind = COLUMN_KINDS[col.kind]
-    empty = (None, "required value is empty" if col.required else None)
-    seen: dict[object, tuple[object, str | None]] = {}
-    typed = []
-    for position, value in enumerate(values):
-        if value.__class__ is str:
-            key = value  # most cells; other types are keyed with their type: 1, 1.0 and True are equal keys
-            if not value.strip():
-                result = empty
-            elif kind.text:
-                result = (value.strip() if col.kind == "text" else kind.check(value, col, valid_provinces), None)
-            else:
-                result = seen.get(key)
-        elif is_missing(value):
-            result = empty
-        else:
-            key = (value.__class__, value)
-            try:
-                result = None if kind.text else seen.get(key)
-            except TypeError:  # an unhashable cell
-                result = check_cell(col, value, valid_provinces)
-        if result is None:
-            result = check_cell(col, value, valid_provinces)
-            if len(seen) < MAX_CHECKS_KEPT:
-                seen[key] = result
-        typed.append(result[0])
-        if result[1]:
-            if reasons[position] is None:
-                reasons[position] = []
-            reasons[position].append((col.name, result[1]))
-    return typed
+    distinct value is checked once (cells.distinct_cells): an upload repeats the same codes, dates and P-codes on
+    thousands of rows."""
+    if col.kind == "text" and values and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        typed = [value.strip() or None for value in values]  # free text, mostly distinct: checked inline
+        if col.required:
+            for position in [p for p, value in enumerate(typed) if value is None]:
+                reasons[position] = [*(reasons[position] or []), (col.name, "required value is empty")]
+        return typed
+    codes, uniques = distinct_cells(values)
+    results = [_check_distinct(col, value, valid_provinces) for value in uniques]
+    for position in positions_of(codes, [i for i, (_, reason) in enumerate(results) if reason]):
+        if reasons[position] is None:
+            reasons[position] = []
+        reasons[position].append((col.name, results[codes[position]][1]))
+    return np.fromiter((typed for typed, _ in results), dtype=object, count=len(results)).take(codes).tolist()
 
 
-MAX_CHECKS_KEPT = 100_000  # distinct cells remembered per column by _check_column
 # The columns each cross-cell rule of _row_rules and _row_warnings reads.
 _RULE_COLUMNS = {"projects": ("title_fr", "title_en"), "funding": ("amount", "currency"),
                  "locations": ("territory_pcode", "province_pcode", "split_known", "budget_share",
@@ -633,32 +623,21 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
                                 "warning"))
 
     # Column by column (each distinct value checked once), then the rules across the cells of each row.
-    numbers = [int(r) for r in rows]
+    numbers = rows.tolist()
     reasons: list[list[tuple[str, str]] | None] = [None] * len(frame)
     typed = {col.name: _check_column(col, frame[col.name].tolist() if col.name in frame else [None] * len(frame),
                                      valid_provinces, reasons) for col in table.columns}
     typed[ROW_COLUMN] = numbers
-    rule_columns = _RULE_COLUMNS.get(table_name, ())
-    for position, cells in enumerate(zip(*(typed[c] for c in rule_columns))):
-        row = dict(zip(rule_columns, cells))
-        found = _row_rules(table_name, row)
-        if found:
-            reasons[position] = (reasons[position] or []) + found
-        if table_name == "funding":  # the rule writes the currency code as checked
-            typed["currency"][position] = row["currency"]
-    warning_columns = _WARNING_COLUMNS.get(table_name, ())
-    kept: list[int] = []
-    refused: list[int] = []
-    for position, row_reasons in enumerate(reasons):
-        if row_reasons:
-            problems += [Problem(file, numbers[position], column, reason) for column, reason in row_reasons]
-            refused.append(position)
-            continue
-        if warning_columns:
-            row = {c: typed[c][position] for c in warning_columns}
+    _apply_row_rules(table_name, typed, reasons)
+    refused = [position for position, row_reasons in enumerate(reasons) if row_reasons]
+    kept = [position for position, row_reasons in enumerate(reasons) if not row_reasons]
+    warned = _warnings_at(table_name, typed, kept)
+    for position in sorted([*refused, *warned]):  # row by row, as the rows are read
+        if reasons[position]:
+            problems += [Problem(file, numbers[position], column, reason) for column, reason in reasons[position]]
+        else:
             problems += [Problem(file, numbers[position], column, reason, "warning")
-                         for column, reason in _row_warnings(table_name, row)]
-        kept.append(position)
+                         for column, reason in warned[position]]
     rejected_rows = [{**{k: raw.get(k) for k in frame.columns}, ROW_COLUMN: numbers[position]}
                      for raw, position in zip(frame_records(frame.iloc[refused]), refused)]
 
@@ -667,8 +646,36 @@ def validate_table(table_name: str, frame: pd.DataFrame, file: str = "<frame>",
     problems += dup_problems
     read_columns = [c for c in frame.columns if c != ROW_COLUMN]
     rejected = pd.DataFrame(rejected_rows or None, columns=read_columns + [ROW_COLUMN])
-    accepted = {name: [values[p] for p in kept] for name, values in typed.items()}
+    accepted = {name: values if len(kept) == len(values) else list(map(values.__getitem__, kept))
+                for name, values in typed.items()}
     return ValidationResult(table_name, _typed_frame(table, accepted), rejected, problems)
+
+
+def _apply_row_rules(table_name: str, typed: dict[str, list], reasons: list[list[tuple[str, str]] | None]) -> None:
+    """_row_rules once per distinct combination of the cells it reads, its reasons added to every row holding that
+    combination (and, for funding, the currency code as checked written back)."""
+    rule_columns = _RULE_COLUMNS.get(table_name, ())
+    if not rule_columns or not typed[ROW_COLUMN]:
+        return
+    codes, firsts = distinct_rows([typed[c] for c in rule_columns])
+    rows = [{c: typed[c][first] for c in rule_columns} for first in firsts]
+    found = [_row_rules(table_name, row) for row in rows]
+    for position in positions_of(codes, [i for i, reasons_found in enumerate(found) if reasons_found]):
+        reasons[position] = (reasons[position] or []) + found[codes[position]]
+    if table_name == "funding":  # the rule writes the currency code as checked
+        typed["currency"] = np.fromiter((row["currency"] for row in rows), dtype=object, count=len(rows)) \
+            .take(codes).tolist()
+
+
+def _warnings_at(table_name: str, typed: dict[str, list], kept: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The warnings of _row_warnings at each kept position that has some, once per distinct combination."""
+    columns = _WARNING_COLUMNS.get(table_name, ())
+    if not columns or not kept:
+        return {}
+    cells = {c: list(map(typed[c].__getitem__, kept)) for c in columns}
+    codes, firsts = distinct_rows(list(cells.values()))
+    found = [_row_warnings(table_name, {c: cells[c][first] for c in columns}) for first in firsts]
+    return {kept[i]: found[codes[i]] for i in positions_of(codes, [j for j, f in enumerate(found) if f])}
 
 
 
@@ -715,12 +722,14 @@ def _row_rules(table_name: str, row: dict) -> list[tuple[str, str]]:
 def _reject_duplicate_keys(table: Table, typed: dict[str, list], kept: list[int], file: str):
     """The kept positions whose key was seen before are rejected (as dicts of their typed values; the reason is
     their problem); returns (still kept positions, rejected rows, problems)."""
+    keys = list(zip(*(typed[k] for k in table.key)))
+    if len(set(map(keys.__getitem__, kept))) == len(kept):
+        return kept, [], []  # most tables: no key twice
     seen: dict[tuple, int] = {}
     still, rejected, problems = [], [], []
-    keys = [typed[k] for k in table.key]
     rows = typed[ROW_COLUMN]
     for position in kept:
-        key = tuple(values[position] for values in keys)
+        key = keys[position]
         if key in seen:
             reason = f"duplicate {'/'.join(table.key)} {'/'.join(str(k) for k in key if k)} (first at row {seen[key]})"
             problems.append(Problem(file, rows[position], table.key[0], reason))

@@ -4,9 +4,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from cells import column_cells, distinct_cells
+from cells import column_cells, distinct_cells, positions_of
 from data.intake.values import (
     ValueParseError,
     format_amount,
@@ -94,24 +95,22 @@ class _Found:
 
 
 def _read_column(values: list, read: Callable[[object], _Reading], found: _Found,
-                 skip_missing: bool = True) -> tuple[list[int], list[_Reading]]:
+                 skip_missing: bool = True) -> tuple[np.ndarray, list[_Reading]]:
     """Read each distinct cell of a column once and report the readings' problems on every row that holds it;
     returns (index of each cell's reading, the readings)."""
     codes, uniques = distinct_cells(values)
     readings = [_UNCHANGED if skip_missing and is_missing(value) else read(value) for value in uniques]
-    flagged = {i for i, r in enumerate(readings) if r.problems or r.pending}
-    if flagged:
-        for position, code in enumerate(codes):
-            if code in flagged:
-                found.add_reading(position, readings[code])
+    for position in positions_of(codes, [i for i, r in enumerate(readings) if r.problems or r.pending]):
+        found.add_reading(position, readings[codes[position]])
     return codes, readings
 
 
-def _write(values: list, codes: list[int], readings: list[_Reading]) -> None:
+def _write(values: list, codes: np.ndarray, readings: list[_Reading]) -> None:
     """The canonical texts of the readings, in place of the cells they were read from."""
     texts = [r.text for r in readings]
     if any(text is not _KEEP for text in texts):
-        values[:] = [value if text is _KEEP else text for value, text in zip(values, map(texts.__getitem__, codes))]
+        values[:] = [value if text is _KEEP else text
+                     for value, text in zip(values, map(texts.__getitem__, codes.tolist()))]
 
 
 def _normalise_column(values: list, read: Callable[[object], _Reading], found: _Found,
@@ -303,13 +302,12 @@ def _normalise_amounts(col: Column, cells: dict[str, list], found: _Found) -> No
     """Amounts column by column, except the rows whose amount names a currency: compared with their own cell."""
     values = cells[col.name]
     codes, readings = _read_column(values, lambda value: _strip_currency(_read_amount(col, value)), found)
-    named = {i for i, r in enumerate(readings) if r.parsed is not None}
-    if named:
-        for position, code in enumerate(codes):
-            if code in named and _amount_names_currency(col, cells, position, readings[code].parsed, found):
-                values[position] = _same_text(values[position], format_amount(readings[code].parsed.value))
-                if readings[code].parsed.note:
-                    found.add(position, col.name, readings[code].parsed.note, "warning")
+    for position in positions_of(codes, [i for i, r in enumerate(readings) if r.parsed is not None]):
+        parsed = readings[codes[position]].parsed
+        if _amount_names_currency(col, cells, position, parsed, found):
+            values[position] = _same_text(values[position], format_amount(parsed.value))
+            if parsed.note:
+                found.add(position, col.name, parsed.note, "warning")
     _write(values, codes, readings)
 
 
@@ -323,11 +321,9 @@ def _strip_currency(reading: _Reading) -> _Reading:
 def _normalise_counts(col: Column, cells: dict[str, list], found: _Found) -> None:
     values = cells[col.name]
     codes, readings = _read_column(values, lambda value: _read_count(col, value), found)
-    minimum = {i for i, r in enumerate(readings) if r.parsed is not None and r.parsed.is_minimum}
-    if minimum:
-        for position, code in enumerate(codes):
-            if code in minimum:
-                _count_is_minimum(col, cells, position, values[position], readings[code].parsed.value, found)
+    minimum = [i for i, r in enumerate(readings) if r.parsed is not None and r.parsed.is_minimum]
+    for position in positions_of(codes, minimum):
+        _count_is_minimum(col, cells, position, values[position], readings[codes[position]].parsed.value, found)
     _write(values, codes, readings)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
-from cells import column_cells, distinct_cells, is_missing
+from cells import column_cells, distinct_cells, is_missing, positions_of
 from data.schema import COLUMN_KINDS, ROW_COLUMN, TABLES, Problem
 
+SCAN_BATCH = 2048  # distinct cells searched at once for anything that could begin a contact detail
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Obfuscated forms are rewritten to plain ones before the search: "[at]", "(at)", "{at}", "(@)", " @ ",
 # "arobase", "[dot]", "(point)"; a spelled-out " at " only between a name and a dotted lower-case domain.
@@ -30,7 +32,8 @@ INTERNATIONAL_PHONE = re.compile(_START + r"(?P<prefix>\+|00)\s?[1-9]\d{0,2}(?:"
 # 12 500 000, 243.812.345.678: thousands groups with one separator are an amount, unless + or 00 says phone.
 # What every e-mail address or phone number above holds in ASCII text (where NFKC changes nothing): an '@' or a
 # spelled one, or seven digits with at most two other characters between each.
-_MAYBE_CONTACT = re.compile(r"@|arobase|[\[({<]\s*at\s*[\])}>]|\sat\s|\d(?:\D{0,2}\d){6}", re.I)
+_WORDS = re.compile(r"@|arobase|[\[({<]\s*at\s*[\])}>]|\sat\s", re.I)
+_MAYBE_CONTACT = re.compile(_WORDS.pattern + r"|\d(?:\D{0,2}\d){6}", re.I)
 _THOUSANDS = re.compile(r"^\d{1,3}(?P<sep>[ .,\u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*$")
 
 
@@ -84,13 +87,46 @@ def find_contact_details(table: str, frame: pd.DataFrame, file: str) -> list[Pro
     found: list[tuple[int, int, str]] = []  # (position, column, what)
     for index, column in enumerate(columns):
         codes, uniques = distinct_cells(column_cells(frame, column))
-        kinds = [None if is_missing(value) else find_contact(str(value)) for value in uniques]
-        if any(kinds):
-            found += [(position, index, kinds[code]) for position, code in enumerate(codes) if kinds[code]]
+        kinds = _contact_kinds(uniques)
+        found += [(position, index, kinds[codes[position]])
+                  for position in positions_of(codes, [i for i, kind in enumerate(kinds) if kind])]
     rows = column_cells(frame, ROW_COLUMN) if ROW_COLUMN in frame.columns and found else None
     return [Problem(file, int(rows[position]) if rows is not None else None, columns[index],
                     f"contains {_SHOWN[kind]}: personal contact details are not kept in the portfolio (remove them "
                     "and upload again)") for position, index, kind in sorted(found)]
+
+
+def _contact_kinds(values: list) -> list[str | None]:
+    """find_contact of each value (None when missing), called only where _MAYBE_CONTACT could match: the ASCII
+    cells are first searched together, a batch at a time (see _possible)."""
+    kinds: list[str | None] = [None] * len(values)
+    plain = [i for i, value in enumerate(values) if value.__class__ is str and value.isascii()]
+    scan = [i for i, value in enumerate(values) if not (value.__class__ is str and value.isascii())]
+    for start in range(0, len(plain), SCAN_BATCH):
+        batch = plain[start:start + SCAN_BATCH]
+        scan += [batch[i] for i in _possible([values[i] for i in batch])]
+    for i in scan:
+        kinds[i] = None if is_missing(values[i]) else find_contact(str(values[i]))
+    return kinds
+
+
+def _possible(texts: list[str]) -> list[int]:
+    """The ASCII texts where _MAYBE_CONTACT may match, from one search of them joined three newlines apart (no
+    run of digits crosses that). Its words are searched by regex (a match reaching into a neighbour marks both);
+    its seven digits with at most two other characters between each are found with numpy."""
+    joined = "\n\n\n".join(texts)
+    starts = np.cumsum([0] + [len(text) + 3 for text in texts[:-1]])
+    found: set[int] = set()
+    for match in _WORDS.finditer(joined):
+        first, last = np.searchsorted(starts, [match.start(), max(match.end() - 1, match.start())], "right") - 1
+        found.update(range(int(first), int(last) + 1))
+    codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    digits = np.flatnonzero((codes >= 48) & (codes <= 57))
+    if len(digits) >= 7:
+        close = (np.diff(digits) <= 3).astype(np.int8)  # the next digit comes after at most two other characters
+        runs = np.flatnonzero(np.convolve(close, np.ones(6, dtype=np.int8), "valid") == 6)
+        found.update((np.searchsorted(starts, digits[runs], "right") - 1).tolist())
+    return sorted(found)
 
 
 _SHOWN = {"e-mail": "an e-mail address", "phone": "a phone number"}

@@ -19,7 +19,7 @@ MAX_CELL_CHARS = 32_767  # the longest cell Excel writes
 MAX_COLUMNS = 16_384  # the widest sheet Excel writes
 HEAD_ROWS = MAX_HEADER_ROW + LOOKAHEAD * 50 + 2  # all the rows data.intake.headers.find_header looks at
 SHARED_CELLS = 200_000  # distinct shared cells at most (checked per chunk); past that, only those seen are shared
-CHUNK_ROWS = 4096  # CSV rows read, checked and added to the columns at a time
+CHUNK_ROWS = 128  # CSV rows read, checked and added to the columns at a time (more is slower: the cache)
 
 
 class UnreadableFileError(Exception):

@@ -140,3 +140,36 @@ def test_amounts_dates_pcodes_and_iati_ids_are_not_contact_details(value, contex
 ])
 def test_known_lookalikes_are_not_contact_details(text):
     assert find_contact(text) is None
+
+
+# --- column by column == cell by cell ---------------------------------------------------------------------
+# find_contact_details scans each distinct cell of a column once, and passes over batches of ASCII cells with one
+# search; what every row gets must be what find_contact says about its own cell.
+
+_CELL = st.sampled_from(["jean@example.org", "call 0812345678", "+32 2 555 12 34", "12 500 000", "CD7402", "at",
+                         "x [at] y.org", "Project 12", "", " ", "０８１２３４５６７８", "a AT b.org", "1234",
+                         "567"]) | \
+    st.text(alphabet="0123456789 .-+()[]@atATrobse\n\x1c", max_size=14)
+
+
+@settings(max_examples=150, deadline=None)
+@given(notes=st.lists(_CELL, max_size=30), titles=st.lists(_CELL, max_size=30))
+def test_a_column_is_scanned_as_each_of_its_cells_would_be(notes, titles):
+    rows = max(len(notes), len(titles))
+    table = pd.DataFrame({"project_id": [f"P-{i}" for i in range(rows)],
+                          "title_en": pd.Series(titles + ["T"] * (rows - len(titles)), dtype=object),
+                          "notes": pd.Series(notes + [None] * (rows - len(notes)), dtype=object),
+                          "_row": range(5, rows + 5)})
+    expected = [(row, column) for row, cells in enumerate(zip(table["title_en"], table["notes"]), start=5)
+                for column, cell in zip(("title_en", "notes"), cells)
+                if isinstance(cell, str) and cell.strip() and find_contact(cell)]
+    assert [(p.row, p.column) for p in find_contact_details("projects", table, "p.csv")] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.text(alphabet="0123456789 .-+()[]<>{}@atATrobse\n\t\x1c", max_size=16), min_size=1,
+                      max_size=12))
+def test_the_batch_search_misses_no_cell_the_cell_search_would_look_at(texts):
+    from data.intake.privacy import _MAYBE_CONTACT, _possible
+
+    assert {i for i, text in enumerate(texts) if _MAYBE_CONTACT.search(text)} <= set(_possible(texts))
