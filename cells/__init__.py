@@ -34,13 +34,17 @@ def fold_words(text: object) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", fold_text(text)).split())
 
 
+_ONE_TYPE = ("string", "empty", "integer", "floating", "boolean")  # columns pandas factorizes (missing cells apart)
+
+
 def distinct_cells(values: list) -> tuple[np.ndarray, list]:
     """(index of each cell's distinct value, the distinct values), so that a column's cells are each read or checked
-    once. Strings are factorized by pandas; other cells (missing ones included: None and NaN stay apart) are keyed
-    by type and value (1, 1.0 and True read differently), and an unhashable cell is its own value."""
-    if values and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+    once. Columns of strings (or of ints, floats, bools) are factorized by pandas; other cells (missing ones
+    included: None and NaN stay apart) are keyed by type and value (1, 1.0 and True read differently), and an
+    unhashable cell is its own value."""
+    if values and pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
         array = np.empty(len(values), dtype=object)
-        array[:] = values  # strings and missing scalars only: no sequence to unpack
+        array[:] = values  # scalars of one type and missing ones only: no sequence to unpack
         codes, found = pd.factorize(array)
         uniques = list(found)
         missing = np.flatnonzero(codes < 0)

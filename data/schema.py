@@ -584,6 +584,9 @@ def _check_column(col: Column, values: list, valid_provinces: frozenset[str],
 _RULE_COLUMNS = {"projects": ("title_fr", "title_en"), "funding": ("amount", "currency"),
                  "locations": ("territory_pcode", "province_pcode", "split_known", "budget_share",
                                "households_targeted")}
+# Columns whose value _row_rules never reads, only whether it is given (typed: None when empty), so rows differing
+# only there are checked once.
+_GIVEN_ONLY = {"projects": ("title_fr", "title_en"), "funding": ("amount",)}
 _WARNING_COLUMNS = {"projects": ("planned_start", "planned_end", "actual_start", "actual_end")}
 
 
@@ -657,7 +660,8 @@ def _apply_row_rules(table_name: str, typed: dict[str, list], reasons: list[list
     rule_columns = _RULE_COLUMNS.get(table_name, ())
     if not rule_columns or not typed[ROW_COLUMN]:
         return
-    codes, firsts = distinct_rows([typed[c] for c in rule_columns])
+    codes, firsts = distinct_rows([[value is not None for value in typed[c]] if c in _GIVEN_ONLY.get(table_name, ())
+                                   else typed[c] for c in rule_columns])
     rows = [{c: typed[c][first] for c in rule_columns} for first in firsts]
     found = [_row_rules(table_name, row) for row in rows]
     for position in positions_of(codes, [i for i, reasons_found in enumerate(found) if reasons_found]):

@@ -1,13 +1,14 @@
 """Turn the cells of one raw table (as people typed them) into the canonical text that validate_table accepts."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from cells import column_cells, distinct_cells, positions_of
+from cells import column_cells, distinct_cells, distinct_rows, positions_of
 from data.intake.values import (
     ValueParseError,
     format_amount,
@@ -149,7 +150,12 @@ def _read_currency(col: Column, value: object) -> _Reading:
     return _UNCHANGED if code is None else _Reading(code)
 
 
+_CANONICAL_AMOUNT = re.compile(r"0|[1-9][0-9]{0,14}")  # read as itself: a whole number a float holds exactly
+
+
 def _read_amount(col: Column, value: object) -> _Reading:
+    if value.__class__ is str and _CANONICAL_AMOUNT.fullmatch(value):
+        return _UNCHANGED  # most cells of a large upload; parse_amount_text gives the same text, no note
     try:
         parsed = parse_amount_text(value)
     except ValueParseError as exc:
@@ -328,10 +334,14 @@ def _normalise_counts(col: Column, cells: dict[str, list], found: _Found) -> Non
 
 
 def _normalise_provinces(col: Column, cells: dict[str, list], found: _Found) -> None:
-    names = cells.get("province_name") or [_KEEP] * len(cells[col.name])
-    codes, readings = _read_column(list(zip(cells[col.name], names)), lambda pair: _read_province(col, pair), found,
-                                   skip_missing=False)
-    _write(cells[col.name], codes, readings)
+    """Once per distinct pair of P-code and province_name cells."""
+    values = cells[col.name]
+    names = cells.get("province_name")
+    codes, firsts = distinct_rows([values] if names is None else [values, names])
+    readings = [_read_province(col, (values[first], _KEEP if names is None else names[first])) for first in firsts]
+    for position in positions_of(codes, [i for i, r in enumerate(readings) if r.problems or r.pending]):
+        found.add_reading(position, readings[codes[position]])
+    _write(values, codes, readings)
 
 
 def normalise_table(table_name: str, frame: pd.DataFrame, file: str) -> NormalisedTable:
