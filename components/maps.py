@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.chart_png import render_chart
-from components.escape import escape_text, hide_paths
+from components.escape import escape_text, format_id_list, hide_paths
 from components.i18n import format_each, format_money, format_number, t
 from components.tables import render_paged_table
 from data.organisations import organisation_label
@@ -639,10 +639,10 @@ def render_totals(allocation: Allocation, metric: MapMetric, currency: str, lang
             st.caption(t("map.totals.not_published", lang, n=missing))
     if allocation.national_projects:
         st.caption(t("map.totals.national_list", lang,
-                     projects=escape_text(", ".join(allocation.national_projects))))
+                     projects=escape_text(format_id_list(allocation.national_projects))))
     if allocation.unallocated_projects:
         st.caption(t("map.totals.unallocated_list", lang,
-                     projects=escape_text(", ".join(allocation.unallocated_projects))))
+                     projects=escape_text(format_id_list(allocation.unallocated_projects))))
 
 
 def render_territory_map(allocation: Allocation, locations: pd.DataFrame, adm2: PreparedBoundaries, pcode: str,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -338,3 +339,27 @@ def test_a_map_whose_boundaries_are_served_embeds_them_again_in_its_png_copy(mon
     assert embedded and all(isinstance(g, dict) for g in embedded)
     assert {f["id"] for g in embedded for f in g["features"]} == {f["id"] for f in prepared.geojson["features"]}
     assert figure.data[0].geojson == url  # the page's figure is left as it was
+
+
+def _totals_page(count: int) -> None:
+    import pandas as pd
+
+    from components.maps import render_totals
+    from geo.allocation import MAP_METRICS, Allocation
+
+    ids = tuple(f"P{i:03d}" for i in range(count))
+    zero = {"funding": 0.0, "households_targeted": 0.0, "households_reached": 0.0}
+    allocation = Allocation(pd.DataFrame(columns=["project_id", "pcode", "share", "split_assumed", *zero]), zero,
+                            zero, zero, national_projects=ids, not_published=dict.fromkeys(zero, 0))
+    render_totals(allocation, MAP_METRICS["projects"], "USD", "en")
+
+
+@pytest.mark.parametrize("count, shown", [(3, "National: P000, P001, P002"),
+                                          (30, "National: " + ", ".join(f"P{i:03d}" for i in range(20))
+                                           + ", … (+10)")])
+def test_totals_name_at_most_twenty_national_projects(count, shown):
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(_totals_page, args=(count,)).run()
+    assert not app.exception
+    assert shown in [re.sub(r"\\(.)", r"\1", c.value) for c in app.caption]  # as the reader sees it (escaped)
