@@ -1,6 +1,7 @@
 """What a cell holds, judged one way everywhere: missing or not, and its text folded for comparison (pandas only)."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -31,7 +32,20 @@ def fold_words(text: object) -> str:
     """Fold a label, a header or a name for lookup: accents, case, ligatures, punctuation and spacing do not
     matter ('Date de début :' → 'date de debut', 'Mise en Œuvre' → 'mise en oeuvre', 'SE-0' → 'se 0'). Letters
     of other scripts are kept, so two names in Arabic or Chinese do not fold to the same empty key."""
+    if text.__class__ is str and len(text) <= FOLDS_KEPT_CHARS:
+        return _fold_words_kept(text)  # the same organisations, sectors and places on every row of an upload
+    return _fold_words(text)
+
+
+FOLDS_KEPT = 4096  # distinct short texts whose folded form is remembered
+FOLDS_KEPT_CHARS = 200
+
+
+def _fold_words(text: object) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", fold_text(text)).split())
+
+
+_fold_words_kept = functools.lru_cache(maxsize=FOLDS_KEPT)(_fold_words)
 
 
 _ONE_TYPE = ("string", "empty", "integer", "floating", "boolean")  # columns pandas factorizes (missing cells apart)

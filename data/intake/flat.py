@@ -33,11 +33,12 @@ Cells stay text as read (normalising amounts, dates and codes is the caller's jo
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cells import is_missing
+from cells import FOLDS_KEPT, FOLDS_KEPT_CHARS, is_missing
 from data.intake.readers import Derived
 from data.intake.values import ValueParseError, format_amount, parse_amount_text
 from data.schema import FUNDING, LOCATIONS, PROJECTS, ROW_COLUMN, Problem, parse_amount, parse_int
@@ -77,8 +78,15 @@ def _text(value: object) -> str:
 
 def _fold(value: str) -> str:
     """Comparison key: case, spacing and list spacing do not make two values different."""
+    return _fold_kept(value) if len(value) <= FOLDS_KEPT_CHARS else _folded(value)
+
+
+def _folded(value: str) -> str:
     parts = [" ".join(p.split()).casefold() for p in value.split(";")]
     return ";".join(p for p in parts if p)
+
+
+_fold_kept = functools.lru_cache(maxsize=FOLDS_KEPT)(_folded)  # a flat sheet repeats donors, places, facts
 
 
 def _fold_number(value: str) -> str:
