@@ -45,13 +45,23 @@ def has_key(key: str) -> bool:
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    """The string for `key` in `lang`, formatted with `values`; plural forms follow babel's rule for `n`."""
+    """The string for `key` in `lang`, formatted with `values`; plural forms follow babel's rule for `n`; whole
+    numbers in COUNT_PLACEHOLDERS are grouped the language's way."""
     text = catalogue()[key][lang]
     if isinstance(text, dict):
         count = values.get("n", 0)
         form = Locale.parse(LOCALES[lang]).plural_form(abs(count) if isinstance(count, (int, float)) else 0)
         text = text.get(form, text["other"])
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    counted = {k: format_decimal(v, locale=LOCALES[lang]) if k in COUNT_PLACEHOLDERS and type(v) is int else v
+               for k, v in values.items()}
+    return text.format(**counted)
+
+
+# Placeholders that only ever hold a count or a row number: shown with the language's grouping ("10 000 projets sur
+# 10 000" / "10,000 of 10,000 projects"), where str() wrote "10000". Years never go through these names.
+COUNT_PLACEHOLDERS = frozenset({"n", "total", "shown", "count", "first", "last"})
 
 
 def code_label(codes: dict, code: object, lang: str) -> str:

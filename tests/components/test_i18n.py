@@ -156,3 +156,11 @@ def test_column_labels_have_one_home_the_schema():
     for column, labels in COLUMN_LABELS.items():
         assert {lang: t(f"fact.{column}", lang) for lang in ("en", "fr")} == labels
     assert t("fact.actual_end", "fr") == "Fin réelle" and t("fact.actual_start", "fr") == "Début réel"
+
+
+@pytest.mark.parametrize("lang, expected", [("en", "10,000 of 12,500 projects match the filters."),
+                                            ("fr", "10 000 projets sur 12 500 correspondent aux filtres.")])
+def test_counts_in_sentences_are_grouped_the_languages_way(lang, expected):
+    from components.i18n import t
+
+    assert t("filters.active", lang, n=10_000, total=12_500).replace("\u202f", " ") == expected
