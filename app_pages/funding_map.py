@@ -61,7 +61,7 @@ def memo(name, compute, *key):
 locations = memo("map_locations", lambda: project_locations(view.full.locations, portfolio.projects))
 places = memo("territory_places", lambda: compute_territory_places(locations))  # for every province clicked
 allocation = view.allocation(measure)
-provinces = memo("by_province", lambda: by_unit(allocation))
+provinces = memo("by_province", lambda: by_unit(allocation, with_donors=False))  # map_units orders the donors
 extra = memo("map_extra", lambda: dict(donors=compute_project_donors(view.funding),
                                         minimum=minimum_projects(portfolio.projects)))
 
@@ -69,8 +69,8 @@ extra = memo("map_extra", lambda: dict(donors=compute_project_donors(view.fundin
 def make_units():
     if level == 2:
         territory_rows, remainder = allocate_all_territories(allocation, locations, places)
-        return map_units(by_unit(allocation, territory_rows, key="territory"), adm2, key="territory", url=urls[2],
-                         **extra), remainder
+        return map_units(by_unit(allocation, territory_rows, key="territory", with_donors=False), adm2,
+                         key="territory", url=urls[2], **extra), remainder
     return map_units(provinces, adm1, url=urls[1], **extra), None
 
 

@@ -658,8 +658,8 @@ def render_territory_map(allocation: Allocation, locations: pd.DataFrame, adm2: 
         rows, rest = split.province(pcode)
         if rows.empty:
             return rows, rest, None
-        territories = map_units(by_unit(allocation, rows, key="territory"), adm2, key="territory", pcode=pcode,
-                                **extra)
+        territories = map_units(by_unit(allocation, rows, key="territory", with_donors=False), adm2,
+                                key="territory", pcode=pcode, **extra)
         return rows, rest, make_funding_map_figure(territories, metric, currency, lang, base, height=460)
 
     territory_rows, remainder, figure = memo("territory_map", compute, pcode, metric.key, base) if memo \

@@ -55,7 +55,7 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
     drawn = MAP_METRICS["projects"] if fell_back else wanted
     if allocation.rows.empty:
         return SmallMap(None, drawn.key, fell_back, allocation)
-    units = map_units(by_unit(allocation), prepared, donors=compute_project_donors(funding),
+    units = map_units(by_unit(allocation, with_donors=False), prepared, donors=compute_project_donors(funding),
                       minimum=minimum_projects(projects), url=url)
     figure = make_funding_map_figure(units, drawn, currency, lang, base, height=height,
                                      title=metric_title(drawn, currency, lang))

@@ -205,9 +205,11 @@ def project_locations(all_locations: pd.DataFrame, projects: pd.DataFrame) -> pd
     return all_locations[all_locations["project_id"].isin(set(projects["project_id"]))]
 
 
-def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str = "pcode") -> pd.DataFrame:
+def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str = "pcode",
+            with_donors: bool = True) -> pd.DataFrame:
     """One row per unit: the three quantities (NaN when nothing published there), projects, donors, split flag,
-    funding per targeted household and share of the portfolio's funding (in %)."""
+    funding per targeted household and share of the portfolio's funding (in %). `with_donors=False` leaves the
+    donors empty, for a caller that orders them itself (the map's units, components.maps.map_units)."""
     rows = allocation.rows if rows is None else rows
     columns = [key, *QUANTITIES, "projects", "donors", "project_ids", "split_assumed"]
     if rows.empty:
@@ -218,11 +220,14 @@ def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str =
     members = rows[[key, "project_id"]].drop_duplicates().sort_values([key, "project_id"])
     ids = _group_tuples(members[key], members["project_id"])
     frame["project_ids"] = pd.Series([ids[unit] for unit in frame.index], index=frame.index, dtype=object)
-    pairs = allocation.donor_pairs if allocation.donor_pairs is not None else pd.DataFrame(
-        [(pid, d) for pid, ds in allocation.donors.items() for d in ds], columns=["project_id", "donor"])
-    pairs = pairs[pairs["project_id"].isin(set(members["project_id"]))]  # a province's territories: its projects only
-    unit_donors = members.merge(pairs, on="project_id")[[key, "donor"]].drop_duplicates().sort_values([key, "donor"])
-    donors = _group_tuples(unit_donors[key], unit_donors["donor"])
+    donors: dict = {}
+    if with_donors:
+        pairs = allocation.donor_pairs if allocation.donor_pairs is not None else pd.DataFrame(
+            [(pid, d) for pid, ds in allocation.donors.items() for d in ds], columns=["project_id", "donor"])
+        pairs = pairs[pairs["project_id"].isin(set(members["project_id"]))]  # a province's territories: its own
+        unit_donors = members.merge(pairs, on="project_id")[[key, "donor"]].drop_duplicates().sort_values(
+            [key, "donor"])
+        donors = _group_tuples(unit_donors[key], unit_donors["donor"])
     frame["donors"] = pd.Series([donors.get(unit, ()) for unit in frame.index], index=frame.index, dtype=object)
     frame["split_assumed"] = grouped["split_assumed"].any()
     # Only rows (project x unit) that publish both count: one project's money is never divided by another's
