@@ -236,13 +236,16 @@ def apply_filters(portfolio: Portfolio, state: FilterState, years: pd.DataFrame 
         # A bound that is not published does not exclude: only the published ones are compared.
         in_range = ~undated_mask & (first.isna() | (first <= high)) & (last.isna() | (last >= low))
         keep &= in_range.astype(bool)
-    kept = projects[keep]
+    # Masks that keep every row keep the frame itself (no copy): with no filter, the view is the dataset. Every
+    # flow and place of a validated portfolio belongs to one of its projects (orphans are refused at intake).
+    every = bool(keep.all())
+    kept = projects if every else projects[keep]
     ids = set(kept["project_id"])
-    flows = funding[funding["project_id"].isin(ids)]
+    flows = funding if every else _rows_where(funding, funding["project_id"].isin(ids))
     if state.donors:
         flows = flows[flows["donor"].isin(state.donors)]
     places = place[place["project_id"].isin(ids)] if (state.provinces or state.territories) else \
-        locations[locations["project_id"].isin(ids)]
+        locations if every else _rows_where(locations, locations["project_id"].isin(ids))
     flow_ids = set(flows["flow_id"])
     src = portfolio.sources
     record_project = src["record_id"].astype(str).str.split("|").str[0]
@@ -256,8 +259,15 @@ def apply_filters(portfolio: Portfolio, state: FilterState, years: pd.DataFrame 
     return FilterResult(narrowed, tuple(undated), tuple(unlocated))
 
 
+def _rows_where(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    return frame if mask.all() else frame[mask]
+
+
 def filter_flows(converted: pd.DataFrame, portfolio: Portfolio) -> pd.DataFrame:
-    """Converted flows (see data.metrics.compute_funding) restricted to a narrowed portfolio's flows."""
+    """Converted flows (see data.metrics.compute_funding) restricted to a narrowed portfolio's flows; that
+    portfolio is a narrowing of the flows converted (apply_filters of the same data), so all of them when as many."""
+    if len(portfolio.funding) == len(converted):  # a subset as long as the whole: every flow
+        return converted
     return converted[converted["flow_id"].isin(set(portfolio.funding["flow_id"]))]
 
 
