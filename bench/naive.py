@@ -24,7 +24,7 @@ from data.filters import (
     FilterState,
     split_list,
 )
-from data.metrics import KEY_FACTS, compute_committed, list_donors, project_end, project_start
+from data.metrics import KEY_FACTS, PAYMENT_OF, compute_committed, list_donors, project_end, project_start
 from data.portfolio import Portfolio
 from data.schema import ACTIVITY_STATUS, THEMES, PartialDate, parse_partial_date
 from data.status import ACTIVE, CHECK_COLUMNS
@@ -621,6 +621,42 @@ def naive_convert_frame(df: pd.DataFrame, target: str, amount_col: str = "amount
     return out
 
 
+def naive_compute_left_to_disburse(converted: pd.DataFrame) -> dict:
+    """data.metrics.compute_left_to_disburse with a pandas groupby on the project ids for each question (the fast path
+    asks them with bincounts on integer codes). Committed, disbursed and left to disburse, over the projects that
+    publish both: every
+    commitment counted for the project (compute_committed) with an amount, and at least one payment answering it
+    (PAYMENT_OF) with every such payment's amount. A project without a payment flow is left out, never read as 0.
+    `payments`: how many payment flows answer a commitment at all (none: the page says 'no flow')."""
+    if {"project_id", "transaction_type", "amount_reporting"} <= set(converted.columns):
+        # the three columns used: every selection below then copies 3 columns, not the flows' 18
+        converted = converted[["project_id", "transaction_type", "amount_reporting"]]
+    committed = compute_committed(converted)
+    counted_projects = int(committed["project_id"].nunique()) if "project_id" in committed else 0
+    if committed.empty:
+        return {"committed": None, "disbursed": None, "left": None, "projects": 0, "projects_committed": 0,
+                "payments": 0}
+    types = committed.groupby("project_id")["transaction_type"].first().map(PAYMENT_OF)
+    payments = converted[converted["project_id"].isin(types.index)]
+    # (a project mixing 11 and 2 keeps an 11 without amount: its commitment is unknown and it is left out below)
+    payments = payments[payments["transaction_type"].astype("Int64").eq(payments["project_id"].map(types))
+                        .fillna(False).astype(bool)]
+    # Column-wise (no Python function per project: 4,000 groups took 1.8 s at 10,000 projects).
+    commitment_known = committed["amount_reporting"].notna().groupby(committed["project_id"]).all()
+    amounts = payments["amount_reporting"]
+    paid = pd.DataFrame({"known": amounts.notna().groupby(payments["project_id"]).all(),
+                         "amount": amounts.groupby(payments["project_id"]).sum(min_count=1)})
+    keep = paid["known"] & commitment_known.reindex(paid.index, fill_value=False).astype(bool)
+    both = list(paid.index[keep.to_numpy()])
+    if not both:
+        return {"committed": None, "disbursed": None, "left": None, "projects": 0,
+                "projects_committed": counted_projects, "payments": len(payments)}
+    total_committed = float(committed.loc[committed["project_id"].isin(both), "amount_reporting"].sum())
+    total_paid = float(paid.loc[both, "amount"].sum())
+    return {"committed": total_committed, "disbursed": total_paid, "left": total_committed - total_paid,
+            "projects": len(both), "projects_committed": counted_projects, "payments": len(payments)}
+
+
 def extra_patches() -> list[tuple[object, str, object]]:
     """(module, name, naive function) pairs beyond the allocation's, for bench.scale's naive path: pages import
     from the modules at each run (module attributes), components hold their own references."""
@@ -643,6 +679,7 @@ def extra_patches() -> list[tuple[object, str, object]]:
     patches: list[tuple[object, str, object]] = [(data.status, name, f) for name, f in status.items()]
     patches.append((data.metrics, "count_not_published", naive_count_not_published))
     patches.append((data.metrics, "convert_frame", naive_convert_frame))
+    patches.append((data.metrics, "compute_left_to_disburse", naive_compute_left_to_disburse))
     patches += [(data.filters, "apply_filters", naive_apply_filters),
                 (data.prepared, "apply_filters", lambda portfolio, state, *_: naive_apply_filters(portfolio, state)),
                 (data.filters, "filter_options", naive_filter_options),

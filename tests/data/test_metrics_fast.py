@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bench.naive import naive_count_not_published
+from bench.naive import naive_compute_left_to_disburse, naive_count_not_published
 from data.intake import load_portfolio, parse_uploads
-from data.metrics import compute_funding, compute_kpis, count_not_published
+from data.metrics import compute_funding, compute_kpis, compute_left_to_disburse, count_not_published
 from data.portfolio import Portfolio
 from data.synth import make_synthetic_portfolio, to_csv_bytes
 
@@ -35,3 +35,27 @@ def test_blank_text_counts_as_not_published(portfolio):
 def test_kpis_with_converted_flows_given_equal_kpis_converting_them(portfolio, currency):
     converted = compute_funding(portfolio.funding, currency)
     assert compute_kpis(portfolio, currency, converted) == compute_kpis(portfolio, currency)
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR"])
+def test_left_to_disburse_equals_the_groupby_version(portfolio, currency):
+    # the fast path asks each question with bincounts on project codes; bench/naive.py's with pandas groupbys on
+    # the ids: the same totals to the last digit, the same counts, on the whole portfolio and on slices of it
+    converted = compute_funding(portfolio.funding, currency)
+    for part in (converted, converted.iloc[::2], converted.iloc[1::3], converted.iloc[:0]):
+        assert compute_left_to_disburse(part) == naive_compute_left_to_disburse(part)
+
+
+@pytest.mark.parametrize("rows", [
+    [("A", 11, None), ("A", 2, 50.0), ("A", 3, 20.0)],          # an 11 without amount beside a 2: A is left out
+    [("A", 2, 50.0), ("A", 11, 80.0), ("A", 1, 30.0)],           # a published 11 hides the 2; paid by type 1
+    [("A", 2, 50.0), ("A", 3, None), ("B", 11, 10.0), ("B", 1, 4.0)],  # A's payment unknown: only B
+    [("A", 3, 20.0)],                                            # a payment without commitment
+])
+def test_left_to_disburse_edge_cases_equal_the_groupby_version(rows):
+    import pandas as pd
+
+    converted = pd.DataFrame({"project_id": [r[0] for r in rows], "transaction_type": [r[1] for r in rows],
+                              "amount_reporting": [r[2] for r in rows]})
+    converted["transaction_type"] = converted["transaction_type"].astype("Int64")
+    assert compute_left_to_disburse(converted) == naive_compute_left_to_disburse(converted)
