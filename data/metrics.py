@@ -30,7 +30,7 @@ def list_donors(funding: pd.DataFrame) -> list[str]:
     if funding.empty:
         return []
     funders = funding.loc[is_donor_flow(funding), "donor"]
-    return sorted({str(d) for d in funders.dropna()}, key=str.casefold)
+    return sorted({str(d) for d in pd.unique(funders.dropna())}, key=str.casefold)  # each donor once, not per flow
 
 
 def is_donor_flow(funding: pd.DataFrame) -> pd.Series:
