@@ -64,6 +64,8 @@ def compute_funding(funding: pd.DataFrame, currency: str, value_dates: pd.Series
         return out
     known = funding["currency"].notna()
     days = partial_date_bounds(funding["value_date"])["first"] if value_dates is None else value_dates
+    if known.all():  # the usual case: no selection, no concat and re-order of every flow
+        return convert_frame(funding, currency, value_dates=days)
     converted = convert_frame(funding[known], currency, value_dates=days[known])
     unknown = funding[~known].assign(amount_reporting=float("nan"), reporting_currency=currency, rate=float("nan"),
                                      rate_date=None, rate_basis=None)
