@@ -11,6 +11,7 @@ from cells import column_cells, distinct_cells, is_missing, positions_of
 from data.schema import COLUMN_KINDS, ROW_COLUMN, TABLES, Problem
 
 SCAN_BATCH = 2048  # distinct cells searched at once for anything that could begin a contact detail
+SCAN_CHARS = 2**20  # characters searched at once, about (a cell is never split)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Obfuscated forms are rewritten to plain ones before the search: "[at]", "(at)", "{at}", "(@)", " @ ",
 # "arobase", "[dot]", "(point)"; a spelled-out " at " only between a name and a dotted lower-case domain.
@@ -102,12 +103,26 @@ def _contact_kinds(values: list) -> list[str | None]:
     kinds: list[str | None] = [None] * len(values)
     plain = [i for i, value in enumerate(values) if value.__class__ is str and value.isascii()]
     scan = [i for i, value in enumerate(values) if not (value.__class__ is str and value.isascii())]
-    for start in range(0, len(plain), SCAN_BATCH):
-        batch = plain[start:start + SCAN_BATCH]
+    for batch in _batches(plain, values):
         scan += [batch[i] for i in _possible([values[i] for i in batch])]
     for i in scan:
         kinds[i] = None if is_missing(values[i]) else find_contact(str(values[i]))
     return kinds
+
+
+def _batches(positions: list[int], values: list[str]) -> list[list[int]]:
+    """The positions in batches of at most SCAN_BATCH cells and about SCAN_CHARS characters (the numpy arrays of a
+    search hold several bytes a character)."""
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    chars = 0
+    for position in positions:
+        if batch and (len(batch) == SCAN_BATCH or chars + len(values[position]) > SCAN_CHARS):
+            batches.append(batch)
+            batch, chars = [], 0
+        batch.append(position)
+        chars += len(values[position])
+    return batches + [batch] if batch else batches
 
 
 def _possible(texts: list[str]) -> list[int]:

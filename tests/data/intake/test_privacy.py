@@ -173,3 +173,17 @@ def test_the_batch_search_misses_no_cell_the_cell_search_would_look_at(texts):
     from data.intake.privacy import _MAYBE_CONTACT, _possible
 
     assert {i for i, text in enumerate(texts) if _MAYBE_CONTACT.search(text)} <= set(_possible(texts))
+
+
+@pytest.mark.parametrize("batch, chars", [(1, 1), (3, 10), (2048, 25)])
+def test_batches_of_any_size_find_the_same_cells(monkeypatch, batch, chars):
+    import data.intake.privacy as privacy
+
+    monkeypatch.setattr(privacy, "SCAN_BATCH", batch)
+    monkeypatch.setattr(privacy, "SCAN_CHARS", chars)
+    notes = ["Project 1", "1234", "567 890", "call 0812345678", "x", "at", "home", "a@b.org", "12 500 000", ""] * 3
+    table = pd.DataFrame({"project_id": [f"P-{i}" for i in range(len(notes))], "title_en": "T", "notes": notes,
+                          "_row": range(2, len(notes) + 2)})
+    expected = [row for row, note in enumerate(notes, start=2) if note and find_contact(note)]
+    assert [p.row for p in find_contact_details("projects", table, "p.csv")] == expected
+    assert expected  # the cells hold some
