@@ -657,10 +657,23 @@ def naive_compute_left_to_disburse(converted: pd.DataFrame) -> dict:
             "projects": len(both), "projects_committed": counted_projects, "payments": len(payments)}
 
 
+def naive_unit_donors(frame: pd.DataFrame, donors: pd.DataFrame) -> pd.Series:
+    """components.maps._unit_donors by exploding each unit's project tuples and grouping on the names: donors of each
+    unit's projects (data.metrics.compute_project_donors), largest committed amount first."""
+    pairs = frame[["code", "project_ids"]].explode("project_ids").dropna().rename(
+        columns={"project_ids": "project_id"})
+    merged = pairs.merge(donors[donors["project_id"].isin(set(pairs["project_id"]))], on="project_id")
+    totals = merged.groupby(["code", "donor"], as_index=False)["amount"].sum(min_count=1).sort_values(
+        ["code", "amount", "donor"], ascending=[True, False, True], na_position="last")
+    lists = totals.groupby("code")["donor"].agg(tuple)
+    return frame["code"].map(lists).map(lambda v: v if isinstance(v, tuple) else ())
+
+
 def extra_patches() -> list[tuple[object, str, object]]:
     """(module, name, naive function) pairs beyond the allocation's, for bench.scale's naive path: pages import
     from the modules at each run (module attributes), components hold their own references."""
     import components.filters
+    import components.maps
     import data.filters
     import data.metrics
     import data.prepared
@@ -680,6 +693,7 @@ def extra_patches() -> list[tuple[object, str, object]]:
     patches.append((data.metrics, "count_not_published", naive_count_not_published))
     patches.append((data.metrics, "convert_frame", naive_convert_frame))
     patches.append((data.metrics, "compute_left_to_disburse", naive_compute_left_to_disburse))
+    patches.append((components.maps, "_unit_donors", naive_unit_donors))
     patches += [(data.filters, "apply_filters", naive_apply_filters),
                 (data.prepared, "apply_filters", lambda portfolio, state, *_: naive_apply_filters(portfolio, state)),
                 (data.filters, "filter_options", naive_filter_options),

@@ -8,6 +8,7 @@ as symbols: nothing is ever requested from another host."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -451,14 +452,38 @@ def minimum_projects(projects: pd.DataFrame) -> frozenset[str]:
 
 
 def _unit_donors(frame: pd.DataFrame, donors: pd.DataFrame) -> pd.Series:
-    """Donors of each unit's projects (data.metrics.compute_project_donors), largest committed amount first."""
-    pairs = frame[["code", "project_ids"]].explode("project_ids").dropna().rename(
-        columns={"project_ids": "project_id"})
-    merged = pairs.merge(donors[donors["project_id"].isin(set(pairs["project_id"]))], on="project_id")
-    totals = merged.groupby(["code", "donor"], as_index=False)["amount"].sum(min_count=1).sort_values(
-        ["code", "amount", "donor"], ascending=[True, False, True], na_position="last")
-    lists = totals.groupby("code")["donor"].agg(tuple)
-    return frame["code"].map(lists).map(lambda v: v if isinstance(v, tuple) else ())
+    """Donors of each unit's projects (data.metrics.compute_project_donors), largest committed amount first (ties and
+    unpublished amounts by name). On integer codes: each member project's donor rows found by a search in the donor
+    rows sorted by project, the amounts summed per (unit, donor) with one bincount."""
+    empty = pd.Series([()] * len(frame), index=frame.index, dtype=object)
+    lengths = np.fromiter((len(ids) for ids in frame["project_ids"]), dtype=np.int64, count=len(frame))
+    if not lengths.sum() or donors.empty:
+        return empty
+    members = np.fromiter(itertools.chain.from_iterable(frame["project_ids"]), dtype=object, count=int(lengths.sum()))
+    unit_of = np.repeat(np.arange(len(frame)), lengths)
+    codes, _ = pd.factorize(np.concatenate([members, donors["project_id"].to_numpy(dtype=object)]))
+    member_code, donor_project = codes[:len(members)], codes[len(members):]
+    donor_code, names = pd.factorize(donors["donor"].to_numpy(dtype=object))
+    by_project = np.argsort(donor_project, kind="stable")
+    first = np.searchsorted(donor_project[by_project], member_code, "left")
+    count = np.searchsorted(donor_project[by_project], member_code, "right") - first
+    if not count.sum():
+        return empty
+    rows = by_project[np.repeat(first - np.cumsum(count) + count, count) + np.arange(count.sum())]
+    key = np.repeat(unit_of, count) * len(names) + donor_code[rows]
+    amounts = donors["amount"].to_numpy(dtype="float64", na_value=np.nan)[rows]
+    keys, inverse = np.unique(key, return_inverse=True)
+    published = np.bincount(inverse, weights=~np.isnan(amounts)) > 0
+    totals = np.where(published, np.bincount(inverse, weights=np.nan_to_num(amounts)), np.nan)
+    unit, donor = keys // len(names), keys % len(names)
+    name_rank = np.argsort(np.argsort(np.asarray(names, dtype=str), kind="stable"), kind="stable")
+    order = np.lexsort((name_rank[donor], np.where(np.isnan(totals), np.inf, -totals), unit))
+    unit, donor = unit[order], donor[order]
+    starts = np.flatnonzero(np.r_[True, unit[1:] != unit[:-1]])
+    ends = np.r_[starts[1:], len(unit)]
+    listed = np.asarray(names, dtype=object)[donor].tolist()
+    lists = {int(unit[start]): tuple(listed[start:end]) for start, end in zip(starts.tolist(), ends.tolist())}
+    return pd.Series([lists.get(i, ()) for i in range(len(frame))], index=frame.index, dtype=object)
 
 
 def map_units(by_unit: pd.DataFrame, prepared: PreparedBoundaries | None, key: str = "pcode",

@@ -363,3 +363,36 @@ def test_totals_name_at_most_twenty_national_projects(count, shown):
     app = AppTest.from_function(_totals_page, args=(count,)).run()
     assert not app.exception
     assert shown in [re.sub(r"\\(.)", r"\1", c.value) for c in app.caption]  # as the reader sees it (escaped)
+
+
+@pytest.fixture(scope="module")
+def synthetic_allocation():
+    from data.intake import parse_uploads
+    from data.metrics import FLOW_MEASURES, compute_funding, compute_project_donors
+    from data.synth import make_synthetic_portfolio, to_csv_bytes
+    from geo.allocation import allocate, project_locations
+
+    frames = make_synthetic_portfolio(400, seed=5)
+    portfolio = parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio
+    converted = compute_funding(portfolio.funding, "USD")
+    allocation = allocate(portfolio.projects, project_locations(portfolio.locations, portfolio.projects),
+                          FLOW_MEASURES["committed"].select(converted))
+    return portfolio, allocation, compute_project_donors(converted)
+
+
+@pytest.mark.parametrize("level", ["province", "territory"])
+def test_unit_donors_equal_the_grouping_by_names(synthetic_allocation, level):
+    # bincounts on codes (the map) against bench/naive.py's explode and groupby on the names: the same donors in the
+    # same order for every unit
+    from bench.naive import naive_unit_donors
+    from components.maps import _unit_donors
+    from geo.allocation import by_unit, split_territories
+
+    portfolio, allocation, donors = synthetic_allocation
+    units = by_unit(allocation) if level == "province" else by_unit(
+        allocation, split_territories(allocation, portfolio.locations).rows, key="territory")
+    frame = units.rename(columns={"pcode" if level == "province" else "territory": "code"})
+    assert any(len(d) > 1 for d in naive_unit_donors(frame, donors))  # orders to compare
+    assert list(_unit_donors(frame, donors)) == list(naive_unit_donors(frame, donors))
+    assert list(_unit_donors(frame.iloc[:0], donors)) == []
+    assert set(_unit_donors(frame, donors.iloc[:0])) == {()}
