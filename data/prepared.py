@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -29,9 +29,10 @@ from data.portfolio import Portfolio
 from data.status import compute_project_dates
 from geo.allocation import Allocation, ShareTable, allocate, compute_shares, project_locations
 
-VIEW_MEMO = 8  # filtered views kept per dataset (a few users × a few filter states); each is a slice of the data
+VIEW_MEMO = 16  # filtered views kept per dataset (a few users × a few filter states); each is a slice of the data
 # (at 10,000 projects ~5 MB each with their allocations; the peak RSS target is 600 MB)
-DERIVED_MEMO = 128  # results derived from a view (a page of a table, a figure, a total): small, many per view
+DERIVED_MEMO = 512  # results derived from a view (a page of a table, a figure, a total): small, many per view;
+# 20 sessions on 8 filter states and 4 pages need ~350 (at 128 they recomputed each other's: p50 16 s, not ~6 s)
 T = TypeVar("T")
 
 
@@ -41,7 +42,7 @@ class PreparedView:
 
     result: FilterResult
     funding: pd.DataFrame
-    allocations: dict[str, Allocation] = field(default_factory=dict, repr=False)
+    allocations: OrderedDict = field(default_factory=OrderedDict, repr=False)  # measure → Allocation
 
 
 @dataclass(eq=False)
@@ -58,6 +59,7 @@ class PreparedPortfolio:
     _converted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _derived: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _pending: dict = field(default_factory=dict, repr=False)  # (store, key) → Event while one session computes it
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def converted(self, currency: str) -> pd.DataFrame:
@@ -72,44 +74,55 @@ class PreparedPortfolio:
         """The portfolio narrowed to `state` and its converted flows, memoised per state (language aside)."""
         key = (state.donors, state.orgs, state.role, state.themes, state.statuses, state.provinces,
                state.territories, state.year_from, state.year_to, state.currency)
-        with self._lock:
-            if key in self._views:
-                self._views.move_to_end(key)
-                return self._views[key]
-        result = apply_filters(self.portfolio, state, self.years, self.members)
-        view = PreparedView(result, filter_flows(self.converted(state.currency), result.portfolio))
-        with self._lock:
-            self._views[key] = view
-            while len(self._views) > VIEW_MEMO:
-                self._views.popitem(last=False)
-        return view
+
+        def compute() -> PreparedView:
+            result = apply_filters(self.portfolio, state, self.years, self.members)
+            return PreparedView(result, filter_flows(self.converted(state.currency), result.portfolio))
+
+        return self._once(self._views, key, compute, VIEW_MEMO)
 
     def derived(self, key: tuple, compute: Callable[[], T]) -> T:
         """compute() once per `key` for this dataset version (key: what the result depends on besides the data,
         e.g. the filter state, language, today). The result is shared by every session: never modify it."""
+        return self._once(self._derived, key, compute, DERIVED_MEMO)
+
+    def _once(self, store: OrderedDict, key: Hashable, compute: Callable[[], T], limit: int) -> T:
+        """store[key], computed by one session while the others asking for it wait (20 sessions arriving on a new
+        filter state computed it 20 times over, each slowing the others: p50 15 s under load), kept up to `limit`."""
         with self._lock:
-            if key in self._derived:
-                self._derived.move_to_end(key)
-                return self._derived[key]
-        value = compute()  # outside the lock: two sessions may compute it at once, both get an equal result
-        with self._lock:
-            self._derived[key] = value
-            while len(self._derived) > DERIVED_MEMO:
-                self._derived.popitem(last=False)
-        return value
+            if key in store:
+                store.move_to_end(key)
+                return store[key]
+            waiting = self._pending.get((id(store), key))
+            if waiting is None:
+                self._pending[(id(store), key)] = threading.Event()
+        if waiting is not None:
+            waiting.wait()
+            with self._lock:
+                if key in store:
+                    return store[key]
+            return compute()  # the session computing it failed (and logged why): try once here
+        try:
+            value = compute()  # outside the lock: other keys go on meanwhile
+            with self._lock:
+                store[key] = value
+                while len(store) > limit:
+                    store.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                self._pending.pop((id(store), key)).set()
 
     def allocation(self, state: FilterState, measure: str) -> Allocation:
         """allocate() of the view's projects and the flows of `measure` (FLOW_MEASURES), memoised with the view."""
         view = self.view(state)
-        with self._lock:
-            cached = view.allocations.get(measure)
-        if cached is None:
+
+        def compute() -> Allocation:
             projects = view.result.portfolio.projects
-            cached = allocate(projects, project_locations(self.portfolio.locations, projects),
-                              FLOW_MEASURES[measure].select(view.funding), shares=self.shares)
-            with self._lock:
-                view.allocations[measure] = cached
-        return cached
+            return allocate(projects, project_locations(self.portfolio.locations, projects),
+                            FLOW_MEASURES[measure].select(view.funding), shares=self.shares)
+
+        return self._once(view.allocations, measure, compute, len(FLOW_MEASURES))
 
 
 def prepare_portfolio(portfolio: Portfolio) -> PreparedPortfolio:

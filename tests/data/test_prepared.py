@@ -66,3 +66,39 @@ def test_an_allocation_is_allocate_of_the_view_and_is_memoised(sample, measure):
     plain = allocate(projects, project_locations(sample.locations, projects), flows)
     assert memo.rows.equals(plain.rows) and memo.totals == plain.totals and memo.unallocated == plain.unallocated
     assert model.allocation(state, measure) is memo
+
+
+def test_sessions_asking_for_the_same_result_at_once_wait_for_one_computation(sample):
+    import threading
+    import time
+
+    model = prepare_portfolio(sample)
+    calls, started = [], threading.Event()
+
+    def slow():
+        calls.append(1)
+        started.set()
+        time.sleep(0.3)
+        return object()
+
+    results = []
+    first = threading.Thread(target=lambda: results.append(model.derived(("k",), slow)))
+    first.start()
+    started.wait(5)
+    others = [threading.Thread(target=lambda: results.append(model.derived(("k",), slow))) for _ in range(4)]
+    for thread in [*others]:
+        thread.start()
+    for thread in [first, *others]:
+        thread.join(5)
+    assert len(calls) == 1 and len(results) == 5 and len({id(r) for r in results}) == 1
+
+
+def test_a_failed_computation_is_not_kept_and_the_next_caller_computes_it(sample):
+    model = prepare_portfolio(sample)
+
+    def fail():
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError):
+        model.derived(("k",), fail)
+    assert model.derived(("k",), lambda: 42) == 42 and not model._pending
