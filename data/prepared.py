@@ -29,10 +29,11 @@ from data.portfolio import Portfolio
 from data.status import compute_project_dates
 from geo.allocation import Allocation, ShareTable, allocate, compute_shares, project_locations
 
-VIEW_MEMO = 16  # filtered views kept per dataset (a few users × a few filter states); each is a slice of the data
+VIEW_MEMO = 8  # filtered views kept per dataset (a few users × a few filter states); each is a slice of the data
 # (at 10,000 projects ~5 MB each with their allocations; the peak RSS target is 600 MB)
-DERIVED_MEMO = 512  # results derived from a view (a page of a table, a figure, a total): small, many per view;
-# 20 sessions on 8 filter states and 4 pages need ~350 (at 128 they recomputed each other's: p50 16 s, not ~6 s)
+DERIVED_MEMO = 256  # results derived from a view (a page of a table, a figure, a total): small, many per view
+# (10k, bench.scale: peak RSS 575 MB at 128, 604 at 256, 658 at 512 with 16 views; bench.load's 20 sessions on 8
+# filter states and 4 pages churned through 128)
 T = TypeVar("T")
 
 
