@@ -135,6 +135,9 @@ def local_sign_in(page, name: str, password: str) -> str:
                            timeout=30_000)
     settled(page)
     alerts = page.locator('[data-testid="stAlertContentError"]')
+    if not alerts.count():  # on a cold browser the answer's alert may come a moment after the field is emptied
+        page.wait_for_timeout(2_000)
+        settled(page)
     return alerts.last.inner_text() if alerts.count() else ""
 
 
