@@ -63,6 +63,9 @@ def test_a_copied_url_reopens_the_same_filtered_view(browser, url_state_server):
     second = browser.new_context().new_page()  # a new session: nothing but the URL is shared
     second.goto(copied, wait_until="domcontentloaded")
     second.wait_for_selector('[data-testid="stMetricLabel"]:has-text("Projets")', timeout=30_000)
+    # the tiles stream in one by one: wait for all of them before comparing (CI once read 3 of 9)
+    second.wait_for_function(f"() => document.querySelectorAll('[data-testid=stMetricLabel]').length >= {len(shown)}",
+                             timeout=30_000)
     assert kpis(second) == shown
     assert second.url == copied
     # Offline: the small map and everything else come from the server itself (no topojson, no CDN).
