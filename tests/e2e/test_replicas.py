@@ -8,15 +8,9 @@ import os
 import pytest
 
 from tests.e2e.serving import streamlit_server
-from tests.e2e.test_upload import TEN_PROJECTS, choose, open_data_page, projects_kpi, settled
+from tests.e2e.test_upload import TEN_PROJECTS, choose, open_data_page, projects_kpi, settled, tile_value
 
 pytestmark = pytest.mark.e2e
-
-
-def _kpi(page) -> str:
-    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
-    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
-    return dict(zip(labels, values))["Projects"]
 
 
 def test_a_version_confirmed_on_one_replica_is_in_use_on_the_other(browser, tmp_path):
@@ -28,7 +22,7 @@ def test_a_version_confirmed_on_one_replica_is_in_use_on_the_other(browser, tmp_
         open_on_second.goto(f"{second}/", wait_until="domcontentloaded")
         open_on_second.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
         settled(open_on_second)
-        assert _kpi(open_on_second) == "13"
+        assert tile_value(open_on_second) == "13"
 
         page = open_data_page(browser, first)
         page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 
 import pytest
 
@@ -21,16 +22,23 @@ def settled(page) -> None:
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
 
 
+def tile_value(page, label: str = "Projects") -> str:
+    """The value of one KPI tile, once that tile is drawn: the tiles stream in one by one, so a read right after
+    the first tile can miss the one asked for (CI once read the Overview before its Projects tile was there)."""
+    tile = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{re.escape(label)}$")))
+    tile.first.locator('[data-testid="stMetricValue"]').wait_for(timeout=60_000)
+    settled(page)
+    return tile.first.locator('[data-testid="stMetricValue"]').inner_text()
+
+
 def projects_kpi(browser, base: str) -> str:
     """The Projects tile of the Overview (the root URL) in a fresh session."""
     page = browser.new_context().new_page()
     page.goto(f"{base}/", wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
-    settled(page)
-    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
-    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    value = tile_value(page)
     page.context.close()
-    return dict(zip(labels, values))["Projects"]
+    return value
 
 
 def open_data_page(browser, base: str):
