@@ -50,17 +50,22 @@ project_id = select_from_url("project", choices, t("project.choose", lang), lang
 if project_id is None:
     st.info(t("project.none", lang))
 else:
-    def memo(name, compute, *key):  # what depends on the project chosen too
-        return view.memo(name, compute, project_id, *key)
+    def memo(name, compute, *key):
+        # What follows depends on the project, the language and the currency, not on the filters (all its flows
+        # and places are shown): computed once per project for every filter state.
+        return view.dataset_memo(name, compute, project_id, lang, view.currency, *key)
 
     project = projects.loc[project_id]
-    flows = view.all_funding[view.all_funding["project_id"] == project_id]  # all of them, whatever the filter
-    places = view.full.locations[view.full.locations["project_id"] == project_id]
-    conflicts = project_conflicts(view.memo("all_conflicts", lambda: compute_conflicts(view.full.sources,
-                                                                          view.full.documents)), project_id)
+    at = portfolio.projects.index[projects.index.get_loc(project_id)]  # its row in the prepared model's dates
+    dates = view.dates.loc[at] if view.dates is not None else None
+    flows = memo("flows", lambda: view.all_funding[view.all_funding["project_id"] == project_id])  # all of them
+    places = memo("places", lambda: view.full.locations[view.full.locations["project_id"] == project_id])
+    conflicts = project_conflicts(view.dataset_memo("all_conflicts", lambda: compute_conflicts(
+        view.full.sources, view.full.documents)), project_id)
     st.header(escape_text(title_of(project_id)))
     # Summary first: status, money, provinces, dates (with what other sources say where they disagree).
-    summary = memo("summary", lambda: compute_project_summary(project, flows, places, conflicts, view.currency, lang))
+    summary = memo("summary", lambda: compute_project_summary(project, flows, places, conflicts, view.currency, lang,
+                                                                  dates))
     for row in (summary[:4], summary[4:]):
         for column, (label, value, help_text) in zip(st.columns(4), row):
             column.metric(label, value, help=help_text, border=True)
@@ -70,7 +75,7 @@ else:
         st.subheader(t("project.parties", lang))
         render_table(memo("parties", lambda: make_parties_table(compute_project_parties(view.full, project_id), lang)))
         st.subheader(t("project.dates", lang))
-        render_table(memo("dates_table", lambda: make_dates_table(project, lang, conflicts)))
+        render_table(memo("dates_table", lambda: make_dates_table(project, lang, conflicts, dates)))
     with right:
         st.subheader(t("project.places", lang))
         if project["coverage"] == "national":
@@ -79,7 +84,7 @@ else:
             st.caption(t("project.no_place", lang))
         if not places.empty:
             render_small_map(projects.loc[[project_id]], view.full.locations, flows, view.currency, lang,  # its flows
-                             key="project_map", metric="projects", height=280, memo=memo)
+                             key="project_map", metric="projects", height=280, shares=view.shares, memo=memo)
         reached = project["households_reached"]
         st.metric(t("fact.households_reached", lang), format_number(None if pd.isna(reached) else int(reached),
                                                                       lang), border=True)
@@ -94,7 +99,8 @@ else:
     render_table(memo("flows_table", lambda: make_flows_table(flows, lang)), lang)
 
     st.subheader(t("checks.title", lang))
-    render_checks(memo("project_checks", lambda: compute_status_checks(projects.loc[[project_id]], view.today)), lang,
+    render_checks(memo("project_checks", lambda: compute_status_checks(portfolio.projects.loc[[at]], view.today,
+                                                                       view.dates)), lang,
                   memo)
 
     st.subheader(t("project.sources", lang))

@@ -83,12 +83,13 @@ def _typed_dates(project: pd.Series) -> pd.Series:
     return compute_project_dates(project.to_frame().T).iloc[0]
 
 
-def make_dates_table(project: pd.Series, lang: str, conflicts: dict[str, tuple[str, ...]] | None = None
-                     ) -> pd.DataFrame:
+def make_dates_table(project: pd.Series, lang: str, conflicts: dict[str, tuple[str, ...]] | None = None,
+                     dates: pd.Series | None = None) -> pd.DataFrame:
     """The four IATI dates, the duration and the derived planned end (flagged), each 'not published' when empty,
-    and what other sources state where they disagree ('42 (another source: 36)')."""
+    and what other sources state where they disagree ('42 (another source: 36)'). `dates`: the project's row of
+    the prepared model's dates (View.dates), typed here when not given."""
     conflicts = conflicts or {}
-    dates = _typed_dates(project)
+    dates = _typed_dates(project) if dates is None else dates
     rows = [(t(f"fact.{c}", lang), with_conflict(format_partial_date(project.get(c), lang), c, conflicts, lang))
             for c in ("planned_start", "actual_start", "planned_end", "actual_end")]
     months = project.get("duration_months")
@@ -120,10 +121,11 @@ def with_conflict(shown: str, column: str, conflicts: dict[str, tuple[str, ...]]
 
 
 def compute_project_summary(project: pd.Series, flows: pd.DataFrame, places: pd.DataFrame,
-                            conflicts: dict[str, tuple[str, ...]], currency: str, lang: str
-                            ) -> list[tuple[str, str, str | None]]:
+                            conflicts: dict[str, tuple[str, ...]], currency: str, lang: str,
+                            dates: pd.Series | None = None) -> list[tuple[str, str, str | None]]:
     """The first screen of a project, as (label, value, help): status, committed / disbursed / spent in the reporting
-    currency, provinces by name, start, end and households targeted, each with its sources' disagreement."""
+    currency, provinces by name, start, end and households targeted, each with its sources' disagreement.
+    `dates`: as for make_dates_table."""
     money = []
     for measure in ("committed", "disbursed", "spent"):
         chosen = FLOW_MEASURES[measure].select(flows) if not flows.empty else flows
@@ -137,7 +139,7 @@ def compute_project_summary(project: pd.Series, flows: pd.DataFrame, places: pd.
         provinces = t("not_published", lang)
     else:
         provinces = ", ".join(province_name(p) for p in dict.fromkeys(places["province_pcode"]))
-    dates = _typed_dates(project)
+    dates = _typed_dates(project) if dates is None else dates
     start_column = "actual_start" if pd.notna(dates["actual_start_first"]) else "planned_start"
     end_column = "actual_end" if pd.notna(dates["actual_end_first"]) else "planned_end"
     end, end_help = format_partial_date(project.get(end_column), lang), None

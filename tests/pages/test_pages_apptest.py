@@ -150,6 +150,19 @@ def test_project_page_shows_dates_flows_and_sources():
     assert metrics(app)["Ménages ciblés"].replace("\u202f", " ") == "plus de 3 000"  # summary tile
 
 
+def test_project_page_parses_no_date_on_a_new_filter_state(monkeypatch):
+    # its dates come from the prepared model (typed once per dataset), never re-parsed per filter state
+    from data import schema
+
+    app = run_page("app_pages/project.py", {"project": "SE-IOM-TGK-2021"})
+    monkeypatch.setattr(schema, "partial_date_bounds", lambda *_: pytest.fail("a date parsed again"))
+    app.multiselect(key="f_status").set_value(["none"])  # its status is not published: it stays in the view
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.query_params["project"] == "SE-IOM-TGK-2021"
+    assert "14 Dec 2024" in set(frame_with(app, "Date")["Date"])  # the end derived from the duration
+
+
 def test_unknown_project_in_the_url_is_dropped_with_a_notice():
     app = run_page("app_pages/project.py", {"project": "NOPE"})
     assert any("project=NOPE" in w.value for w in app.warning)
