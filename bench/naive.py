@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from cells import is_missing
@@ -669,6 +670,14 @@ def naive_unit_donors(frame: pd.DataFrame, donors: pd.DataFrame) -> pd.Series:
     return frame["code"].map(lists).map(lambda v: v if isinstance(v, tuple) else ())
 
 
+def naive_apply_filters_indexed(converted: pd.DataFrame, portfolio: Portfolio, state: FilterState,
+                                index: object) -> tuple[FilterResult, pd.DataFrame, np.ndarray]:
+    """data.filters.apply_filters_indexed on the per-row path: the filter, its converted flows, the projects kept."""
+    result = naive_apply_filters(portfolio, state)
+    flows = converted[converted["flow_id"].isin(set(result.portfolio.funding["flow_id"]))]
+    return result, flows, portfolio.projects["project_id"].isin(set(result.portfolio.projects["project_id"])).to_numpy()
+
+
 def extra_patches() -> list[tuple[object, str, object]]:
     """(module, name, naive function) pairs beyond the allocation's, for bench.scale's naive path: pages import
     from the modules at each run (module attributes), components hold their own references."""
@@ -695,7 +704,8 @@ def extra_patches() -> list[tuple[object, str, object]]:
     patches.append((data.metrics, "compute_left_to_disburse", naive_compute_left_to_disburse))
     patches.append((components.maps, "_unit_donors", naive_unit_donors))
     patches += [(data.filters, "apply_filters", naive_apply_filters),
-                (data.prepared, "apply_filters", lambda portfolio, state, *_: naive_apply_filters(portfolio, state)),
+                (data.prepared, "apply_filters_indexed", naive_apply_filters_indexed),
+                (data.prepared, "compute_allocation_index", lambda *_: None),  # the prepared model then allocate()s
                 (data.filters, "filter_options", naive_filter_options),
                 (data.prepared, "filter_options", lambda portfolio, *_: naive_filter_options(portfolio)),
                 (components.filters, "filter_options", naive_filter_options)]

@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from cells import is_missing
@@ -195,11 +196,14 @@ def _org_match(projects: pd.DataFrame, funding: pd.DataFrame, orgs: set[str], ro
 
 
 def apply_filters(portfolio: Portfolio, state: FilterState, years: pd.DataFrame | None = None,
-                  members: pd.DataFrame | None = None) -> FilterResult:
+                  members: pd.DataFrame | None = None, index: FilterIndex | None = None) -> FilterResult:
     """The portfolio narrowed to the projects (and their flows, places and sources) that match `state`.
 
     `years` and `members` (compute_project_years, compute_org_members of these projects or of a superset, e.g. the
-    whole dataset held by the prepared model) save recomputing them."""
+    whole dataset held by the prepared model) save recomputing them; `index` (compute_filter_index of this very
+    portfolio) narrows on integer codes instead (same result)."""
+    if index is not None:
+        return _apply_indexed(portfolio, state, index)[0]
     projects, funding, locations = portfolio.projects, portfolio.funding, portfolio.locations
     keep = pd.Series(True, index=projects.index)
     if state.donors:
@@ -259,7 +263,7 @@ def apply_filters(portfolio: Portfolio, state: FilterState, years: pd.DataFrame 
     return FilterResult(narrowed, tuple(undated), tuple(unlocated))
 
 
-def _rows_where(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+def _rows_where(frame: pd.DataFrame, mask: pd.Series | np.ndarray) -> pd.DataFrame:
     return frame if mask.all() else frame[mask]
 
 
@@ -269,6 +273,165 @@ def filter_flows(converted: pd.DataFrame, portfolio: Portfolio) -> pd.DataFrame:
     if len(portfolio.funding) == len(converted):  # a subset as long as the whole: every flow
         return converted
     return converted[converted["flow_id"].isin(set(portfolio.funding["flow_id"]))]
+
+
+@dataclass(frozen=True, eq=False)
+class FilterIndex:
+    """One portfolio's rows linked by integer codes, computed once per dataset (compute_filter_index): a filter
+    state is then a few numpy masks over these arrays instead of pandas isin on strings (most of a new filter
+    state's cost at 10,000 projects). Ids, names and P-codes are coded by value (pd.factorize), so a mask over
+    the codes matches exactly the rows isin would."""
+
+    project_id: np.ndarray  # per project: its id code (−1 when missing)
+    ids: np.ndarray  # per project: its id (object), for the lists of projects left out
+    flow_project: np.ndarray  # per flow: its project's id code
+    flow_id: np.ndarray  # per flow: its flow_id code (flow-id space)
+    flow_count: int  # codes in the flow-id space
+    place_project: np.ndarray  # per location row: its project's id code
+    id_count: int  # codes in the project-id space
+    names: dict  # organisation name → code (donors, recipients, implementing organisations)
+    donor: np.ndarray  # per flow: donor name code
+    recipient: np.ndarray  # per flow: recipient name code
+    donor_implements: np.ndarray  # per flow: org_role == 4
+    member_project: np.ndarray  # per (project, org) membership: project id code
+    member_org: np.ndarray  # per membership: org name code
+    themes: dict
+    theme: np.ndarray  # per project: theme code
+    status: np.ndarray  # per project: activity_status as float (NaN when not published)
+    first: np.ndarray  # per project: compute_project_years' first / last
+    last: np.ndarray
+    provinces: dict
+    province: np.ndarray  # per location row
+    territories: dict
+    territory: np.ndarray  # per location row
+    source_project: np.ndarray  # per source row: the project id code it cites (projects, locations), else −1
+    source_flow: np.ndarray  # per source row: the flow id code it cites (funding), else −1
+    source_always: np.ndarray  # per source row: of another table (always kept)
+
+
+def _factorize(*columns: pd.Series) -> tuple[list[np.ndarray], dict]:
+    """Codes of several columns in one value space, and value → code."""
+    values = [np.asarray(c.to_numpy(dtype=object, na_value=None), dtype=object) for c in columns]
+    codes, uniques = pd.factorize(np.concatenate(values) if values else np.array([], dtype=object))
+    bounds = np.cumsum([0, *(len(v) for v in values)])
+    return ([codes[a:b].astype(np.int64) for a, b in zip(bounds[:-1], bounds[1:])],
+            dict(zip(list(uniques), range(len(uniques)))))
+
+
+def _lookup(values: pd.Series, codes: dict) -> np.ndarray:
+    return np.fromiter((codes.get(v, -1) for v in values.tolist()), dtype=np.int64, count=len(values))
+
+
+def compute_filter_index(portfolio: Portfolio, years: pd.DataFrame, members: pd.DataFrame) -> FilterIndex:
+    """The integer codes apply_filters(…, index=…) narrows on (see FilterIndex); `years` and `members`:
+    compute_project_years and compute_org_members of these projects (or of a superset)."""
+    projects, funding, locations, src = portfolio.projects, portfolio.funding, portfolio.locations, portfolio.sources
+    (project_id, flow_project, place_project, member_project), ids = _factorize(
+        projects["project_id"], funding["project_id"], locations["project_id"], members["project_id"])
+    (flow_id,), flow_ids = _factorize(funding["flow_id"])
+    (donor, recipient, member_org), names = _factorize(funding["donor"], funding["recipient"], members["org"])
+    (theme,), themes = _factorize(projects["theme"])
+    (province,), provinces = _factorize(locations["province_pcode"])
+    (territory,), territories = _factorize(locations["territory_pcode"])
+    spans = years.loc[projects.index]
+    table = src["table"].to_numpy(dtype=object)
+    record = src["record_id"]
+    of_projects, of_flows, of_places = table == "projects", table == "funding", table == "locations"
+    source_project = np.where(of_projects, _lookup(record, ids), -1)
+    source_project = np.where(of_places, _lookup(record.astype(str).str.split("|").str[0], ids), source_project)
+    return FilterIndex(
+        project_id, projects["project_id"].to_numpy(dtype=object), flow_project, flow_id, len(flow_ids),
+        place_project, len(ids), names, donor, recipient,
+        (pd.to_numeric(funding["org_role"], errors="coerce") == 4).to_numpy(dtype=bool, na_value=False),
+        member_project, member_org, themes, theme,
+        pd.to_numeric(projects["activity_status"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
+        spans["first"].to_numpy(dtype="float64"), spans["last"].to_numpy(dtype="float64"),
+        provinces, province, territories, territory, source_project,
+        np.where(of_flows, _lookup(record, flow_ids), -1), ~(of_projects | of_flows | of_places))
+
+
+def _present(codes: np.ndarray, count: int) -> np.ndarray:
+    """A mask over a code space (one slot more, always False, that code −1 reads): the codes given."""
+    mask = np.zeros(count + 1, dtype=bool)
+    mask[codes] = True
+    mask[-1] = False
+    return mask
+
+
+def _among(codes: np.ndarray, lookup: dict, wanted: tuple[str, ...] | set[str]) -> np.ndarray:
+    return np.isin(codes, [lookup[w] for w in wanted if w in lookup])
+
+
+def _apply_indexed(portfolio: Portfolio, state: FilterState,
+                   ix: FilterIndex) -> tuple[FilterResult, np.ndarray, np.ndarray]:
+    """apply_filters on the index's codes; also the mask of kept flow ids and of kept projects (by position)."""
+    projects, funding, locations = portfolio.projects, portfolio.funding, portfolio.locations
+    keep = np.ones(len(projects), dtype=bool)
+    donor_flows = None
+    if state.donors:
+        donor_flows = _among(ix.donor, ix.names, state.donors)
+        keep &= _present(ix.flow_project[donor_flows], ix.id_count)[ix.project_id]
+    if state.orgs:
+        donor_in = _among(ix.donor, ix.names, set(state.orgs))
+        funders = _present(ix.flow_project[donor_in], ix.id_count)
+        implementers = _present(ix.member_project[_among(ix.member_org, ix.names, set(state.orgs))], ix.id_count)
+        implementers |= _present(ix.flow_project[_among(ix.recipient, ix.names, set(state.orgs))
+                                                  | (donor_in & ix.donor_implements)], ix.id_count)
+        match = {"funding": funders, "implementing": implementers}.get(state.role, funders | implementers)
+        keep &= match[ix.project_id]
+    if state.themes:
+        keep &= _among(ix.theme, ix.themes, state.themes)
+    if state.statuses:
+        codes = [int(s) for s in state.statuses if s != STATUS_NOT_PUBLISHED]
+        status = np.isin(ix.status, codes)
+        if STATUS_NOT_PUBLISHED in state.statuses:
+            status |= np.isnan(ix.status)
+        keep &= status
+    unlocated: list[str] = []
+    place = None
+    if state.provinces or state.territories:
+        place = np.ones(len(locations), dtype=bool)
+        if state.provinces:
+            place &= _among(ix.province, ix.provinces, state.provinces)
+        if state.territories:
+            place &= _among(ix.territory, ix.territories, state.territories)
+        located = _present(ix.place_project[place], ix.id_count)[ix.project_id]
+        unlocated = ix.ids[keep & ~_present(ix.place_project, ix.id_count)[ix.project_id]].tolist()
+        keep &= located
+    undated: list[str] = []
+    if state.year_from is not None or state.year_to is not None:
+        low = state.year_from if state.year_from is not None else YEAR_MIN
+        high = state.year_to if state.year_to is not None else YEAR_MAX
+        no_first, no_last = np.isnan(ix.first), np.isnan(ix.last)
+        undated_mask = no_first & no_last
+        undated = ix.ids[keep & undated_mask].tolist()
+        with np.errstate(invalid="ignore"):
+            keep &= ~undated_mask & (no_first | (ix.first <= high)) & (no_last | (ix.last >= low))
+    every = bool(keep.all())
+    kept = projects if every else projects[keep]
+    kept_ids = _present(ix.project_id[keep], ix.id_count)
+    flows_kept = np.ones(len(funding), dtype=bool) if every else kept_ids[ix.flow_project]
+    if donor_flows is not None:
+        flows_kept &= donor_flows
+    flows = _rows_where(funding, flows_kept)
+    if place is not None:
+        places = locations[place & kept_ids[ix.place_project]]
+    else:
+        places = locations if every else _rows_where(locations, kept_ids[ix.place_project])
+    flow_ids = _present(ix.flow_id[flows_kept], ix.flow_count)
+    mine = kept_ids[ix.source_project] | flow_ids[ix.source_flow] | ix.source_always
+    narrowed = Portfolio(projects=kept, funding=flows, locations=places, sources=portfolio.sources[mine],
+                         documents=portfolio.documents, reports=portfolio.reports,
+                         unreadable=portfolio.unreadable)
+    return FilterResult(narrowed, tuple(undated), tuple(unlocated)), flow_ids, keep
+
+
+def apply_filters_indexed(converted: pd.DataFrame, portfolio: Portfolio, state: FilterState,
+                          index: FilterIndex) -> tuple[FilterResult, pd.DataFrame, np.ndarray]:
+    """apply_filters(portfolio, state, index=index), filter_flows of `converted` (compute_funding of this
+    portfolio's flows: row for row the same flows) to it, and the mask of the projects kept (by position)."""
+    result, flow_ids, keep = _apply_indexed(portfolio, state, index)
+    return result, _rows_where(converted, flow_ids[index.flow_id]), keep
 
 
 def today_utc() -> dt.date:

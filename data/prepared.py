@@ -12,22 +12,33 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from data.filters import (
+    FilterIndex,
     FilterOptions,
     FilterResult,
     FilterState,
-    apply_filters,
+    apply_filters_indexed,
+    compute_filter_index,
     compute_org_members,
     compute_project_years,
-    filter_flows,
     filter_options,
 )
 from data.metrics import FLOW_MEASURES, compute_funding
 from data.portfolio import Portfolio
 from data.status import compute_project_dates
-from geo.allocation import Allocation, ShareTable, allocate, compute_shares, project_locations
+from geo.allocation import (
+    Allocation,
+    AllocationIndex,
+    ShareTable,
+    allocate,
+    allocate_indexed,
+    compute_allocation_index,
+    compute_shares,
+    project_locations,
+)
 
 VIEW_MEMO = 8  # filtered views kept per dataset (a few users × a few filter states); each is a slice of the data
 # (at 10,000 projects ~5 MB each with their allocations; the peak RSS target is 600 MB)
@@ -43,6 +54,7 @@ class PreparedView:
 
     result: FilterResult
     funding: pd.DataFrame
+    keep: np.ndarray  # the projects kept, by position in the dataset
     allocations: OrderedDict = field(default_factory=OrderedDict, repr=False)  # measure → Allocation
 
 
@@ -57,7 +69,9 @@ class PreparedPortfolio:
     shares: ShareTable  # compute_shares: project × province split
     dates: pd.DataFrame  # compute_project_dates: every project's dates parsed, derived end, best-known start/end
     value_dates: pd.Series  # every flow's value date typed (first day of its period, NaT when not published)
+    index: FilterIndex  # every row's links as integer codes: a filter state is a few numpy masks
     _converted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _allocation_indexes: dict = field(default_factory=dict, repr=False)  # (currency, measure) → AllocationIndex
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _derived: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _pending: dict = field(default_factory=dict, repr=False)  # (store, key) → Event while one session computes it
@@ -77,10 +91,22 @@ class PreparedPortfolio:
                state.territories, state.year_from, state.year_to, state.currency)
 
         def compute() -> PreparedView:
-            result = apply_filters(self.portfolio, state, self.years, self.members)
-            return PreparedView(result, filter_flows(self.converted(state.currency), result.portfolio))
+            return PreparedView(*apply_filters_indexed(self.converted(state.currency), self.portfolio, state,
+                                                       self.index))
 
         return self._once(self._views, key, compute, VIEW_MEMO)
+
+    def _allocation_index(self, currency: str, measure: str) -> AllocationIndex | None:
+        """compute_allocation_index of every project and flow of `measure` in `currency` (once per pair): a
+        donor filter aside, a view keeps whole projects, and a project's flows of a measure are then its own."""
+        key = (currency, measure)
+        with self._lock:
+            if key in self._allocation_indexes:
+                return self._allocation_indexes[key]
+        index = compute_allocation_index(self.portfolio.projects,
+                                         FLOW_MEASURES[measure].select(self.converted(currency)), self.shares)
+        with self._lock:
+            return self._allocation_indexes.setdefault(key, index)
 
     def derived(self, key: tuple, compute: Callable[[], T]) -> T:
         """compute() once per `key` for this dataset version (key: what the result depends on besides the data,
@@ -119,6 +145,9 @@ class PreparedPortfolio:
         view = self.view(state)
 
         def compute() -> Allocation:
+            index = None if state.donors else self._allocation_index(state.currency, measure)
+            if index is not None:  # whole projects kept: masks over the dataset's allocation
+                return allocate_indexed(index, view.keep)
             projects = view.result.portfolio.projects
             return allocate(projects, project_locations(self.portfolio.locations, projects),
                             FLOW_MEASURES[measure].select(view.funding), shares=self.shares)
@@ -133,4 +162,5 @@ def prepare_portfolio(portfolio: Portfolio) -> PreparedPortfolio:
     members = compute_org_members(portfolio.projects)
     return PreparedPortfolio(portfolio, years, members, filter_options(portfolio, years, members),
                              compute_shares(portfolio.locations), dates,
-                             portfolio.date_bounds("funding")["value_date_first"])
+                             portfolio.date_bounds("funding")["value_date_first"],
+                             compute_filter_index(portfolio, years, members))

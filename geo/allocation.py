@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["ALLOCATED_COLUMNS", "QUANTITIES", "MAP_METRICS", "Allocation", "MapMetric", "allocate",
-           "allocate_all_territories", "allocate_territories", "by_unit", "compute_shares", "compute_territory_places",
-           "compute_territory_shares", "project_locations", "ShareTable", "TerritorySplit", "split_territories"]
+__all__ = ["ALLOCATED_COLUMNS", "QUANTITIES", "MAP_METRICS", "Allocation", "AllocationIndex", "MapMetric",
+           "allocate", "allocate_all_territories", "allocate_indexed", "allocate_territories", "by_unit",
+           "compute_allocation_index", "compute_shares", "compute_territory_places", "compute_territory_shares",
+           "project_locations", "ShareTable", "TerritorySplit", "split_territories"]
 
 QUANTITIES = ("funding", "households_targeted", "households_reached")
 ALLOCATED_COLUMNS = ("project_id", "pcode", "share", "split_assumed", *QUANTITIES)
@@ -202,6 +203,97 @@ def allocate(projects: pd.DataFrame, locations: pd.DataFrame, flows: pd.DataFram
         donors = {pid: donors.get(pid, ()) for pid in dict.fromkeys(flows["project_id"])}
     return Allocation(frame, national_sum, unallocated, totals, tuple(values.index[national]),
                       tuple(values.index[unplaced]), not_published, donors, published, pairs)
+
+
+@dataclass(frozen=True, eq=False)
+class AllocationIndex:
+    """allocate() of a whole dataset's projects and one measure's flows (one currency), kept as arrays by project
+    position, so a view that keeps whole projects (no donor filter) is allocated by masks: a project's values,
+    split and donors never depend on which other projects a filter keeps."""
+
+    ids: np.ndarray  # per project: its id (object)
+    values: dict[str, np.ndarray]  # quantity → per project (float, NaN when not published)
+    national: np.ndarray  # per project: coverage national
+    located: np.ndarray  # per project: has a share row
+    placed: np.ndarray  # per project: sum of its shares (NaN when not located)
+    hh_placed: np.ndarray
+    row_project: np.ndarray  # per share row, sorted by (project position, pcode): its project's position
+    rows: pd.DataFrame  # those share rows (project_id, pcode, share, hh_share, split_assumed)
+    pairs: pd.DataFrame  # _donor_pairs of every flow
+    pair_project: np.ndarray  # per pair: its project's position
+    donor_order: np.ndarray  # positions of the projects with flows, in the order of their first flow
+    donors: list  # per project: its donors (a tuple)
+    has_donors: bool  # the flows have a donor column and some flow: allocate() lists donors per project
+
+
+def compute_allocation_index(projects: pd.DataFrame, flows: pd.DataFrame, shares: ShareTable) -> AllocationIndex | None:
+    """allocate(projects, …, flows, shares) as arrays (AllocationIndex); None when a flow names no project of
+    `projects` (then only allocate() itself answers)."""
+    position = pd.Index(projects["project_id"].to_numpy(dtype=object), dtype=object)
+    if not position.is_unique:
+        return None
+    flow_project = position.get_indexer(flows["project_id"].to_numpy(dtype=object))
+    if (flow_project < 0).any():
+        return None
+    values = _project_values(projects, flows)
+    pids = pd.Series(values.index.to_numpy(dtype=object), index=values.index, dtype=object)
+    fill = values["households_targeted"].isna() & pids.isin(shares.explicit_households.index)
+    values["households_targeted"] = values["households_targeted"].where(
+        ~fill, pids.map(shares.explicit_households).astype("float64"))
+    located = pids.isin(shares.located).to_numpy()
+    rows = shares.rows.assign(_order=position.get_indexer(shares.rows["project_id"].to_numpy(dtype=object)))
+    rows = rows[rows["_order"] >= 0].sort_values(["_order", "pcode"], kind="stable")
+    pairs = _donor_pairs(flows)
+    has_donors = not flows.empty and "donor" in flows
+    grouped = _group_tuples(pairs["project_id"], pairs["donor"])
+    ids = position.to_numpy(dtype=object)
+    return AllocationIndex(
+        ids, {q: values[q].to_numpy(dtype="float64") for q in QUANTITIES},
+        (values["coverage"] == "national").to_numpy(dtype=bool, na_value=False), located,
+        pids.map(shares.placed).to_numpy(dtype="float64", na_value=np.nan),
+        pids.map(shares.hh_placed).to_numpy(dtype="float64", na_value=np.nan),
+        rows["_order"].to_numpy(), rows.drop(columns="_order").reset_index(drop=True), pairs,
+        position.get_indexer(pairs["project_id"].to_numpy(dtype=object)),
+        pd.unique(flow_project) if has_donors else np.array([], dtype=np.int64),
+        [grouped.get(pid, ()) for pid in ids], has_donors)
+
+
+def _nansum(values: np.ndarray) -> float:
+    return float(np.where(np.isnan(values), 0.0, values).sum())
+
+
+def allocate_indexed(index: AllocationIndex, keep: np.ndarray) -> Allocation:
+    """allocate() of the projects at the positions `keep` selects and of all their flows (AllocationIndex)."""
+    national = keep & index.national
+    mapped = keep & ~index.national & index.located
+    unplaced = keep & ~index.national & ~index.located
+    totals, national_sum, unallocated, not_published, published = {}, {}, {}, {}, {}
+    for q in QUANTITIES:
+        column = index.values[q]
+        kept = column[keep]
+        # pandas sums a float Series as numpy does once NaN are zeros (pairwise): the same numbers as allocate()
+        totals[q] = _nansum(kept)
+        not_published[q] = int(np.isnan(kept).sum())
+        published[q] = frozenset(index.ids[keep & ~np.isnan(column)].tolist())
+        national_sum[q] = _nansum(column[national])
+        rest = column[mapped] * (1.0 - (index.hh_placed if q == "households_targeted" else index.placed)[mapped])
+        unallocated[q] = _nansum(column[unplaced]) + _nansum(rest)
+    chosen = mapped[index.row_project]
+    mine = index.rows[chosen]
+    position = index.row_project[chosen]
+    frame = pd.DataFrame({"project_id": mine["project_id"].to_numpy(), "pcode": mine["pcode"].to_numpy(),
+                          "share": mine["share"].to_numpy(), "split_assumed": mine["split_assumed"].to_numpy()})
+    for q in QUANTITIES:
+        factor = mine["hh_share"] if q == "households_targeted" else mine["share"]
+        frame[q] = (index.values[q][position] * factor.to_numpy(dtype="float64")).astype("float64")
+    pairs = index.pairs[keep[index.pair_project]].reset_index(drop=True)
+    if index.has_donors:
+        order = index.donor_order[keep[index.donor_order]]
+        donors = {index.ids[p]: index.donors[p] for p in order.tolist()}
+    else:
+        donors = _group_tuples(pairs["project_id"], pairs["donor"])
+    return Allocation(frame, national_sum, unallocated, totals, tuple(index.ids[national].tolist()),
+                      tuple(index.ids[unplaced].tolist()), not_published, donors, published, pairs)
 
 
 def project_locations(all_locations: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:

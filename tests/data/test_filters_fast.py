@@ -8,11 +8,14 @@ from bench.naive import naive_apply_filters, naive_filter_options
 from data.filters import (
     FilterState,
     apply_filters,
+    apply_filters_indexed,
+    compute_filter_index,
     compute_org_members,
     compute_project_years,
     filter_options,
 )
 from data.intake import load_portfolio, parse_uploads
+from data.metrics import compute_funding
 from data.synth import make_synthetic_portfolio, to_csv_bytes
 
 
@@ -42,10 +45,24 @@ def _states(portfolio):
 
 def test_every_filter_equals_the_naive_path(portfolio):
     years, members = compute_project_years(portfolio.projects), compute_org_members(portfolio.projects)
+    index = compute_filter_index(portfolio, years, members)
     for state in _states(portfolio):
         naive = naive_apply_filters(portfolio, state)
-        for fast in (apply_filters(portfolio, state), apply_filters(portfolio, state, years, members)):
+        for fast in (apply_filters(portfolio, state), apply_filters(portfolio, state, years, members),
+                     apply_filters(portfolio, state, index=index)):
             assert fast.undated_left_out == naive.undated_left_out, state
             assert fast.unlocated_left_out == naive.unlocated_left_out, state
             for table in ("projects", "funding", "locations", "sources"):
                 assert fast.portfolio.table(table).equals(naive.portfolio.table(table)), (state, table)
+
+
+def test_the_indexed_path_narrows_the_converted_flows_and_marks_the_projects_kept(portfolio):
+    years, members = compute_project_years(portfolio.projects), compute_org_members(portfolio.projects)
+    index = compute_filter_index(portfolio, years, members)
+    converted = compute_funding(portfolio.funding, "EUR")
+    for state in _states(portfolio):
+        naive = naive_apply_filters(portfolio, state)
+        result, flows, keep = apply_filters_indexed(converted, portfolio, state, index)
+        assert result.portfolio.projects.equals(naive.portfolio.projects), state
+        assert flows.equals(converted[converted["flow_id"].isin(set(naive.portfolio.funding["flow_id"]))]), state
+        assert portfolio.projects[keep].equals(naive.portfolio.projects), state

@@ -16,8 +16,10 @@ from geo.allocation import (
     QUANTITIES,
     allocate,
     allocate_all_territories,
+    allocate_indexed,
     allocate_territories,
     by_unit,
+    compute_allocation_index,
     compute_shares,
     project_locations,
     split_territories,
@@ -73,6 +75,16 @@ def _check(portfolio, state: FilterState, measure: str) -> None:
     fast = allocate(result.portfolio.projects, locations, flows, shares=compute_shares(portfolio.locations))
     naive = naive_allocate(result.portfolio.projects, locations, flows)
     _same_allocation(fast, naive)
+    if not state.donors:  # the prepared model's path: masks over the whole dataset's allocation, the same numbers
+        index = compute_allocation_index(portfolio.projects, FLOW_MEASURES[measure].select(
+            compute_funding(portfolio.funding, state.currency)), compute_shares(portfolio.locations))
+        indexed = allocate_indexed(index, portfolio.projects["project_id"].isin(
+            set(result.portfolio.projects["project_id"])).to_numpy())
+        assert indexed.rows.equals(fast.rows) and indexed.donor_pairs.equals(fast.donor_pairs)
+        for attribute in ("national", "unallocated", "totals", "national_projects", "unallocated_projects",
+                          "not_published", "donors", "published"):
+            assert getattr(indexed, attribute) == getattr(fast, attribute), attribute
+        assert list(indexed.donors) == list(fast.donors)  # the same order, too
     _same_frame(by_unit(fast), naive_by_unit(naive), ["pcode"])
     without = by_unit(fast, with_donors=False)  # the map orders donors itself: everything else is the same
     assert all(d == () for d in without["donors"])
