@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -227,7 +228,7 @@ def _hover(row: dict, metric: MapMetric, currency: str, lang: str) -> str:
     return "<br>".join(lines)
 
 
-def _outline_trace(geojson: dict) -> go.Scattergeo:
+def _outline_trace(geojson: dict) -> dict:
     """Every ring as one lon/lat line trace: boundaries without the topojson base map."""
     lons: list[float | None] = []
     lats: list[float | None] = []
@@ -238,13 +239,13 @@ def _outline_trace(geojson: dict) -> go.Scattergeo:
             for ring in polygon:
                 lons += [p[0] for p in ring] + [None]
                 lats += [p[1] for p in ring] + [None]
-    return go.Scattergeo(lon=lons, lat=lats, mode="lines", line=dict(width=0.7, color="#777777"),
-                         hoverinfo="skip", showlegend=False)
+    return dict(type="scattergeo", lon=lons, lat=lats, mode="lines", line=dict(width=0.7, color="#777777"),
+                hoverinfo="skip", showlegend=False)
 
 
-def _geos(figure: go.Figure, base: bool, units: pd.DataFrame, fit: bool) -> None:
+def _geo_layout(base: bool, units: pd.DataFrame, fit: bool) -> dict:
     geo = dict(showframe=False, showcoastlines=False, showocean=False, showsubunits=False,
-               projection_type="equirectangular", bgcolor="rgba(0,0,0,0)")
+               projection=dict(type="equirectangular"), bgcolor="rgba(0,0,0,0)")
     if base:  # the Natural Earth base map served by the app: neighbours, lakes and rivers
         geo.update(scope=TOPOJSON_SCOPE, resolution=TOPOJSON_RESOLUTION, showland=True, landcolor="#F4F4F2",
                    showcountries=True, countrycolor="#AAAAAA", showlakes=True, lakecolor="#CFE3F2",
@@ -253,31 +254,38 @@ def _geos(figure: go.Figure, base: bool, units: pd.DataFrame, fit: bool) -> None
         geo.update(showland=False, showcountries=False, showlakes=False, showrivers=False)
     if fit and not units.empty:
         pad = 0.6
-        geo.update(lonaxis_range=[units["lon"].min() - pad * 2, units["lon"].max() + pad * 2],
-                   lataxis_range=[units["lat"].min() - pad * 2, units["lat"].max() + pad * 2])
+        geo.update(lonaxis=dict(range=[float(units["lon"].min()) - pad * 2, float(units["lon"].max()) + pad * 2]),
+                   lataxis=dict(range=[float(units["lat"].min()) - pad * 2, float(units["lat"].max()) + pad * 2]))
     else:
-        geo.update(lonaxis_range=list(DRC_LON), lataxis_range=list(DRC_LAT))
-    figure.update_geos(**geo)
+        geo.update(lonaxis=dict(range=list(DRC_LON)), lataxis=dict(range=list(DRC_LAT)))
+    return geo
 
 
-def _legend_entry(name: str, marker: dict) -> go.Scattergeo:
+@cache
+def _fill_scale() -> tuple:
+    """CHOROPLETH_SCALE as the (position, colour) pairs plotly's validation makes of the name, found once."""
+    return go.Choropleth(colorscale=CHOROPLETH_SCALE).colorscale
+
+
+def _legend_entry(name: str, marker: dict) -> dict:
     # plotly draws no legend for choropleth fills: an empty marker trace stands for them.
-    return go.Scattergeo(lon=[None], lat=[None], mode="markers", hoverinfo="skip", showlegend=True, name=name,
-                         marker=marker)
+    return dict(type="scattergeo", lon=[None], lat=[None], mode="markers", hoverinfo="skip", showlegend=True,
+                name=name, marker=marker)
 
 
 def _symbol_traces(units: pd.DataFrame, values: pd.Series, hover: list[str], metric: MapMetric, currency: str,
-                   lang: str) -> list[go.Scattergeo]:
+                   lang: str) -> list[dict]:
     shown = units[values.notna() & (values > 0)]
     if shown.empty:
         return []
     top = float(values.max())
     sizeref = 2.0 * top / MAX_SYMBOL_PX ** 2
     minimum = bool(units.loc[values == top, "minimum"].any()) if "minimum" in units else False
-    return [go.Scattergeo(
-        lon=shown["lon"], lat=shown["lat"], mode="markers", customdata=shown["code"],
-        marker=dict(size=values[shown.index], sizemode="area", sizeref=sizeref, sizemin=4, color=SYMBOL_COLOUR,
-                    opacity=0.75, line=dict(width=1, color="white")),
+    return [dict(
+        type="scattergeo", lon=shown["lon"].tolist(), lat=shown["lat"].tolist(), mode="markers",
+        customdata=shown["code"].tolist(),
+        marker=dict(size=values[shown.index].tolist(), sizemode="area", sizeref=sizeref, sizemin=4,
+                    color=SYMBOL_COLOUR, opacity=0.75, line=dict(width=1, color="white")),
         text=[hover[i] for i in shown.index], hoverinfo="text", name=t(f"map.metric.{metric.key}", lang),
         showlegend=False),
         # Legend: plotly draws every legend marker at one size, so the entry states the scale in words.
@@ -316,14 +324,27 @@ def _ring_area(ring: list) -> float:
     return abs(float(np.dot(xy[:, 0], np.roll(xy[:, 1], -1)) - np.dot(xy[:, 1], np.roll(xy[:, 0], -1)))) / 2
 
 
+# A feature's area by its geometry object (kept with it, so an id is never another object's): the prepared geometry
+# is cached and each map reuses its features, so each area is computed once, not on every new filter state.
+_AREAS: dict[int, tuple[object, float]] = {}
+
+
+def _feature_area(geometry: dict) -> float:
+    known = _AREAS.get(id(geometry))
+    if known is not None and known[0] is geometry:
+        return known[1]
+    polygons = ([geometry["coordinates"]] if geometry.get("type") == "Polygon"
+                else geometry.get("coordinates", []) if geometry.get("type") == "MultiPolygon" else [])
+    area = sum(_ring_area(p[0]) - sum(_ring_area(h) for h in p[1:]) for p in polygons if p)
+    if len(_AREAS) > 20_000:  # many boundary files in one process: start again rather than grow
+        _AREAS.clear()
+    _AREAS[id(geometry)] = (geometry, area)
+    return area
+
+
 def _unit_areas(geojson: dict | None) -> dict[str, float]:
-    areas: dict[str, float] = {}
-    for feature in (geojson or {}).get("features", []):
-        geometry = feature.get("geometry") or {}
-        polygons = ([geometry["coordinates"]] if geometry.get("type") == "Polygon"
-                    else geometry.get("coordinates", []) if geometry.get("type") == "MultiPolygon" else [])
-        areas[feature["id"]] = sum(_ring_area(p[0]) - sum(_ring_area(h) for h in p[1:]) for p in polygons if p)
-    return areas
+    return {feature["id"]: _feature_area(feature.get("geometry") or {})
+            for feature in (geojson or {}).get("features", [])}
 
 
 def label_fits(frame: pd.DataFrame, geojson: dict | None) -> pd.Series:
@@ -332,29 +353,36 @@ def label_fits(frame: pd.DataFrame, geojson: dict | None) -> pd.Series:
     (Kasaï-Oriental beside Lomami and Kasaï-Central) are named in their hover rather than on top of each other."""
     areas = _unit_areas(geojson)
     # Provinces with projects are named first (where the money goes), then the larger ones.
-    busy = pd.to_numeric(frame["projects"], errors="coerce").fillna(0) > 0 if "projects" in frame else \
-        pd.Series(False, index=frame.index)
-    order = sorted(frame.index, key=lambda i: (not busy[i], -areas.get(frame.at[i, "code"], 0.0)))
+    busy = (pd.to_numeric(frame["projects"], errors="coerce").fillna(0) > 0).tolist() if "projects" in frame else \
+        [False] * len(frame)
+    codes, names = frame["code"].tolist(), frame["name"].tolist()
+    lons, lats = frame["lon"].astype(float).tolist(), frame["lat"].astype(float).tolist()
+    order = sorted(range(len(frame)), key=lambda i: (not busy[i], -areas.get(codes[i], 0.0)))
     placed: list[tuple[float, float, float]] = []  # centre lon, centre lat, half width
-    keep = pd.Series(False, index=frame.index)
+    keep = [False] * len(frame)
     for i in order:
-        lon, lat = float(frame.at[i, "lon"]), float(frame.at[i, "lat"])
-        half = len(str(frame.at[i, "name"])) * LABEL_CHAR_DEG / 2
+        lon, lat = lons[i], lats[i]
+        half = len(str(names[i])) * LABEL_CHAR_DEG / 2
         if all(abs(lon - x) >= half + w or abs(lat - y) >= LABEL_HEIGHT_DEG for x, y, w in placed):
             placed.append((lon, lat, half))
             keep[i] = True
-    return keep
+    return pd.Series(keep, index=frame.index)
 
 
 def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, lang: str, base: bool,
-                            height: int = 560, title: str | None = None, labels: bool = False) -> go.Figure:
+                            height: int = 560, title: str | None = None, labels: bool = False,
+                            layout: dict | None = None) -> go.Figure:
     """Proportional symbols (absolute values) or a choropleth from zero (normalised values) of one metric.
 
     Three states per unit, each in the legend and the hover: no project; projects, but none publishes the value
     (grey); a value. `base`: the topojson file is served locally, so geo base layers and choropleth fills may be
-    used; without it, units are dots over the outlines (still no outside request). `labels`: province names."""
+    used; without it, units are dots over the outlines (still no outside request). `labels`: province names.
+    `layout`: layout entries to add, merged one level deep (the small map's smaller title and legend).
+
+    Traces and layout are plain dicts in plotly's nested form, handed over unvalidated: validating each property
+    (go.Figure, add_trace, update_layout) was most of a map's cost on every new filter state, and the tests check
+    that validating this figure gives exactly the figure built through plotly's validated API."""
     frame = units.frame.reset_index(drop=True)
-    figure = go.Figure()
     values = (pd.to_numeric(metric.values(frame), errors="coerce") if not frame.empty
               else pd.Series(dtype=float))
     state = unit_states(frame, values) if not frame.empty else pd.Series(dtype=object)
@@ -363,7 +391,8 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
     known = frame[state == "value"]
     top = float(values[known.index].max()) if not known.empty else 0.0
     polygons = units.geojson is not None and base
-    legend: list[go.Scattergeo] = []
+    traces: list[dict] = []
+    legend: list[dict] = []
     label = t(f"map.metric.{metric.key}", lang)
     names = {"none": t("map.legend.no_project", lang),
              "unpublished": t("map.legend.unpublished", lang, metric=label[:1].lower() + label[1:])}
@@ -373,26 +402,26 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
             part = frame[state == kind]
             if colour is None or part.empty:
                 continue
-            figure.add_trace(go.Choropleth(
-                geojson=units.url or _features(units.geojson, part["code"]), featureidkey="id",
-                locations=part["code"],
-                z=[0] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False,
-                marker_line=dict(width=0.6, color="#777777"), customdata=part["code"],
+            codes = part["code"].tolist()
+            traces.append(dict(
+                type="choropleth", geojson=units.url or _features(units.geojson, codes), featureidkey="id",
+                locations=codes, z=[0] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False,
+                marker=dict(line=dict(width=0.6, color="#777777")), customdata=codes,
                 text=[hover[i] for i in part.index], hoverinfo="text"))
             if kind in names:
                 legend.append(_legend_entry(names[kind], dict(size=12, symbol="square", color=colour,
                                                               line=dict(width=1, color="#777777"))))
         if fill and not known.empty:
-            figure.add_trace(go.Choropleth(
-                geojson=units.url or _features(units.geojson, known["code"]), featureidkey="id",
-                locations=known["code"],
-                z=values[known.index], zmin=0, zmax=top or 1, colorscale=CHOROPLETH_SCALE, reversescale=True,
-                marker_line=dict(width=0.6, color="#555555"), customdata=known["code"],
-                colorbar=_colorbar(metric, top or 1, currency, lang),
+            codes = known["code"].tolist()
+            traces.append(dict(
+                type="choropleth", geojson=units.url or _features(units.geojson, codes), featureidkey="id",
+                locations=codes, z=values[known.index].tolist(), zmin=0, zmax=top or 1,
+                colorscale=_fill_scale(), reversescale=True, marker=dict(line=dict(width=0.6, color="#555555")),
+                customdata=codes, colorbar=_colorbar(metric, top or 1, currency, lang),
                 text=[hover[i] for i in known.index], hoverinfo="text"))
     else:
         if units.geojson is not None:
-            figure.add_trace(_outline_trace(units.geojson))
+            traces.append(_outline_trace(units.geojson))
         dots = {"none": dict(size=6, color="#FFFFFF", line=dict(width=1, color="#888888")),
                 "unpublished": dict(size=9, color=MISSING_DOT, line=dict(width=0))}
         if not fill:
@@ -401,46 +430,46 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
             part = frame[state == kind]
             if part.empty:
                 continue
-            figure.add_trace(go.Scattergeo(lon=part["lon"], lat=part["lat"], mode="markers", customdata=part["code"],
-                                           marker=marker, text=[hover[i] for i in part.index], hoverinfo="text",
-                                           showlegend=False))
+            traces.append(dict(type="scattergeo", lon=part["lon"].tolist(), lat=part["lat"].tolist(),
+                               mode="markers", customdata=part["code"].tolist(), marker=marker,
+                               text=[hover[i] for i in part.index], hoverinfo="text", showlegend=False))
             if kind in names:
                 legend.append(_legend_entry(names[kind], marker | dict(size=10)))
         if fill and not known.empty:
-            figure.add_trace(go.Scattergeo(
-                lon=known["lon"], lat=known["lat"], mode="markers", customdata=known["code"],
-                marker=dict(size=18, color=values[known.index], cmin=0, cmax=top or 1, colorscale=CHOROPLETH_SCALE,
-                            reversescale=True, showscale=True, line=dict(width=1, color="#333333"),
-                            colorbar=_colorbar(metric, top or 1, currency, lang)),
+            traces.append(dict(
+                type="scattergeo", lon=known["lon"].tolist(), lat=known["lat"].tolist(), mode="markers",
+                customdata=known["code"].tolist(),
+                marker=dict(size=18, color=values[known.index].tolist(), cmin=0, cmax=top or 1,
+                            colorscale=_fill_scale(), reversescale=True, showscale=True,
+                            line=dict(width=1, color="#333333"), colorbar=_colorbar(metric, top or 1, currency, lang)),
                 text=[hover[i] for i in known.index], hoverinfo="text", showlegend=False))
     if metric.kind == "symbol":
-        for trace in _symbol_traces(frame, values, hover, metric, currency, lang):
-            figure.add_trace(trace)
+        traces += _symbol_traces(frame, values, hover, metric, currency, lang)
     if labels and not frame.empty:
         # White names on the dark end of the fill scale, dark ones elsewhere.
         dark = (state == "value") & (values > 0.55 * top) if polygons and fill else pd.Series(False, frame.index)
         named = label_fits(frame, units.geojson)
-        figure.add_trace(go.Scattergeo(
-            lon=frame.loc[named, "lon"], lat=frame.loc[named, "lat"], mode="text",
-            text=[escape_text(n, "html") for n in frame.loc[named, "name"]],
+        traces.append(dict(
+            type="scattergeo", lon=frame.loc[named, "lon"].tolist(), lat=frame.loc[named, "lat"].tolist(),
+            mode="text", text=[escape_text(n, "html") for n in frame.loc[named, "name"]],
             textposition="middle center" if polygons and fill else "bottom center",
             textfont=dict(size=11, color=["#FFFFFF" if d else "#222222" for d in dark[named]]), hoverinfo="skip",
             showlegend=False))
-    for trace in legend:
-        figure.add_trace(trace)
+    spec = dict(
+        geo=_geo_layout(base, frame, fit=units.level == 2),
+        title=dict(text=title or _default_title(units, metric, currency, lang)), height=height,
+        margin=dict(l=0, r=0, t=50, b=0), showlegend=True,
+        legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, title={}, font=dict(size=13)),
+        separators=",." if lang == "en" else ", ", clickmode="event+select")
     if known.empty and not frame.empty:
         # Nothing to colour: the figure itself says why, rather than a grey country.
         message = t("map.empty.no_project" if (state == "none").all() else "map.empty.unpublished", lang,
                     metric=label)
-        figure.add_annotation(text=message, x=0.5, y=0.98, xref="paper", yref="paper", showarrow=False,
-                              bgcolor="rgba(255,255,255,0.85)", font=dict(size=14))
-    _geos(figure, base, frame, fit=units.level == 2)
-    figure.update_layout(
-        title=dict(text=title or _default_title(units, metric, currency, lang)), height=height,
-        margin=dict(l=0, r=0, t=50, b=0), showlegend=True,
-        legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, title=None, font=dict(size=13)),
-        separators=",." if lang == "en" else ", ", clickmode="event+select")
-    return figure
+        spec["annotations"] = [dict(text=message, x=0.5, y=0.98, xref="paper", yref="paper", showarrow=False,
+                                    bgcolor="rgba(255,255,255,0.85)", font=dict(size=14))]
+    for name, entries in (layout or {}).items():
+        spec[name] = spec[name] | entries if isinstance(spec.get(name), dict) else entries
+    return go.Figure(dict(data=traces + legend, layout=spec), _validate=False)
 
 
 def minimum_projects(projects: pd.DataFrame) -> frozenset[str]:

@@ -57,11 +57,11 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
         return SmallMap(None, drawn.key, fell_back, allocation)
     units = map_units(by_unit(allocation, with_donors=False), prepared, donors=compute_project_donors(funding),
                       minimum=minimum_projects(projects), url=url)
-    figure = make_funding_map_figure(units, drawn, currency, lang, base, height=height,
-                                     title=metric_title(drawn, currency, lang))
     # Small: a smaller title, the legend (under the map) in smaller type.
-    figure.update_layout(title=dict(font=dict(size=14)), margin=dict(l=0, r=0, t=36, b=0),
-                         legend=dict(font=dict(size=12)))
+    figure = make_funding_map_figure(units, drawn, currency, lang, base, height=height,
+                                     title=metric_title(drawn, currency, lang),
+                                     layout=dict(title=dict(font=dict(size=14)), margin=dict(l=0, r=0, t=36, b=0),
+                                                 legend=dict(font=dict(size=12))))
     return SmallMap(figure, drawn.key, fell_back, allocation)
 
 

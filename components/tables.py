@@ -10,13 +10,13 @@ from babel.numbers import format_decimal
 from cells import is_missing
 from components.facts import fact_label, fact_values
 from components.i18n import (
-    LOCALES,
     coverage_label,
     format_each,
     format_households,
     format_money,
     format_number,
     format_partial_date,
+    locale_of,
     status_label,
     t,
     theme_label,
@@ -75,7 +75,7 @@ def _rate_text(basis: object, rate: object, rate_date: object, lang: str) -> str
     if basis == "identity":
         return t("basis.identity", lang)
     if rate is not None and rate == rate:
-        return t("table.rate", lang, rate=format_decimal(rate, "0.0000", locale=LOCALES[lang]),
+        return t("table.rate", lang, rate=format_decimal(rate, "0.0000", locale=locale_of(lang)),
                  date=format_partial_date(rate_date, lang), basis=t(f"basis.{basis}", lang))
     return t("not_published", lang)
 
@@ -133,7 +133,7 @@ def make_sources_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
 
 
 def _amount(value: float, lang: str) -> str:
-    return format_decimal(round(value), "#,##0", locale=LOCALES[lang])
+    return format_decimal(round(value), "#,##0", locale=locale_of(lang))
 
 
 def render_table(frame: pd.DataFrame, lang: str | None = None) -> None:
