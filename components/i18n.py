@@ -137,7 +137,8 @@ def format_households(value: float | None, minimum: object, lang: str) -> str:
     hovers, slides): 'more than 3,000' / 'plus de 3 000'; 'not published' when missing."""
     missing = value is None or value is pd.NA or value != value
     text = format_number(None if missing else int(value), lang)
-    qualified = minimum is True or (not pd.isna(minimum) and bool(minimum))
+    qualified = minimum is True or (minimum is not None and minimum is not pd.NA and minimum == minimum
+                                    and bool(minimum))  # pd.isna without its cost per cell
     return t("map.more_than", lang, value=text) if qualified and not missing else text
 
 

@@ -40,19 +40,27 @@ def _first_given(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[object]:
 def make_projects_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     """One display row per project; every empty fact reads 'not published'."""
     # Official names from the P-codes (the join key): a file may give the code alone. Only these projects' rows
-    # are grouped: a page of a large portfolio costs a page.
+    # are read, in plain lists (a pandas group per project cost more than the page): a page of a large portfolio
+    # costs a page.
     projects = portfolio.projects
-    ids = set(projects["project_id"])
-    mine = portfolio.locations[portfolio.locations["project_id"].isin(ids)]
-    locations = mine.groupby("project_id")["province_pcode"].agg(
-        lambda codes: ", ".join(province_name(c) for c in dict.fromkeys(codes))).to_dict()
-    sources = portfolio.sources[(portfolio.sources["table"] == "projects") & portfolio.sources["record_id"].isin(ids)]
-    docs = sources.groupby("record_id")["document_id"].agg(lambda s: ", ".join(sorted(set(s)))).to_dict()
     pids = projects["project_id"].tolist()
+    ids = set(pids)
+    mine = portfolio.locations[portfolio.locations["project_id"].isin(ids)]
+    codes: dict[str, list] = {}
+    for pid, code in zip(mine["project_id"].tolist(), mine["province_pcode"].tolist()):
+        codes.setdefault(pid, []).append(code)
+    locations = {pid: ", ".join(province_name(c) for c in dict.fromkeys(found)) for pid, found in codes.items()}
+    src = portfolio.sources
+    cited = src[(src["table"] == "projects") & src["record_id"].isin(ids)]
+    found_docs: dict[str, set] = {}
+    for pid, doc in zip(cited["record_id"].tolist(), cited["document_id"].tolist()):
+        found_docs.setdefault(pid, set()).add(doc)
+    docs = {pid: ", ".join(sorted(found)) for pid, found in found_docs.items()}
     not_published = t("not_published", lang)
-    households = [format_households(value, minimum, lang) for value, minimum in zip(
-        projects["households_targeted"].astype(object).where(projects["households_targeted"].notna(), None),
-        projects["households_targeted_is_minimum"].tolist())]
+    # (count, is-minimum) pairs: each distinct one worded once
+    households = format_each(list(zip(projects["households_targeted"].tolist(),
+                                      projects["households_targeted_is_minimum"].tolist())),
+                             lambda pair: format_households(*pair, lang))
     columns = {
         t("col.project", lang): pids,
         t("col.title", lang): compute_project_titles(projects, lang).tolist(),
