@@ -49,7 +49,8 @@ else:
     mine = memo("donor_portfolio", lambda: apply_filters(view.portfolio, replace(view.state, donors=(donor,)))
                 .portfolio)
     funding = memo("donor_funding", lambda: filter_flows(view.funding, mine))
-    render_kpis(memo("donor_kpis", lambda: compute_kpis(mine, currency, funding)), lang, donors=False)
+    render_kpis(memo("donor_kpis", lambda: compute_kpis(mine, currency, funding, view.prepared.missing_facts)), lang,
+                donors=False)
 
     flows = memo("donor_flows", lambda: donor_flows(funding, mine.projects, donor, view.dates))
     st.subheader(t("donor.measures", lang))

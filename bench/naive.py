@@ -25,7 +25,7 @@ from data.filters import (
     FilterState,
     split_list,
 )
-from data.metrics import KEY_FACTS, PAYMENT_OF, compute_committed, list_donors, project_end, project_start
+from data.metrics import KEY_FACTS, PAYMENT_OF, list_donors, project_end, project_start
 from data.portfolio import Portfolio
 from data.schema import ACTIVITY_STATUS, THEMES, PartialDate, parse_partial_date
 from data.status import ACTIVE, CHECK_COLUMNS
@@ -362,7 +362,7 @@ def naive_compute_burn(projects: pd.DataFrame, converted: pd.DataFrame, today: d
                  gap: float = 0.25) -> tuple[pd.DataFrame, dict[str, str]]:
     """Per project: elapsed (share of the planned period gone), burn (disbursed or spent / committed), far
     (|burn - elapsed| > gap). Returns the frame and {project_id: reason} for the projects left out."""
-    committed = compute_committed(converted).groupby("project_id")["amount_reporting"].sum(min_count=1)
+    committed = naive_compute_committed(converted).groupby("project_id")["amount_reporting"].sum(min_count=1)
     used_flows = converted[converted["transaction_type"].isin([3, 4])]
     used = used_flows.groupby(["project_id", "transaction_type"])["amount_reporting"].sum(min_count=1)
     rows, left_out = [], {}
@@ -632,7 +632,7 @@ def naive_compute_left_to_disburse(converted: pd.DataFrame) -> dict:
     if {"project_id", "transaction_type", "amount_reporting"} <= set(converted.columns):
         # the three columns used: every selection below then copies 3 columns, not the flows' 18
         converted = converted[["project_id", "transaction_type", "amount_reporting"]]
-    committed = compute_committed(converted)
+    committed = naive_compute_committed(converted)
     counted_projects = int(committed["project_id"].nunique()) if "project_id" in committed else 0
     if committed.empty:
         return {"committed": None, "disbursed": None, "left": None, "projects": 0, "projects_committed": 0,
@@ -683,6 +683,7 @@ def extra_patches() -> list[tuple[object, str, object]]:
     from the modules at each run (module attributes), components hold their own references."""
     import components.filters
     import components.maps
+    import components.small_map
     import data.filters
     import data.metrics
     import data.prepared
@@ -702,6 +703,9 @@ def extra_patches() -> list[tuple[object, str, object]]:
     patches.append((data.metrics, "count_not_published", naive_count_not_published))
     patches.append((data.metrics, "convert_frame", naive_convert_frame))
     patches.append((data.metrics, "compute_left_to_disburse", naive_compute_left_to_disburse))
+    patches += [(data.metrics, "compute_by_donor", naive_compute_by_donor),
+                (data.metrics, "compute_project_donors", naive_compute_project_donors),
+                (components.small_map, "compute_project_donors", naive_compute_project_donors)]
     patches.append((components.maps, "_unit_donors", naive_unit_donors))
     patches += [(data.filters, "apply_filters", naive_apply_filters),
                 (data.prepared, "apply_filters_indexed", naive_apply_filters_indexed),
@@ -710,3 +714,46 @@ def extra_patches() -> list[tuple[object, str, object]]:
                 (data.prepared, "filter_options", lambda portfolio, *_: naive_filter_options(portfolio)),
                 (components.filters, "filter_options", naive_filter_options)]
     return patches
+
+
+# --- metrics as they were: pandas on the ids and names (the fast path asks with integer codes and numpy) --------
+
+def naive_compute_committed(converted: pd.DataFrame) -> pd.DataFrame:
+    """data.metrics.compute_committed with a set of project ids: a project's incoming commitments (11) when it
+    publishes an amount for any, else its outgoing commitments (2)."""
+    if "transaction_type" not in converted:
+        return converted
+    flows = converted[converted["transaction_type"].isin({2, 11})]
+    published_incoming = (flows["transaction_type"] == 11) & flows["amount_reporting"].notna()
+    has_incoming = set(flows.loc[published_incoming, "project_id"])
+    keep = (flows["transaction_type"] == 11) | ~flows["project_id"].isin(has_incoming)
+    return flows[keep]
+
+
+def naive_compute_by_donor(converted: pd.DataFrame, measure: str = "committed") -> pd.DataFrame:
+    """data.metrics.compute_by_donor as a groupby with a Python function per donor."""
+    from data.metrics import FLOW_MEASURES
+
+    flows = naive_compute_committed(converted) if measure == "committed" else FLOW_MEASURES[measure].select(converted)
+    donors = flows.assign(donor=flows["donor"].fillna("—"))
+    grouped = donors.groupby("donor", dropna=False).agg(
+        amount=("amount_reporting", lambda s: s.sum(min_count=1)),
+        flows=("flow_id", "count"),
+        not_published=("amount_reporting", lambda s: int(s.isna().sum())),
+        projects=("project_id", "nunique"),
+    ).reset_index()
+    return grouped.sort_values("amount", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def naive_compute_project_donors(converted: pd.DataFrame) -> pd.DataFrame:
+    """data.metrics.compute_project_donors as a groupby on (project id, donor name)."""
+    from data.metrics import is_donor_flow
+
+    columns = ["project_id", "donor", "amount"]
+    if converted.empty:
+        return pd.DataFrame(columns=columns)
+    flows = converted[is_donor_flow(converted)]
+    committed = flows["amount_reporting"].where(flows["transaction_type"].isin({2, 11}))
+    frame = flows.assign(amount=committed).groupby(["project_id", "donor"], as_index=False)["amount"].sum(
+        min_count=1)
+    return frame.sort_values(["amount", "donor"], ascending=[False, True], na_position="last")[columns]

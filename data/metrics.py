@@ -29,16 +29,26 @@ def list_donors(funding: pd.DataFrame) -> list[str]:
     spending (IOM's type 3/4 flows in its IATI file, role 4) do not make it a donor."""
     if funding.empty:
         return []
-    funders = funding.loc[is_donor_flow(funding), "donor"]
-    return sorted({str(d) for d in pd.unique(funders.dropna())}, key=str.casefold)  # each donor once, not per flow
+    funders = funding["donor"].to_numpy()[_donor_mask(funding)]
+    return sorted({str(d) for d in pd.unique(funders)}, key=str.casefold)  # each donor once, not per flow
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """A numeric column (transaction types, roles, amounts; nullable ints included) as floats, NaN for missing."""
+    if column.dtype == object:
+        column = pd.to_numeric(column, errors="coerce")
+    return column.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def is_donor_flow(funding: pd.DataFrame) -> pd.Series:
     """The flows whose provider is a donor by the rule of list_donors."""
-    role = pd.to_numeric(funding["org_role"], errors="coerce") if "org_role" in funding else pd.Series(
-        float("nan"), index=funding.index)
-    kind = pd.to_numeric(funding["transaction_type"], errors="coerce")
-    return (role.isna() | (role == 1) | kind.isin(INCOMING_TYPES)) & funding["donor"].notna()
+    return pd.Series(_donor_mask(funding), index=funding.index)
+
+
+def _donor_mask(funding: pd.DataFrame) -> np.ndarray:
+    role = _numbers(funding["org_role"]) if "org_role" in funding else np.full(len(funding), np.nan)
+    kind = _numbers(funding["transaction_type"])
+    return (np.isnan(role) | (role == 1) | np.isin(kind, list(INCOMING_TYPES))) & funding["donor"].notna().to_numpy()
 
 
 def compute_project_donors(converted: pd.DataFrame) -> pd.DataFrame:
@@ -47,10 +57,19 @@ def compute_project_donors(converted: pd.DataFrame) -> pd.DataFrame:
     columns = ["project_id", "donor", "amount"]
     if converted.empty:
         return pd.DataFrame(columns=columns)
-    flows = converted[is_donor_flow(converted)]
-    committed = flows["amount_reporting"].where(flows["transaction_type"].isin(COMMITMENT_TYPES))
-    frame = flows.assign(amount=committed).groupby(["project_id", "donor"], as_index=False)["amount"].sum(
-        min_count=1)
+    donor_flow = _donor_mask(converted)
+    types = _numbers(converted["transaction_type"])[donor_flow]
+    amounts = np.where(np.isin(types, list(COMMITMENT_TYPES)),
+                       converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)[donor_flow], np.nan)
+    # One group-sum on integer (project, donor) codes, sorted as groupby sorts the pairs (ids, then names).
+    projects, project_ids = pd.factorize(converted["project_id"].to_numpy()[donor_flow], sort=True)
+    donors, donor_names = pd.factorize(converted["donor"].to_numpy()[donor_flow], sort=True)
+    placed = projects >= 0
+    pairs = projects[placed].astype("int64") * len(donor_names) + donors[placed]
+    sums = pd.Series(amounts[placed]).groupby(pairs).sum(min_count=1)
+    codes = sums.index.to_numpy()
+    frame = pd.DataFrame({"project_id": project_ids[codes // len(donor_names)],
+                          "donor": donor_names[codes % len(donor_names)], "amount": sums.to_numpy()})
     return frame.sort_values(["amount", "donor"], ascending=[False, True], na_position="last")[columns]
 
 
@@ -72,37 +91,43 @@ def compute_funding(funding: pd.DataFrame, currency: str, value_dates: pd.Series
     return pd.concat([converted, unknown]).loc[funding.index]
 
 
-def _flows_of(converted: pd.DataFrame, types: frozenset[int]) -> pd.DataFrame:
-    if "transaction_type" not in converted:
-        return converted  # an empty table with no columns: nothing to select
-    return converted[converted["transaction_type"].isin(types)]
-
-
 def compute_committed(converted: pd.DataFrame) -> pd.DataFrame:
-    """Commitments per flow, without double counting: a project's incoming commitments (11) when it publishes
-    an amount for any, else its outgoing commitments (2) — the same money often appears as both. An incoming
-    commitment without an amount (a funder listed, amount not published) never hides a published one."""
-    flows = _flows_of(converted, COMMITMENT_TYPES)
-    published_incoming = (flows["transaction_type"] == 11) & flows["amount_reporting"].notna()
-    has_incoming = set(flows.loc[published_incoming, "project_id"])
-    keep = (flows["transaction_type"] == 11) | ~flows["project_id"].isin(has_incoming)
-    return flows[keep]
+    """Commitments per flow, without double counting (the rule: _committed_mask)."""
+    return FLOW_MEASURES["committed"].select(converted)
+
+
+def _flow_arrays(converted: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """(transaction types as floats, amounts in the reporting currency, project codes (-1: none), how many
+    projects): the flows as the numpy questions below ask them, codes in project id order (as groupby sorts)."""
+    codes, ids = pd.factorize(converted["project_id"], sort=True)
+    return (_numbers(converted["transaction_type"]), converted["amount_reporting"].to_numpy(
+        dtype="float64", na_value=np.nan), codes, len(ids))
 
 
 @dataclass(frozen=True)
 class FlowMeasure:
-    """A money measure the UI can offer: a label and the function selecting its flows."""
+    """A money measure the UI can offer: a label and the function telling its flows (a mask over the rows)."""
 
     key: str
-    select: Callable[[pd.DataFrame], pd.DataFrame]
+    mask: Callable[[pd.DataFrame], np.ndarray]
+
+    def select(self, converted: pd.DataFrame) -> pd.DataFrame:
+        """The flows of this measure."""
+        if "transaction_type" not in converted:
+            return converted  # an empty table with no columns: nothing to select
+        return converted[self.mask(converted)]
+
+
+def _of_type(kind: int) -> Callable[[pd.DataFrame], np.ndarray]:
+    return lambda converted: _numbers(converted["transaction_type"]) == kind
 
 
 # Registry: selectboxes list these keys, so the options and the computations never drift apart.
 FLOW_MEASURES: dict[str, FlowMeasure] = {
-    "committed": FlowMeasure("committed", compute_committed),
-    "received": FlowMeasure("received", lambda f: _flows_of(f, frozenset({1}))),
-    "disbursed": FlowMeasure("disbursed", lambda f: _flows_of(f, frozenset({3}))),
-    "spent": FlowMeasure("spent", lambda f: _flows_of(f, frozenset({4}))),
+    "committed": FlowMeasure("committed", lambda converted: _committed_mask(*_flow_arrays(converted))),
+    "received": FlowMeasure("received", _of_type(1)),
+    "disbursed": FlowMeasure("disbursed", _of_type(3)),
+    "spent": FlowMeasure("spent", _of_type(4)),
 }
 
 
@@ -112,7 +137,10 @@ PAYMENT_OF = {11: 1, 2: 3}
 
 
 def _committed_mask(types: np.ndarray, amounts: np.ndarray, codes: np.ndarray, count: int) -> np.ndarray:
-    """compute_committed's rows as a mask, on typed arrays (transaction types as floats, amounts, project codes)."""
+    """The commitments counted, without double counting: a project's incoming commitments (11) when it publishes
+    an amount for any, else its outgoing commitments (2) — the same money often appears as both. An incoming
+    commitment without an amount (a funder listed, amount not published) never hides a published one.
+    On _flow_arrays (transaction types as floats, amounts, project codes, how many projects)."""
     commitments = np.isin(types, list(COMMITMENT_TYPES))
     incoming = commitments & (types == 11) & ~np.isnan(amounts) & (codes >= 0)
     has_incoming = np.bincount(codes[incoming], minlength=count) > 0
@@ -129,10 +157,7 @@ def compute_left_to_disburse(converted: pd.DataFrame) -> dict:
              "payments": 0}
     if converted.empty or "project_id" not in converted:
         return empty
-    codes, ids = pd.factorize(converted["project_id"], sort=True)  # sorted: the order groupby would give
-    count = len(ids)
-    types = pd.to_numeric(converted["transaction_type"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    amounts = converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)
+    types, amounts, codes, count = _flow_arrays(converted)
     committed = _committed_mask(types, amounts, codes, count)
     if not committed.any():
         return empty
@@ -165,14 +190,21 @@ def compute_left_to_disburse(converted: pd.DataFrame) -> dict:
 
 def compute_by_donor(converted: pd.DataFrame, measure: str = "committed") -> pd.DataFrame:
     """Sum of published amounts per donor, with counts of flows whose amount is not published."""
-    flows = FLOW_MEASURES[measure].select(converted)
-    donors = flows.assign(donor=flows["donor"].fillna("—"))
-    grouped = donors.groupby("donor", dropna=False).agg(
-        amount=("amount_reporting", lambda s: s.sum(min_count=1)),
-        flows=("flow_id", "count"),
-        not_published=("amount_reporting", lambda s: int(s.isna().sum())),
-        projects=("project_id", "nunique"),
-    ).reset_index()
+    chosen = FLOW_MEASURES[measure].mask(converted) if "transaction_type" in converted else slice(None)
+    # On the chosen rows of 4 columns (not a copy of every column), integer donor codes (sorted: the order groupby
+    # gives), one group-sum and bincounts: no Python function per donor.
+    donor = converted["donor"].to_numpy()[chosen]
+    codes, donors = pd.factorize(np.where(pd.isna(donor), "—", donor), sort=True)
+    count = len(donors)
+    amounts = converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)[chosen]
+    projects, _ = pd.factorize(converted["project_id"].to_numpy()[chosen])
+    pairs = np.unique(codes[projects >= 0].astype("int64") * (projects.max(initial=0) + 1) + projects[projects >= 0])
+    grouped = pd.DataFrame({
+        "donor": donors,
+        "amount": pd.Series(amounts).groupby(codes).sum(min_count=1).reindex(range(count)).to_numpy(),
+        "flows": np.bincount(codes[converted["flow_id"].notna().to_numpy()[chosen]], minlength=count),
+        "not_published": np.bincount(codes[np.isnan(amounts)], minlength=count),
+        "projects": np.bincount(pairs // (projects.max(initial=0) + 1), minlength=count)})
     return grouped.sort_values("amount", ascending=False, na_position="last").reset_index(drop=True)
 
 
@@ -198,39 +230,50 @@ def _missing(values: pd.Series) -> pd.Series:
     return missing.fillna(True).astype(bool)
 
 
-def count_not_published(portfolio: Portfolio) -> dict[str, int]:
-    """How many key facts are empty, per table (start/end count once whichever of planned/actual is given)."""
-    projects = portfolio.projects
-    missing = 0
+def compute_missing_facts(projects: pd.DataFrame) -> pd.Series:
+    """Per project (same index), how many key facts are empty (start/end count once whichever of planned/actual is
+    given): count_not_published sums these, e.g. the prepared model's, over a view's projects."""
+    missing = np.zeros(len(projects), dtype="int64")
     for fact in KEY_FACTS["projects"]:
         if fact == "start":
-            missing += int((_missing(projects["actual_start"]) & _missing(projects["planned_start"])).sum())
+            missing += (_missing(projects["actual_start"]) & _missing(projects["planned_start"])).to_numpy()
         elif fact == "end":
-            missing += int((_missing(projects["actual_end"]) & _missing(projects["planned_end"])
-                            & _missing(projects["duration_months"])).sum())
+            missing += (_missing(projects["actual_end"]) & _missing(projects["planned_end"])
+                        & _missing(projects["duration_months"])).to_numpy()
         else:
-            missing += int(_missing(projects[fact]).sum())
+            missing += _missing(projects[fact]).to_numpy()
+    return pd.Series(missing, index=projects.index)
+
+
+def count_not_published(portfolio: Portfolio, missing_facts: pd.Series | None = None) -> dict[str, int]:
+    """How many key facts are empty, per table. `missing_facts`: compute_missing_facts of these projects or of a
+    superset (a filter keeps the projects' index), computed here when not given."""
+    projects = portfolio.projects
+    missing = compute_missing_facts(projects) if missing_facts is None else missing_facts.loc[projects.index]
     funding_missing = sum(int(portfolio.funding[c].isna().sum()) for c in KEY_FACTS["funding"])
-    return {"projects": int(missing), "funding": funding_missing}
+    return {"projects": int(missing.sum()), "funding": funding_missing}
 
 
-def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | None = None) -> dict:
+def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | None = None,
+                 missing_facts: pd.Series | None = None) -> dict:
     """Headline numbers; each comes with the count it leaves out, never a zero for missing. `converted`: the
-    portfolio's flows already converted to `currency` (compute_funding), when the caller holds them."""
+    portfolio's flows already converted to `currency` (compute_funding), when the caller holds them;
+    `missing_facts`: as for count_not_published."""
     converted = compute_funding(portfolio.funding, currency) if converted is None else converted
-    committed = compute_committed(converted)
+    flows = _flow_arrays(converted) if "transaction_type" in converted else None  # none: no columns at all
+    committed = pd.Series(flows[1][_committed_mask(*flows)] if flows else [], dtype="float64")
     projects = portfolio.projects
     status = projects["activity_status"]
-    by_status = {code: int((status == code).sum()) for code in ACTIVITY_STATUS}
+    codes = _numbers(status)
+    by_status = {code: int((codes == code).sum()) for code in ACTIVITY_STATUS}
     targeted = projects["households_targeted"]
     reached = projects["households_reached"]
-    not_published = count_not_published(portfolio)
+    not_published = count_not_published(portfolio, missing_facts)
     return {
         "currency": currency,
-        "funding_committed": float(committed["amount_reporting"].sum(min_count=1))
-        if committed["amount_reporting"].notna().any() else None,
-        "funding_flows_counted": int(committed["amount_reporting"].notna().sum()),
-        "funding_flows_not_published": int(committed["amount_reporting"].isna().sum()),
+        "funding_committed": float(committed.sum(min_count=1)) if committed.notna().any() else None,
+        "funding_flows_counted": int(committed.notna().sum()),
+        "funding_flows_not_published": int(committed.isna().sum()),
         "projects": len(projects),
         "projects_by_status": by_status,
         "projects_status_not_published": int(status.isna().sum()),

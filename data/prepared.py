@@ -26,7 +26,7 @@ from data.filters import (
     compute_project_years,
     filter_options,
 )
-from data.metrics import FLOW_MEASURES, compute_funding
+from data.metrics import FLOW_MEASURES, compute_funding, compute_missing_facts
 from data.portfolio import Portfolio
 from data.status import compute_project_dates
 from geo.allocation import (
@@ -70,6 +70,7 @@ class PreparedPortfolio:
     dates: pd.DataFrame  # compute_project_dates: every project's dates parsed, derived end, best-known start/end
     value_dates: pd.Series  # every flow's value date typed (first day of its period, NaT when not published)
     index: FilterIndex  # every row's links as integer codes: a filter state is a few numpy masks
+    missing_facts: pd.Series  # compute_missing_facts: how many key facts each project leaves empty
     _converted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _allocation_indexes: dict = field(default_factory=dict, repr=False)  # (currency, measure) → AllocationIndex
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
@@ -163,4 +164,5 @@ def prepare_portfolio(portfolio: Portfolio) -> PreparedPortfolio:
     return PreparedPortfolio(portfolio, years, members, filter_options(portfolio, years, members),
                              compute_shares(portfolio.locations), dates,
                              portfolio.date_bounds("funding")["value_date_first"],
-                             compute_filter_index(portfolio, years, members))
+                             compute_filter_index(portfolio, years, members),
+                             compute_missing_facts(portfolio.projects))

@@ -59,3 +59,60 @@ def test_left_to_disburse_edge_cases_equal_the_groupby_version(rows):
                               "amount_reporting": [r[2] for r in rows]})
     converted["transaction_type"] = converted["transaction_type"].astype("Int64")
     assert compute_left_to_disburse(converted) == naive_compute_left_to_disburse(converted)
+
+
+def _mixed_flows():
+    import pandas as pd
+
+    rows = [("A", "D1", 1, 11, 10.0), ("A", "D1", 1, 2, 7.0), ("A", "D2", None, 11, None), ("B", "D2", 1, 2, 3.0),
+            ("B", None, 1, 2, 4.0), ("C", "D3", 4, 3, 2.0), ("C", "D3", 4, 1, 1.0), ("D", "D1", 1, 11, None),
+            ("D", "D1", 1, 2, 5.0), ("E", "D4", 4, 2, 1.5)]
+    frame = pd.DataFrame({"flow_id": [f"f{i}" for i in range(len(rows))], "project_id": [r[0] for r in rows],
+                          "donor": [r[1] for r in rows], "org_role": [r[2] for r in rows],
+                          "transaction_type": [r[3] for r in rows], "amount_reporting": [r[4] for r in rows]})
+    return frame.astype({"org_role": "Int64", "transaction_type": "Int64"})
+
+
+def _parts(portfolio):
+    converted = compute_funding(portfolio.funding, "USD")
+    return [converted, converted.iloc[::2], converted.iloc[1::3], converted.iloc[:0], _mixed_flows()]
+
+
+@pytest.mark.parametrize("measure", ["committed", "received", "disbursed", "spent"])
+def test_by_donor_and_committed_equal_the_groupby_version(portfolio, measure):
+    import pandas as pd
+
+    from bench.naive import naive_compute_by_donor, naive_compute_committed
+    from data.metrics import compute_by_donor, compute_committed
+
+    for part in _parts(portfolio):
+        pd.testing.assert_frame_equal(compute_committed(part), naive_compute_committed(part))
+        fast, naive = compute_by_donor(part, measure), naive_compute_by_donor(part, measure)
+        if naive.empty:
+            assert fast.empty and list(fast.columns) == list(naive.columns)
+        else:
+            pd.testing.assert_frame_equal(fast, naive)
+
+
+def test_project_donors_equal_the_groupby_version(portfolio):
+    import pandas as pd
+
+    from bench.naive import naive_compute_project_donors
+    from data.metrics import compute_project_donors
+
+    for part in _parts(portfolio):
+        fast, naive = compute_project_donors(part), naive_compute_project_donors(part)
+        if naive.empty:
+            assert fast.empty and list(fast.columns) == list(naive.columns)
+        else:
+            pd.testing.assert_frame_equal(fast, naive)
+
+
+def test_kpis_with_the_prepared_missing_facts_equal_kpis_counting_them(portfolio):
+    from data.metrics import compute_missing_facts
+
+    subset = Portfolio(portfolio.projects.iloc[::3], portfolio.funding, portfolio.locations, portfolio.sources,
+                       portfolio.documents)
+    facts = compute_missing_facts(portfolio.projects)
+    assert compute_kpis(subset, "USD", missing_facts=facts) == compute_kpis(subset, "USD")
+    assert count_not_published(subset, facts) == naive_count_not_published(subset)
