@@ -525,19 +525,27 @@ def map_units(by_unit: pd.DataFrame, prepared: PreparedBoundaries | None, key: s
         base = capital_units()
         geojson, level = None, 1
     else:
-        base = prepared.units[prepared.units["pcode"].notna()].copy()
+        base = prepared.units[prepared.units["pcode"].notna()]
         level = prepared.level
         if pcode is not None:
             base = base[base["pcode"] == pcode]
         geojson = _features(prepared.geojson, base["code"])
-    values = by_unit.rename(columns={key: "code"}).drop(columns=["pcode"], errors="ignore")
-    frame = base.merge(values, on="code", how="left").reset_index(drop=True)
+    base = base.reset_index(drop=True)
+    others = [c for c in by_unit.columns if c not in (key, "pcode")]
+    codes = pd.Index(by_unit[key].to_numpy(dtype=object))
+    if codes.is_unique and not set(others) & set(base.columns):  # by_unit's units: a left join is a reindex
+        joined = by_unit[others].set_axis(codes).reindex(base["code"].to_numpy(dtype=object))
+        frame = pd.concat([base, joined.reset_index(drop=True)], axis=1)
+    else:
+        values = by_unit.rename(columns={key: "code"}).drop(columns=["pcode"], errors="ignore")
+        frame = base.merge(values, on="code", how="left").reset_index(drop=True)
     frame["projects"] = frame["projects"].fillna(0).astype(int) if "projects" in frame else 0
     for column in ("donors", "project_ids"):
-        frame[column] = frame[column].map(lambda v: v if isinstance(v, tuple) else ())
+        frame[column] = pd.Series([v if isinstance(v, tuple) else () for v in frame[column].tolist()],
+                                  index=frame.index, dtype=object)
     if donors is not None:
         frame["donors"] = _unit_donors(frame, donors)
-    frame["minimum"] = frame["project_ids"].map(lambda ids: not minimum.isdisjoint(ids))
+    frame["minimum"] = [not minimum.isdisjoint(ids) for ids in frame["project_ids"].tolist()]
     return MapUnits(frame, geojson, level, url if prepared is not None else None)
 
 

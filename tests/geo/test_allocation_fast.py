@@ -164,3 +164,20 @@ def test_fast_equals_naive_on_edge_cases(case, coverage):
     naive_rows, naive_remainder = naive_allocate_all_territories(naive, locations)
     _same_frame(rows, naive_rows, ["project_id", "territory"])
     assert remainder == pytest.approx(naive_remainder)
+
+
+@pytest.mark.parametrize("state", STATES, ids=range(len(STATES)))
+def test_by_unit_sums_are_a_pandas_groupby_per_column_to_the_last_digit(synthetic, state):
+    result = apply_filters(synthetic, state)
+    flows = FLOW_MEASURES["committed"].select(filter_flows(compute_funding(synthetic.funding, state.currency),
+                                                           result.portfolio))
+    rows = allocate(result.portfolio.projects, synthetic.locations, flows).rows
+    units = by_unit(allocate(result.portfolio.projects, synthetic.locations, flows)).set_index("pcode")
+    grouped = rows.groupby("pcode")
+    for q in QUANTITIES:
+        assert units[q].equals(grouped[q].sum(min_count=1)), q
+    assert units["projects"].equals(grouped["project_id"].nunique())
+    paired = rows[rows["funding"].notna() & (rows["households_targeted"] > 0)].groupby("pcode")
+    households = paired["households_targeted"].sum().reindex(units.index)
+    ratio = paired["funding"].sum().reindex(units.index) / households.where(households > 0)
+    assert units["funding_per_household"].equals(ratio)
