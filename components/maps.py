@@ -25,6 +25,7 @@ import streamlit as st
 
 from components.chart_png import render_chart
 from components.escape import escape_text, format_id_list, hide_paths
+from components.figures import make_plain_figure
 from components.i18n import format_each, format_money, format_number, t
 from components.tables import render_paged_table
 from data.organisations import organisation_label
@@ -469,7 +470,7 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
                                     bgcolor="rgba(255,255,255,0.85)", font=dict(size=14))]
     for name, entries in (layout or {}).items():
         spec[name] = spec[name] | entries if isinstance(spec.get(name), dict) else entries
-    return go.Figure(dict(data=traces + legend, layout=spec), _validate=False)
+    return make_plain_figure(traces + legend, spec)
 
 
 def minimum_projects(projects: pd.DataFrame) -> frozenset[str]:

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from components.charts import OKABE_ITO, money_ticks
 from components.escape import escape_all
 from components.facts import fact_label, fact_value, fact_values
+from components.figures import make_plain_figure
 from components.i18n import (
     format_households,
     format_money,
@@ -25,24 +26,22 @@ from geo.provinces import PROVINCE_PCODES, province_name
 
 def make_breakdown_figure(frame: pd.DataFrame, by: str, currency: str, lang: str) -> go.Figure:
     """Grouped bars per year, theme or partner: one bar per money measure (committed, received, disbursed, spent)."""
-    figure = go.Figure()
+    traces = []
     for i, measure in enumerate(FLOW_MEASURES):
         part = frame[frame["measure"] == measure]
         if part.empty:
             continue
         labels = escape_all([theme_label(v, lang) if by == "theme" else organisation_label(v, lang) if by == "partner"
                              else str(v) for v in part[by]], "html")
-        figure.add_trace(go.Bar(x=labels, y=part["amount"], name=t(f"measure.{measure}", lang),
-                                marker_color=OKABE_ITO[i],
-                                text=[format_money(v, currency, lang) for v in part["amount"]],
-                                textposition="auto", hovertemplate="%{x}<br>%{text}<extra></extra>"))
-    figure.update_layout(title=t(f"donor.by.{by}", lang), barmode="group", height=340,
-                         margin=dict(l=10, r=10, t=50, b=10),
-                         yaxis=dict(title=t("chart.amount", lang, currency=currency),
-                                    **money_ticks(float(frame["amount"].max()) if len(frame) else 0.0, currency,
-                                                  lang)),
-                         xaxis=dict(type="category"), separators=".," if lang == "en" else ", ")
-    return figure
+        amounts = part["amount"].tolist()
+        traces.append(dict(type="bar", x=labels, y=amounts, name=t(f"measure.{measure}", lang),
+                           marker=dict(color=OKABE_ITO[i]), text=[format_money(v, currency, lang) for v in amounts],
+                           textposition="auto", hovertemplate="%{x}<br>%{text}<extra></extra>"))
+    return make_plain_figure(traces, dict(
+        title=dict(text=t(f"donor.by.{by}", lang)), barmode="group", height=340, margin=dict(l=10, r=10, t=50, b=10),
+        yaxis=dict(title=dict(text=t("chart.amount", lang, currency=currency)),
+                   **money_ticks(float(frame["amount"].max()) if len(frame) else 0.0, currency, lang)),
+        xaxis=dict(type="category"), separators=".," if lang == "en" else ", "))
 
 
 def make_measures_table(measures: pd.DataFrame, currency: str, lang: str) -> pd.DataFrame:

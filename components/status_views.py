@@ -12,6 +12,7 @@ from components.chart_png import render_chart
 from components.charts import OKABE_ITO
 from components.escape import escape_all
 from components.facts import fact_label, fact_value
+from components.figures import make_plain_figure
 from components.i18n import format_households, format_partial_date, status_label, t
 from components.tables import render_paged_table, render_table
 from components.view import PLOT_CONFIG
@@ -39,22 +40,21 @@ def render_gap_chart(frame: pd.DataFrame, make_figure, prefix: str, left_out: di
 
 def make_burn_figure(burn: pd.DataFrame, lang: str) -> go.Figure:
     """Elapsed share (x) against used share (y); points far from the diagonal in orange, labelled."""
-    figure = go.Figure()
-    figure.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(color="#999999", dash="dot"),
-                                hoverinfo="skip", showlegend=False))
+    traces = [dict(type="scatter", x=[0, 1], y=[0, 1], mode="lines", line=dict(color="#999999", dash="dot"),
+                   hoverinfo="skip", showlegend=False)]
     for far, colour in ((False, OKABE_ITO[0]), (True, OKABE_ITO[5])):
         group = burn[burn["far"] == far]
-        figure.add_trace(go.Scatter(
-            x=group["elapsed"], y=group["burn"], mode="markers+text" if far else "markers",
-            text=escape_all(group["project_id"], "html"),
+        traces.append(dict(
+            type="scatter", x=group["elapsed"].tolist(), y=group["burn"].tolist(),
+            mode="markers+text" if far else "markers", text=escape_all(group["project_id"], "html"),
             textposition="top center", name=t("burn.far" if far else "burn.near", lang),
             marker=dict(size=14, color=colour, symbol="diamond" if far else "circle"),
             hovertemplate="%{text}<br>%{x:.0%} / %{y:.0%}<extra></extra>"))
-    figure.update_layout(title=t("burn.title", lang), height=420, margin=dict(l=10, r=10, t=50, b=10),
-                         xaxis=dict(title=t("burn.x", lang), tickformat=".0%", range=[0, 1.05]),
-                         yaxis=dict(title=t("burn.y", lang), tickformat=".0%", rangemode="tozero"),
-                         separators=".," if lang == "en" else ", ")
-    return figure
+    return make_plain_figure(traces, dict(
+        title=dict(text=t("burn.title", lang)), height=420, margin=dict(l=10, r=10, t=50, b=10),
+        xaxis=dict(title=dict(text=t("burn.x", lang)), tickformat=".0%", range=[0, 1.05]),
+        yaxis=dict(title=dict(text=t("burn.y", lang)), tickformat=".0%", rangemode="tozero"),
+        separators=".," if lang == "en" else ", "))
 
 
 HOUSEHOLDS_MAX_PROJECTS = 40  # a bar pair per project: thousands of projects would be an unreadable, heavy chart
@@ -70,18 +70,16 @@ def limit_households(households: pd.DataFrame, limit: int = HOUSEHOLDS_MAX_PROJE
 
 def make_households_figure(households: pd.DataFrame, lang: str) -> go.Figure:
     """Grouped bars: targeted and reached per project (only projects publishing both)."""
-    figure = go.Figure()
-    for column, colour in (("targeted", OKABE_ITO[4]), ("reached", OKABE_ITO[2])):
-        figure.add_trace(go.Bar(x=escape_all(households["project_id"], "html"), y=households[column],
-                                marker_color=colour,
-                                name=t(f"fact.households_{column}", lang),
-                                # targeted bars carry their qualifier ('more than 3,000'), as everywhere
-                                text=[format_households(v, m and column == "targeted", lang)
-                                      for v, m in zip(households[column], households["minimum"])],
-                                textposition="auto"))
-    figure.update_layout(title=t("households.title", lang), barmode="group", height=360,
-                         margin=dict(l=10, r=10, t=50, b=10), separators=".," if lang == "en" else ", ")
-    return figure
+    traces = [dict(type="bar", x=escape_all(households["project_id"], "html"), y=households[column].tolist(),
+                   marker=dict(color=colour), name=t(f"fact.households_{column}", lang),
+                   # targeted bars carry their qualifier ('more than 3,000'), as everywhere
+                   text=[format_households(v, m and column == "targeted", lang)
+                         for v, m in zip(households[column], households["minimum"])],
+                   textposition="auto")
+              for column, colour in (("targeted", OKABE_ITO[4]), ("reached", OKABE_ITO[2]))]
+    return make_plain_figure(traces, dict(title=dict(text=t("households.title", lang)), barmode="group", height=360,
+                                          margin=dict(l=10, r=10, t=50, b=10),
+                                          separators=".," if lang == "en" else ", "))
 
 
 def make_checks_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:

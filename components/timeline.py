@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.escape import escape_all
+from components.figures import make_plain_figure
 from components.i18n import format_partial_date, status_label, t
 
 # Okabe–Ito per IATI status; grey for "not published".
@@ -49,7 +50,7 @@ def make_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.Fi
     """Horizontal bars from start to end per (project, planned|actual); a bar with only an end is a marker.
 
     Hatched = planned, solid = actual; a derived or unpublished end is drawn faded and says so on hover."""
-    figure = go.Figure()
+    traces = []
     order = list(dict.fromkeys(bars.sort_values("start", na_position="last")["project_id"])) if not bars.empty else []
     for (kind, status), group in bars.groupby([bars["kind"], bars["status"].map(_status).fillna(0).astype(int)],
                                               sort=True) if not bars.empty else []:
@@ -61,8 +62,8 @@ def make_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.Fi
         hover = [t("timeline.hover", lang, kind=t(f"timeline.{kind}", lang), start=format_partial_date(start, lang),
                    end=end) for start, end in zip(spans["start_text"], _end_texts(spans, lang))]
         if not spans.empty:
-            figure.add_trace(go.Bar(
-                y=escape_all(spans["project_id"], "html"), base=[d.isoformat() for d in spans["start"]],
+            traces.append(dict(
+                type="bar", y=escape_all(spans["project_id"], "html"), base=[d.isoformat() for d in spans["start"]],
                 x=[(pd.Timestamp(e) - pd.Timestamp(s)).total_seconds() * 1000 for s, e in zip(spans["start"],
                                                                                             spans["end"])],
                 orientation="h", name=name, legendgroup=name, offsetgroup=kind, customdata=hover,
@@ -72,22 +73,19 @@ def make_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.Fi
                 hovertemplate="%{y}<br>%{customdata}<extra></extra>"))
         ends = group[group["start"].isna()]
         if not ends.empty:
-            figure.add_trace(go.Scatter(
-                y=escape_all(ends["project_id"], "html"), x=[d.isoformat() for d in ends["end"]], mode="markers",
-                name=name,
-                legendgroup=name, showlegend=spans.empty, marker=dict(color=colour, symbol="line-ns-open", size=18,
-                                                                      line=dict(width=3, color=colour)),
+            traces.append(dict(
+                type="scatter", y=escape_all(ends["project_id"], "html"), x=[d.isoformat() for d in ends["end"]],
+                mode="markers", name=name, legendgroup=name, showlegend=spans.empty,
+                marker=dict(color=colour, symbol="line-ns-open", size=18, line=dict(width=3, color=colour)),
                 customdata=[t("timeline.hover", lang, kind=t(f"timeline.{kind}", lang), start=t("not_published", lang),
                               end=format_partial_date(text, lang)) for text in ends["end_text"]],
                 hovertemplate="%{y}<br>%{customdata}<extra></extra>"))
-    figure.add_shape(type="line", x0=today.isoformat(), x1=today.isoformat(), y0=0, y1=1, xref="x", yref="paper",
-                     line=dict(color="#000000", width=2, dash="dash"))
-    figure.add_annotation(x=today.isoformat(), y=1, xref="x", yref="paper", text=t("timeline.today", lang),
-                          showarrow=False, yanchor="bottom")
-    figure.update_layout(
-        title=t("timeline.title", lang), barmode="group", height=160 + 44 * max(len(order), 1),
+    return make_plain_figure(traces, dict(
+        shapes=[dict(type="line", x0=today.isoformat(), x1=today.isoformat(), y0=0, y1=1, xref="x", yref="paper",
+                     line=dict(color="#000000", width=2, dash="dash"))],
+        annotations=[dict(x=today.isoformat(), y=1, xref="x", yref="paper", text=t("timeline.today", lang),
+                          showarrow=False, yanchor="bottom")],
+        title=dict(text=t("timeline.title", lang)), barmode="group", height=160 + 44 * max(len(order), 1),
         margin=dict(l=10, r=10, t=60, b=10), font=dict(size=15), legend=dict(orientation="h", y=-0.15),
-        xaxis=dict(type="date", tickformat="%Y"), yaxis=dict(categoryorder="array", categoryarray=order[::-1],
-                                                             title=None),
-    )
-    return figure
+        xaxis=dict(type="date", tickformat="%Y"),
+        yaxis=dict(categoryorder="array", categoryarray=order[::-1], title={})))

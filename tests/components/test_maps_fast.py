@@ -209,14 +209,14 @@ def _plain(value: object) -> object:
     arrays."""
     if isinstance(value, dict) and "bdata" in value:  # a typed array as plotly encodes it (base64)
         array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        return array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist()
+        return _plain(array.reshape(value["shape"]).tolist() if "shape" in value else array.tolist())
     if isinstance(value, dict):  # an empty object sets nothing (plotly writes legend title=None as {})
         return {k: v for k, v in ((k, _plain(v)) for k, v in value.items()) if v != {}}
     if isinstance(value, (list, tuple, np.ndarray)):
         return [_plain(v) for v in (value.tolist() if isinstance(value, np.ndarray) else value)]
     if isinstance(value, np.generic):
-        return value.item()
-    return value
+        value = value.item()
+    return None if isinstance(value, float) and value != value else value  # NaN is written null either way
 
 
 def same_figure(fast: go.Figure, plain: go.Figure) -> None:

@@ -1,0 +1,177 @@
+"""The charts built as plain dicts (components.figures.make_plain_figure) against the same charts built through
+plotly's validated API (the builders as they were, kept here as the reference): once validated, every trace and
+layout property is the same."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from components.charts import OKABE_ITO, money_ticks
+from components.escape import escape_all
+from components.i18n import format_households, format_money, format_partial_date, status_label, t, theme_label
+from components.profiles import make_breakdown_figure
+from components.status_views import make_burn_figure, make_households_figure
+from components.timeline import PATTERNS, STATUS_COLOURS, _end_texts, _status, make_timeline_figure
+from data.metrics import FLOW_MEASURES
+from data.organisations import organisation_label
+from data.status import compute_timeline
+from tests.components.test_maps_fast import same_figure
+from tests.components.test_timeline import projects
+
+# ---------------------------------------------------------------- the reference: the builders before they used dicts
+
+def plain_breakdown_figure(frame: pd.DataFrame, by: str, currency: str, lang: str) -> go.Figure:
+    """Grouped bars per year, theme or partner: one bar per money measure (committed, received, disbursed, spent)."""
+    figure = go.Figure()
+    for i, measure in enumerate(FLOW_MEASURES):
+        part = frame[frame["measure"] == measure]
+        if part.empty:
+            continue
+        labels = escape_all([theme_label(v, lang) if by == "theme" else organisation_label(v, lang) if by == "partner"
+                             else str(v) for v in part[by]], "html")
+        figure.add_trace(go.Bar(x=labels, y=part["amount"], name=t(f"measure.{measure}", lang),
+                                marker_color=OKABE_ITO[i],
+                                text=[format_money(v, currency, lang) for v in part["amount"]],
+                                textposition="auto", hovertemplate="%{x}<br>%{text}<extra></extra>"))
+    figure.update_layout(title=t(f"donor.by.{by}", lang), barmode="group", height=340,
+                         margin=dict(l=10, r=10, t=50, b=10),
+                         yaxis=dict(title=t("chart.amount", lang, currency=currency),
+                                    **money_ticks(float(frame["amount"].max()) if len(frame) else 0.0, currency,
+                                                  lang)),
+                         xaxis=dict(type="category"), separators=".," if lang == "en" else ", ")
+    return figure
+
+
+def plain_burn_figure(burn: pd.DataFrame, lang: str) -> go.Figure:
+    """Elapsed share (x) against used share (y); points far from the diagonal in orange, labelled."""
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(color="#999999", dash="dot"),
+                                hoverinfo="skip", showlegend=False))
+    for far, colour in ((False, OKABE_ITO[0]), (True, OKABE_ITO[5])):
+        group = burn[burn["far"] == far]
+        figure.add_trace(go.Scatter(
+            x=group["elapsed"], y=group["burn"], mode="markers+text" if far else "markers",
+            text=escape_all(group["project_id"], "html"),
+            textposition="top center", name=t("burn.far" if far else "burn.near", lang),
+            marker=dict(size=14, color=colour, symbol="diamond" if far else "circle"),
+            hovertemplate="%{text}<br>%{x:.0%} / %{y:.0%}<extra></extra>"))
+    figure.update_layout(title=t("burn.title", lang), height=420, margin=dict(l=10, r=10, t=50, b=10),
+                         xaxis=dict(title=t("burn.x", lang), tickformat=".0%", range=[0, 1.05]),
+                         yaxis=dict(title=t("burn.y", lang), tickformat=".0%", rangemode="tozero"),
+                         separators=".," if lang == "en" else ", ")
+    return figure
+
+
+def plain_households_figure(households: pd.DataFrame, lang: str) -> go.Figure:
+    """Grouped bars: targeted and reached per project (only projects publishing both)."""
+    figure = go.Figure()
+    for column, colour in (("targeted", OKABE_ITO[4]), ("reached", OKABE_ITO[2])):
+        figure.add_trace(go.Bar(x=escape_all(households["project_id"], "html"), y=households[column],
+                                marker_color=colour,
+                                name=t(f"fact.households_{column}", lang),
+                                # targeted bars carry their qualifier ('more than 3,000'), as everywhere
+                                text=[format_households(v, m and column == "targeted", lang)
+                                      for v, m in zip(households[column], households["minimum"])],
+                                textposition="auto"))
+    figure.update_layout(title=t("households.title", lang), barmode="group", height=360,
+                         margin=dict(l=10, r=10, t=50, b=10), separators=".," if lang == "en" else ", ")
+    return figure
+
+
+def plain_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.Figure:
+    """Horizontal bars from start to end per (project, planned|actual); a bar with only an end is a marker.
+
+    Hatched = planned, solid = actual; a derived or unpublished end is drawn faded and says so on hover."""
+    figure = go.Figure()
+    order = list(dict.fromkeys(bars.sort_values("start", na_position="last")["project_id"])) if not bars.empty else []
+    for (kind, status), group in bars.groupby([bars["kind"], bars["status"].map(_status).fillna(0).astype(int)],
+                                              sort=True) if not bars.empty else []:
+        code = status or None
+        status_name = status_label(code, lang) if code else t("status.not_published", lang)
+        name = f"{t(f'timeline.{kind}', lang)} — {status_name}"
+        colour = STATUS_COLOURS[code]
+        spans = group[group["start"].notna()]
+        hover = [t("timeline.hover", lang, kind=t(f"timeline.{kind}", lang), start=format_partial_date(start, lang),
+                   end=end) for start, end in zip(spans["start_text"], _end_texts(spans, lang))]
+        if not spans.empty:
+            figure.add_trace(go.Bar(
+                y=escape_all(spans["project_id"], "html"), base=[d.isoformat() for d in spans["start"]],
+                x=[(pd.Timestamp(e) - pd.Timestamp(s)).total_seconds() * 1000 for s, e in zip(spans["start"],
+                                                                                            spans["end"])],
+                orientation="h", name=name, legendgroup=name, offsetgroup=kind, customdata=hover,
+                marker=dict(color=colour, opacity=[0.45 if (d or o) else 1.0 for d, o in
+                                                   zip(spans["derived"], spans["open_end"])],
+                            pattern=dict(shape=[PATTERNS[kind]] * len(spans)), line=dict(color=colour, width=1)),
+                hovertemplate="%{y}<br>%{customdata}<extra></extra>"))
+        ends = group[group["start"].isna()]
+        if not ends.empty:
+            figure.add_trace(go.Scatter(
+                y=escape_all(ends["project_id"], "html"), x=[d.isoformat() for d in ends["end"]], mode="markers",
+                name=name,
+                legendgroup=name, showlegend=spans.empty, marker=dict(color=colour, symbol="line-ns-open", size=18,
+                                                                      line=dict(width=3, color=colour)),
+                customdata=[t("timeline.hover", lang, kind=t(f"timeline.{kind}", lang), start=t("not_published", lang),
+                              end=format_partial_date(text, lang)) for text in ends["end_text"]],
+                hovertemplate="%{y}<br>%{customdata}<extra></extra>"))
+    figure.add_shape(type="line", x0=today.isoformat(), x1=today.isoformat(), y0=0, y1=1, xref="x", yref="paper",
+                     line=dict(color="#000000", width=2, dash="dash"))
+    figure.add_annotation(x=today.isoformat(), y=1, xref="x", yref="paper", text=t("timeline.today", lang),
+                          showarrow=False, yanchor="bottom")
+    figure.update_layout(
+        title=t("timeline.title", lang), barmode="group", height=160 + 44 * max(len(order), 1),
+        margin=dict(l=10, r=10, t=60, b=10), font=dict(size=15), legend=dict(orientation="h", y=-0.15),
+        xaxis=dict(type="date", tickformat="%Y"), yaxis=dict(categoryorder="array", categoryarray=order[::-1],
+                                                             title=None),
+    )
+    return figure
+
+
+# ---------------------------------------------------------------- the comparison
+
+BREAKDOWN = pd.DataFrame([
+    {"year": 2021, "theme": "social_cohesion", "partner": "Sweden", "measure": "committed", "amount": 2_500_000.0},
+    {"year": 2021, "theme": "social_cohesion", "partner": "Sweden", "measure": "disbursed", "amount": 1_200_000.0},
+    {"year": 2022, "theme": "governance", "partner": "Acme <b>NGO</b>", "measure": "committed", "amount": 13_965_000.0},
+    {"year": 2022, "theme": None, "partner": "Acme <b>NGO</b>", "measure": "spent", "amount": float("nan")},
+    {"year": 2023, "theme": "governance", "partner": "UNDP", "measure": "received", "amount": 400.0},
+])
+
+
+@pytest.mark.parametrize("by", ["year", "theme", "partner"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("rows", [slice(None), slice(0, 0)])
+def test_the_breakdown_chart_is_the_validated_one(by, lang, rows):
+    frame = BREAKDOWN.iloc[rows]
+    same_figure(make_breakdown_figure(frame, by, "EUR", lang), plain_breakdown_figure(frame, by, "EUR", lang))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_burn_chart_is_the_validated_one(lang):
+    burn = pd.DataFrame({"project_id": ["A", "B<i>", "C"], "elapsed": [0.5, 0.25, 1.0], "burn": [0.95, 0.3, 0.2],
+                         "far": [True, False, True]})
+    same_figure(make_burn_figure(burn, lang), plain_burn_figure(burn, lang))
+    same_figure(make_burn_figure(burn.iloc[:0], lang), plain_burn_figure(burn.iloc[:0], lang))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_households_chart_is_the_validated_one(lang):
+    households = pd.DataFrame({"project_id": ["P", "Q"], "targeted": [3000, 12_500], "reached": [1200, 0],
+                               "minimum": [True, False]})
+    same_figure(make_households_figure(households, lang), plain_households_figure(households, lang))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_timeline_is_the_validated_one(lang):
+    today = dt.date(2026, 6, 15)
+    bars, _ = compute_timeline(projects(
+        {"project_id": "A", "activity_status": 2, "planned_start": "2020-01", "planned_end": "2022",
+         "actual_start": "2020-03-02", "actual_end": "2023-01-31"},
+        {"project_id": "B", "planned_start": "2024-01-01", "duration_months": 12},
+        {"project_id": "C", "activity_status": 4, "actual_end": "2024"},
+        {"project_id": "D&", "activity_status": 5, "planned_start": "2019", "actual_start": "2019-05"}), today)
+    assert not bars.empty
+    same_figure(make_timeline_figure(bars, today, lang), plain_timeline_figure(bars, today, lang))
+    same_figure(make_timeline_figure(bars.iloc[:0], today, lang), plain_timeline_figure(bars.iloc[:0], today, lang))
