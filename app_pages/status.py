@@ -27,6 +27,7 @@ from data.status import (
     compute_status_checks,
     compute_timeline,
     count_without_end,
+    of_projects,
 )
 
 ENDING_WINDOWS = (90, 180)
@@ -43,8 +44,13 @@ render_filter_notes(view.result, len(view.full.projects), lang)
 if projects.empty:
     st.info(t("empty", lang))
 else:
+    # Checks, bars and ending soon are found for every project of the dataset once per day; a filter state takes
+    # its projects' rows (data.status.of_projects: the same rows as computing them for these projects alone).
     def timeline():
-        bars, undated = compute_timeline(projects, today, view.dates)
+        all_bars, all_undated = view.dataset_memo("all_timeline", lambda: compute_timeline(view.full.projects, today,
+                                                                                           view.dates))
+        bars, ids = of_projects(all_bars, projects), set(projects["project_id"])
+        undated = [pid for pid in all_undated if pid in ids]
         drawn, with_bars = limit_timeline(bars)
         return bars, undated, drawn, with_bars, make_timeline_figure(drawn, today, lang)
 
@@ -57,14 +63,17 @@ else:
         st.caption(t("timeline.left_out", lang, n=len(undated), ids=escape_text(format_id_list(undated))))
 
     st.subheader(t("checks.title", lang))
-    render_checks(view.memo("status_checks", lambda: compute_status_checks(projects, today, view.dates)), lang,
+    render_checks(view.memo("status_checks", lambda: of_projects(view.dataset_memo(
+        "all_status_checks", lambda: compute_status_checks(view.full.projects, today, view.dates)), projects)), lang,
                   view.memo)
 
     st.subheader(t("ending.title", lang))
     days = st.segmented_control(t("ending.window", lang), ENDING_WINDOWS, default=ENDING_WINDOWS[0],
                                 format_func=lambda n: t("ending.days", lang, n=n), key="ending_days")
     days = days or ENDING_WINDOWS[0]
-    render_ending(view.memo("ending_soon", lambda: compute_ending_soon(projects, today, days, view.dates), days), days,
+    render_ending(view.memo("ending_soon", lambda: of_projects(view.dataset_memo(
+        "all_ending_soon", lambda: compute_ending_soon(view.full.projects, today, days, view.dates), days), projects),
+                            days), days,
                   view.memo("without_end", lambda: count_without_end(projects, view.dates)), lang, view.memo)
 
     burn, burn_left_out = view.memo("burn", lambda: compute_burn(projects, view.funding, today, dates=view.dates))

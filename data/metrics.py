@@ -104,6 +104,23 @@ def _flow_arrays(converted: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.nd
         dtype="float64", na_value=np.nan), codes, len(ids))
 
 
+def compute_project_money(converted: pd.DataFrame) -> pd.DataFrame:
+    """Per project id (sorted): the published amounts committed (the commitment rule), disbursed (3) and spent (4)
+    summed, NaN when none is published; as a groupby per project gives them, on integer codes."""
+    columns = ["committed", "disbursed", "spent"]
+    if converted.empty or "project_id" not in converted:
+        return pd.DataFrame(columns=columns, dtype="float64")
+    ids = pd.Index(pd.unique(converted["project_id"].dropna())).sort_values()
+    types, amounts, codes, count = _flow_arrays(converted)
+    placed = codes >= 0
+    sums = {}
+    for column, chosen in zip(columns, (_committed_mask(types, amounts, codes, count), types == 3, types == 4)):
+        rows = chosen & placed
+        sums[column] = pd.Series(amounts[rows]).groupby(codes[rows]).sum(min_count=1).reindex(
+            range(count)).to_numpy(dtype="float64")
+    return pd.DataFrame(sums, index=ids)
+
+
 @dataclass(frozen=True)
 class FlowMeasure:
     """A money measure the UI can offer: a label and the function telling its flows (a mask over the rows)."""

@@ -99,3 +99,22 @@ def test_dates_computed_for_the_whole_dataset_serve_any_subset(portfolio):
     _same(compute_timeline(subset, today, dates)[0], compute_timeline(subset, today)[0])
     _same(compute_ending_soon(subset, today, 365, dates), compute_ending_soon(subset, today, 365))
     assert count_without_end(subset, dates) == count_without_end(subset)
+
+
+@pytest.mark.parametrize("today", DAYS)
+def test_rows_found_for_the_whole_dataset_equal_rows_found_for_a_subset(portfolio, today):
+    # the pages find checks, bars and ending soon once per day for every project and take a filter state's rows
+    from data.status import compute_project_dates, of_projects
+
+    projects = portfolio.projects
+    dates = compute_project_dates(projects)
+    every = (compute_status_checks(projects, today, dates), compute_timeline(projects, today, dates),
+             compute_ending_soon(projects, today, 365, dates))
+    for subset in (projects.iloc[::3], projects.iloc[1::7], projects[projects["activity_status"] == 2],
+                   projects.iloc[:0]):
+        _same(of_projects(every[0], subset), compute_status_checks(subset, today, dates))
+        bars, left_out = compute_timeline(subset, today, dates)
+        _same(of_projects(every[1][0], subset), bars)
+        ids = set(subset["project_id"])
+        assert [pid for pid in every[1][1] if pid in ids] == left_out
+        _same(of_projects(every[2], subset), compute_ending_soon(subset, today, 365, dates))
