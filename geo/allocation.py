@@ -217,8 +217,8 @@ class AllocationIndex:
     located: np.ndarray  # per project: has a share row
     placed: np.ndarray  # per project: sum of its shares (NaN when not located)
     hh_placed: np.ndarray
-    row_project: np.ndarray  # per share row, sorted by (project position, pcode): its project's position
-    rows: pd.DataFrame  # those share rows (project_id, pcode, share, hh_share, split_assumed)
+    row_project: np.ndarray  # per allocated row, sorted by (project position, pcode): its project's position
+    rows: pd.DataFrame  # allocate()'s rows of every located project (ALLOCATED_COLUMNS), in that order
     pairs: pd.DataFrame  # _donor_pairs of every flow
     pair_project: np.ndarray  # per pair: its project's position
     donor_order: np.ndarray  # positions of the projects with flows, in the order of their first flow
@@ -242,7 +242,15 @@ def compute_allocation_index(projects: pd.DataFrame, flows: pd.DataFrame, shares
         ~fill, pids.map(shares.explicit_households).astype("float64"))
     located = pids.isin(shares.located).to_numpy()
     rows = shares.rows.assign(_order=position.get_indexer(shares.rows["project_id"].to_numpy(dtype=object)))
-    rows = rows[rows["_order"] >= 0].sort_values(["_order", "pcode"], kind="stable")
+    rows = rows[(rows["_order"] >= 0) & located[rows["_order"]]].sort_values(["_order", "pcode"], kind="stable")
+    row_project = rows["_order"].to_numpy()
+    # a row's amounts are its project's values times its share: the same whichever projects a view keeps
+    frame = pd.DataFrame({"project_id": rows["project_id"].to_numpy(), "pcode": rows["pcode"].to_numpy(),
+                          "share": rows["share"].to_numpy(), "split_assumed": rows["split_assumed"].to_numpy()})
+    for q in QUANTITIES:
+        factor = rows["hh_share"] if q == "households_targeted" else rows["share"]
+        frame[q] = (values[q].to_numpy(dtype="float64")[row_project] * factor.to_numpy(dtype="float64")).astype(
+            "float64")
     pairs = _donor_pairs(flows)
     has_donors = not flows.empty and "donor" in flows
     grouped = _group_tuples(pairs["project_id"], pairs["donor"])
@@ -252,7 +260,7 @@ def compute_allocation_index(projects: pd.DataFrame, flows: pd.DataFrame, shares
         (values["coverage"] == "national").to_numpy(dtype=bool, na_value=False), located,
         pids.map(shares.placed).to_numpy(dtype="float64", na_value=np.nan),
         pids.map(shares.hh_placed).to_numpy(dtype="float64", na_value=np.nan),
-        rows["_order"].to_numpy(), rows.drop(columns="_order").reset_index(drop=True), pairs,
+        row_project, frame, pairs,
         position.get_indexer(pairs["project_id"].to_numpy(dtype=object)),
         pd.unique(flow_project) if has_donors else np.array([], dtype=np.int64),
         [grouped.get(pid, ()) for pid in ids], has_donors)
@@ -279,13 +287,12 @@ def allocate_indexed(index: AllocationIndex, keep: np.ndarray) -> Allocation:
         rest = column[mapped] * (1.0 - (index.hh_placed if q == "households_targeted" else index.placed)[mapped])
         unallocated[q] = _nansum(column[unplaced]) + _nansum(rest)
     chosen = mapped[index.row_project]
-    mine = index.rows[chosen]
-    position = index.row_project[chosen]
-    frame = pd.DataFrame({"project_id": mine["project_id"].to_numpy(), "pcode": mine["pcode"].to_numpy(),
-                          "share": mine["share"].to_numpy(), "split_assumed": mine["split_assumed"].to_numpy()})
-    for q in QUANTITIES:
-        factor = mine["hh_share"] if q == "households_targeted" else mine["share"]
-        frame[q] = (index.values[q][position] * factor.to_numpy(dtype="float64")).astype("float64")
+    if chosen.all():
+        frame = index.rows
+    elif chosen.any():
+        frame = index.rows[chosen].reset_index(drop=True)
+    else:  # as allocate() builds it: no row to type the columns by (object, not text)
+        frame = pd.DataFrame({c: index.rows[c].to_numpy()[:0] for c in index.rows.columns})
     pairs = index.pairs[keep[index.pair_project]].reset_index(drop=True)
     if index.has_donors:
         order = index.donor_order[keep[index.donor_order]]
