@@ -52,7 +52,8 @@ else:
     render_kpis(memo("donor_kpis", lambda: compute_kpis(mine, currency, funding, view.prepared.missing_facts)), lang,
                 donors=False)
 
-    flows = memo("donor_flows", lambda: donor_flows(funding, mine.projects, donor, view.dates))
+    flows = memo("donor_flows", lambda: donor_flows(funding, mine.projects, donor, view.dates,
+                                                     view.prepared.value_dates))
     st.subheader(t("donor.measures", lang))
     render_table(memo("donor_measures", lambda: make_measures_table(compute_donor_measures(flows), currency, lang)),
                  lang)

@@ -687,6 +687,7 @@ def extra_patches() -> list[tuple[object, str, object]]:
     import data.filters
     import data.metrics
     import data.prepared
+    import data.profiles
     import data.status
 
     # The fast functions also take the prepared model's dates; the naive ones parse every row again instead.
@@ -706,6 +707,7 @@ def extra_patches() -> list[tuple[object, str, object]]:
     patches += [(data.metrics, "compute_by_donor", naive_compute_by_donor),
                 (data.metrics, "compute_project_donors", naive_compute_project_donors),
                 (components.small_map, "compute_project_donors", naive_compute_project_donors)]
+    patches.append((data.profiles, "compute_donor_breakdown", naive_compute_donor_breakdown))
     patches.append((components.maps, "_unit_donors", naive_unit_donors))
     patches += [(data.filters, "apply_filters", naive_apply_filters),
                 (data.prepared, "apply_filters_indexed", naive_apply_filters_indexed),
@@ -757,3 +759,21 @@ def naive_compute_project_donors(converted: pd.DataFrame) -> pd.DataFrame:
     frame = flows.assign(amount=committed).groupby(["project_id", "donor"], as_index=False)["amount"].sum(
         min_count=1)
     return frame.sort_values(["amount", "donor"], ascending=[False, True], na_position="last")[columns]
+
+
+def naive_compute_donor_breakdown(flows: pd.DataFrame, by: str) -> tuple[pd.DataFrame, int]:
+    """data.profiles.compute_donor_breakdown with a copy of the flows per measure, grouped on the `by` column."""
+    from data.metrics import FLOW_MEASURES
+
+    rows, left_out = [], 0
+    for key in FLOW_MEASURES:
+        chosen = naive_compute_committed(flows) if key == "committed" else FLOW_MEASURES[key].select(flows)
+        usable = chosen[chosen["amount_reporting"].notna() & chosen[by].notna()]
+        left_out += len(chosen) - len(usable)
+        grouped = usable.groupby(by)["amount_reporting"]
+        rows.append(pd.DataFrame({by: grouped.sum().index, "measure": key,
+                                  "amount": grouped.sum().to_numpy(dtype="float64"),
+                                  "flows": grouped.size().to_numpy(dtype="int64")}))
+    rows = [part for part in rows if not part.empty]
+    frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=[by, "measure", "amount", "flows"])
+    return frame[[by, "measure", "amount", "flows"]], left_out

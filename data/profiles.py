@@ -1,6 +1,7 @@
 """Donor and project profiles (pure): one donor's money across years, themes, partners and provinces."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from cells import is_missing
@@ -15,13 +16,16 @@ ROLE_NAMES = {1: "funding", 2: "accountable", 3: "extending", 4: "implementing"}
 
 
 def donor_flows(converted: pd.DataFrame, projects: pd.DataFrame, donor: str,
-                dates: pd.DataFrame | None = None) -> pd.DataFrame:
+                dates: pd.DataFrame | None = None, value_dates: pd.Series | None = None) -> pd.DataFrame:
     """The donor's converted flows with year (value date, else project start), theme and partner columns; `dates`:
-    the projects' typed dates (compute_project_dates, e.g. the prepared model's), computed here if not given."""
+    the projects' typed dates (compute_project_dates, e.g. the prepared model's), `value_dates`: the flows' typed
+    value dates (PreparedPortfolio.value_dates: these flows or a superset, same index), typed here if not given."""
     flows = converted[converted["donor"] == donor].copy()
     info = projects.set_index("project_id")
-    start = pd.Series(dates_of(projects, dates)["start_first"].dt.year.to_numpy(), index=projects["project_id"])
-    dated = partial_date_bounds(flows["value_date"])["first"].dt.year
+    start = pd.Series(dates_of(projects, dates, ("start_first",))["start_first"].dt.year.to_numpy(),
+                      index=projects["project_id"])
+    days = partial_date_bounds(flows["value_date"])["first"] if value_dates is None else value_dates.loc[flows.index]
+    dated = days.dt.year
     year = dated.where(dated.notna(), flows["project_id"].map(start[~start.index.duplicated()]))
     flows["year"] = [None if pd.isna(y) else int(y) for y in year]
     # A flow without a value date takes its project's start year: the page says how many did.
@@ -45,13 +49,17 @@ def compute_donor_breakdown(flows: pd.DataFrame, by: str) -> tuple[pd.DataFrame,
     """Amount per (by, measure) over published amounts and their year/theme/partner; plus how many flows are left
     out because their amount or their `by` value is not published."""
     rows, left_out = [], 0
+    # Each measure's rows as a mask over 2 columns (not a copy of every column per measure), one group-sum each.
+    amounts = flows["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)
+    values = flows[by]
+    known = ~np.isnan(amounts) & values.notna().to_numpy()
     for key, measure in FLOW_MEASURES.items():
-        chosen = measure.select(flows)
-        usable = chosen[chosen["amount_reporting"].notna() & chosen[by].notna()]
-        left_out += len(chosen) - len(usable)
-        grouped = usable.groupby(by)["amount_reporting"]  # one group-sum per measure, not one pass per value
-        rows.append(pd.DataFrame({by: grouped.sum().index, "measure": key,
-                                  "amount": grouped.sum().to_numpy(dtype="float64"),
+        chosen = measure.mask(flows) if "transaction_type" in flows else np.ones(len(flows), dtype=bool)
+        usable = chosen & known
+        left_out += int(chosen.sum()) - int(usable.sum())
+        grouped = pd.Series(amounts[usable], index=values.index[usable]).groupby(values[usable])
+        sums = grouped.sum()
+        rows.append(pd.DataFrame({by: sums.index, "measure": key, "amount": sums.to_numpy(dtype="float64"),
                                   "flows": grouped.size().to_numpy(dtype="int64")}))
     rows = [part for part in rows if not part.empty]
     frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=[by, "measure", "amount", "flows"])

@@ -74,3 +74,28 @@ def test_donor_measures_put_commitments_beside_disbursements_without_zeros():
     assert measures.loc["committed", "amount"] == 5.0
     assert pd.isna(measures.loc["disbursed", "amount"]) and measures.loc["disbursed", "not_published"] == 1
     assert measures.loc["spent", "flows"] == 0
+
+
+@pytest.mark.parametrize("source", ["sample", "synthetic"])
+def test_breakdowns_and_flows_with_the_prepared_dates_equal_the_naive_path(source):
+    # the breakdown asks each measure with a row mask and one group-sum; bench/naive.py copies the flows per measure
+    from bench.naive import naive_compute_donor_breakdown
+    from data.intake import parse_uploads
+    from data.prepared import prepare_portfolio
+    from data.synth import make_synthetic_portfolio, to_csv_bytes
+
+    if source == "sample":
+        portfolio = load_portfolio()
+    else:
+        frames = make_synthetic_portfolio(300, seed=6)
+        portfolio = parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio
+    prepared = prepare_portfolio(portfolio)
+    converted = prepared.converted("EUR")
+    for donor in list_donors(converted):
+        mine = converted[converted["donor"] == donor]
+        typed = donor_flows(mine, portfolio.projects, donor, prepared.dates, prepared.value_dates)
+        pd.testing.assert_frame_equal(typed, donor_flows(mine, portfolio.projects, donor))
+        for by in ("year", "theme", "partner"):
+            fast, naive = compute_donor_breakdown(typed, by), naive_compute_donor_breakdown(typed, by)
+            assert fast[1] == naive[1]
+            pd.testing.assert_frame_equal(fast[0], naive[0], check_exact=True)
