@@ -121,7 +121,7 @@ def format_money(amount: float | None, currency: str, lang: str) -> str:
 
 # Pure functions of hashable values, kept across reruns and sessions: a new filter state shows amounts and dates
 # already formatted for another (babel costs 20-150 µs a value; a page of 100 rows formats hundreds).
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 16, typed=True)
 def _compact_money(amount: float, currency: str, lang: str) -> str:
     return format_compact_currency(amount, currency, locale=locale_of(lang), fraction_digits=1)
 
@@ -129,6 +129,11 @@ def _compact_money(amount: float, currency: str, lang: str) -> str:
 def format_number(value: float | None, lang: str) -> str:
     if value is None or value != value:
         return t("not_published", lang)
+    return _decimal(value, lang)
+
+
+@lru_cache(maxsize=1 << 16, typed=True)  # typed: 3 and 3.0 (or a numpy number) are formatted each on its own
+def _decimal(value: float, lang: str) -> str:
     return format_decimal(value, locale=locale_of(lang))
 
 
