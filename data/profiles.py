@@ -6,7 +6,7 @@ import pandas as pd
 
 from cells import is_missing
 from data.filters import split_list
-from data.metrics import FLOW_MEASURES, compute_committed, list_donors
+from data.metrics import FLOW_MEASURES, list_donors
 from data.portfolio import Portfolio
 from data.schema import partial_date_bounds
 from data.status import dates_of
@@ -40,9 +40,19 @@ def rank_donors(converted: pd.DataFrame) -> list[str]:
     """Donors by the donor rule (list_donors), largest committed amount first; those publishing no committed
     amount after them, by name."""
     donors = list_donors(converted)
-    committed = compute_committed(converted)
-    amounts = committed.groupby("donor")["amount_reporting"].sum(min_count=1).dropna()
-    return sorted(donors, key=lambda d: (d not in amounts.index, -float(amounts.get(d, 0.0)), d.casefold()))
+    chosen = _rows_of(converted, "committed")
+    codes, names = pd.factorize(converted["donor"].to_numpy()[chosen])  # one group-sum on integer donor codes
+    amounts = converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)[chosen][codes >= 0]
+    sums = pd.Series(amounts).groupby(codes[codes >= 0]).sum(min_count=1).dropna()
+    amounts = dict(zip(names[sums.index.to_numpy()], sums.to_numpy()))
+    return sorted(donors, key=lambda d: (d not in amounts, -float(amounts.get(d, 0.0)), d.casefold()))
+
+
+def _rows_of(flows: pd.DataFrame, measure: str) -> np.ndarray:
+    """The rows of a measure's flows (FLOW_MEASURES), as a mask."""
+    if "transaction_type" not in flows:
+        return np.ones(len(flows), dtype=bool)  # an empty table with no columns
+    return FLOW_MEASURES[measure].mask(flows)
 
 
 def compute_donor_breakdown(flows: pd.DataFrame, by: str) -> tuple[pd.DataFrame, int]:
@@ -53,8 +63,8 @@ def compute_donor_breakdown(flows: pd.DataFrame, by: str) -> tuple[pd.DataFrame,
     amounts = flows["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)
     values = flows[by]
     known = ~np.isnan(amounts) & values.notna().to_numpy()
-    for key, measure in FLOW_MEASURES.items():
-        chosen = measure.mask(flows) if "transaction_type" in flows else np.ones(len(flows), dtype=bool)
+    for key in FLOW_MEASURES:
+        chosen = _rows_of(flows, key)
         usable = chosen & known
         left_out += int(chosen.sum()) - int(usable.sum())
         grouped = pd.Series(amounts[usable], index=values.index[usable]).groupby(values[usable])
@@ -70,11 +80,12 @@ def compute_donor_measures(flows: pd.DataFrame) -> pd.DataFrame:
     """Committed, received, disbursed and spent side by side: published total (NaN when nothing is published),
     flows counted and flows whose amount is not published."""
     rows = []
-    for key, measure in FLOW_MEASURES.items():
-        chosen = measure.select(flows)
-        published = chosen["amount_reporting"].dropna()
+    amounts = flows["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)
+    for key in FLOW_MEASURES:
+        chosen = _rows_of(flows, key)
+        published = pd.Series(amounts[chosen & ~np.isnan(amounts)])
         rows.append({"measure": key, "amount": float(published.sum()) if len(published) else None,
-                     "flows": len(chosen), "not_published": len(chosen) - len(published)})
+                     "flows": int(chosen.sum()), "not_published": int(chosen.sum()) - len(published)})
     return pd.DataFrame(rows, columns=["measure", "amount", "flows", "not_published"])
 
 
