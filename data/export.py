@@ -31,7 +31,10 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out.columns = [neutralise_formula(str(c)) for c in out.columns]
     text = [pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype) for dtype in out.dtypes]
     for column in out.columns[text]:
-        out[column] = out[column].map(neutralise_formula)
+        # Series.map costs about a millisecond a column; most columns have no cell to change (map keeps the dtype,
+        # so the copy is then already the answer)
+        if any(isinstance(v, str) and v.startswith(FORMULA_STARTS) for v in out[column].tolist()):
+            out[column] = out[column].map(neutralise_formula)
     return out
 
 

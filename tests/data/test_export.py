@@ -5,7 +5,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from data.export import neutralise_formula, to_csv_bytes, to_xlsx_bytes
+from data.export import neutralise_formula, neutralise_frame, to_csv_bytes, to_xlsx_bytes
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -74,3 +74,17 @@ def test_xlsx_columns_fit_their_text_and_numbers_and_days_are_formatted():
     assert amount.value == 13_965_000 and amount.number_format == "#,##0"
     assert rate.value == 1.1172 and rate.number_format == "General"
     assert day.value.date() == dt.date(2026, 10, 30) and day.number_format == "yyyy-mm-dd"
+
+
+@pytest.mark.parametrize("column", [
+    pd.Series(["a", "=b", None], dtype="string"), pd.Series(["a", "b", None], dtype="string"),
+    pd.Series(["a", "b", None]), pd.Series(["-1", "+x", None]), pd.Series(["a", 1, None, "@x"], dtype=object),
+    pd.Series([None, None], dtype=object), pd.Series([1.5, None]), pd.Series(["=1+1", "\tx"], dtype="str")])
+def test_a_column_with_nothing_to_neutralise_is_kept_as_mapping_it_would_give(column):
+    # the frame is neutralised cell by cell only where a cell starts like a formula: the same values and dtype
+    frame = pd.DataFrame({"=name": column, "n": range(len(column))})
+    out = neutralise_frame(frame)
+    expected = column.map(neutralise_formula) if column.dtype == object or isinstance(column.dtype, pd.StringDtype) \
+        else column
+    pd.testing.assert_series_equal(out["'=name"], expected, check_names=False)
+    assert list(out.columns) == ["'=name", "n"]
