@@ -124,7 +124,7 @@ def flows_columns(converted: pd.DataFrame, lang: str) -> list[str]:
 
 def money_columns(frame: pd.DataFrame) -> list[str]:
     """The typed money columns of a display frame: numbers (float) whose header names a currency."""
-    return [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c]) and "(" in str(c)]
+    return [c for c, dtype in frame.dtypes.items() if pd.api.types.is_float_dtype(dtype) and "(" in str(c)]
 
 
 def make_sources_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
