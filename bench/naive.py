@@ -671,7 +671,8 @@ def naive_unit_donors(frame: pd.DataFrame, donors: pd.DataFrame) -> pd.Series:
 
 
 def naive_apply_filters_indexed(converted: pd.DataFrame, portfolio: Portfolio, state: FilterState,
-                                index: object) -> tuple[FilterResult, pd.DataFrame, np.ndarray]:
+                                index: object, carries_flows: bool = False) -> tuple[FilterResult, pd.DataFrame,
+                                                                                      np.ndarray]:
     """data.filters.apply_filters_indexed on the per-row path: the filter, its converted flows, the projects kept."""
     result = naive_apply_filters(portfolio, state)
     flows = converted[converted["flow_id"].isin(set(result.portfolio.funding["flow_id"]))]

@@ -362,9 +362,11 @@ def _among(codes: np.ndarray, lookup: dict, wanted: tuple[str, ...] | set[str]) 
     return np.isin(codes, [lookup[w] for w in wanted if w in lookup])
 
 
-def _apply_indexed(portfolio: Portfolio, state: FilterState,
-                   ix: FilterIndex) -> tuple[FilterResult, np.ndarray, np.ndarray]:
-    """apply_filters on the index's codes; also the mask of kept flow ids and of kept projects (by position)."""
+def _apply_indexed(portfolio: Portfolio, state: FilterState, ix: FilterIndex, wide: pd.DataFrame | None = None
+                   ) -> tuple[FilterResult, np.ndarray, np.ndarray, pd.DataFrame | None]:
+    """apply_filters on the index's codes; also the mask of kept flow ids, of kept projects (by position) and, with
+    `wide` (the flows row for row with more columns, unique flow ids), its rows kept: the narrowed flows are then
+    its flow columns (one slice of the flows, not two)."""
     projects, funding, locations = portfolio.projects, portfolio.funding, portfolio.locations
     keep = np.ones(len(projects), dtype=bool)
     donor_flows = None
@@ -413,7 +415,12 @@ def _apply_indexed(portfolio: Portfolio, state: FilterState,
     flows_kept = np.ones(len(funding), dtype=bool) if every else kept_ids[ix.flow_project]
     if donor_flows is not None:
         flows_kept &= donor_flows
-    flows = _rows_where(funding, flows_kept)
+    wide_kept = None
+    if wide is not None:
+        wide_kept = _rows_where(wide, flows_kept)
+        flows = funding if wide_kept is wide else wide_kept[list(funding.columns)]
+    else:
+        flows = _rows_where(funding, flows_kept)
     if place is not None:
         places = locations[place & kept_ids[ix.place_project]]
     else:
@@ -423,15 +430,18 @@ def _apply_indexed(portfolio: Portfolio, state: FilterState,
     narrowed = Portfolio(projects=kept, funding=flows, locations=places, sources=portfolio.sources[mine],
                          documents=portfolio.documents, reports=portfolio.reports,
                          unreadable=portfolio.unreadable)
-    return FilterResult(narrowed, tuple(undated), tuple(unlocated)), flow_ids, keep
+    return FilterResult(narrowed, tuple(undated), tuple(unlocated)), flow_ids, keep, wide_kept
 
 
-def apply_filters_indexed(converted: pd.DataFrame, portfolio: Portfolio, state: FilterState,
-                          index: FilterIndex) -> tuple[FilterResult, pd.DataFrame, np.ndarray]:
+def apply_filters_indexed(converted: pd.DataFrame, portfolio: Portfolio, state: FilterState, index: FilterIndex,
+                          carries_flows: bool = False) -> tuple[FilterResult, pd.DataFrame, np.ndarray]:
     """apply_filters(portfolio, state, index=index), filter_flows of `converted` (compute_funding of this
-    portfolio's flows: row for row the same flows) to it, and the mask of the projects kept (by position)."""
-    result, flow_ids, keep = _apply_indexed(portfolio, state, index)
-    return result, _rows_where(converted, flow_ids[index.flow_id]), keep
+    portfolio's flows: row for row the same flows) to it, and the mask of the projects kept (by position).
+    `carries_flows`: converted[funding's columns] equals the funding (compute_funding only adds columns)."""
+    unique = index.flow_count == len(portfolio.funding)  # then a flow kept by id is a row kept
+    result, flow_ids, keep, wide = _apply_indexed(portfolio, state, index,
+                                                  converted if carries_flows and unique else None)
+    return result, wide if wide is not None else _rows_where(converted, flow_ids[index.flow_id]), keep
 
 
 def today_utc() -> dt.date:

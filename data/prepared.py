@@ -72,6 +72,7 @@ class PreparedPortfolio:
     index: FilterIndex  # every row's links as integer codes: a filter state is a few numpy masks
     missing_facts: pd.Series  # compute_missing_facts: how many key facts each project leaves empty
     _converted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _carries: dict[str, bool] = field(default_factory=dict, repr=False)  # currency → the flows' columns unchanged
     _allocation_indexes: dict = field(default_factory=dict, repr=False)  # (currency, measure) → AllocationIndex
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _derived: OrderedDict = field(default_factory=OrderedDict, repr=False)
@@ -82,8 +83,11 @@ class PreparedPortfolio:
         """Every flow converted to `currency` (computed once per currency)."""
         with self._lock:
             if currency not in self._converted:
-                self._converted[currency] = compute_funding(self.portfolio.funding, currency,
-                                                                self.value_dates)
+                converted = compute_funding(self.portfolio.funding, currency, self.value_dates)
+                funding = self.portfolio.funding
+                self._carries[currency] = converted.index.equals(funding.index) and converted[
+                    list(funding.columns)].equals(funding)
+                self._converted[currency] = converted
             return self._converted[currency]
 
     def view(self, state: FilterState) -> PreparedView:
@@ -92,8 +96,9 @@ class PreparedPortfolio:
                state.territories, state.year_from, state.year_to, state.currency)
 
         def compute() -> PreparedView:
-            return PreparedView(*apply_filters_indexed(self.converted(state.currency), self.portfolio, state,
-                                                       self.index))
+            converted = self.converted(state.currency)
+            return PreparedView(*apply_filters_indexed(converted, self.portfolio, state, self.index,
+                                                       self._carries[state.currency]))
 
         return self._once(self._views, key, compute, VIEW_MEMO)
 

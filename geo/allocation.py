@@ -41,6 +41,8 @@ class Allocation:
     donors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # project_id → donors
     published: dict[str, frozenset[str]] = field(default_factory=dict)  # quantity → projects that publish it
     donor_pairs: pd.DataFrame | None = None  # (project_id, donor), the same as `donors` as a frame
+    # rows' province and project codes (allocate_indexed): (codes, sorted P-codes, codes, sorted project ids)
+    row_codes: tuple | None = field(default=None, compare=False, repr=False)
 
     def bucket_published(self, quantity: str, bucket: str) -> bool | None:
         """Whether any project of a bucket (mapped / national / unallocated / total) publishes the quantity;
@@ -219,6 +221,10 @@ class AllocationIndex:
     hh_placed: np.ndarray
     row_project: np.ndarray  # per allocated row, sorted by (project position, pcode): its project's position
     rows: pd.DataFrame  # allocate()'s rows of every located project (ALLOCATED_COLUMNS), in that order
+    row_unit: np.ndarray  # per row: its P-code's position in `units` (sorted; −1: none)
+    units: np.ndarray
+    row_id: np.ndarray  # per row: its project id's position in `row_ids` (sorted)
+    row_ids: np.ndarray
     pairs: pd.DataFrame  # _donor_pairs of every flow
     pair_project: np.ndarray  # per pair: its project's position
     donor_order: np.ndarray  # positions of the projects with flows, in the order of their first flow
@@ -260,7 +266,7 @@ def compute_allocation_index(projects: pd.DataFrame, flows: pd.DataFrame, shares
         (values["coverage"] == "national").to_numpy(dtype=bool, na_value=False), located,
         pids.map(shares.placed).to_numpy(dtype="float64", na_value=np.nan),
         pids.map(shares.hh_placed).to_numpy(dtype="float64", na_value=np.nan),
-        row_project, frame, pairs,
+        row_project, frame, *_sorted_codes(frame["pcode"]), *_sorted_codes(frame["project_id"]), pairs,
         position.get_indexer(pairs["project_id"].to_numpy(dtype=object)),
         pd.unique(flow_project) if has_donors else np.array([], dtype=np.int64),
         [grouped.get(pid, ()) for pid in ids], has_donors)
@@ -268,6 +274,11 @@ def compute_allocation_index(projects: pd.DataFrame, flows: pd.DataFrame, shares
 
 def _nansum(values: np.ndarray) -> float:
     return float(np.where(np.isnan(values), 0.0, values).sum())
+
+
+def _sorted_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object), sort=True)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def allocate_indexed(index: AllocationIndex, keep: np.ndarray) -> Allocation:
@@ -287,6 +298,7 @@ def allocate_indexed(index: AllocationIndex, keep: np.ndarray) -> Allocation:
         rest = column[mapped] * (1.0 - (index.hh_placed if q == "households_targeted" else index.placed)[mapped])
         unallocated[q] = _nansum(column[unplaced]) + _nansum(rest)
     chosen = mapped[index.row_project]
+    codes = (index.row_unit[chosen], index.units, index.row_id[chosen], index.row_ids)
     if chosen.all():
         frame = index.rows
     elif chosen.any():
@@ -300,7 +312,7 @@ def allocate_indexed(index: AllocationIndex, keep: np.ndarray) -> Allocation:
     else:
         donors = _group_tuples(pairs["project_id"], pairs["donor"])
     return Allocation(frame, national_sum, unallocated, totals, tuple(index.ids[national].tolist()),
-                      tuple(index.ids[unplaced].tolist()), not_published, donors, published, pairs)
+                      tuple(index.ids[unplaced].tolist()), not_published, donors, published, pairs, codes)
 
 
 def project_locations(all_locations: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
@@ -321,8 +333,14 @@ def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str =
     # On integer codes (a pandas call per column cost more than the sums at 10,000 projects): units and projects
     # coded in sorted order, as groupby and sort_values order them; one groupby sums every column with pandas'
     # own (compensated) sums, so the numbers are those of a groupby per column.
-    unit_of, units = pd.factorize(rows[key].to_numpy(dtype=object), sort=True)
-    project_of, project_ids = pd.factorize(rows["project_id"].to_numpy(dtype=object), sort=True)
+    if rows is allocation.rows and key == "pcode" and allocation.row_codes is not None:  # coded once per dataset
+        unit_of, all_units, project_of, project_ids = allocation.row_codes
+        present = np.bincount(unit_of[unit_of >= 0], minlength=len(all_units)) > 0
+        unit_of = np.where(unit_of >= 0, (np.cumsum(present) - 1)[unit_of], -1)
+        units = all_units[present]
+    else:
+        unit_of, units = pd.factorize(rows[key].to_numpy(dtype=object), sort=True)
+        project_of, project_ids = pd.factorize(rows["project_id"].to_numpy(dtype=object), sort=True)
     valid = unit_of >= 0  # groupby leaves out rows without a unit
     funding = rows["funding"].to_numpy(dtype="float64", na_value=np.nan)
     households = rows["households_targeted"].to_numpy(dtype="float64", na_value=np.nan)

@@ -60,9 +60,12 @@ def test_the_indexed_path_narrows_the_converted_flows_and_marks_the_projects_kep
     years, members = compute_project_years(portfolio.projects), compute_org_members(portfolio.projects)
     index = compute_filter_index(portfolio, years, members)
     converted = compute_funding(portfolio.funding, "EUR")
+    assert converted[list(portfolio.funding.columns)].equals(portfolio.funding)  # the prepared model checks it
     for state in _states(portfolio):
         naive = naive_apply_filters(portfolio, state)
-        result, flows, keep = apply_filters_indexed(converted, portfolio, state, index)
-        assert result.portfolio.projects.equals(naive.portfolio.projects), state
-        assert flows.equals(converted[converted["flow_id"].isin(set(naive.portfolio.funding["flow_id"]))]), state
-        assert portfolio.projects[keep].equals(naive.portfolio.projects), state
+        for carries_flows in (False, True):  # True: the narrowed flows are the converted slice's flow columns
+            result, flows, keep = apply_filters_indexed(converted, portfolio, state, index, carries_flows)
+            for table in ("projects", "funding", "locations", "sources"):
+                assert result.portfolio.table(table).equals(naive.portfolio.table(table)), (state, table)
+            assert flows.equals(converted[converted["flow_id"].isin(set(naive.portfolio.funding["flow_id"]))])
+            assert portfolio.projects[keep].equals(naive.portfolio.projects), state

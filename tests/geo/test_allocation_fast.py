@@ -85,6 +85,8 @@ def _check(portfolio, state: FilterState, measure: str) -> None:
                           "not_published", "donors", "published"):
             assert getattr(indexed, attribute) == getattr(fast, attribute), attribute
         assert list(indexed.donors) == list(fast.donors)  # the same order, too
+        for with_donors in (True, False):  # units coded once per dataset: the same frame as coding the rows
+            assert by_unit(indexed, with_donors=with_donors).equals(by_unit(fast, with_donors=with_donors))
     _same_frame(by_unit(fast), naive_by_unit(naive), ["pcode"])
     without = by_unit(fast, with_donors=False)  # the map orders donors itself: everything else is the same
     assert all(d == () for d in without["donors"])
