@@ -21,12 +21,11 @@ def _status(value: object) -> int | None:
     return None if value is None or value != value else int(value)
 
 
-def _end_texts(bars: pd.DataFrame, lang: str) -> list[str]:
-    """How each bar's end reads on hover: open, derived (from the duration) or as published."""
-    return [t("timeline.open", lang) if open_end
+def _end_text(open_end: bool, derived: bool, end: dt.date, text: object, lang: str) -> str:
+    """How a bar's end reads on hover: open, derived (from the duration) or as published."""
+    return (t("timeline.open", lang) if open_end
             else f"{format_partial_date(end.isoformat(), lang)} ({t('timeline.derived', lang)})" if derived
-            else format_partial_date(text, lang)
-            for open_end, derived, end, text in zip(bars["open_end"], bars["derived"], bars["end"], bars["end_text"])]
+            else format_partial_date(text, lang))
 
 
 TIMELINE_MAX_PROJECTS = 60  # 44 px a project: 10,000 projects would be a 440,000 px tall chart
@@ -49,36 +48,43 @@ def limit_timeline(bars: pd.DataFrame, limit: int = TIMELINE_MAX_PROJECTS) -> tu
 def make_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.Figure:
     """Horizontal bars from start to end per (project, planned|actual); a bar with only an end is a marker.
 
-    Hatched = planned, solid = actual; a derived or unpublished end is drawn faded and says so on hover."""
+    Hatched = planned, solid = actual; a derived or unpublished end is drawn faded and says so on hover. The bars
+    are read as plain lists and grouped by (kind, status) in Python: at most 60 projects, where a pandas group and
+    its selections cost more than the rows."""
     traces = []
     order = list(dict.fromkeys(bars.sort_values("start", na_position="last")["project_id"])) if not bars.empty else []
-    for (kind, status), group in bars.groupby([bars["kind"], bars["status"].map(_status).fillna(0).astype(int)],
-                                              sort=True) if not bars.empty else []:
+    ids, kinds, starts, ends, start_texts, end_texts, derived, open_end = (bars[c].tolist() for c in (
+        "project_id", "kind", "start", "end", "start_text", "end_text", "derived", "open_end"))
+    groups: dict[tuple[str, int], list[int]] = {}
+    for i, key in enumerate(zip(kinds, (_status(v) or 0 for v in bars["status"].tolist()))):
+        groups.setdefault(key, []).append(i)
+    for kind, status in sorted(groups):  # as a sorted groupby on (kind, status): actual before planned
+        rows = groups[kind, status]
         code = status or None
         status_name = status_label(code, lang) if code else t("status.not_published", lang)
         name = f"{t(f'timeline.{kind}', lang)} — {status_name}"
+        label = t(f"timeline.{kind}", lang)
         colour = STATUS_COLOURS[code]
-        spans = group[group["start"].notna()]
-        hover = [t("timeline.hover", lang, kind=t(f"timeline.{kind}", lang), start=format_partial_date(start, lang),
-                   end=end) for start, end in zip(spans["start_text"], _end_texts(spans, lang))]
-        if not spans.empty:
+        spans = [i for i in rows if not pd.isna(starts[i])]
+        if spans:
             traces.append(dict(
-                type="bar", y=escape_all(spans["project_id"], "html"), base=[d.isoformat() for d in spans["start"]],
-                x=[(pd.Timestamp(e) - pd.Timestamp(s)).total_seconds() * 1000 for s, e in zip(spans["start"],
-                                                                                            spans["end"])],
-                orientation="h", name=name, legendgroup=name, offsetgroup=kind, customdata=hover,
-                marker=dict(color=colour, opacity=[0.45 if (d or o) else 1.0 for d, o in
-                                                   zip(spans["derived"], spans["open_end"])],
+                type="bar", y=escape_all([ids[i] for i in spans], "html"), base=[starts[i].isoformat() for i in spans],
+                x=[(pd.Timestamp(ends[i]) - pd.Timestamp(starts[i])).total_seconds() * 1000 for i in spans],
+                orientation="h", name=name, legendgroup=name, offsetgroup=kind,
+                customdata=[t("timeline.hover", lang, kind=label, start=format_partial_date(start_texts[i], lang),
+                              end=_end_text(open_end[i], derived[i], ends[i], end_texts[i], lang)) for i in spans],
+                marker=dict(color=colour, opacity=[0.45 if (derived[i] or open_end[i]) else 1.0 for i in spans],
                             pattern=dict(shape=[PATTERNS[kind]] * len(spans)), line=dict(color=colour, width=1)),
                 hovertemplate="%{y}<br>%{customdata}<extra></extra>"))
-        ends = group[group["start"].isna()]
-        if not ends.empty:
+        only_end = [i for i in rows if pd.isna(starts[i])]
+        if only_end:
             traces.append(dict(
-                type="scatter", y=escape_all(ends["project_id"], "html"), x=[d.isoformat() for d in ends["end"]],
-                mode="markers", name=name, legendgroup=name, showlegend=spans.empty,
+                type="scatter", y=escape_all([ids[i] for i in only_end], "html"),
+                x=[ends[i].isoformat() for i in only_end], mode="markers", name=name, legendgroup=name,
+                showlegend=not spans,
                 marker=dict(color=colour, symbol="line-ns-open", size=18, line=dict(width=3, color=colour)),
-                customdata=[t("timeline.hover", lang, kind=t(f"timeline.{kind}", lang), start=t("not_published", lang),
-                              end=format_partial_date(text, lang)) for text in ends["end_text"]],
+                customdata=[t("timeline.hover", lang, kind=label, start=t("not_published", lang),
+                              end=format_partial_date(end_texts[i], lang)) for i in only_end],
                 hovertemplate="%{y}<br>%{customdata}<extra></extra>"))
     return make_plain_figure(traces, dict(
         shapes=[dict(type="line", x0=today.isoformat(), x1=today.isoformat(), y0=0, y1=1, xref="x", yref="paper",

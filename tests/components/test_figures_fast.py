@@ -14,7 +14,7 @@ from components.escape import escape_all
 from components.i18n import format_households, format_money, format_partial_date, status_label, t, theme_label
 from components.profiles import make_breakdown_figure
 from components.status_views import make_burn_figure, make_households_figure
-from components.timeline import PATTERNS, STATUS_COLOURS, _end_texts, _status, make_timeline_figure
+from components.timeline import PATTERNS, STATUS_COLOURS, _status, make_timeline_figure
 from data.metrics import FLOW_MEASURES
 from data.organisations import organisation_label
 from data.status import compute_timeline
@@ -81,6 +81,14 @@ def plain_households_figure(households: pd.DataFrame, lang: str) -> go.Figure:
     return figure
 
 
+def plain_end_texts(bars: pd.DataFrame, lang: str) -> list[str]:
+    """How each bar's end reads on hover: open, derived (from the duration) or as published."""
+    return [t("timeline.open", lang) if open_end
+            else f"{format_partial_date(end.isoformat(), lang)} ({t('timeline.derived', lang)})" if derived
+            else format_partial_date(text, lang)
+            for open_end, derived, end, text in zip(bars["open_end"], bars["derived"], bars["end"], bars["end_text"])]
+
+
 def plain_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.Figure:
     """Horizontal bars from start to end per (project, planned|actual); a bar with only an end is a marker.
 
@@ -95,7 +103,7 @@ def plain_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.F
         colour = STATUS_COLOURS[code]
         spans = group[group["start"].notna()]
         hover = [t("timeline.hover", lang, kind=t(f"timeline.{kind}", lang), start=format_partial_date(start, lang),
-                   end=end) for start, end in zip(spans["start_text"], _end_texts(spans, lang))]
+                   end=end) for start, end in zip(spans["start_text"], plain_end_texts(spans, lang))]
         if not spans.empty:
             figure.add_trace(go.Bar(
                 y=escape_all(spans["project_id"], "html"), base=[d.isoformat() for d in spans["start"]],
@@ -175,3 +183,17 @@ def test_the_timeline_is_the_validated_one(lang):
     assert not bars.empty
     same_figure(make_timeline_figure(bars, today, lang), plain_timeline_figure(bars, today, lang))
     same_figure(make_timeline_figure(bars.iloc[:0], today, lang), plain_timeline_figure(bars.iloc[:0], today, lang))
+
+
+def test_a_timeline_of_many_projects_is_the_validated_one():
+    # every (kind, status) group, bars with and without a start, derived and open ends, in one figure
+    today = dt.date(2026, 6, 15)
+    rows = [{"project_id": f"P{i}", "activity_status": [1, 2, 3, 4, 5, 6, None][i % 7],
+             "planned_start": f"{2015 + i % 8}-0{1 + i % 9}" if i % 5 else None,
+             "planned_end": None if i % 6 == 1 else f"{2024 + i % 4}",
+             "actual_start": f"{2016 + i % 7}-03-02" if i % 3 else None,
+             "actual_end": "2025-01-31" if i % 4 == 0 else None, "duration_months": 18 if i % 6 == 1 else None}
+            for i in range(40)]
+    bars, _ = compute_timeline(projects(*rows), today)
+    assert bars["start"].isna().any() and bars["derived"].any()
+    same_figure(make_timeline_figure(bars, today, "fr"), plain_timeline_figure(bars, today, "fr"))
