@@ -110,15 +110,17 @@ def compute_project_money(converted: pd.DataFrame) -> pd.DataFrame:
     columns = ["committed", "disbursed", "spent"]
     if converted.empty or "project_id" not in converted:
         return pd.DataFrame(columns=columns, dtype="float64")
-    ids = pd.Index(pd.unique(converted["project_id"].dropna())).sort_values()
-    types, amounts, codes, count = _flow_arrays(converted)
+    codes, ids = pd.factorize(converted["project_id"], sort=True)  # as _flow_arrays, keeping the ids
+    count = len(ids)
+    types, amounts = _numbers(converted["transaction_type"]), converted["amount_reporting"].to_numpy(
+        dtype="float64", na_value=np.nan)
     placed = codes >= 0
     sums = {}
     for column, chosen in zip(columns, (_committed_mask(types, amounts, codes, count), types == 3, types == 4)):
         rows = chosen & placed
         sums[column] = pd.Series(amounts[rows]).groupby(codes[rows]).sum(min_count=1).reindex(
             range(count)).to_numpy(dtype="float64")
-    return pd.DataFrame(sums, index=ids)
+    return pd.DataFrame(sums, index=pd.Index(ids))
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,8 @@ def of_projects(frame: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
     """The rows of `frame` about `projects`, in its order: `frame` is a result computed for a superset of them (all
     the dataset's projects, once per day) by compute_status_checks, compute_timeline or compute_ending_soon, which
     keep the projects' order (and sort stably), so these rows are what computing it for `projects` alone gives."""
-    return frame[frame["project_id"].isin(projects["project_id"])].reset_index(drop=True)
+    ids = pd.Series(frame["project_id"].to_numpy(dtype=object), dtype=object)  # isin on str columns: 10x slower
+    return frame[ids.isin(projects["project_id"].to_numpy(dtype=object)).to_numpy()].reset_index(drop=True)
 
 
 def _statuses(values: pd.Series, index: pd.Index | None = None) -> pd.Series:
@@ -251,32 +252,37 @@ def compute_burn(projects: pd.DataFrame, converted: pd.DataFrame, today: dt.date
     """Per project: elapsed (share of the planned period gone), burn (disbursed or spent / committed), far
     (|burn - elapsed| > gap). Returns the frame and {project_id: reason} for the projects left out."""
     sums = compute_project_money(converted)
-    ids = projects["project_id"]
+    ids = projects["project_id"].to_numpy()
     at = sums.index.get_indexer(ids)  # each project's row of sums, -1 when it has no flow
 
-    def per_project(column: str) -> pd.Series:
-        values = np.append(sums[column].to_numpy(dtype="float64"), np.nan)  # at -1: the NaN appended
-        return pd.Series(values[at], index=projects.index)
+    def per_project(column: str) -> np.ndarray:
+        return np.append(sums[column].to_numpy(dtype="float64"), np.nan)[at]  # at -1: the NaN appended
 
+    # numpy over the projects (a pandas op per step cost more than the arithmetic)
     d = dates_of(projects, dates, ("start_first", "end_first", "end_last"))
+    start, end = d["start_first"].to_numpy(dtype="datetime64[ns]"), d["end_last"].to_numpy(dtype="datetime64[ns]")
     money_in, spent = per_project("committed"), per_project("spent")
-    money = spent.where(spent.notna(), per_project("disbursed"))
-    no_dates = d["start_first"].isna() | d["end_first"].isna()
+    money = np.where(np.isnan(spent), per_project("disbursed"), spent)
+    no_dates = np.isnat(start) | d["end_first"].isna().to_numpy()
     no_commitment = ~no_dates & ~(money_in > 0)
-    no_money = ~no_dates & ~no_commitment & money.isna()
-    reason = pd.Series(None, index=projects.index, dtype=object)
-    reason[no_dates], reason[no_commitment], reason[no_money] = "dates", "committed", "disbursed"
-    kept = reason.isna()
-    span = (d["end_last"] - d["start_first"]).dt.days
-    elapsed = ((pd.Timestamp(today) - d["start_first"]).dt.days / span.where(span > 0)).clip(0.0, 1.0)
-    elapsed = elapsed.where(span > 0, 1.0)
-    burn = money / money_in
-    frame = pd.DataFrame({"project_id": ids[kept].to_numpy(), "elapsed": elapsed[kept].to_numpy(dtype=float),
-                          "burn": burn[kept].to_numpy(dtype=float),
-                          "far": ((burn - elapsed).abs() > gap)[kept].to_numpy(dtype=bool),
-                          "basis": np.where(spent[kept].notna(), "spent", "disbursed")},
+    no_money = ~no_dates & ~no_commitment & np.isnan(money)
+    kept = ~(no_dates | no_commitment | no_money)
+    day = np.datetime64(pd.Timestamp(today).to_datetime64(), "ns")
+    span = _days(end[kept] - start[kept])
+    elapsed = np.clip(_days(day - start[kept]) / np.where(span > 0, span, np.nan), 0.0, 1.0)
+    elapsed = np.where(span > 0, elapsed, 1.0)
+    burn = money[kept] / money_in[kept]
+    frame = pd.DataFrame({"project_id": ids[kept], "elapsed": elapsed, "burn": burn,
+                          "far": np.abs(burn - elapsed) > gap,
+                          "basis": np.where(~np.isnan(spent[kept]), "spent", "disbursed")},
                          columns=["project_id", "elapsed", "burn", "far", "basis"])
-    return frame, dict(zip(ids[~kept], reason[~kept]))
+    reason = np.select([no_dates, no_commitment], ["dates", "committed"], "disbursed")
+    return frame, dict(zip(ids[~kept].tolist(), reason[~kept].tolist()))
+
+
+def _days(spans: np.ndarray) -> np.ndarray:
+    """Whole days of timedelta64 spans, as floats (Series.dt.days: floored)."""
+    return np.floor_divide(spans, np.timedelta64(1, "D")).astype("float64")
 
 
 # --- households ---------------------------------------------------------------------------------------
