@@ -26,16 +26,21 @@ from geo.provinces import PROVINCE_PCODES, province_name
 
 def make_breakdown_figure(frame: pd.DataFrame, by: str, currency: str, lang: str) -> go.Figure:
     """Grouped bars per year, theme or partner: one bar per money measure (committed, received, disbursed, spent)."""
+    # Plain lists, each measure's rows in the frame's order: a mask and a selection per measure cost more than rows.
+    keys, amounts = frame[by].tolist(), frame["amount"].tolist()
+    rows_of: dict[object, list[int]] = {}
+    for row, measure in enumerate(frame["measure"].tolist()):
+        rows_of.setdefault(measure, []).append(row)
     traces = []
     for i, measure in enumerate(FLOW_MEASURES):
-        part = frame[frame["measure"] == measure]
-        if part.empty:
+        rows = rows_of.get(measure)
+        if not rows:
             continue
-        labels = escape_all([theme_label(v, lang) if by == "theme" else organisation_label(v, lang) if by == "partner"
-                             else str(v) for v in part[by]], "html")
-        amounts = part["amount"].tolist()
-        traces.append(dict(type="bar", x=labels, y=amounts, name=t(f"measure.{measure}", lang),
-                           marker=dict(color=OKABE_ITO[i]), text=[format_money(v, currency, lang) for v in amounts],
+        labels = escape_all([theme_label(keys[r], lang) if by == "theme" else organisation_label(keys[r], lang)
+                             if by == "partner" else str(keys[r]) for r in rows], "html")
+        part = [amounts[r] for r in rows]
+        traces.append(dict(type="bar", x=labels, y=part, name=t(f"measure.{measure}", lang),
+                           marker=dict(color=OKABE_ITO[i]), text=[format_money(v, currency, lang) for v in part],
                            textposition="auto", hovertemplate="%{x}<br>%{text}<extra></extra>"))
     return make_plain_figure(traces, dict(
         title=dict(text=t(f"donor.by.{by}", lang)), barmode="group", height=340, margin=dict(l=10, r=10, t=50, b=10),
