@@ -709,6 +709,7 @@ def extra_patches() -> list[tuple[object, str, object]]:
                 (data.metrics, "compute_project_donors", naive_compute_project_donors),
                 (components.small_map, "compute_project_donors", naive_compute_project_donors)]
     patches.append((data.profiles, "compute_donor_breakdown", naive_compute_donor_breakdown))
+    patches.append((data.profiles, "compute_donor_provinces", naive_compute_donor_provinces))
     patches.append((components.maps, "_unit_donors", naive_unit_donors))
     patches += [(data.filters, "apply_filters", naive_apply_filters),
                 (data.prepared, "apply_filters_indexed", naive_apply_filters_indexed),
@@ -778,3 +779,15 @@ def naive_compute_donor_breakdown(flows: pd.DataFrame, by: str) -> tuple[pd.Data
     rows = [part for part in rows if not part.empty]
     frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=[by, "measure", "amount", "flows"])
     return frame[[by, "measure", "amount", "flows"]], left_out
+
+
+def naive_compute_donor_provinces(portfolio: Portfolio, donor: str) -> pd.DataFrame:
+    """data.profiles.compute_donor_provinces as a groupby with a Python function per province."""
+    ids = set(portfolio.funding.loc[portfolio.funding["donor"] == donor, "project_id"])
+    places = portfolio.locations[portfolio.locations["project_id"].isin(ids)]
+    if places.empty:
+        return pd.DataFrame(columns=["province_pcode", "projects", "split_known"])
+    grouped = places.groupby("province_pcode").agg(
+        projects=("project_id", "nunique"),
+        split_known=("split_known", lambda s: bool(s.fillna(False).all())))
+    return grouped.reset_index()

@@ -91,14 +91,26 @@ def compute_donor_measures(flows: pd.DataFrame) -> pd.DataFrame:
 
 def compute_donor_provinces(portfolio: Portfolio, donor: str) -> pd.DataFrame:
     """Provinces of the donor's projects: number of projects, and whether the split between provinces is known."""
-    ids = set(portfolio.funding.loc[portfolio.funding["donor"] == donor, "project_id"])
-    places = portfolio.locations[portfolio.locations["project_id"].isin(ids)]
-    if places.empty:
+    funding, locations = portfolio.funding, portfolio.locations
+    ids = pd.unique(funding["project_id"].to_numpy(dtype=object)[(funding["donor"] == donor).to_numpy(dtype=bool)])
+    mine = pd.Series(locations["project_id"].to_numpy(dtype=object), dtype=object).isin(ids).to_numpy()
+    if not mine.any():
         return pd.DataFrame(columns=["province_pcode", "projects", "split_known"])
-    grouped = places.groupby("province_pcode").agg(
-        projects=("project_id", "nunique"),
-        split_known=("split_known", lambda s: bool(s.fillna(False).all())))
-    return grouped.reset_index()
+    # On integer province and project codes (provinces sorted as groupby sorts them): no Python per province.
+    codes, pcodes = pd.factorize(locations["province_pcode"][mine], sort=True)
+    projects, _ = pd.factorize(locations["project_id"].to_numpy(dtype=object)[mine])
+    placed = (codes >= 0) & (projects >= 0)
+    pairs = np.unique(codes[placed].astype("int64") * (projects.max() + 1) + projects[placed])
+    unknown = ~locations["split_known"][mine].fillna(False).to_numpy(dtype=bool)
+    return pd.DataFrame({"province_pcode": np.asarray(pcodes, dtype=object),  # typed as groupby types its keys
+                         "projects": np.bincount(pairs // (projects.max() + 1), minlength=len(pcodes)),
+                         "split_known": _like(np.bincount(codes[(codes >= 0) & unknown], minlength=len(pcodes)) == 0,
+                                              locations["split_known"].dtype)})
+
+
+def _like(flags: np.ndarray, dtype: object) -> object:
+    """Flags in a nullable boolean column's dtype, as a groupby of that column gives them back."""
+    return pd.array(flags, dtype="boolean") if isinstance(dtype, pd.BooleanDtype) else flags
 
 
 def compute_project_parties(portfolio: Portfolio, project_id: str) -> pd.DataFrame:

@@ -79,7 +79,7 @@ def test_donor_measures_put_commitments_beside_disbursements_without_zeros():
 @pytest.mark.parametrize("source", ["sample", "synthetic"])
 def test_breakdowns_and_flows_with_the_prepared_dates_equal_the_naive_path(source):
     # the breakdown asks each measure with a row mask and one group-sum; bench/naive.py copies the flows per measure
-    from bench.naive import naive_compute_donor_breakdown
+    from bench.naive import naive_compute_donor_breakdown, naive_compute_donor_provinces
     from data.intake import parse_uploads
     from data.prepared import prepare_portfolio
     from data.synth import make_synthetic_portfolio, to_csv_bytes
@@ -99,3 +99,5 @@ def test_breakdowns_and_flows_with_the_prepared_dates_equal_the_naive_path(sourc
             fast, naive = compute_donor_breakdown(typed, by), naive_compute_donor_breakdown(typed, by)
             assert fast[1] == naive[1]
             pd.testing.assert_frame_equal(fast[0], naive[0], check_exact=True)
+        pd.testing.assert_frame_equal(compute_donor_provinces(portfolio, donor),
+                                      naive_compute_donor_provinces(portfolio, donor))
