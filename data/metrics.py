@@ -166,17 +166,18 @@ def _committed_mask(types: np.ndarray, amounts: np.ndarray, codes: np.ndarray, c
     return commitments & ((types == 11) | ~has_incoming[np.where(codes >= 0, codes, 0)] | (codes < 0))
 
 
-def compute_left_to_disburse(converted: pd.DataFrame) -> dict:
+def compute_left_to_disburse(converted: pd.DataFrame, flows: tuple | None = None) -> dict:
     """Committed, disbursed and left to disburse (committed - disbursed), over the projects that publish both: every
     commitment counted for the project (compute_committed) with an amount, and at least one payment answering it
     (PAYMENT_OF) with every such payment's amount. A project without a payment flow is left out, never read as 0.
     `payments`: how many payment flows answer a commitment at all (none: the page says 'no flow').
-    On integer project codes and numpy arrays (one bincount per question), not groupbys on the ids' text."""
+    On integer project codes and numpy arrays (one bincount per question), not groupbys on the ids' text;
+    `flows`: _flow_arrays(converted), when the caller holds them."""
     empty = {"committed": None, "disbursed": None, "left": None, "projects": 0, "projects_committed": 0,
              "payments": 0}
     if converted.empty or "project_id" not in converted:
         return empty
-    types, amounts, codes, count = _flow_arrays(converted)
+    types, amounts, codes, count = _flow_arrays(converted) if flows is None else flows
     committed = _committed_mask(types, amounts, codes, count)
     if not committed.any():
         return empty
@@ -305,7 +306,7 @@ def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | 
         "provinces": int(portfolio.locations["province_pcode"].nunique()),
         "national_projects": int((projects["coverage"] == "national").sum()),
         "not_published": sum(not_published.values()),
-        "left_to_disburse": compute_left_to_disburse(converted),
+        "left_to_disburse": compute_left_to_disburse(converted, flows),
     }
 
 
