@@ -22,7 +22,7 @@ from components.view import load_view
 from data.metrics import compute_conflicts, compute_project_sources
 from data.profiles import compute_project_parties
 from data.schema import compute_project_titles
-from data.status import compute_status_checks
+from data.status import compute_status_checks, of_projects
 
 view = load_view()
 lang, portfolio = view.lang, view.portfolio
@@ -99,8 +99,9 @@ else:
     render_table(memo("flows_table", lambda: make_flows_table(flows, lang)), lang)
 
     st.subheader(t("checks.title", lang))
-    render_checks(memo("project_checks", lambda: compute_status_checks(portfolio.projects.loc[[at]], view.today,
-                                                                       view.dates)), lang,
+    render_checks(memo("project_checks", lambda: of_projects(view.dataset_memo(  # found once per day, as on Status
+        "all_status_checks", lambda: compute_status_checks(view.full.projects, view.today, view.dates)),
+                                                            projects.loc[[project_id]])), lang,
                   memo)
 
     st.subheader(t("project.sources", lang))
