@@ -45,6 +45,7 @@ def test_the_second_confirm_warns_and_nothing_is_lost(browser, tmp_path, monkeyp
 
         page_b.get_by_role("button", name="Use this data").click()
         page_b.get_by_text("The data in use changed since you prepared this upload").wait_for(timeout=60_000)
+        page_b.get_by_text("second.csv").first.wait_for(timeout=60_000)  # the report streams in after the warning
         settled(page_b)
         body = page_b.inner_text("body")
         assert "first.csv" in body and "second.csv" in body  # the report now covers the files in use + B's

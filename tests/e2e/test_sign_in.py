@@ -96,6 +96,10 @@ def sign_in_with_provider(browser, base: str, sub: str):
                                          ("viewer@example.org", False)])
 def test_oidc_roles_decide_the_data_page_actions(browser, oidc_app, sub, editor):
     page = sign_in_with_provider(browser, oidc_app, sub)
+    # the page streams in: wait for the sign-in line and the role's answer (CI once read the page before them)
+    page.get_by_text("Signed in as").first.wait_for(timeout=30_000)
+    page.get_by_text("(editor)" if editor else "may not change the data").first.wait_for(timeout=30_000)
+    settled(page)
     body = page.inner_text("body").replace("\u200b", "")  # the escaped e-mail carries a zero-width space
     assert f"Signed in as {sub}" in body
     if editor:
@@ -190,5 +194,5 @@ def test_a_local_editor_signs_in_and_sees_the_actions(browser, accounts_app):
     assert local_sign_in(page, "Amina", "a long password") == ""
     page.wait_for_selector('[data-testid="stFileUploader"]', timeout=30_000)
     assert visible_actions(page) == list(ACTIONS)
-    assert "Signed in as amina (editor)" in page.inner_text("body")
+    page.get_by_text("Signed in as amina (editor)").wait_for(timeout=30_000)
     context.close()

@@ -74,11 +74,12 @@ def test_upload_confirm_restart_restore(browser, tmp_path, monkeypatch):
     with streamlit_server(env) as base:
         assert projects_kpi(browser, base) == "13"
         page = open_data_page(browser, base)
-        assert "Sample portfolio (embedded)" in page.inner_text("body")
+        page.get_by_text("Sample portfolio (embedded)").first.wait_for(timeout=60_000)  # the page streams in
         # the first uploader is the data's; editors also get the boundary-file uploaders below it
         page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload))
         confirm = page.get_by_role("button", name="Use this data")
         confirm.wait_for(timeout=60_000)
+        page.get_by_text("Preview: projects (10 accepted rows)").wait_for(timeout=60_000)
         settled(page)
         body = page.inner_text("body")
         assert "Validation report" in body and "Preview: projects (10 accepted rows)" in body
@@ -101,7 +102,7 @@ def test_upload_confirm_restart_restore(browser, tmp_path, monkeypatch):
     with streamlit_server(env) as base:  # a restart: the version in use is on disk
         assert projects_kpi(browser, base) == "10"
         page = open_data_page(browser, base)
-        assert f"Version {version.id.split('-')[0]}, uploaded" in page.inner_text("body")
+        page.get_by_text(f"Version {version.id.split('-')[0]}, uploaded").first.wait_for(timeout=60_000)
         choose(page, "Version to use", "Sample portfolio (embedded)")
         settled(page)
         page.get_by_role("button", name="Restore this version").click()
