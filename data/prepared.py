@@ -45,6 +45,7 @@ VIEW_MEMO = 8  # filtered views kept per dataset (a few users × a few filter st
 DERIVED_MEMO = 256  # results derived from a view (a page of a table, a figure, a total): small, many per view
 # (10k, bench.scale: peak RSS 575 MB at 128, 604 at 256, 658 at 512 with 16 views; bench.load's 20 sessions on 8
 # filter states and 4 pages churned through 128)
+CURRENCY_MEMO = 4  # reporting currencies kept converted per dataset (USD, EUR and a couple of others in use)
 T = TypeVar("T")
 
 
@@ -71,9 +72,9 @@ class PreparedPortfolio:
     value_dates: pd.Series  # every flow's value date typed (first day of its period, NaT when not published)
     index: FilterIndex  # every row's links as integer codes: a filter state is a few numpy masks
     missing_facts: pd.Series  # compute_missing_facts: how many key facts each project leaves empty
-    _converted: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
-    _carries: dict[str, bool] = field(default_factory=dict, repr=False)  # currency → the flows' columns unchanged
-    _allocation_indexes: dict = field(default_factory=dict, repr=False)  # (currency, measure) → AllocationIndex
+    # currency → (every flow converted, whether the flows' own columns came through unchanged)
+    _converted: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _allocation_indexes: OrderedDict = field(default_factory=OrderedDict, repr=False)  # (currency, measure) → index
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _derived: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _pending: dict = field(default_factory=dict, repr=False)  # (store, key) → Event while one session computes it
@@ -81,14 +82,19 @@ class PreparedPortfolio:
 
     def converted(self, currency: str) -> pd.DataFrame:
         """Every flow converted to `currency` (computed once per currency)."""
-        with self._lock:
-            if currency not in self._converted:
-                converted = compute_funding(self.portfolio.funding, currency, self.value_dates)
-                funding = self.portfolio.funding
-                self._carries[currency] = converted.index.equals(funding.index) and converted[
-                    list(funding.columns)].equals(funding)
-                self._converted[currency] = converted
-            return self._converted[currency]
+        return self._conversion(currency)[0]
+
+    def _conversion(self, currency: str) -> tuple[pd.DataFrame, bool]:
+        """(converted flows, whether they carry the flows' columns unchanged), once per currency: single flight,
+        so the first conversion (~1 s at 100,000 projects) holds up only the sessions that need that currency."""
+
+        def compute() -> tuple[pd.DataFrame, bool]:
+            funding = self.portfolio.funding
+            converted = compute_funding(funding, currency, self.value_dates)
+            return converted, converted.index.equals(funding.index) and converted[list(funding.columns)].equals(
+                funding)
+
+        return self._once(self._converted, currency, compute, CURRENCY_MEMO)
 
     def view(self, state: FilterState) -> PreparedView:
         """The portfolio narrowed to `state` and its converted flows, memoised per state (language aside)."""
@@ -96,23 +102,17 @@ class PreparedPortfolio:
                state.territories, state.year_from, state.year_to, state.currency)
 
         def compute() -> PreparedView:
-            converted = self.converted(state.currency)
-            return PreparedView(*apply_filters_indexed(converted, self.portfolio, state, self.index,
-                                                       self._carries[state.currency]))
+            converted, carries = self._conversion(state.currency)
+            return PreparedView(*apply_filters_indexed(converted, self.portfolio, state, self.index, carries))
 
         return self._once(self._views, key, compute, VIEW_MEMO)
 
     def _allocation_index(self, currency: str, measure: str) -> AllocationIndex | None:
         """compute_allocation_index of every project and flow of `measure` in `currency` (once per pair): a
         donor filter aside, a view keeps whole projects, and a project's flows of a measure are then its own."""
-        key = (currency, measure)
-        with self._lock:
-            if key in self._allocation_indexes:
-                return self._allocation_indexes[key]
-        index = compute_allocation_index(self.portfolio.projects,
-                                         FLOW_MEASURES[measure].select(self.converted(currency)), self.shares)
-        with self._lock:
-            return self._allocation_indexes.setdefault(key, index)
+        return self._once(self._allocation_indexes, (currency, measure), lambda: compute_allocation_index(
+            self.portfolio.projects, FLOW_MEASURES[measure].select(self.converted(currency)), self.shares),
+                          CURRENCY_MEMO * len(FLOW_MEASURES))
 
     def derived(self, key: tuple, compute: Callable[[], T]) -> T:
         """compute() once per `key` for this dataset version (key: what the result depends on besides the data,

@@ -102,3 +102,26 @@ def test_a_failed_computation_is_not_kept_and_the_next_caller_computes_it(sample
     with pytest.raises(ValueError):
         model.derived(("k",), fail)
     assert model.derived(("k",), lambda: 42) == 42 and not model._pending
+
+
+def test_a_slow_conversion_holds_up_only_the_sessions_waiting_for_its_currency(sample, monkeypatch):
+    import threading
+
+    model = prepare_portfolio(sample)
+    real, started, release = prepared_module.compute_funding, threading.Event(), threading.Event()
+
+    def slow_for_eur(funding, currency, dates):
+        if currency == "EUR":
+            started.set()
+            assert release.wait(10)
+        return real(funding, currency, dates)
+
+    monkeypatch.setattr(prepared_module, "compute_funding", slow_for_eur)
+    eur = threading.Thread(target=model.converted, args=("EUR",))
+    eur.start()
+    assert started.wait(10)
+    usd = model.converted("USD")  # returns while EUR is still converting (it waited on the model's lock before)
+    assert eur.is_alive() and usd["amount_reporting"].notna().any()
+    release.set()
+    eur.join(10)
+    assert model.converted("EUR") is model.converted("EUR")
