@@ -143,28 +143,34 @@ def convert_frame(df: pd.DataFrame, target: str, amount_col: str = "amount", cur
     date column itself must hold dates, Timestamps or nothing, never text (this module does not parse dates).
     Column-wise: one search over each source currency's ECB dates, not a lookup per flow.
     """
-    target = _check_code(target)
+    columns = compute_rate_columns(df[amount_col], df[currency_col], target,
+                                   df[date_col] if value_dates is None else value_dates)
     out = df.copy()
-    codes = df[currency_col]
+    for name, values in columns.items():
+        out[name] = pd.Series(values, index=df.index, dtype="float64" if name in ("amount_reporting", "rate")
+                              else object)
+    return out
+
+
+def compute_rate_columns(amounts: pd.Series, codes: pd.Series, target: str, days: pd.Series) -> dict[str, np.ndarray]:
+    """convert_frame's added columns as arrays, row for row (amount_reporting, reporting_currency, rate, rate_date,
+    rate_basis): a caller adding them to a frame it copies anyway copies the rows once, not twice."""
+    target = _check_code(target)
     checked = {code: _check_code(code) for code in pd.unique(codes)}  # the first unknown code raises, in row order
     sources = np.array([checked[code] for code in codes], dtype=object)
-    days = _typed_days(df[date_col] if value_dates is None else value_dates)
-    rates = np.empty(len(df))
-    rate_dates = np.empty(len(df), dtype=object)
-    bases = np.empty(len(df), dtype=object)
+    typed = _typed_days(days)
+    rates = np.empty(len(codes))
+    rate_dates = np.empty(len(codes), dtype=object)
+    bases = np.empty(len(codes), dtype=object)
     for source in dict.fromkeys(sources):
         rows = np.flatnonzero(sources == source)
-        values, on, basis = _rates_of(source, target, days[rows])
+        values, on, basis = _rates_of(source, target, typed[rows])
         rates[rows] = values
         rate_dates[rows] = on
         bases[rows] = basis
-    amounts = pd.to_numeric(df[amount_col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    out["amount_reporting"] = pd.Series(amounts * rates, index=df.index, dtype="float64")
-    out["reporting_currency"] = pd.Series([target] * len(df), index=df.index, dtype=object)
-    out["rate"] = pd.Series(rates, index=df.index, dtype="float64")
-    out["rate_date"] = pd.Series(rate_dates, index=df.index, dtype=object)
-    out["rate_basis"] = pd.Series(bases, index=df.index, dtype=object)
-    return out
+    numbers = pd.to_numeric(amounts, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return {"amount_reporting": numbers * rates, "reporting_currency": np.full(len(codes), target, dtype=object),
+            "rate": rates, "rate_date": rate_dates, "rate_basis": bases}
 
 
 def to_value_date(value: object) -> dt.date | None:

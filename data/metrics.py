@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from cells import is_missing
-from data.currency import convert_frame
+from data.currency import compute_rate_columns, convert_frame
 from data.portfolio import Portfolio
 from data.schema import ACTIVITY_STATUS, COMMITMENT_TYPES, partial_date_bounds
 
@@ -85,10 +85,18 @@ def compute_funding(funding: pd.DataFrame, currency: str, value_dates: pd.Series
     days = partial_date_bounds(funding["value_date"])["first"] if value_dates is None else value_dates
     if known.all():  # the usual case: no selection, no concat and re-order of every flow
         return convert_frame(funding, currency, value_dates=days)
-    converted = convert_frame(funding[known], currency, value_dates=days[known])
-    unknown = funding[~known].assign(amount_reporting=float("nan"), reporting_currency=currency, rate=float("nan"),
-                                     rate_date=None, rate_basis=None)
-    return pd.concat([converted, unknown]).loc[funding.index]
+    # the known rows' rates placed into one copy of every flow (a concat of two copies and a re-order before)
+    rows = known.to_numpy(dtype=bool)
+    columns = compute_rate_columns(funding["amount"][rows], funding["currency"][rows], currency, days[rows])
+    out = funding.copy()
+    for name, values in columns.items():
+        numeric = name in ("amount_reporting", "rate")
+        full = np.full(len(funding), np.nan) if numeric else np.full(len(funding), None, dtype=object)
+        full[rows] = values
+        if name == "reporting_currency":
+            full[~rows] = currency  # as given: the unknown rows were never checked against the ECB codes
+        out[name] = pd.Series(full, index=funding.index, dtype="float64" if numeric else object)
+    return out
 
 
 def compute_committed(converted: pd.DataFrame) -> pd.DataFrame:
