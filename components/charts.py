@@ -2,16 +2,27 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.escape import escape_all
+from components.escape import escape_text
 from components.i18n import format_money, t
 from data.organisations import organisation_label
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+# Characters per line of a bar's name: plotly does not wrap, and one long donor name ("Fonds de l'OIM pour le
+# développement (IDF)") took half a slide, squeezing the bars and tilting the axis labels.
+LABEL_WIDTH = 24
+
+
+def make_bar_label(text: str, width: int = LABEL_WIDTH) -> str:
+    """`text` escaped for plotly's HTML-like labels and broken over lines of at most `width` characters (a
+    longer word stays whole)."""
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(escape_text(line, "html") for line in lines) or escape_text(text, "html")
 
 
 def money_ticks(top: float, currency: str, lang: str) -> dict:
@@ -29,7 +40,7 @@ def make_donor_figure(by_donor: pd.DataFrame, currency: str, lang: str) -> go.Fi
     """Horizontal bars of published amounts per donor; donors with nothing published are not drawn as 0."""
     drawn = by_donor[by_donor["amount"].notna()].sort_values("amount")
     figure = go.Figure(go.Bar(
-        x=drawn["amount"], y=escape_all([organisation_label(d, lang) for d in drawn["donor"]], "html"), orientation="h",
+        x=drawn["amount"], y=[make_bar_label(organisation_label(d, lang)) for d in drawn["donor"]], orientation="h",
         marker_color=OKABE_ITO[0],
         text=[format_money(v, currency, lang) for v in drawn["amount"]], textposition="auto",
         hovertemplate="%{y}<br>%{text}<extra></extra>",
