@@ -96,11 +96,17 @@ def compute_project_years(projects: pd.DataFrame, dates: pd.DataFrame | None = N
 
 def compute_org_members(projects: pd.DataFrame) -> pd.DataFrame:
     """(project_id, org) for every implementing organisation listed in a project (lists split once)."""
-    orgs = projects["implementing_orgs"].astype("string").str.split(LIST_SEPARATOR)
-    pairs = pd.DataFrame({"project_id": projects["project_id"], "org": orgs}).explode("org")
-    pairs["org"] = pairs["org"].astype("string").str.strip()
-    pairs = pairs[pairs["org"].notna() & (pairs["org"] != "")]
-    return pairs.astype({"org": object}).reset_index(drop=True)
+    # plain str methods over the list: pandas' split, explode and strip took 0.6 s at 100,000 projects
+    positions, orgs = [], []
+    for at, value in enumerate(projects["implementing_orgs"].tolist()):
+        if is_missing(value):
+            continue
+        for part in str(value).split(LIST_SEPARATOR):
+            if part := part.strip():
+                positions.append(at)
+                orgs.append(part)
+    return pd.DataFrame({"project_id": projects["project_id"].iloc[positions].reset_index(drop=True),
+                         "org": pd.Series(orgs, dtype=object)})
 
 
 def filter_options(portfolio: Portfolio, years: pd.DataFrame | None = None,
