@@ -246,7 +246,9 @@ def compute_allocation_index(projects: pd.DataFrame, flows: pd.DataFrame, shares
     fill = values["households_targeted"].isna() & pids.isin(shares.explicit_households.index)
     values["households_targeted"] = values["households_targeted"].where(
         ~fill, pids.map(shares.explicit_households).astype("float64"))
-    located = pids.isin(shares.located).to_numpy()
+    # each project's slot in the share sums, found once (an isin and two maps each hashed every id again)
+    at = shares.placed.index.get_indexer(position)
+    located = at >= 0
     rows = shares.rows.assign(_order=position.get_indexer(shares.rows["project_id"].to_numpy(dtype=object)))
     rows = rows[(rows["_order"] >= 0) & located[rows["_order"]]].sort_values(["_order", "pcode"], kind="stable")
     row_project = rows["_order"].to_numpy()
@@ -264,12 +266,18 @@ def compute_allocation_index(projects: pd.DataFrame, flows: pd.DataFrame, shares
     return AllocationIndex(
         ids, {q: values[q].to_numpy(dtype="float64") for q in QUANTITIES},
         (values["coverage"] == "national").to_numpy(dtype=bool, na_value=False), located,
-        pids.map(shares.placed).to_numpy(dtype="float64", na_value=np.nan),
-        pids.map(shares.hh_placed).to_numpy(dtype="float64", na_value=np.nan),
+        _taken(shares.placed, at), _taken(shares.hh_placed, at if shares.hh_placed.index.equals(
+            shares.placed.index) else shares.hh_placed.index.get_indexer(position)),
         row_project, frame, *_sorted_codes(frame["pcode"]), *_sorted_codes(frame["project_id"]), pairs,
         position.get_indexer(pairs["project_id"].to_numpy(dtype=object)),
         pd.unique(flow_project) if has_donors else np.array([], dtype=np.int64),
         [grouped.get(pid, ()) for pid in ids], has_donors)
+
+
+def _taken(series: pd.Series, at: np.ndarray) -> np.ndarray:
+    """series' values at the positions `at` (−1: NaN), as floats."""
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    return np.where(at >= 0, values[at] if len(values) else np.nan, np.nan)
 
 
 def _nansum(values: np.ndarray) -> float:
