@@ -108,32 +108,50 @@ def compute_shares(locations: pd.DataFrame) -> ShareTable:
     # Sums in row order, one addition after another, as the per-project arithmetic always did: a split that adds
     # up to 1.0000001 in another order must not flip the "scaled down" flag.
     frame = frame.sort_values(["project_id", "pcode"], kind="stable").reset_index(drop=True)
-    province_of = frame.groupby(["project_id", "pcode"], sort=False).ngroup().to_numpy()
-    per = frame[["project_id", "pcode"]].drop_duplicates().reset_index(drop=True)
+    # sorted, each project's and each province's rows are contiguous: their groups are runs, numbered in order
+    # (as groupby(sort=False).ngroup() numbers them), and every later grouping is on these integers (grouping on
+    # the id strings hashed every id again, six times)
+    ids, pcodes = frame["project_id"].to_numpy(dtype=object), frame["pcode"].to_numpy(dtype=object)
+    new_project = np.r_[True, ids[1:] != ids[:-1]] if len(ids) else np.zeros(0, dtype=bool)
+    new_province = new_project | (np.r_[True, pcodes[1:] != pcodes[:-1]] if len(ids) else new_project)
+    project_code = np.cumsum(new_project) - 1
+    province_of = np.cumsum(new_province) - 1
+    per = frame.loc[new_province, ["project_id", "pcode"]].reset_index(drop=True)
+    project_of = project_code[new_province]
+    count = int(project_code[-1]) + 1 if len(ids) else 0
     known = frame["known"].to_numpy()
     per["known"] = pd.Series(_sequential_sum(province_of, np.nan_to_num(known), len(per))).where(
         np.bincount(province_of, ~np.isnan(known), minlength=len(per)) > 0)
     per["hh"] = _sequential_sum(province_of, np.nan_to_num(frame["hh"].to_numpy()), len(per))
     pid = per["project_id"]
     unknown = per["known"].isna()
-    provinces = per.groupby("project_id")["pcode"].transform("size")
-    n_unknown = unknown.groupby(pid).transform("sum")
-    project_of = per.groupby("project_id", sort=False).ngroup().to_numpy()
-    totals = _sequential_sum(project_of, per["known"].fillna(0.0).to_numpy(), int(project_of.max(initial=-1)) + 1)
+    provinces = pd.Series(np.bincount(project_of, minlength=count)[project_of], index=per.index)
+    n_unknown = pd.Series(np.bincount(project_of, unknown.to_numpy(), minlength=count).astype(np.int64)[project_of],
+                          index=per.index)
+    totals = _sequential_sum(project_of, per["known"].fillna(0.0).to_numpy(), count)
     known_total = pd.Series(totals[project_of], index=per.index)
     rest = (1.0 - known_total).clip(lower=0.0) / n_unknown.where(n_unknown > 0)
     scaled = (n_unknown == 0) & (known_total > 1.0)
     share = per["known"].where(~unknown, rest).where(~scaled, per["known"] / known_total)
     assumed = ((n_unknown > 0) & (provinces > 1)) | scaled
-    hh_known = frame["hh"].notna().groupby(frame["project_id"]).all()
-    hh_total = frame["hh"].groupby(frame["project_id"]).sum()
-    explicit = hh_total[hh_known & (hh_total > 0)]
-    hh_share = (per["hh"] / pid.map(explicit)).where(pid.isin(explicit.index), share)
+    project_ids = pd.Index(ids[new_project], dtype=object, name="project_id")
+    hh_known = frame["hh"].notna().groupby(project_code).all().to_numpy(dtype=bool)
+    hh_total = frame["hh"].groupby(project_code).sum().to_numpy(dtype="float64")
+    is_explicit = hh_known & (hh_total > 0)
+    explicit = pd.Series(hh_total[is_explicit], index=project_ids[is_explicit])
+    mine = is_explicit[project_of]
+    hh_share = pd.Series(np.where(mine, per["hh"].to_numpy() / np.where(mine, hh_total[project_of], 1.0),
+                                  share.to_numpy(dtype="float64")), index=per.index)
     rows = pd.DataFrame({"project_id": pid, "pcode": per["pcode"], "share": share.astype("float64"),
                          "hh_share": hh_share.astype("float64"), "split_assumed": assumed.astype(bool)})
-    return ShareTable(rows, _object_index(rows.groupby("project_id", sort=False)["share"].sum()),
-                      _object_index(rows.groupby("project_id", sort=False)["hh_share"].sum()),
+    return ShareTable(rows, _by_project(rows["share"], project_of, project_ids),
+                      _by_project(rows["hh_share"], project_of, project_ids),
                       _object_index(explicit.astype("float64")))
+
+
+def _by_project(values: pd.Series, project_of: np.ndarray, project_ids: pd.Index) -> pd.Series:
+    """values summed per project code (groupby's own sum, in row order), indexed by the project ids."""
+    return values.groupby(project_of).sum().set_axis(project_ids).rename(values.name)
 
 
 def _object_index(series: pd.Series) -> pd.Series:
