@@ -99,11 +99,17 @@ def make_provinces_export(portfolio: Portfolio, all_locations: pd.DataFrame, con
     quantities = ("funding", "households_targeted", "households_reached")
     rows = [{"code": r["pcode"], "name": province_name(r["pcode"]), "projects": r["projects"],
              **{q: r[q] for q in quantities}} for r in units.to_dict("records")]
+    def published(values: dict, bucket: str) -> dict:
+        # a sum over projects none of which publishes the quantity is empty ("not published"), never a 0
+        return {q: values[q] if allocation.bucket_published(q, bucket) else None for q in quantities}
+
     for bucket, values, ids in (("national", allocation.national, allocation.national_projects),
                                 ("unallocated", allocation.unallocated, allocation.unallocated_projects)):
         if ids:
-            rows.append({"code": "", "name": t(f"map.totals.{bucket}", lang), "projects": len(ids), **values})
-    rows.append({"code": "", "name": t("map.totals.total", lang), "projects": len(projects), **allocation.totals})
+            rows.append({"code": "", "name": t(f"map.totals.{bucket}", lang), "projects": len(ids),
+                         **published(values, bucket)})
+    rows.append({"code": "", "name": t("map.totals.total", lang), "projects": len(projects),
+                 **published(allocation.totals, "total")})
     frame = pd.DataFrame(rows, columns=["code", "name", "projects", *quantities])
     return frame.rename(columns={
         "code": t("export.pcode", lang), "name": t("col.provinces", lang), "projects": t("col.projects", lang),

@@ -2,6 +2,7 @@
 neutralised, province rows that add up to the portfolio; the buttons are on the pages."""
 from __future__ import annotations
 
+import csv
 import io
 
 import openpyxl
@@ -49,6 +50,19 @@ def test_province_rows_add_up_to_the_portfolio_total(portfolio):
     assert frame[money].iloc[:-1].sum() == pytest.approx(frame[money].iloc[-1]) == 10_000_000
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"provinces": frame})))
     assert book["provinces"]["B2"].value in ("Nord-Kivu", "Tanganyika")
+
+
+def test_a_remainder_row_whose_projects_publish_nothing_is_empty_not_zero(portfolio):
+    """P3, the national project, publishes 1,000,000 committed and no households; P1 and P2 reach 400 + 1,500."""
+    frame = make_provinces_export(portfolio, portfolio.locations, compute_funding(portfolio.funding, "USD"), "USD",
+                                  "en").set_index(t("col.provinces", "en"))
+    national, total = frame.loc[t("map.totals.national", "en")], frame.loc[t("map.totals.total", "en")]
+    assert national[t("col.amount_reporting", "en", currency="USD")] == 1_000_000
+    assert pd.isna(national[t("fact.households_targeted", "en")])
+    assert pd.isna(national[t("fact.households_reached", "en")])
+    assert total[t("fact.households_reached", "en")] == 1_900
+    rows = list(csv.reader(io.StringIO(to_csv_bytes(frame.reset_index()).decode("utf-8-sig"))))
+    assert [row[-4:] for row in rows if t("map.totals.national", "en") in row] == [["1", "1000000", "", ""]]
 
 
 @pytest.mark.parametrize("page", ["app_pages/overview.py", "app_pages/status.py", "app_pages/funding_map.py"])
