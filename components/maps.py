@@ -618,27 +618,21 @@ def render_boundary_settings(lang: str) -> dict[int, BoundarySource]:
 BUCKETS = ("mapped", "national", "unallocated", "total")
 
 
-def _bucket_projects(allocation: Allocation) -> dict[str, set[str]]:
-    projects = {"mapped": set(allocation.rows["project_id"]) if not allocation.rows.empty else set(),
-                "national": set(allocation.national_projects), "unallocated": set(allocation.unallocated_projects)}
-    projects["total"] = set().union(*projects.values())
-    return projects
-
-
-def compute_map_totals(allocation: Allocation, metric: MapMetric) -> list[tuple[str, float | None, bool | None]]:
+def compute_map_totals(allocation: Allocation, metric: MapMetric, projects: dict[str, set[str]] | None = None
+                       ) -> list[tuple[str, float | None, bool | None]]:
     """(bucket, value, published) in the metric shown: mapped, national, unallocated and the portfolio total.
 
     Sums for amounts and households; projects counted; funding per targeted household as the bucket's funding over
     its households; a share as the bucket's part of the portfolio's funding. `published` is None when the bucket
     has no project and False when none of its projects publishes what the value needs."""
-    projects = _bucket_projects(allocation)
+    projects = allocation.bucket_projects() if projects is None else projects
     per_household = _per_household_sums(allocation, projects) if metric.unit == "currency_per_household" else {}
     out: list[tuple[str, float | None, bool | None]] = []
     for bucket in BUCKETS:
         if metric.quantity is None:  # a count of projects
             out.append((bucket, float(len(projects[bucket])), True if projects[bucket] else None))
             continue
-        published = allocation.bucket_published(metric.quantity, bucket)
+        published = allocation.bucket_published(metric.quantity, bucket, projects)
         funding = _bucket_value(allocation, "funding", bucket)
         if metric.unit == "currency_per_household":
             money, households = per_household[bucket]
@@ -685,7 +679,8 @@ def render_totals(allocation: Allocation, metric: MapMetric, currency: str, lang
     st.markdown(f"**{metric_title(metric, currency, lang)}**")
 
     def compute() -> tuple[dict[str, set[str]], list]:
-        return _bucket_projects(allocation), compute_map_totals(allocation, metric)
+        projects = allocation.bucket_projects()
+        return projects, compute_map_totals(allocation, metric, projects)
 
     projects, totals = memo("map_totals", compute, metric.key) if memo else compute()
     for bucket, value, published in totals:

@@ -44,12 +44,20 @@ class Allocation:
     # rows' province and project codes (allocate_indexed): (codes, sorted P-codes, codes, sorted project ids)
     row_codes: tuple | None = field(default=None, compare=False, repr=False)
 
-    def bucket_published(self, quantity: str, bucket: str) -> bool | None:
-        """Whether any project of a bucket (mapped / national / unallocated / total) publishes the quantity;
-        None when the bucket has no project. A sum over projects that publish nothing is not a zero."""
-        projects = {"mapped": set(self.rows["project_id"]) if not self.rows.empty else set(),
+    def bucket_projects(self) -> dict[str, set[str]]:
+        """The projects of each bucket: mapped, national, unallocated and total."""
+        # tolist: a set over the Series itself read its 319,000 rows one by one (1.2 s at 100,000 projects)
+        projects = {"mapped": set(self.rows["project_id"].tolist()) if not self.rows.empty else set(),
                     "national": set(self.national_projects), "unallocated": set(self.unallocated_projects)}
         projects["total"] = set().union(*projects.values())
+        return projects
+
+    def bucket_published(self, quantity: str, bucket: str, projects: dict[str, set[str]] | None = None
+                         ) -> bool | None:
+        """Whether any project of a bucket (mapped / national / unallocated / total) publishes the quantity;
+        None when the bucket has no project. A sum over projects that publish nothing is not a zero.
+        `projects`: bucket_projects(), when the caller has it already."""
+        projects = self.bucket_projects() if projects is None else projects
         if not projects[bucket]:
             return None
         return bool(projects[bucket] & self.published.get(quantity, frozenset()))
