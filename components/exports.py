@@ -8,10 +8,12 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from components.chart_png import PNG_SCALE, PNG_SIZE, make_png_figure
 from components.charts import make_donor_figure
+from components.escape import escape_text
 from components.facts import fact_value
 from components.i18n import t
 from components.images import base_map_available, render_pngs, renderer_problem
@@ -126,8 +128,8 @@ def make_export_tables(view: View) -> dict[str, pd.DataFrame]:
             "provinces": make_provinces_export(view.portfolio, view.full.locations, view.funding, currency, lang)}
 
 
-def make_chart_pngs(view: View) -> bytes:
-    """A ZIP of the view's charts as PNG (donors, map, timeline, households), in the chosen language."""
+def make_export_figures(view: View) -> dict[str, go.Figure]:
+    """The view's charts as they are saved to PNG (donors, map, timeline, households), in the chosen language."""
     lang, currency, projects = view.lang, view.currency, view.portfolio.projects
     bars, _ = compute_timeline(projects, view.today)
     households, _ = compute_households(projects)
@@ -135,10 +137,18 @@ def make_chart_pngs(view: View) -> bytes:
         "donors": make_donor_figure(compute_by_donor(view.funding).head(8), currency, lang),
         "map": make_small_map(projects, view.full.locations, view.funding, currency, lang, None,
                               base_map_available(), height=PNG_SIZE[1]).figure,
-        "timeline": make_timeline_figure(bars, view.today, lang),
+        "timeline": make_timeline_figure(bars, view.today, lang).update_layout(
+            # a PNG travels without the page's caption: the key to the faded bars goes under the title
+            title_subtitle_text=escape_text(t("timeline.legend", lang), "html"), margin_t=90),
     }
     if not households.empty:
         figures["households"] = make_households_figure(households, lang)
+    return figures
+
+
+def make_chart_pngs(view: View) -> bytes:
+    """A ZIP of the view's charts as PNG (make_export_figures)."""
+    figures, lang = make_export_figures(view), view.lang
     pngs = render_pngs([make_png_figure(figure) for figure in figures.values()], scale=PNG_SCALE)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -85,3 +85,22 @@ def test_organisations_are_named_in_the_chosen_language(lang, names):
     assert frame[t("col.implementing", lang)].iloc[1:].isna().all()  # not published: empty
     flows = make_flows_export(compute_funding(portfolio.funding, "USD").assign(recipient="IOM"), "USD", lang)
     assert set(flows[t("export.recipient", lang)]) == {names.split(";")[0]}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_saved_timeline_carries_the_key_the_page_gives_in_a_caption(portfolio, lang):
+    import datetime as dt
+
+    from components.escape import escape_text
+    from components.exports import make_export_figures
+    from components.view import View
+    from data.filters import FilterState, apply_filters, filter_flows
+
+    state = FilterState(lang=lang)
+    result = apply_filters(portfolio, state)
+    converted = compute_funding(portfolio.funding, "USD")
+    view = View(state, portfolio, result, filter_flows(converted, result.portfolio), dt.date(2026, 12, 1), converted)
+    figures = make_export_figures(view)
+    # escaped like every chart text (the French key has apostrophes), drawn as the plain sentence
+    assert figures["timeline"].layout.title.subtitle.text == escape_text(t("timeline.legend", lang), "html")
+    assert figures["timeline"].layout.title.text == t("timeline.title", lang)
