@@ -16,18 +16,17 @@ from components.profiles import (
     project_conflicts,
 )
 from components.small_map import render_small_map
-from components.status_views import render_checks
+from components.status_views import compute_every_check, render_checks
 from components.tables import make_flows_table, render_table
 from components.view import load_view
 from data.metrics import compute_conflicts, compute_project_sources
 from data.profiles import compute_project_parties
 from data.schema import compute_project_titles
-from data.status import compute_status_checks, of_projects
+from data.status import of_projects
 
 view = load_view()
 lang, portfolio = view.lang, view.portfolio
 projects = portfolio.projects.set_index("project_id", drop=False)
-
 
 titles = view.memo("titles", lambda: compute_project_titles(projects, lang))
 
@@ -99,10 +98,8 @@ else:
     render_table(memo("flows_table", lambda: make_flows_table(flows, lang)), lang)
 
     st.subheader(t("checks.title", lang))
-    render_checks(memo("project_checks", lambda: of_projects(view.dataset_memo(  # found once per day, as on Status
-        "all_status_checks", lambda: compute_status_checks(view.full.projects, view.today, view.dates)),
-                                                            projects.loc[[project_id]])), lang,
-                  memo)
+    render_checks(memo("project_checks", lambda: of_projects(compute_every_check(view), projects.loc[[project_id]])),
+                  lang, memo)
 
     st.subheader(t("project.sources", lang))
     sources = memo("sources", lambda: compute_project_sources(view.full, project_id))

@@ -9,6 +9,7 @@ from components.filters import render_filter_notes
 from components.i18n import format_partial_date, t
 from components.status_views import (
     HOUSEHOLDS_MAX_PROJECTS,
+    compute_every_check,
     limit_households,
     make_burn_figure,
     make_households_figure,
@@ -24,7 +25,6 @@ from data.status import (
     compute_data_quality,
     compute_ending_soon,
     compute_households,
-    compute_status_checks,
     compute_timeline,
     count_without_end,
     of_projects,
@@ -63,8 +63,7 @@ else:
         st.caption(t("timeline.left_out", lang, n=len(undated), ids=escape_text(format_id_list(undated))))
 
     st.subheader(t("checks.title", lang))
-    render_checks(view.memo("status_checks", lambda: of_projects(view.dataset_memo(
-        "all_status_checks", lambda: compute_status_checks(view.full.projects, today, view.dates)), projects)), lang,
+    render_checks(view.memo("status_checks", lambda: of_projects(compute_every_check(view), projects)), lang,
                   view.memo)
 
     st.subheader(t("ending.title", lang))

@@ -15,8 +15,8 @@ from components.facts import fact_label, fact_value
 from components.figures import make_plain_figure
 from components.i18n import format_households, format_partial_date, status_label, t
 from components.tables import render_paged_table, render_table
-from components.view import PLOT_CONFIG
-from data.status import SEVERITIES
+from components.view import PLOT_CONFIG, View
+from data.status import SEVERITIES, compute_status_checks
 
 
 def left_out_text(left_out: dict[str, str], prefix: str, lang: str) -> str | None:
@@ -184,3 +184,9 @@ def render_quality(quality: dict[str, pd.DataFrame], lang: str) -> None:
     else:
         render_table(make_conflicts_table(conflicts, lang))
 
+
+def compute_every_check(view: View) -> pd.DataFrame:
+    """Every project's status checks as of the view's day, found once per dataset and day: the Status page and the
+    Project page take their projects' rows from it (data.status.of_projects)."""
+    return view.dataset_memo("all_status_checks",
+                             lambda: compute_status_checks(view.full.projects, view.today, view.dates))
