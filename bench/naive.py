@@ -118,9 +118,10 @@ def naive_allocate(projects: pd.DataFrame, locations: pd.DataFrame, flows: pd.Da
                       not_published, donors, {q: frozenset(ids) for q, ids in published.items()})
 
 
-def naive_by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str = "pcode") -> pd.DataFrame:
-    """One row per unit: the three quantities (NaN when nothing published there), projects, donors, split flag,
-    funding per targeted household and share of the portfolio's funding (in %)."""
+def naive_by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str = "pcode",
+                  with_donors: bool = True) -> pd.DataFrame:
+    """One row per unit: the three quantities (NaN when nothing published there), projects, donors (empty when not
+    `with_donors`), split flag, funding per targeted household and share of the portfolio's funding (in %)."""
     rows = allocation.rows if rows is None else rows
     columns = [key, *QUANTITIES, "projects", "donors", "project_ids", "split_assumed"]
     if rows.empty:
@@ -130,7 +131,7 @@ def naive_by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key:
     frame["projects"] = grouped["project_id"].nunique()
     frame["project_ids"] = grouped["project_id"].agg(lambda s: tuple(sorted(set(s))))
     frame["donors"] = frame["project_ids"].map(
-        lambda ids: tuple(sorted({d for pid in ids for d in allocation.donors.get(pid, ())})))
+        lambda ids: tuple(sorted({d for pid in ids for d in allocation.donors.get(pid, ())})) if with_donors else ())
     frame["split_assumed"] = grouped["split_assumed"].any()
     def per_household(unit_rows: pd.DataFrame) -> float:
         pairs = [(f, h) for f, h in zip(unit_rows["funding"], unit_rows["households_targeted"])
@@ -679,9 +680,10 @@ def naive_apply_filters_indexed(converted: pd.DataFrame, portfolio: Portfolio, s
     return result, flows, portfolio.projects["project_id"].isin(set(result.portfolio.projects["project_id"])).to_numpy()
 
 
-def extra_patches() -> list[tuple[object, str, object]]:
-    """(module, name, naive function) pairs beyond the allocation's, for bench.scale's naive path: pages import
-    from the modules at each run (module attributes), components hold their own references."""
+def naive_patches() -> list[tuple[object, str, object]]:
+    """(module, name, naive function) pairs for bench.scale's naive path: pages import from the modules at each run
+    (module attributes), components hold their own references. Each naive function takes whatever the fast one
+    takes (tests/bench/test_naive.py checks the signatures), ignoring what only the fast path uses."""
     import components.filters
     import components.maps
     import components.small_map
@@ -690,6 +692,7 @@ def extra_patches() -> list[tuple[object, str, object]]:
     import data.prepared
     import data.profiles
     import data.status
+    import geo.allocation
 
     # The fast functions also take the prepared model's dates; the naive ones parse every row again instead.
     status = {"compute_status_checks": lambda projects, today, dates=None: naive_compute_status_checks(projects, today),
@@ -701,22 +704,35 @@ def extra_patches() -> list[tuple[object, str, object]]:
               "compute_households": naive_compute_households,
               "count_without_end": lambda projects, dates=None: naive_count_without_end(projects),
               "compute_unmatched_provinces": naive_compute_unmatched_provinces}
-    patches: list[tuple[object, str, object]] = [(data.status, name, f) for name, f in status.items()]
-    patches.append((data.metrics, "count_not_published", naive_count_not_published))
+    patches: list[tuple[object, str, object]] = [
+        (geo.allocation, "allocate", naive_allocate), (geo.allocation, "by_unit", naive_by_unit),
+        (data.prepared, "allocate", naive_allocate),
+        (geo.allocation, "allocate_territories", naive_allocate_territories),
+        (geo.allocation, "allocate_all_territories", naive_allocate_all_territories),
+        (components.small_map, "allocate", naive_allocate), (components.small_map, "by_unit", naive_by_unit)]
+    patches += [(data.status, name, f) for name, f in status.items()]
+    patches.append((data.metrics, "count_not_published",
+                    lambda portfolio, missing_facts=None: naive_count_not_published(portfolio)))
     patches.append((data.metrics, "convert_frame", naive_convert_frame))
-    patches.append((data.metrics, "compute_left_to_disburse", naive_compute_left_to_disburse))
+    patches.append((data.metrics, "compute_left_to_disburse",
+                    lambda converted, flows=None: naive_compute_left_to_disburse(converted)))
     patches += [(data.metrics, "compute_by_donor", naive_compute_by_donor),
                 (data.metrics, "compute_project_donors", naive_compute_project_donors),
                 (components.small_map, "compute_project_donors", naive_compute_project_donors)]
     patches.append((data.profiles, "compute_donor_breakdown", naive_compute_donor_breakdown))
     patches.append((data.profiles, "compute_donor_provinces", naive_compute_donor_provinces))
     patches.append((components.maps, "_unit_donors", naive_unit_donors))
-    patches += [(data.filters, "apply_filters", naive_apply_filters),
+    def apply_filters(portfolio, state, years=None, members=None, index=None):
+        return naive_apply_filters(portfolio, state)
+
+    def options(portfolio, years=None, members=None):
+        return naive_filter_options(portfolio)
+
+    patches += [(data.filters, "apply_filters", apply_filters),
                 (data.prepared, "apply_filters_indexed", naive_apply_filters_indexed),
                 (data.prepared, "compute_allocation_index", lambda *_: None),  # the prepared model then allocate()s
-                (data.filters, "filter_options", naive_filter_options),
-                (data.prepared, "filter_options", lambda portfolio, *_: naive_filter_options(portfolio)),
-                (components.filters, "filter_options", naive_filter_options)]
+                (data.filters, "filter_options", options), (data.prepared, "filter_options", options),
+                (components.filters, "filter_options", options)]
     return patches
 
 

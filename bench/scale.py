@@ -65,18 +65,9 @@ class _Bytes:
 @contextlib.contextmanager
 def naive_path():
     """The app with the per-row implementations the fast path replaced, and no caches."""
-    import components.small_map
-    import data.prepared
-    import geo.allocation
     from bench import naive
 
-    patches = [(geo.allocation, "allocate", naive.naive_allocate), (geo.allocation, "by_unit", naive.naive_by_unit),
-               (data.prepared, "allocate", naive.naive_allocate),
-               (geo.allocation, "allocate_territories", naive.naive_allocate_territories),
-               (geo.allocation, "allocate_all_territories", naive.naive_allocate_all_territories),
-               (components.small_map, "allocate", naive.naive_allocate),
-               (components.small_map, "by_unit", naive.naive_by_unit)]
-    patches += naive.extra_patches()
+    patches = naive.naive_patches()
     saved = [(module, name, getattr(module, name)) for module, name, _ in patches]
     for module, name, value in patches:
         setattr(module, name, value)
