@@ -3,15 +3,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import tomllib
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
 from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_compact_currency, format_decimal
+from babel.numbers import (
+    NumberPattern,
+    format_compact_currency,
+    format_decimal,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_pattern,
+)
 
 from data.schema import ACTIVITY_STATUS, COLUMN_LABELS, COVERAGE, THEMES, TRANSACTION_TYPES, date_period
 
@@ -116,14 +126,112 @@ def format_money(amount: float | None, currency: str, lang: str) -> str:
     """Compact money ('€12.5M' / '12,5 M€'); None → 'not published', never 0."""
     if amount is None or amount != amount:
         return t("not_published", lang)
-    return _compact_money(amount, currency, lang)
+    # + 0.0: a negative zero (a sum of nothing negative) reads "€0", never "-€0"; the cache below holds one of them
+    # for both, since -0.0 == 0.0
+    return _compact_money(amount + 0.0, currency, lang)
 
 
 # Pure functions of hashable values, kept across reruns and sessions: a new filter state shows amounts and dates
 # already formatted for another (babel costs 20-150 µs a value; a page of 100 rows formats hundreds).
 @lru_cache(maxsize=1 << 16, typed=True)
 def _compact_money(amount: float, currency: str, lang: str) -> str:
-    return format_compact_currency(amount, currency, locale=locale_of(lang), fraction_digits=1)
+    number = Decimal(str(amount))
+    if not number.is_finite():
+        return format_compact_currency(amount, currency, locale=locale_of(lang), fraction_digits=1)
+    number, pattern = _compact_number(number, lang)
+    return _Affixes.of(pattern, currency, lang).apply(number)
+
+
+# babel's format_compact_currency (fraction_digits=1) asks the locale data, parses its pattern and substitutes the
+# currency symbol on every call (~230 µs); these keep that per (language, pattern, currency) and repeat its
+# arithmetic on Decimal, so the text is babel's (tests/components/test_i18n.py compares them value by value).
+_COMPACT_DIGITS = 1
+
+
+@cache
+def _magnitudes(lang: str) -> tuple[tuple[int, NumberPattern], ...]:
+    """The locale's short compact currency patterns ("other" form), largest magnitude first."""
+    other = locale_of(lang).compact_currency_formats["short"]["other"]
+    return tuple(sorted(((int(m), parse_pattern(p)) for m, p in other.items()), key=lambda mp: -mp[0]))
+
+
+@cache
+def _fallback_pattern(lang: str) -> NumberPattern:
+    """babel's pattern for an amount below every compact magnitude: the first currency pattern reduced to its
+    symbol, zeros and spaces."""
+    for pattern in locale_of(lang).compact_currency_formats["short"]["other"].values():
+        if "¤" in pattern.pattern:
+            reduced = re.sub(r"(\s)\s+", r"\1", re.sub(r"[^0\s\¤]", "", pattern.pattern)).strip()
+            return parse_pattern(reduced)
+    raise ValueError(f"no compact currency pattern for {lang!r}")
+
+
+def _compact_number(number: Decimal, lang: str) -> tuple[Decimal, NumberPattern]:
+    """babel.numbers._get_compact_format for the short currency formats: the amount divided and rounded for its
+    magnitude, and that magnitude's pattern."""
+    formats = locale_of(lang).compact_currency_formats["short"]
+    for magnitude, pattern in _magnitudes(lang):
+        if abs(number) < magnitude:
+            continue
+        if pattern.pattern == "0":
+            return number, _fallback_pattern(lang)
+        number = number / (magnitude // (10 ** (pattern.pattern.count("0") - 1)))
+        rounded = round(number, _COMPACT_DIGITS)
+        form = locale_of(lang).plural_form(abs(number))
+        if form not in formats:
+            form = "other"
+        if number == 1 and "1" in formats:
+            form = "1"
+        if str(magnitude) not in formats[form]:
+            form = "other"
+        chosen = parse_pattern(formats[form][str(magnitude)])
+        return rounded, chosen if "¤" in chosen.pattern else _fallback_pattern(lang)
+    return number, _fallback_pattern(lang)
+
+
+class _Affixes:
+    """A parsed pattern's prefixes and suffixes with the currency symbol put in, and the locale's symbols."""
+
+    def __init__(self, pattern: NumberPattern, currency: str, lang: str) -> None:
+        if "¤¤¤" in pattern.pattern or pattern.scale or pattern.exp_prec or "@" in pattern.pattern:
+            raise ValueError(f"pattern {pattern.pattern!r} is not a plain currency pattern")
+        symbol = get_currency_symbol(currency, locale_of(lang))
+
+        def put(text: str) -> str:
+            text = text.replace("¤¤", currency.upper()).replace("¤", symbol)
+            return re.sub(r"'([^']*)'", lambda m: m.group(1) or "'", text)
+        self.prefix = tuple(put(p) for p in pattern.prefix)
+        self.suffix = tuple(put(s) for s in pattern.suffix)
+        self.int_min = pattern.int_prec[0]
+        self.grouping = pattern.grouping
+        self.group = get_group_symbol(locale_of(lang))
+        self.decimal = get_decimal_symbol(locale_of(lang))
+        self.frac_min = pattern.frac_prec[0]
+
+    @staticmethod
+    @cache
+    def of(pattern: NumberPattern, currency: str, lang: str) -> _Affixes:
+        return _Affixes(pattern, currency, lang)
+
+    def apply(self, value: Decimal) -> str:
+        """NumberPattern.apply without decimal quantization: every digit of the value, the integer part grouped."""
+        negative = int(value.is_signed())
+        whole, _, fraction = f"{abs(value).normalize():f}".partition(".")
+        whole = "0" * (self.int_min - len(whole)) + whole
+        size, grouped = self.grouping[0], ""
+        while len(whole) > size:
+            grouped = self.group + whole[-size:] + grouped
+            whole = whole[:-size]
+            size = self.grouping[1]
+        fraction = fraction or "0"
+        fraction += "0" * (self.frac_min - len(fraction))
+        if int(fraction) == 0 and self.frac_min == 0:
+            fraction = ""
+        else:
+            while len(fraction) > self.frac_min and fraction[-1] == "0":
+                fraction = fraction[:-1]
+        number = whole + grouped + (self.decimal + fraction if fraction else "")
+        return self.prefix[negative] + number + self.suffix[negative]
 
 
 def format_number(value: float | None, lang: str) -> str:

@@ -6,8 +6,18 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from babel.numbers import format_compact_currency
 
-from components.i18n import CATALOGUE_DIR, LANGUAGES, catalogue, format_money, format_partial_date, has_key, t
+from components.i18n import (
+    CATALOGUE_DIR,
+    LANGUAGES,
+    catalogue,
+    format_money,
+    format_partial_date,
+    has_key,
+    locale_of,
+    t,
+)
 from data.filters import ROLES
 from data.metrics import FLOW_MEASURES
 from data.profiles import BREAKDOWNS
@@ -164,3 +174,27 @@ def test_counts_in_sentences_are_grouped_the_languages_way(lang, expected):
     from components.i18n import t
 
     assert t("filters.active", lang, n=10_000, total=12_500).replace("\u202f", " ") == expected
+
+
+MONEY_VALUES = [0, 1, -1, 0.04, 999, 999.95, 1000, -1000, 1049, 1050, 1051, 1150, 1250, -1250, 9950, 9999, 99_950,
+                999_949, 999_950, 999_999.9, 1e6, 12.5e6, -12.5e6, 123_456_789, 987_654_321.5, 1e12, 9.99e14, 1e15,
+                1.23e18, 1234.5678, 0.001, 5e-7, 2_500_000_000]
+# Pseudo-random amounts of every magnitude and sign (a fixed generator, so a failure names its value)
+MONEY_VALUES += [sign * (k * 7919 % 10_007) * 10 ** e / 97 for e in range(-2, 15) for k in range(1, 12)
+                 for sign in (1, -1)]
+
+
+@pytest.mark.parametrize("currency", ["EUR", "USD", "GBP", "CDF", "JPY", "CHF", "XAF", "SEK"])
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_money_is_babels_compact_currency_text(lang, currency):
+    """format_money keeps babel's patterns per (language, magnitude, currency) and does the arithmetic itself:
+    the text must be babel's own format_compact_currency for every value, sign and magnitude."""
+    for value in MONEY_VALUES:
+        for amount in (value, float(value)):
+            expected = format_compact_currency(amount, currency, locale=locale_of(lang), fraction_digits=1)
+            assert format_money(amount, currency, lang) == expected, amount
+
+
+@pytest.mark.parametrize("lang, expected", [("en", "€0"), ("fr", "0 €")])
+def test_negative_zero_money_reads_zero(lang, expected):
+    assert spaces(format_money(-0.0, "EUR", lang)) == expected
