@@ -16,7 +16,6 @@ from components.profiles import make_breakdown_figure, make_donor_provinces_tabl
 from components.small_map import render_small_map
 from components.tables import make_flows_table, make_projects_table, render_paged_table, render_table
 from components.view import PLOT_CONFIG, load_view
-from data.filters import apply_filters, filter_flows
 from data.metrics import compute_kpis
 from data.organisations import organisation_label
 from data.profiles import (
@@ -46,9 +45,7 @@ else:
     def memo(name, compute, *key):  # everything below depends on the donor too
         return view.memo(name, compute, donor, *key)
 
-    mine = memo("donor_portfolio", lambda: apply_filters(view.portfolio, replace(view.state, donors=(donor,)))
-                .portfolio)
-    funding = memo("donor_funding", lambda: filter_flows(view.funding, mine))
+    mine, funding = memo("donor_view", lambda: view.of_donor(donor))
     render_kpis(memo("donor_kpis", lambda: compute_kpis(mine, currency, funding, view.prepared.missing_facts)), lang,
                 donors=False)
 

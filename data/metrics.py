@@ -1,7 +1,6 @@
 """Portfolio metrics: funding in a reporting currency, KPIs, breakdowns and source conflicts."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,10 +132,17 @@ def compute_project_money(converted: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class FlowMeasure:
-    """A money measure the UI can offer: a label and the function telling its flows (a mask over the rows)."""
+    """A money measure the UI can offer: a key and the transaction type of its flows (None: the commitment rule,
+    _committed_mask)."""
 
     key: str
-    mask: Callable[[pd.DataFrame], np.ndarray]
+    kind: int | None
+
+    def mask(self, converted: pd.DataFrame) -> np.ndarray:
+        """Which rows are flows of this measure."""
+        if self.kind is None:
+            return _committed_mask(*_flow_arrays(converted))
+        return _numbers(converted["transaction_type"]) == self.kind
 
     def select(self, converted: pd.DataFrame) -> pd.DataFrame:
         """The flows of this measure."""
@@ -145,17 +151,23 @@ class FlowMeasure:
         return converted[self.mask(converted)]
 
 
-def _of_type(kind: int) -> Callable[[pd.DataFrame], np.ndarray]:
-    return lambda converted: _numbers(converted["transaction_type"]) == kind
-
-
 # Registry: selectboxes list these keys, so the options and the computations never drift apart.
 FLOW_MEASURES: dict[str, FlowMeasure] = {
-    "committed": FlowMeasure("committed", lambda converted: _committed_mask(*_flow_arrays(converted))),
-    "received": FlowMeasure("received", _of_type(1)),
-    "disbursed": FlowMeasure("disbursed", _of_type(3)),
-    "spent": FlowMeasure("spent", _of_type(4)),
+    "committed": FlowMeasure("committed", None),
+    "received": FlowMeasure("received", 1),
+    "disbursed": FlowMeasure("disbursed", 3),
+    "spent": FlowMeasure("spent", 4),
 }
+
+
+def measure_masks(converted: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Every measure's mask (FlowMeasure.mask) over the same flows, their types and project codes read once (a
+    breakdown asks all four); every row when there are no columns at all (an empty table)."""
+    if "transaction_type" not in converted:
+        return {key: np.ones(len(converted), dtype=bool) for key in FLOW_MEASURES}
+    flows = _flow_arrays(converted)
+    return {key: _committed_mask(*flows) if measure.kind is None else flows[0] == measure.kind
+            for key, measure in FLOW_MEASURES.items()}
 
 
 # The payment that answers a commitment, as one reporter publishes both: a recipient reports an incoming commitment

@@ -6,7 +6,7 @@ import pandas as pd
 
 from cells import is_missing
 from data.filters import split_list
-from data.metrics import FLOW_MEASURES, list_donors
+from data.metrics import FLOW_MEASURES, list_donors, measure_masks
 from data.portfolio import Portfolio
 from data.schema import partial_date_bounds
 from data.status import dates_of
@@ -58,22 +58,33 @@ def _rows_of(flows: pd.DataFrame, measure: str) -> np.ndarray:
 def compute_donor_breakdown(flows: pd.DataFrame, by: str) -> tuple[pd.DataFrame, int]:
     """Amount per (by, measure) over published amounts and their year/theme/partner; plus how many flows are left
     out because their amount or their `by` value is not published."""
-    rows, left_out = [], 0
-    # Each measure's rows as a mask over 2 columns (not a copy of every column per measure), one group-sum each.
+    columns = [by, "measure", "amount", "flows"]
     amounts = flows["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)
     values = flows[by]
     known = ~np.isnan(amounts) & values.notna().to_numpy()
-    for key in FLOW_MEASURES:
-        chosen = _rows_of(flows, key)
-        usable = chosen & known
-        left_out += int(chosen.sum()) - int(usable.sum())
-        grouped = pd.Series(amounts[usable], index=values.index[usable]).groupby(values[usable])
-        sums = grouped.sum()
-        rows.append(pd.DataFrame({by: sums.index, "measure": key, "amount": sums.to_numpy(dtype="float64"),
-                                  "flows": grouped.size().to_numpy(dtype="int64")}))
-    rows = [part for part in rows if not part.empty]
-    frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=[by, "measure", "amount", "flows"])
-    return frame[[by, "measure", "amount", "flows"]], left_out
+    masks = measure_masks(flows)
+    left_out = sum(int((mask & ~known).sum()) for mask in masks.values())
+    # The values coded once (sorted: the order a groupby gives), then one group-sum per measure on its rows' codes:
+    # each measure's groups, rows and order of a groupby on the values (pandas' sums depend on them to the last
+    # digit, so the measures are not summed in one groupby), without a frame per measure and their concat.
+    codes, keys = pd.factorize(values[known], sort=True)
+    coded = np.full(len(flows), -1, dtype="int64")
+    coded[known] = codes
+    parts = []
+    for key, mask in masks.items():
+        usable = mask & known
+        if usable.any():
+            grouped = pd.Series(amounts[usable]).groupby(coded[usable])
+            sums = grouped.sum()
+            parts.append((key, sums.index.to_numpy(), sums.to_numpy(dtype="float64"),
+                          grouped.size().to_numpy(dtype="int64")))
+    if not parts:
+        return pd.DataFrame(columns=columns), left_out
+    at = np.concatenate([part[1] for part in parts])
+    return pd.DataFrame({by: keys[at], "measure": np.repeat(np.array([part[0] for part in parts], dtype=object),
+                                                            [len(part[1]) for part in parts]),
+                         "amount": np.concatenate([part[2] for part in parts]),
+                         "flows": np.concatenate([part[3] for part in parts])}), left_out
 
 
 def compute_donor_measures(flows: pd.DataFrame) -> pd.DataFrame:
@@ -81,8 +92,7 @@ def compute_donor_measures(flows: pd.DataFrame) -> pd.DataFrame:
     flows counted and flows whose amount is not published."""
     rows = []
     amounts = flows["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)
-    for key in FLOW_MEASURES:
-        chosen = _rows_of(flows, key)
+    for key, chosen in measure_masks(flows).items():
         published = pd.Series(amounts[chosen & ~np.isnan(amounts)])
         rows.append({"measure": key, "amount": float(published.sum()) if len(published) else None,
                      "flows": int(chosen.sum()), "not_published": int(chosen.sum()) - len(published)})
