@@ -687,6 +687,7 @@ def naive_patches() -> list[tuple[object, str, object]]:
     import components.filters
     import components.maps
     import components.small_map
+    import components.view
     import data.filters
     import data.metrics
     import data.prepared
@@ -730,6 +731,7 @@ def naive_patches() -> list[tuple[object, str, object]]:
 
     patches += [(data.filters, "apply_filters", apply_filters),
                 (data.prepared, "apply_filters_indexed", naive_apply_filters_indexed),
+                (components.view, "apply_filters_indexed", naive_apply_filters_indexed),  # View.of_donor
                 (data.prepared, "compute_allocation_index", lambda *_: None),  # the prepared model then allocate()s
                 (data.filters, "filter_options", options), (data.prepared, "filter_options", options),
                 (components.filters, "filter_options", options)]
