@@ -55,8 +55,9 @@ else:
         return bars, undated, drawn, with_bars, make_timeline_figure(drawn, today, lang)
 
     bars, undated, drawn, with_bars, figure = view.memo("timeline", timeline)  # once per filter state and day
-    render_chart(figure, "timeline", t("export.chart.timeline", lang), lang, PLOT_CONFIG)
-    st.caption(t("timeline.legend", lang))
+    legend = t("timeline.legend", lang)
+    render_chart(figure, "timeline", t("export.chart.timeline", lang), lang, PLOT_CONFIG, note=legend)
+    st.caption(legend)
     if len(drawn) < len(bars):
         st.caption(t("timeline.capped", lang, shown=drawn["project_id"].nunique(), n=with_bars))
     if undated:

@@ -7,6 +7,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.escape import escape_text
 from components.i18n import t
 from components.images import render_pngs, renderer_problem
 
@@ -42,6 +43,12 @@ def make_png_figure(figure: go.Figure) -> tuple[go.Figure, int, int]:
     return copy, PNG_SIZE[0], height
 
 
+def make_noted_figure(figure: go.Figure, note: str) -> go.Figure:
+    """A copy of the chart with `note` under its title: a PNG travels without the page's caption, so a key the page
+    gives in a caption (the timeline's faded and hatched bars) goes into the picture."""
+    return go.Figure(figure).update_layout(title_subtitle_text=escape_text(note, "html"), margin_t=90)
+
+
 def make_chart_png(figure: go.Figure) -> bytes:
     """The chart as PNG bytes (kaleido on the machine's Chromium, offline, behind the renderer's one lock).
     Raises when nothing could be drawn: the download then fails visibly instead of saving an empty file."""
@@ -51,20 +58,23 @@ def make_chart_png(figure: go.Figure) -> bytes:
     return png
 
 
-def render_png_button(figure: go.Figure, key: str, name: str, lang: str, container=st) -> None:
-    """A small 'PNG' download button for `figure` (file `name`.png), built only when clicked (no rerun). Without a
-    renderer (no Chromium) the button is disabled and a note says why and what still works."""
+def render_png_button(figure: go.Figure, key: str, name: str, lang: str, container=st, note: str | None = None) -> None:
+    """A small 'PNG' download button for `figure` (file `name`.png, with `note` under its title: make_noted_figure),
+    built only when clicked (no rerun). Without a renderer (no Chromium) the button is disabled and a note says why
+    and what still works."""
     problem = renderer_problem()
-    container.download_button(t("chart.png", lang), data=lambda: make_chart_png(figure), file_name=f"{name}.png",
+    container.download_button(t("chart.png", lang), file_name=f"{name}.png",
+                              data=lambda: make_chart_png(make_noted_figure(figure, note) if note else figure),
                               mime="image/png", on_click="ignore", icon=":material/image:", key=f"png_{key}",
                               type="tertiary", disabled=problem is not None)
     if problem:
         container.caption(t("chart.png.unavailable", lang, reason=t(f"briefing.renderer.{problem}", lang)))
 
 
-def render_chart(figure: go.Figure, key: str, name: str, lang: str, config: dict, **options):
-    """st.plotly_chart (`options`: on_select, selection_mode…) and the chart's PNG button under it; returns the
-    chart's selection event."""
+def render_chart(figure: go.Figure, key: str, name: str, lang: str, config: dict, note: str | None = None,
+                 **options):
+    """st.plotly_chart (`options`: on_select, selection_mode…) and the chart's PNG button under it (`note`: the key
+    the page shows as a caption, put into the picture); returns the chart's selection event."""
     event = st.plotly_chart(figure, config=config, key=key, **options)
-    render_png_button(figure, key, name, lang)
+    render_png_button(figure, key, name, lang, note=note)
     return event

@@ -11,9 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.chart_png import PNG_SCALE, PNG_SIZE, make_png_figure
+from components.chart_png import PNG_SCALE, PNG_SIZE, make_noted_figure, make_png_figure
 from components.charts import make_donor_figure
-from components.escape import escape_text
 from components.facts import fact_value
 from components.i18n import t
 from components.images import base_map_available, render_pngs, renderer_problem
@@ -137,9 +136,7 @@ def make_export_figures(view: View) -> dict[str, go.Figure]:
         "donors": make_donor_figure(compute_by_donor(view.funding).head(8), currency, lang),
         "map": make_small_map(projects, view.full.locations, view.funding, currency, lang, None,
                               base_map_available(), height=PNG_SIZE[1]).figure,
-        "timeline": make_timeline_figure(bars, view.today, lang).update_layout(
-            # a PNG travels without the page's caption: the key to the faded bars goes under the title
-            title_subtitle_text=escape_text(t("timeline.legend", lang), "html"), margin_t=90),
+        "timeline": make_noted_figure(make_timeline_figure(bars, view.today, lang), t("timeline.legend", lang)),
     }
     if not households.empty:
         figures["households"] = make_households_figure(households, lang)

@@ -91,3 +91,29 @@ def test_a_chart_that_cannot_be_drawn_fails_the_download_rather_than_saving_an_e
     monkeypatch.setattr(chart_png, "render_pngs", lambda figures, scale: [None])
     with pytest.raises(RuntimeError):
         chart_png.make_chart_png(donor_figure())
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_timeline_png_carries_the_key_the_page_gives_as_a_caption(monkeypatch, lang):
+    """The page explains faded and hatched bars in a caption, which a downloaded picture would lose."""
+    from components import chart_png
+
+    notes = {}
+    real = chart_png.render_png_button
+    monkeypatch.setattr(chart_png, "render_png_button",
+                        lambda figure, key, name, lang, container=None, note=None:
+                        (notes.__setitem__(key, note), real(figure, key, name, lang, note=note)))
+    app = run_page("app_pages/status.py", {"lang": lang})
+    assert notes["timeline"] == t("timeline.legend", lang)
+    assert t("timeline.legend", lang) in [c.value for c in app.caption]
+
+
+def test_a_noted_figure_has_the_note_escaped_under_its_title_and_the_chart_is_unchanged():
+    from components.chart_png import make_noted_figure
+
+    figure = donor_figure()
+    noted = make_noted_figure(figure, "Faded: <b>derived</b> end")
+    assert noted.layout.title.subtitle.text == "Faded: &lt;b&gt;derived&lt;/b&gt; end"
+    assert noted.layout.title.text == figure.layout.title.text
+    assert noted.data == figure.data
+    assert figure.layout.title.subtitle.text is None  # the page's own figure is not touched
