@@ -289,17 +289,20 @@ def _days(spans: np.ndarray) -> np.ndarray:
 
 def compute_households(projects: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """Projects with both households targeted and reached published; {project_id: missing fact} for the rest."""
-    targeted = pd.to_numeric(projects["households_targeted"], errors="coerce")
-    reached = pd.to_numeric(projects["households_reached"], errors="coerce")
-    both = targeted.notna() & reached.notna()
-    reason = np.where(targeted.isna() & reached.isna(), "both", np.where(reached.isna(), "reached", "targeted"))
-    minimum = projects["households_targeted_is_minimum"].astype(object)
-    frame = pd.DataFrame({"project_id": projects.loc[both, "project_id"].to_numpy(),
-                          "targeted": targeted[both].astype(int).to_numpy(),
-                          "reached": reached[both].astype(int).to_numpy(),
-                          "minimum": [v is True for v in minimum[both]]},
+    # numpy on the columns' arrays: no frame selection per step (a new filter state computes it once)
+    targeted = pd.to_numeric(projects["households_targeted"], errors="coerce").to_numpy(dtype="float64",
+                                                                                          na_value=np.nan)
+    reached = pd.to_numeric(projects["households_reached"], errors="coerce").to_numpy(dtype="float64",
+                                                                                      na_value=np.nan)
+    no_target, no_reach = np.isnan(targeted), np.isnan(reached)
+    both = ~no_target & ~no_reach
+    reason = np.where(no_target & no_reach, "both", np.where(no_reach, "reached", "targeted"))
+    ids = projects["project_id"].to_numpy(dtype=object)
+    minimum = projects["households_targeted_is_minimum"].to_numpy(dtype=object)[both]
+    frame = pd.DataFrame({"project_id": ids[both], "targeted": targeted[both].astype(int),
+                          "reached": reached[both].astype(int), "minimum": [v is True for v in minimum]},
                          columns=["project_id", "targeted", "reached", "minimum"])
-    return frame, dict(zip(projects.loc[~both, "project_id"], reason[~both.to_numpy()]))
+    return frame, dict(zip(ids[~both].tolist(), reason[~both].tolist()))
 
 
 # --- data quality -------------------------------------------------------------------------------------
@@ -310,27 +313,37 @@ NOT_PUBLISHED_FACTS = ("activity_status", "planned_start", "actual_start", "plan
 
 def compute_not_published(portfolio: Portfolio) -> pd.DataFrame:
     """Per fact: how many projects (or flows) do not publish it."""
-    rows = [{"table": "projects", "fact": c, "missing": int(portfolio.projects[c].isna().sum()),
+    def missing(column: pd.Series) -> int:
+        return int(column.array.isna().sum())  # on the array: Series.isna builds a Series per column
+
+    rows = [{"table": "projects", "fact": c, "missing": missing(portfolio.projects[c]),
              "total": len(portfolio.projects)} for c in NOT_PUBLISHED_FACTS]
-    rows += [{"table": "funding", "fact": c, "missing": int(portfolio.funding[c].isna().sum()),
+    rows += [{"table": "funding", "fact": c, "missing": missing(portfolio.funding[c]),
               "total": len(portfolio.funding)} for c in ("donor", "amount", "value_date")]
     return pd.DataFrame(rows, columns=["table", "fact", "missing", "total"])
 
 
 def compute_unmatched_provinces(portfolio: Portfolio) -> pd.DataFrame:
     """Locations whose province name does not resolve to their P-code, and provincial projects with no place."""
-    locations = portfolio.locations
-    named = locations[locations["province_name"].notna()
-                      & (locations["province_name"].astype("string").str.strip() != "")]
-    matched = {name: match_province(name).pcode for name in dict.fromkeys(named["province_name"])}
-    wrong = named[named["province_name"].map(matched) != named["province_pcode"]]
-    rows = pd.DataFrame({"project_id": wrong["project_id"].to_numpy(),
-                         "province": wrong["province_name"].astype(str).to_numpy(), "reason": "name_mismatch"})
-    projects = portfolio.projects
-    unplaced = projects[~projects["project_id"].isin(set(locations["project_id"]))
-                        & (projects["coverage"] != "national").fillna(True).astype(bool)]
-    missing = pd.DataFrame({"project_id": unplaced["project_id"].to_numpy(), "province": None,
-                            "reason": "no_province"})
+    locations, projects = portfolio.locations, portfolio.projects
+    # On the columns' arrays (a selection of the whole locations or projects table copied every column)
+    names = locations["province_name"].to_numpy(dtype=object)
+    codes, distinct = pd.factorize(names)  # each distinct name stripped and matched once
+    usable = np.array([isinstance(n, str) and n.strip() != "" or not isinstance(n, str) and pd.notna(n)
+                       for n in distinct], dtype=bool)
+    named = (codes >= 0) & np.append(usable, False)[codes]
+    matched = np.array([match_province(n).pcode if ok else None for n, ok in zip(distinct, usable)] + [None],
+                       dtype=object)[codes[named]]
+    pcodes = locations["province_pcode"].to_numpy(dtype=object)[named]
+    # a missing P-code on either side differs from anything, as pandas compares (None != None is False in Python)
+    wrong = pd.isna(matched) | pd.isna(pcodes) | (matched != pcodes)
+    rows = pd.DataFrame({"project_id": locations["project_id"].to_numpy(dtype=object)[named][wrong],
+                         "province": np.array([str(n) for n in names[named][wrong]], dtype=object),
+                         "reason": "name_mismatch"})
+    ids = projects["project_id"].to_numpy(dtype=object)
+    unplaced = ~pd.Series(ids, dtype=object).isin(set(locations["project_id"])).to_numpy() & (
+        projects["coverage"] != "national").fillna(True).to_numpy(dtype=bool)
+    missing = pd.DataFrame({"project_id": ids[unplaced], "province": None, "reason": "no_province"})
     return pd.concat([rows, missing], ignore_index=True)[["project_id", "province", "reason"]]
 
 

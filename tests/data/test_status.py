@@ -180,6 +180,18 @@ def test_unmatched_provinces_flag_name_mismatch_and_unplaced_provincial_projects
     assert list(zip(found["project_id"], found["reason"])) == [("A", "name_mismatch"), ("B", "no_province")]
 
 
+@pytest.mark.parametrize("name, pcode, flagged", [
+    ("Ituri", "CD54", False), (" Ituri ", "CD54", False), ("Ituri", None, True), ("Nowhere", None, True),
+    ("Nowhere", "CD54", True), ("  ", "CD54", False), (None, None, False)])
+def test_a_place_is_flagged_when_its_name_does_not_resolve_to_its_pcode(name, pcode, flagged):
+    # CD54 is Ituri's P-code (static/topojson, geo.provinces); a blank or absent name is not compared at all
+    locations = pd.DataFrame([{"project_id": "A", "province_pcode": pcode, "province_name": name}])
+    empty = pd.DataFrame()
+    found = compute_unmatched_provinces(Portfolio(frame(row(project_id="A", coverage="provincial")), empty,
+                                                  locations, empty, empty))
+    assert list(found["reason"]) == (["name_mismatch"] if flagged else [])
+
+
 def test_status_checks_show_the_dates_compared_and_flag_a_derived_end():
     checks = compute_status_checks(frame(row(activity_status=2, planned_start="2021-12-14", duration_months=36)),
                                    TODAY)
