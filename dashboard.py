@@ -10,10 +10,18 @@ lang = nav_language()  # the page titles follow ?lang=
 st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
 
 # Material icons ship with Streamlit (served by the app): emoji would need fonts a projector PC may lack.
+OVERVIEW = st.Page("app_pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True,
+                   url_path="home")  # the default page is served at /: Streamlit reserves this path but never shows it
+
+
+def to_overview() -> None:
+    """/overview, the address a reader guesses from /status and /donor, opens the Overview at / with the link's
+    filters instead of Streamlit's "Page not found"."""
+    st.switch_page(OVERVIEW, query_params={key: st.query_params.get_all(key) for key in st.query_params})
+
+
 PAGES = [
-    # The default page is served at / (Streamlit keeps its url_path only for uniqueness and deep-link fallback).
-    st.Page("app_pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True,
-            url_path="overview"),
+    OVERVIEW,
     st.Page("app_pages/status.py", title=t("nav.status", lang), icon=":material/schedule:", url_path="status"),
     st.Page("app_pages/donor.py", title=t("nav.donor", lang), icon=":material/handshake:", url_path="donor"),
     st.Page("app_pages/project.py", title=t("nav.project", lang), icon=":material/folder_open:", url_path="project"),
@@ -25,7 +33,8 @@ PAGES = [
 ]
 # The menu goes to the browser first, in the reader's language, so a deep link opened right after a server start
 # never shows a blank page or file names while the charting, map and data modules load (seconds on a cold start).
-page = st.navigation(PAGES)
+page = st.navigation([*PAGES, st.Page(to_overview, title=t("nav.overview", lang), url_path="overview",
+                                      visibility="hidden")])
 # The session's first run says the data is loading instead of a blank page; later reruns keep the page still.
 first_run = not st.session_state.setdefault("_started", False)
 st.session_state["_started"] = True

@@ -71,3 +71,13 @@ def test_a_copied_url_reopens_the_same_filtered_view(browser, url_state_server):
     # Offline: the small map and everything else come from the server itself (no topojson, no CDN).
     outside = [u for u in requested if not u.startswith((url_state_server, "data:", "blob:"))]
     assert outside == []
+
+
+def test_the_overview_address_a_reader_guesses_opens_the_overview_with_the_links_filters(browser, url_state_server):
+    """/status and /donor are pages; /overview is the Overview (served at /), not "Page not found"."""
+    page = browser.new_context().new_page()
+    page.goto(f"{url_state_server}/overview?lang=fr&donor=Netherlands", wait_until="domcontentloaded")
+    page.wait_for_url(re.compile(r"/\?(?=.*lang=fr)(?=.*donor=Netherlands)"), timeout=30_000)
+    page.wait_for_selector('[data-testid="stMetricLabel"]:has-text("Projets")', timeout=30_000)
+    assert kpis(page)["Projets"] == "1"  # the sample's one Netherlands-funded project (NL-CISPE)
+    assert "Page not found" not in page.inner_text("body") and "/overview" not in page.url
