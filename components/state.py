@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.filters import render_language_currency
-from data.columnar import load_version_portfolio
+from data.columnar import load_version_portfolio, prepared_path
 from data.intake import load_intake
 from data.portfolio import SAMPLE_FILES, Portfolio
 from data.prepared import PreparedPortfolio, prepare_portfolio
@@ -48,8 +48,8 @@ def _prepared(file_keys: FileKeys) -> PreparedPortfolio:
     paths = [Path(p) for p, _ in file_keys[1]]
     if file_keys[0] in (SAMPLE_ID, "paths"):
         prepared = prepare_portfolio(load_intake(paths).portfolio)
-    else:
-        prepared = prepare_portfolio(load_version_portfolio(file_keys[0], paths))  # parquet after the first parse
+    else:  # parquet and the prepared pieces after the first parse
+        prepared = prepare_portfolio(load_version_portfolio(file_keys[0], paths), prepared_path(file_keys[0]))
     # The model lives as long as the process and is never mutated: out of the cyclic collector's reach, a full
     # collection no longer walks its millions of objects (0.5 s in the middle of a page's first render at 10,000
     # projects). Collected first, so the parse's own garbage cycles are freed rather than frozen with it.

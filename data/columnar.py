@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from data.intake import load_intake
 from data.portfolio import FileReport, Portfolio
+from data.prepared_store import prepared_file
 from data.schema import SOURCE_COLUMN, Problem
 from data.storage import StorageError, columnar_dir
 from files import atomic_write, data_dir
@@ -129,6 +130,15 @@ def save_parsed(version_id: str, paths: Sequence[Path], portfolio: Portfolio, fi
     reports = [replace(report, path=stored_path(report.path)) for report in portfolio.reports]
     save_columnar(columnar_dir(version_id, fingerprint),
                   replace(portfolio, **tables, reports=reports))
+
+
+def prepared_path(version_id: str) -> Path | None:
+    """Where the prepared model's pieces of a stored version are kept (data.prepared_store), beside its parquet
+    copy; None when the version id is not one the store makes."""
+    try:
+        return prepared_file(columnar_dir(version_id, parse_fingerprint()))
+    except StorageError:
+        return None
 
 
 def load_version_portfolio(version_id: str, paths: Sequence[Path]) -> Portfolio:

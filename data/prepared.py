@@ -6,10 +6,12 @@ holds it with st.cache_resource, shared by every session), so it must never be m
 state it grows is a small memo of converted flows and filtered views, behind a lock."""
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -28,6 +30,7 @@ from data.filters import (
 )
 from data.metrics import FLOW_MEASURES, compute_funding, compute_missing_facts
 from data.portfolio import Portfolio
+from data.prepared_store import load_prepared, save_prepared
 from data.status import compute_project_dates
 from geo.allocation import (
     Allocation,
@@ -47,6 +50,7 @@ DERIVED_MEMO = 256  # results derived from a view (a page of a table, a figure, 
 # filter states and 4 pages churned through 128)
 CURRENCY_MEMO = 4  # reporting currencies kept converted per dataset (USD, EUR and a couple of others in use)
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -161,13 +165,22 @@ class PreparedPortfolio:
         return self._once(view.allocations, measure, compute, len(FLOW_MEASURES))
 
 
-def prepare_portfolio(portfolio: Portfolio) -> PreparedPortfolio:
-    """Derive everything per dataset once (vectorised); flows are converted lazily, per currency asked for."""
-    dates = compute_project_dates(portfolio.projects, portfolio.date_bounds("projects"))
-    years = compute_project_years(portfolio.projects, dates)
-    members = compute_org_members(portfolio.projects)
-    return PreparedPortfolio(portfolio, years, members, filter_options(portfolio, years, members),
-                             compute_shares(portfolio.locations), dates,
-                             portfolio.date_bounds("funding")["value_date_first"],
-                             compute_filter_index(portfolio, years, members),
-                             compute_missing_facts(portfolio.projects))
+def prepare_portfolio(portfolio: Portfolio, store: Path | None = None) -> PreparedPortfolio:
+    """Derive everything per dataset once (vectorised); flows are converted lazily, per currency asked for.
+    `store`: a file where a stored version's pieces are kept (data.prepared_store): read from it when it holds
+    this portfolio's, else derived and written there for the next start (a failure to write is logged only)."""
+    pieces = load_prepared(store, portfolio) if store is not None else None
+    if pieces is None:
+        dates = compute_project_dates(portfolio.projects, portfolio.date_bounds("projects"))
+        years = compute_project_years(portfolio.projects, dates)
+        members = compute_org_members(portfolio.projects)
+        pieces = {"years": years, "members": members, "options": filter_options(portfolio, years, members),
+                  "shares": compute_shares(portfolio.locations), "dates": dates,
+                  "index": compute_filter_index(portfolio, years, members),
+                  "missing_facts": compute_missing_facts(portfolio.projects)}
+        if store is not None:
+            try:
+                save_prepared(store, pieces)
+            except OSError as exc:
+                log.warning("prepared pieces not written to %s (%s)", store, exc)
+    return PreparedPortfolio(portfolio, value_dates=portfolio.date_bounds("funding")["value_date_first"], **pieces)

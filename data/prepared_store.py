@@ -1,0 +1,250 @@
+"""The prepared model's per-dataset pieces (integer indexes, share table, years, dates) kept as one .npz beside a
+version's parquet copy, so a restart reads arrays instead of re-deriving them (~4 s at 100,000 projects).
+
+A cache, never the record: the file name carries a key of the code that derives the pieces (the folder is already
+keyed on data/'s fingerprint), and a file that is absent, stale, truncated or of the wrong shape is ignored (then
+derived again and rewritten). Only plain arrays are stored (np.load with allow_pickle=False): text as fixed-width
+unicode with a mask of the missing values, so loading one never runs code from the data directory."""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import io
+import json
+import logging
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from data.filters import FilterIndex, FilterOptions
+from data.portfolio import Portfolio
+from files import atomic_write
+from geo.allocation import ShareTable
+
+FORMAT = 1  # raise when what is stored changes shape
+SEPARATOR = "\0"  # between the texts of one column; a column holding it is not stored
+ROOT = Path(__file__).resolve().parents[1]
+log = logging.getLogger(__name__)
+
+
+class _NotStorable(ValueError):
+    """A value outside what the format keeps (e.g. an object column holding numbers): the pieces are not saved."""
+
+
+@functools.lru_cache(maxsize=1)
+def prepared_key() -> str:
+    """sha256 (first 16 hex digits) of the format, the library versions and the code outside data/ that derives the
+    pieces (geo/allocation.py): data/ is in the folder's own fingerprint."""
+    digest = hashlib.sha256(f"{FORMAT}\0{pd.__version__}\0{np.__version__}\0".encode())
+    digest.update((ROOT / "geo" / "allocation.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def prepared_file(folder: Path) -> Path:
+    """Where the pieces of the version whose parquet copy is in `folder` are kept."""
+    return folder / f"prepared-{prepared_key()}.npz"
+
+
+class _Packer:
+    """Values turned into a JSON description and numbered arrays (and back, with `arrays` read from the file)."""
+
+    def __init__(self, arrays: dict[str, np.ndarray] | None = None):
+        self.arrays: dict[str, np.ndarray] = {} if arrays is None else arrays
+
+    def _put(self, array: np.ndarray) -> str:
+        name = f"a{len(self.arrays)}"
+        self.arrays[name] = array
+        return name
+
+    def pack_values(self, values: np.ndarray) -> dict:
+        if values.dtype == object:
+            items = values.tolist()
+            missing = np.array([v is None for v in items], dtype=bool)
+            text = [v for v in items if v is not None]
+            if not all(type(v) is str for v in text):
+                raise _NotStorable("an object array holding more than text and None")
+            joined = SEPARATOR.join(text)
+            if joined.count(SEPARATOR) != max(len(text) - 1, 0):
+                raise _NotStorable("text holding the separator")
+            # one UTF-8 buffer split on load (a fixed-width unicode array was 4 bytes × the longest text per item)
+            return {"t": "text", "a": self._put(np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)),
+                    "m": self._put(missing), "n": len(text)}
+        if values.dtype.hasobject or values.dtype.kind not in "biufmM":
+            raise _NotStorable(f"dtype {values.dtype}")
+        return {"t": "array", "a": self._put(values)}
+
+    def unpack_values(self, spec: dict) -> np.ndarray:
+        if spec["t"] == "array":
+            return self.arrays[spec["a"]]
+        missing = self.arrays[spec["m"]]
+        text = self.arrays[spec["a"]].tobytes().decode("utf-8").split(SEPARATOR) if spec["n"] else []
+        if len(text) != spec["n"] or len(text) != int((~missing).sum()):
+            raise ValueError("text of another length than stored")
+        values = np.full(len(missing), None, dtype=object)
+        values[~missing] = text
+        return values
+
+    def pack_column(self, column: pd.Series | pd.Index) -> dict:
+        dtype = column.dtype
+        if isinstance(dtype, pd.StringDtype):  # e.g. dates' *_text columns: missing as the dtype's own NA
+            values = column.to_numpy(dtype=object, na_value=None)
+            return {"t": "string", "v": self.pack_values(values), "storage": dtype.storage,
+                    "nan": dtype.na_value is np.nan}
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype):
+            raise _NotStorable(f"dtype {dtype}")
+        return self.pack_values(column.to_numpy())
+
+    def unpack_column(self, spec: dict) -> np.ndarray | pd.api.extensions.ExtensionArray:
+        if spec["t"] == "string":
+            return pd.array(self.unpack_values(spec["v"]),
+                            dtype=pd.StringDtype(spec["storage"], na_value=np.nan if spec["nan"] else pd.NA))
+        return self.unpack_values(spec)
+
+    def pack_index(self, index: pd.Index) -> dict:
+        if isinstance(index, pd.RangeIndex):
+            return {"t": "range", "start": index.start, "stop": index.stop, "step": index.step, "name": index.name}
+        if isinstance(index, pd.MultiIndex) or index.dtype != object:
+            raise _NotStorable(f"index {type(index).__name__} {index.dtype}")
+        return {"t": "index", "v": self.pack_values(index.to_numpy()), "name": index.name}
+
+    def unpack_index(self, spec: dict) -> pd.Index:
+        if spec["t"] == "range":
+            return pd.RangeIndex(spec["start"], spec["stop"], spec["step"], name=spec["name"])
+        return pd.Index(self.unpack_values(spec["v"]), dtype=object, name=spec["name"])
+
+    def pack_frame(self, frame: pd.DataFrame) -> dict:
+        names = list(frame.columns)
+        if not all(type(n) is str for n in names):
+            raise _NotStorable("column names that are not text")
+        return {"t": "frame", "names": names, "columns_dtype": str(frame.columns.dtype),
+                "cols": [self.pack_column(frame.iloc[:, k]) for k in range(len(names))],
+                "index": self.pack_index(frame.index)}
+
+    def unpack_frame(self, spec: dict) -> pd.DataFrame:
+        index = self.unpack_index(spec["index"])
+        frame = pd.DataFrame(dict(zip(spec["names"], (_series(self.unpack_column(c), index) for c in spec["cols"]))),
+                             index=index)
+        frame.columns = pd.Index(spec["names"], dtype=spec["columns_dtype"])
+        return frame
+
+    def pack_series(self, series: pd.Series) -> dict:
+        if series.name is not None and type(series.name) is not str:
+            raise _NotStorable("a series name that is not text")
+        return {"t": "series", "v": self.pack_column(series), "index": self.pack_index(series.index),
+                "name": series.name}
+
+    def unpack_series(self, spec: dict) -> pd.Series:
+        return _series(self.unpack_column(spec["v"]), self.unpack_index(spec["index"]), spec["name"])
+
+    def pack_codes(self, codes: dict) -> dict:
+        """A value → code dict whose codes are 0, 1, … in insertion order (as data.filters._factorize makes)."""
+        if list(codes.values()) != list(range(len(codes))):
+            raise _NotStorable("codes out of order")
+        return self.pack_values(np.array(list(codes), dtype=object))
+
+    def unpack_codes(self, spec: dict) -> dict:
+        keys = self.unpack_values(spec).tolist()
+        return dict(zip(keys, range(len(keys))))
+
+
+def _series(values: np.ndarray | pd.api.extensions.ExtensionArray, index: pd.Index, name: str | None = None
+            ) -> pd.Series:
+    """A Series of exactly these values' dtype: pandas would make text held in an object array its str dtype."""
+    return pd.Series(values, index=index, name=name, dtype=values.dtype, copy=False)
+
+
+def _pack_pieces(pieces: dict) -> tuple[dict, dict[str, np.ndarray]]:
+    packer = _Packer()
+    index: FilterIndex = pieces["index"]
+    index_spec = {}
+    for item in dataclasses.fields(index):
+        value = getattr(index, item.name)
+        if isinstance(value, dict):
+            index_spec[item.name] = {"codes": packer.pack_codes(value)}
+        elif isinstance(value, np.ndarray):
+            index_spec[item.name] = {"values": packer.pack_values(value)}
+        else:
+            index_spec[item.name] = {"int": int(value)}
+    shares: ShareTable = pieces["shares"]
+    meta = {"format": FORMAT,
+            "years": packer.pack_frame(pieces["years"]), "members": packer.pack_frame(pieces["members"]),
+            "dates": packer.pack_frame(pieces["dates"]), "missing_facts": packer.pack_series(pieces["missing_facts"]),
+            "options": dataclasses.asdict(pieces["options"]),
+            "shares": {"rows": packer.pack_frame(shares.rows), "placed": packer.pack_series(shares.placed),
+                       "hh_placed": packer.pack_series(shares.hh_placed),
+                       "explicit_households": packer.pack_series(shares.explicit_households)},
+            "index": index_spec}
+    return meta, packer.arrays
+
+
+def _unpack_pieces(meta: dict, arrays: dict[str, np.ndarray]) -> dict:
+    packer = _Packer(arrays)
+    index = {}
+    for name, spec in meta["index"].items():
+        if "codes" in spec:
+            index[name] = packer.unpack_codes(spec["codes"])
+        elif "values" in spec:
+            index[name] = packer.unpack_values(spec["values"])
+        else:
+            index[name] = int(spec["int"])
+    options = {name: (tuple(value) if isinstance(value, list) else value) for name, value in meta["options"].items()}
+    shares = meta["shares"]
+    return {"years": packer.unpack_frame(meta["years"]), "members": packer.unpack_frame(meta["members"]),
+            "dates": packer.unpack_frame(meta["dates"]), "missing_facts": packer.unpack_series(meta["missing_facts"]),
+            "options": FilterOptions(**options),
+            "shares": ShareTable(packer.unpack_frame(shares["rows"]), packer.unpack_series(shares["placed"]),
+                                 packer.unpack_series(shares["hh_placed"]),
+                                 packer.unpack_series(shares["explicit_households"])),
+            "index": FilterIndex(**index)}
+
+
+def _fits(pieces: dict, portfolio: Portfolio) -> bool:
+    """Whether the pieces read are of this portfolio's shape (a copy of another version's, or a damaged one, is
+    not): every per-row array as long as its table."""
+    projects, ix = len(portfolio.projects), pieces["index"]
+    lengths = [(pieces["years"], projects), (pieces["dates"], projects), (pieces["missing_facts"], projects),
+               (ix.project_id, projects), (ix.ids, projects), (ix.theme, projects), (ix.status, projects),
+               (ix.first, projects), (ix.last, projects), (ix.flow_project, len(portfolio.funding)),
+               (ix.flow_id, len(portfolio.funding)), (ix.donor, len(portfolio.funding)),
+               (ix.recipient, len(portfolio.funding)), (ix.donor_implements, len(portfolio.funding)),
+               (ix.place_project, len(portfolio.locations)), (ix.province, len(portfolio.locations)),
+               (ix.territory, len(portfolio.locations)), (ix.source_project, len(portfolio.sources)),
+               (ix.source_flow, len(portfolio.sources)), (ix.source_always, len(portfolio.sources)),
+               (ix.member_org, len(pieces["members"]))]
+    return all(len(value) == length for value, length in lengths) and np.array_equal(
+        ix.ids, portfolio.projects["project_id"].to_numpy(dtype=object))
+
+
+def save_prepared(path: Path, pieces: dict) -> bool:
+    """Write the pieces (a PreparedPortfolio's years, members, options, shares, dates, index, missing_facts) to
+    `path` at once (atomic_write); False, and nothing written, when a value is outside what the format keeps."""
+    try:
+        meta, arrays = _pack_pieces(pieces)
+    except _NotStorable as exc:
+        log.info("prepared pieces not kept (%s)", exc)
+        return False
+    buffer = io.BytesIO()
+    np.savez(buffer, meta=np.array(json.dumps(meta)), **arrays)
+    atomic_write(path, buffer.getvalue())
+    return True
+
+
+def load_prepared(path: Path, portfolio: Portfolio) -> dict | None:
+    """The pieces save_prepared wrote for `portfolio`, or None when the file is absent, unreadable or not of this
+    portfolio's shape (the caller derives them again)."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+        meta = json.loads(str(arrays.pop("meta")))
+        if meta.get("format") != FORMAT:
+            return None
+        pieces = _unpack_pieces(meta, arrays)
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+        log.warning("prepared pieces at %s unreadable (%s): deriving them again", path, exc)
+        return None
+    return pieces if _fits(pieces, portfolio) else None

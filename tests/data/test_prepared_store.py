@@ -1,0 +1,124 @@
+"""The prepared pieces kept beside a version's parquet copy read back exactly as derived, and a copy that is
+truncated, garbage, of another format or of another portfolio is derived again (and rewritten), never trusted."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data import prepared as prepared_module
+from data import prepared_store
+from data.columnar import prepared_path
+from data.intake import load_portfolio, parse_uploads
+from data.prepared import prepare_portfolio
+from data.prepared_store import load_prepared, save_prepared
+from data.synth import make_synthetic_portfolio, to_csv_bytes
+
+PIECES = ("years", "members", "options", "shares", "dates", "index", "missing_facts")
+
+
+@pytest.fixture(scope="module", params=["sample", "synthetic"])
+def portfolio(request):
+    if request.param == "sample":
+        return load_portfolio()
+    frames = make_synthetic_portfolio(60, seed=3)
+    return parse_uploads([(f"{name}.csv", to_csv_bytes(frame)) for name, frame in frames.items()]).portfolio
+
+
+def _same(left, right, where: str) -> None:
+    if isinstance(left, pd.DataFrame):
+        pd.testing.assert_frame_equal(left, right, check_exact=True, obj=where)
+        assert left.columns.dtype == right.columns.dtype, where
+    elif isinstance(left, pd.Series):
+        pd.testing.assert_series_equal(left, right, check_exact=True, obj=where)
+    elif isinstance(left, np.ndarray):
+        assert left.dtype == right.dtype, where
+        assert np.array_equal(left, right, equal_nan=left.dtype.kind == "f"), where
+    elif isinstance(left, dict):
+        assert list(left.items()) == list(right.items()), where
+    elif dataclasses.is_dataclass(left):
+        for item in dataclasses.fields(left):
+            _same(getattr(left, item.name), getattr(right, item.name), f"{where}.{item.name}")
+    else:
+        assert (type(left), left) == (type(right), right), where
+
+
+def _derive_fails(monkeypatch) -> None:
+    monkeypatch.setattr(prepared_module, "compute_filter_index", lambda *_: pytest.fail("derived again"))
+
+
+def _counting(monkeypatch) -> list:
+    calls = []
+    real = prepared_module.compute_filter_index
+    monkeypatch.setattr(prepared_module, "compute_filter_index", lambda *a: calls.append(1) or real(*a))
+    return calls
+
+
+def test_pieces_read_back_exactly_as_derived(portfolio, tmp_path, monkeypatch):
+    store = tmp_path / "prepared.npz"
+    derived = prepare_portfolio(portfolio, store)
+    assert store.is_file()
+    _derive_fails(monkeypatch)
+    loaded = prepare_portfolio(portfolio, store)
+    for name in PIECES:
+        _same(getattr(derived, name), getattr(loaded, name), name)
+    _same(derived.value_dates, loaded.value_dates, "value_dates")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty"])
+def test_a_damaged_copy_is_derived_again_and_rewritten(portfolio, tmp_path, monkeypatch, damage):
+    store = tmp_path / "prepared.npz"
+    expected = prepare_portfolio(portfolio, store)
+    content = store.read_bytes()
+    store.write_bytes({"truncated": content[: len(content) // 2], "garbage": b"not a zip" * 100,
+                       "empty": b""}[damage])
+    calls = _counting(monkeypatch)
+    again = prepare_portfolio(portfolio, store)
+    assert calls == [1]
+    for name in PIECES:
+        _same(getattr(expected, name), getattr(again, name), name)
+    assert store.read_bytes() == content  # rewritten whole
+    assert load_prepared(store, portfolio) is not None
+
+
+def test_a_copy_of_another_portfolio_is_not_trusted(portfolio, tmp_path, monkeypatch):
+    store = tmp_path / "prepared.npz"
+    prepare_portfolio(portfolio, store)
+    fewer = dataclasses.replace(portfolio, projects=portfolio.projects.iloc[1:].reset_index(drop=True))
+    assert load_prepared(store, fewer) is None
+    renamed = dataclasses.replace(portfolio, projects=portfolio.projects.assign(
+        project_id=portfolio.projects["project_id"].astype(str) + "-x"))
+    assert load_prepared(store, renamed) is None
+
+
+def test_a_copy_of_another_format_is_not_read(portfolio, tmp_path, monkeypatch):
+    store = tmp_path / "prepared.npz"
+    prepare_portfolio(portfolio, store)
+    with np.load(store, allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    meta = json.loads(str(arrays.pop("meta")))
+    np.savez(store, meta=np.array(json.dumps({**meta, "format": prepared_store.FORMAT + 1})), **arrays)
+    assert load_prepared(store, portfolio) is None
+
+
+def test_text_outside_the_format_is_not_saved(portfolio, tmp_path):
+    store = tmp_path / "prepared.npz"
+    model = prepare_portfolio(portfolio)
+    pieces = {name: getattr(model, name) for name in PIECES}
+    odd = pieces["members"].astype(object)
+    odd.iloc[0, 1] = 12.5  # a number among the texts: pickled, it would run code on load; not kept at all
+    assert not save_prepared(store, {**pieces, "members": odd})
+    assert not store.exists()
+    holding = pieces["members"].astype(object)
+    holding.iloc[0, 1] = "a\0b"  # the separator inside a text
+    assert not save_prepared(store, {**pieces, "members": holding})
+    assert not store.exists()
+
+
+def test_a_stored_versions_pieces_sit_beside_its_parquet_copy():
+    assert prepared_path("../elsewhere") is None
+    path = prepared_path("v0001-20260101T000000Z")
+    assert path.parent.parent.name == "columnar" and path.name == f"prepared-{prepared_store.prepared_key()}.npz"
