@@ -190,12 +190,6 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def unit_states(frame: pd.DataFrame, values: pd.Series) -> pd.Series:
-    """Per unit: 'none' (no project), 'unpublished' (projects, but none publishes the value) or 'value'."""
-    has_projects = pd.to_numeric(frame["projects"], errors="coerce").fillna(0) > 0
-    return pd.Series(np.select([~has_projects, values.isna()], ["none", "unpublished"], "value"), index=frame.index)
-
-
 def _donors_line(donors: tuple[str, ...], lang: str) -> str:
     if not donors:
         return t("map.hover.donors", lang, donors=t("not_published", lang))
@@ -274,24 +268,31 @@ def _legend_entry(name: str, marker: dict) -> dict:
                 name=name, marker=marker)
 
 
-def _symbol_traces(units: pd.DataFrame, values: pd.Series, hover: list[str], metric: MapMetric, currency: str,
-                   lang: str) -> list[dict]:
-    shown = units[values.notna() & (values > 0)]
-    if shown.empty:
+def _symbol_traces(columns: dict[str, list], values: np.ndarray, sizes: list, hover: list[str], metric: MapMetric,
+                   currency: str, lang: str) -> list[dict]:
+    """`columns`: the units' lon, lat, code (and minimum) as lists; `values`: the metric as floats (NaN: none);
+    `sizes`: the same values as the Python numbers drawn (ints stay ints)."""
+    shown = np.flatnonzero(values > 0).tolist()  # NaN compares False: an unpublished value draws no symbol
+    if not shown:
         return []
-    top = float(values.max())
+    top = float(np.nanmax(values))
     sizeref = 2.0 * top / MAX_SYMBOL_PX ** 2
-    minimum = bool(units.loc[values == top, "minimum"].any()) if "minimum" in units else False
+    flags = columns.get("minimum")
+    minimum = bool(flags) and any(bool(flags[i]) for i in np.flatnonzero(values == top).tolist())
     return [dict(
-        type="scattergeo", lon=shown["lon"].tolist(), lat=shown["lat"].tolist(), mode="markers",
-        customdata=shown["code"].tolist(),
-        marker=dict(size=values[shown.index].tolist(), sizemode="area", sizeref=sizeref, sizemin=4,
+        type="scattergeo", lon=_pick(columns["lon"], shown), lat=_pick(columns["lat"], shown), mode="markers",
+        customdata=_pick(columns["code"], shown),
+        marker=dict(size=_pick(sizes, shown), sizemode="area", sizeref=sizeref, sizemin=4,
                     color=SYMBOL_COLOUR, opacity=0.75, line=dict(width=1, color="white")),
-        text=[hover[i] for i in shown.index], hoverinfo="text", name=t(f"map.metric.{metric.key}", lang),
+        text=_pick(hover, shown), hoverinfo="text", name=t(f"map.metric.{metric.key}", lang),
         showlegend=False),
         # Legend: plotly draws every legend marker at one size, so the entry states the scale in words.
         _legend_entry(t("map.legend.symbols", lang, value=qualified_value(top, metric, minimum, currency, lang)),
                       dict(size=12, color=SYMBOL_COLOUR, opacity=0.75))]
+
+
+def _pick(items: list, positions: list[int]) -> list:
+    return [items[i] for i in positions]
 
 
 def _colorbar(metric: MapMetric, top: float, currency: str, lang: str) -> dict:
@@ -370,6 +371,10 @@ def label_fits(frame: pd.DataFrame, geojson: dict | None) -> pd.Series:
     return pd.Series(keep, index=frame.index)
 
 
+# What a unit's hover reads (_hover): only these columns are turned into Python rows, not the units' project lists.
+HOVER_COLUMNS = ("name", "code", "kind", "projects", "minimum", "donors", "split_assumed")
+
+
 def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, lang: str, base: bool,
                             height: int = 560, title: str | None = None, labels: bool = False,
                             layout: dict | None = None) -> go.Figure:
@@ -384,13 +389,22 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
     (go.Figure, add_trace, update_layout) was most of a map's cost on every new filter state, and the tests check
     that validating this figure gives exactly the figure built through plotly's validated API."""
     frame = units.frame.reset_index(drop=True)
-    values = (pd.to_numeric(metric.values(frame), errors="coerce") if not frame.empty
-              else pd.Series(dtype=float))
-    state = unit_states(frame, values) if not frame.empty else pd.Series(dtype=object)
-    hover = [_hover(r, metric, currency, lang) for r in frame.to_dict("records")]
+    # The units as Python lists and the metric as a float array, once: each trace picks positions from them (a
+    # boolean row selection of the frame per trace was most of a map's cost on every new filter state).
+    series = pd.to_numeric(metric.values(frame), errors="coerce") if not frame.empty else pd.Series(dtype=float)
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    drawn = series.tolist()  # the numbers as drawn: a count stays an int
+    columns = {c: frame[c].tolist() for c in ("code", "name", "lon", "lat", "minimum") if c in frame}
+    rows = [c for c in (*HOVER_COLUMNS, metric.column) if c in frame]
+    hover = [_hover(dict(zip(rows, r)), metric, currency, lang) for r in zip(*(frame[c].tolist() for c in rows))]
+    has_projects = (pd.to_numeric(frame["projects"], errors="coerce").fillna(0) > 0).to_numpy(dtype=bool) \
+        if not frame.empty else np.zeros(0, dtype=bool)
+    state = np.select([~has_projects, np.isnan(values)], ["none", "unpublished"], "value") if not frame.empty \
+        else np.zeros(0, dtype=object)
+    where = {kind: np.flatnonzero(state == kind).tolist() for kind in ("none", "unpublished", "value")}
+    known = where["value"]
     fill = metric.kind == "choropleth"
-    known = frame[state == "value"]
-    top = float(values[known.index].max()) if not known.empty else 0.0
+    top = float(values[known].max()) if known else 0.0
     polygons = units.geojson is not None and base
     traces: list[dict] = []
     legend: list[dict] = []
@@ -400,26 +414,26 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
     if polygons:
         colours = {"none": NO_PROJECT_FILL, "unpublished": MISSING_FILL, "value": None if fill else LAND_FILL}
         for kind, colour in colours.items():
-            part = frame[state == kind]
-            if colour is None or part.empty:
+            part = where[kind]
+            if colour is None or not part:
                 continue
-            codes = part["code"].tolist()
+            codes = _pick(columns["code"], part)
             traces.append(dict(
                 type="choropleth", geojson=units.url or _features(units.geojson, codes), featureidkey="id",
                 locations=codes, z=[0] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False,
                 marker=dict(line=dict(width=0.6, color="#777777")), customdata=codes,
-                text=[hover[i] for i in part.index], hoverinfo="text"))
+                text=_pick(hover, part), hoverinfo="text"))
             if kind in names:
                 legend.append(_legend_entry(names[kind], dict(size=12, symbol="square", color=colour,
                                                               line=dict(width=1, color="#777777"))))
-        if fill and not known.empty:
-            codes = known["code"].tolist()
+        if fill and known:
+            codes = _pick(columns["code"], known)
             traces.append(dict(
                 type="choropleth", geojson=units.url or _features(units.geojson, codes), featureidkey="id",
-                locations=codes, z=values[known.index].tolist(), zmin=0, zmax=top or 1,
+                locations=codes, z=_pick(drawn, known), zmin=0, zmax=top or 1,
                 colorscale=_fill_scale(), reversescale=True, marker=dict(line=dict(width=0.6, color="#555555")),
                 customdata=codes, colorbar=_colorbar(metric, top or 1, currency, lang),
-                text=[hover[i] for i in known.index], hoverinfo="text"))
+                text=_pick(hover, known), hoverinfo="text"))
     else:
         if units.geojson is not None:
             traces.append(_outline_trace(units.geojson))
@@ -428,33 +442,33 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
         if not fill:
             dots["value"] = dict(size=5, color=MISSING_DOT)  # the symbol's centre, hoverable at any size
         for kind, marker in dots.items():
-            part = frame[state == kind]
-            if part.empty:
+            part = where[kind]
+            if not part:
                 continue
-            traces.append(dict(type="scattergeo", lon=part["lon"].tolist(), lat=part["lat"].tolist(),
-                               mode="markers", customdata=part["code"].tolist(), marker=marker,
-                               text=[hover[i] for i in part.index], hoverinfo="text", showlegend=False))
+            traces.append(dict(type="scattergeo", lon=_pick(columns["lon"], part), lat=_pick(columns["lat"], part),
+                               mode="markers", customdata=_pick(columns["code"], part), marker=marker,
+                               text=_pick(hover, part), hoverinfo="text", showlegend=False))
             if kind in names:
                 legend.append(_legend_entry(names[kind], marker | dict(size=10)))
-        if fill and not known.empty:
+        if fill and known:
             traces.append(dict(
-                type="scattergeo", lon=known["lon"].tolist(), lat=known["lat"].tolist(), mode="markers",
-                customdata=known["code"].tolist(),
-                marker=dict(size=18, color=values[known.index].tolist(), cmin=0, cmax=top or 1,
+                type="scattergeo", lon=_pick(columns["lon"], known), lat=_pick(columns["lat"], known),
+                mode="markers", customdata=_pick(columns["code"], known),
+                marker=dict(size=18, color=_pick(drawn, known), cmin=0, cmax=top or 1,
                             colorscale=_fill_scale(), reversescale=True, showscale=True,
                             line=dict(width=1, color="#333333"), colorbar=_colorbar(metric, top or 1, currency, lang)),
-                text=[hover[i] for i in known.index], hoverinfo="text", showlegend=False))
+                text=_pick(hover, known), hoverinfo="text", showlegend=False))
     if metric.kind == "symbol":
-        traces += _symbol_traces(frame, values, hover, metric, currency, lang)
+        traces += _symbol_traces(columns, values, drawn, hover, metric, currency, lang)
     if labels and not frame.empty:
         # White names on the dark end of the fill scale, dark ones elsewhere.
-        dark = (state == "value") & (values > 0.55 * top) if polygons and fill else pd.Series(False, frame.index)
-        named = label_fits(frame, units.geojson)
+        dark = ((state == "value") & (values > 0.55 * top)).tolist() if polygons and fill else [False] * len(frame)
+        named = np.flatnonzero(label_fits(frame, units.geojson).to_numpy(dtype=bool)).tolist()
         traces.append(dict(
-            type="scattergeo", lon=frame.loc[named, "lon"].tolist(), lat=frame.loc[named, "lat"].tolist(),
-            mode="text", text=[escape_text(n, "html") for n in frame.loc[named, "name"]],
+            type="scattergeo", lon=_pick(columns["lon"], named), lat=_pick(columns["lat"], named),
+            mode="text", text=[escape_text(columns["name"][i], "html") for i in named],
             textposition="middle center" if polygons and fill else "bottom center",
-            textfont=dict(size=11, color=["#FFFFFF" if d else "#222222" for d in dark[named]]), hoverinfo="skip",
+            textfont=dict(size=11, color=["#FFFFFF" if dark[i] else "#222222" for i in named]), hoverinfo="skip",
             showlegend=False))
     spec = dict(
         geo=_geo_layout(base, frame, fit=units.level == 2),
@@ -462,9 +476,9 @@ def make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, l
         margin=dict(l=0, r=0, t=50, b=0), showlegend=True,
         legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, title={}, font=dict(size=13)),
         separators=",." if lang == "en" else ", ", clickmode="event+select")
-    if known.empty and not frame.empty:
+    if not known and not frame.empty:
         # Nothing to colour: the figure itself says why, rather than a grey country.
-        message = t("map.empty.no_project" if (state == "none").all() else "map.empty.unpublished", lang,
+        message = t("map.empty.no_project" if len(where["none"]) == len(frame) else "map.empty.unpublished", lang,
                     metric=label)
         spec["annotations"] = [dict(text=message, x=0.5, y=0.98, xref="paper", yref="paper", showarrow=False,
                                     bgcolor="rgba(255,255,255,0.85)", font=dict(size=14))]

@@ -35,7 +35,6 @@ from components.maps import (
     map_units,
     minimum_projects,
     qualified_value,
-    unit_states,
 )
 from geo.allocation import MAP_METRICS, MapMetric, by_unit, split_territories
 from geo.simplify import prepare_boundaries
@@ -104,6 +103,13 @@ def plain_symbol_traces(units: pd.DataFrame, values: pd.Series, hover: list[str]
                       dict(size=12, color=SYMBOL_COLOUR, opacity=0.75))]
 
 
+def plain_unit_states(frame: pd.DataFrame, values: pd.Series) -> pd.Series:
+    """Per unit: 'none' (no project), 'unpublished' (projects, but none publishes the value) or 'value'."""
+    has_projects = pd.to_numeric(frame["projects"], errors="coerce").fillna(0) > 0
+    return pd.Series(np.select([~has_projects, values.isna()], ["none", "unpublished"], "value"), index=frame.index)
+
+
+
 def plain_make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, lang: str, base: bool,
                             height: int = 560, title: str | None = None, labels: bool = False) -> go.Figure:
     """Proportional symbols (absolute values) or a choropleth from zero (normalised values) of one metric.
@@ -115,7 +121,7 @@ def plain_make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: 
     figure = go.Figure()
     values = (pd.to_numeric(metric.values(frame), errors="coerce") if not frame.empty
               else pd.Series(dtype=float))
-    state = unit_states(frame, values) if not frame.empty else pd.Series(dtype=object)
+    state = plain_unit_states(frame, values) if not frame.empty else pd.Series(dtype=object)
     hover = [_hover(r, metric, currency, lang) for r in frame.to_dict("records")]
     fill = metric.kind == "choropleth"
     known = frame[state == "value"]
