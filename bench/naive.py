@@ -13,8 +13,31 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from cells import is_missing
+from components.escape import escape_text
+from components.i18n import t
+from components.maps import (
+    CHOROPLETH_SCALE,
+    DRC_LAT,
+    DRC_LON,
+    LAND_FILL,
+    MAX_SYMBOL_PX,
+    MISSING_DOT,
+    MISSING_FILL,
+    NO_PROJECT_FILL,
+    SYMBOL_COLOUR,
+    TOPOJSON_RESOLUTION,
+    TOPOJSON_SCOPE,
+    MapUnits,
+    _colorbar,
+    _default_title,
+    _features,
+    _hover,
+    label_fits,
+    qualified_value,
+)
 from data.currency import _check_code, _common_dates, _load_rates, to_value_date
 from data.filters import (
     STATUS_NOT_PUBLISHED,
@@ -29,7 +52,7 @@ from data.metrics import KEY_FACTS, PAYMENT_OF, list_donors, project_end, projec
 from data.portfolio import Portfolio
 from data.schema import ACTIVITY_STATUS, THEMES, PartialDate, parse_partial_date
 from data.status import ACTIVE, CHECK_COLUMNS
-from geo.allocation import ALLOCATED_COLUMNS, QUANTITIES, Allocation, _project_values
+from geo.allocation import ALLOCATED_COLUMNS, QUANTITIES, Allocation, MapMetric, _project_values
 from geo.provinces import match_province
 
 
@@ -723,6 +746,8 @@ def naive_patches() -> list[tuple[object, str, object]]:
     patches.append((data.profiles, "compute_donor_breakdown", naive_compute_donor_breakdown))
     patches.append((data.profiles, "compute_donor_provinces", naive_compute_donor_provinces))
     patches.append((components.maps, "_unit_donors", naive_unit_donors))
+    patches += [(components.maps, "make_funding_map_figure", naive_make_funding_map_figure),
+                (components.small_map, "make_funding_map_figure", naive_make_funding_map_figure)]
     def apply_filters(portfolio, state, years=None, members=None, index=None):
         return naive_apply_filters(portfolio, state)
 
@@ -809,3 +834,166 @@ def naive_compute_donor_provinces(portfolio: Portfolio, donor: str) -> pd.DataFr
         projects=("project_id", "nunique"),
         split_known=("split_known", lambda s: bool(s.fillna(False).all())))
     return grouped.reset_index()
+
+
+# --- the funding map through plotly's validated API (the builder before it used plain dicts) ---------------------
+
+def naive_outline_trace(geojson: dict) -> go.Scattergeo:
+    """Every ring as one lon/lat line trace: boundaries without the topojson base map."""
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for feature in geojson["features"]:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        for polygon in polygons:
+            for ring in polygon:
+                lons += [p[0] for p in ring] + [None]
+                lats += [p[1] for p in ring] + [None]
+    return go.Scattergeo(lon=lons, lat=lats, mode="lines", line=dict(width=0.7, color="#777777"),
+                         hoverinfo="skip", showlegend=False)
+
+
+def naive_geos(figure: go.Figure, base: bool, units: pd.DataFrame, fit: bool) -> None:
+    geo = dict(showframe=False, showcoastlines=False, showocean=False, showsubunits=False,
+               projection_type="equirectangular", bgcolor="rgba(0,0,0,0)")
+    if base:  # the Natural Earth base map served by the app: neighbours, lakes and rivers
+        geo.update(scope=TOPOJSON_SCOPE, resolution=TOPOJSON_RESOLUTION, showland=True, landcolor="#F4F4F2",
+                   showcountries=True, countrycolor="#AAAAAA", showlakes=True, lakecolor="#CFE3F2",
+                   showrivers=True, rivercolor="#CFE3F2")
+    else:
+        geo.update(showland=False, showcountries=False, showlakes=False, showrivers=False)
+    if fit and not units.empty:
+        pad = 0.6
+        geo.update(lonaxis_range=[units["lon"].min() - pad * 2, units["lon"].max() + pad * 2],
+                   lataxis_range=[units["lat"].min() - pad * 2, units["lat"].max() + pad * 2])
+    else:
+        geo.update(lonaxis_range=list(DRC_LON), lataxis_range=list(DRC_LAT))
+    figure.update_geos(**geo)
+
+
+def naive_legend_entry(name: str, marker: dict) -> go.Scattergeo:
+    # plotly draws no legend for choropleth fills: an empty marker trace stands for them.
+    return go.Scattergeo(lon=[None], lat=[None], mode="markers", hoverinfo="skip", showlegend=True, name=name,
+                         marker=marker)
+
+
+def naive_symbol_traces(units: pd.DataFrame, values: pd.Series, hover: list[str], metric: MapMetric,
+                        currency: str, lang: str) -> list[go.Scattergeo]:
+    shown = units[values.notna() & (values > 0)]
+    if shown.empty:
+        return []
+    top = float(values.max())
+    sizeref = 2.0 * top / MAX_SYMBOL_PX ** 2
+    minimum = bool(units.loc[values == top, "minimum"].any()) if "minimum" in units else False
+    return [go.Scattergeo(
+        lon=shown["lon"], lat=shown["lat"], mode="markers", customdata=shown["code"],
+        marker=dict(size=values[shown.index], sizemode="area", sizeref=sizeref, sizemin=4, color=SYMBOL_COLOUR,
+                    opacity=0.75, line=dict(width=1, color="white")),
+        text=[hover[i] for i in shown.index], hoverinfo="text", name=t(f"map.metric.{metric.key}", lang),
+        showlegend=False),
+        # Legend: plotly draws every legend marker at one size, so the entry states the scale in words.
+        naive_legend_entry(t("map.legend.symbols", lang, value=qualified_value(top, metric, minimum, currency, lang)),
+                           dict(size=12, color=SYMBOL_COLOUR, opacity=0.75))]
+
+
+def naive_unit_states(frame: pd.DataFrame, values: pd.Series) -> pd.Series:
+    """Per unit: 'none' (no project), 'unpublished' (projects, but none publishes the value) or 'value'."""
+    has_projects = pd.to_numeric(frame["projects"], errors="coerce").fillna(0) > 0
+    return pd.Series(np.select([~has_projects, values.isna()], ["none", "unpublished"], "value"), index=frame.index)
+
+
+def naive_make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: str, lang: str, base: bool,
+                                  height: int = 560, title: str | None = None, labels: bool = False,
+                                  layout: dict | None = None) -> go.Figure:
+    """components.maps.make_funding_map_figure through plotly's validated API (go.Figure, add_trace, update_layout:
+    the builder before it used plain dicts); `layout` merged last with update_layout."""
+    frame = units.frame.reset_index(drop=True)
+    figure = go.Figure()
+    values = (pd.to_numeric(metric.values(frame), errors="coerce") if not frame.empty
+              else pd.Series(dtype=float))
+    state = naive_unit_states(frame, values) if not frame.empty else pd.Series(dtype=object)
+    hover = [_hover(r, metric, currency, lang) for r in frame.to_dict("records")]
+    fill = metric.kind == "choropleth"
+    known = frame[state == "value"]
+    top = float(values[known.index].max()) if not known.empty else 0.0
+    polygons = units.geojson is not None and base
+    legend: list[go.Scattergeo] = []
+    label = t(f"map.metric.{metric.key}", lang)
+    names = {"none": t("map.legend.no_project", lang),
+             "unpublished": t("map.legend.unpublished", lang, metric=label[:1].lower() + label[1:])}
+    if polygons:
+        colours = {"none": NO_PROJECT_FILL, "unpublished": MISSING_FILL, "value": None if fill else LAND_FILL}
+        for kind, colour in colours.items():
+            part = frame[state == kind]
+            if colour is None or part.empty:
+                continue
+            figure.add_trace(go.Choropleth(
+                geojson=units.url or _features(units.geojson, part["code"]), featureidkey="id",
+                locations=part["code"],
+                z=[0] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False,
+                marker_line=dict(width=0.6, color="#777777"), customdata=part["code"],
+                text=[hover[i] for i in part.index], hoverinfo="text"))
+            if kind in names:
+                legend.append(naive_legend_entry(names[kind], dict(size=12, symbol="square", color=colour,
+                                                                   line=dict(width=1, color="#777777"))))
+        if fill and not known.empty:
+            figure.add_trace(go.Choropleth(
+                geojson=units.url or _features(units.geojson, known["code"]), featureidkey="id",
+                locations=known["code"],
+                z=values[known.index], zmin=0, zmax=top or 1, colorscale=CHOROPLETH_SCALE, reversescale=True,
+                marker_line=dict(width=0.6, color="#555555"), customdata=known["code"],
+                colorbar=_colorbar(metric, top or 1, currency, lang),
+                text=[hover[i] for i in known.index], hoverinfo="text"))
+    else:
+        if units.geojson is not None:
+            figure.add_trace(naive_outline_trace(units.geojson))
+        dots = {"none": dict(size=6, color="#FFFFFF", line=dict(width=1, color="#888888")),
+                "unpublished": dict(size=9, color=MISSING_DOT, line=dict(width=0))}
+        if not fill:
+            dots["value"] = dict(size=5, color=MISSING_DOT)  # the symbol's centre, hoverable at any size
+        for kind, marker in dots.items():
+            part = frame[state == kind]
+            if part.empty:
+                continue
+            figure.add_trace(go.Scattergeo(lon=part["lon"], lat=part["lat"], mode="markers", customdata=part["code"],
+                                           marker=marker, text=[hover[i] for i in part.index], hoverinfo="text",
+                                           showlegend=False))
+            if kind in names:
+                legend.append(naive_legend_entry(names[kind], marker | dict(size=10)))
+        if fill and not known.empty:
+            figure.add_trace(go.Scattergeo(
+                lon=known["lon"], lat=known["lat"], mode="markers", customdata=known["code"],
+                marker=dict(size=18, color=values[known.index], cmin=0, cmax=top or 1, colorscale=CHOROPLETH_SCALE,
+                            reversescale=True, showscale=True, line=dict(width=1, color="#333333"),
+                            colorbar=_colorbar(metric, top or 1, currency, lang)),
+                text=[hover[i] for i in known.index], hoverinfo="text", showlegend=False))
+    if metric.kind == "symbol":
+        for trace in naive_symbol_traces(frame, values, hover, metric, currency, lang):
+            figure.add_trace(trace)
+    if labels and not frame.empty:
+        # White names on the dark end of the fill scale, dark ones elsewhere.
+        dark = (state == "value") & (values > 0.55 * top) if polygons and fill else pd.Series(False, frame.index)
+        named = label_fits(frame, units.geojson)
+        figure.add_trace(go.Scattergeo(
+            lon=frame.loc[named, "lon"], lat=frame.loc[named, "lat"], mode="text",
+            text=[escape_text(n, "html") for n in frame.loc[named, "name"]],
+            textposition="middle center" if polygons and fill else "bottom center",
+            textfont=dict(size=11, color=["#FFFFFF" if d else "#222222" for d in dark[named]]), hoverinfo="skip",
+            showlegend=False))
+    for trace in legend:
+        figure.add_trace(trace)
+    if known.empty and not frame.empty:
+        # Nothing to colour: the figure itself says why, rather than a grey country.
+        message = t("map.empty.no_project" if (state == "none").all() else "map.empty.unpublished", lang,
+                    metric=label)
+        figure.add_annotation(text=message, x=0.5, y=0.98, xref="paper", yref="paper", showarrow=False,
+                              bgcolor="rgba(255,255,255,0.85)", font=dict(size=14))
+    naive_geos(figure, base, frame, fit=units.level == 2)
+    figure.update_layout(
+        title=dict(text=title or _default_title(units, metric, currency, lang)), height=height,
+        margin=dict(l=0, r=0, t=50, b=0), showlegend=True,
+        legend=dict(orientation="h", yanchor="top", y=-0.01, x=0, title=None, font=dict(size=13)),
+        separators=",." if lang == "en" else ", ", clickmode="event+select")
+    if layout:
+        figure.update_layout(**layout)
+    return figure

@@ -40,15 +40,6 @@ def values():
     return by_unit(allocate(projects, locations, flows))
 
 
-@pytest.fixture(scope="module")
-def prepared():
-    if not ADM1.exists():
-        pytest.skip("../shared/geo is absent")
-    from geo.simplify import prepare_boundaries
-
-    return prepare_boundaries(ADM1)
-
-
 def kinds(figure: go.Figure) -> set[str]:
     return {trace.type for trace in figure.data}
 
@@ -73,15 +64,15 @@ def test_without_the_local_topojson_no_base_layer_is_shown(values):
 
 
 @needs_shared
-def test_boundaries_without_topojson_are_drawn_as_lines(values, prepared):
-    figure = make_funding_map_figure(map_units(values, prepared), MAP_METRICS["share_of_portfolio"], "USD", "en",
+def test_boundaries_without_topojson_are_drawn_as_lines(values, adm1):
+    figure = make_funding_map_figure(map_units(values, adm1), MAP_METRICS["share_of_portfolio"], "USD", "en",
                                      False)
     assert "choropleth" not in kinds(figure) and any(t.mode == "lines" for t in figure.data)
 
 
 @needs_shared
-def test_normalised_metric_is_a_choropleth_with_a_unit_legend(values, prepared):
-    figure = make_funding_map_figure(map_units(values, prepared), MAP_METRICS["funding_per_household"], "USD", "en",
+def test_normalised_metric_is_a_choropleth_with_a_unit_legend(values, adm1):
+    figure = make_funding_map_figure(map_units(values, adm1), MAP_METRICS["funding_per_household"], "USD", "en",
                                      True)
     filled = [t for t in figure.data if t.type == "choropleth" and t.colorbar.title.text]
     assert filled and filled[0].colorbar.title.text == "USD per household"
@@ -89,8 +80,8 @@ def test_normalised_metric_is_a_choropleth_with_a_unit_legend(values, prepared):
 
 
 @needs_shared
-def test_hover_names_province_pcode_value_projects_and_donors(values, prepared):
-    figure = make_funding_map_figure(map_units(values, prepared), MAP_METRICS["funding"], "USD", "en", True)
+def test_hover_names_province_pcode_value_projects_and_donors(values, adm1):
+    figure = make_funding_map_figure(map_units(values, adm1), MAP_METRICS["funding"], "USD", "en", True)
     symbol = next(t for t in figure.data if t.type == "scattergeo" and t.marker.sizemode == "area"
                   and t.lon[0] is not None)
     assert all(part in symbol.text[0] for part in ("Nord-Kivu", "CD61", "US$1K", "1 project", "Sweden"))
@@ -233,7 +224,7 @@ def tanganyika_unpublished():
 def test_hover_tells_no_project_from_projects_that_publish_nothing(tanganyika_unpublished, lang, none, unpublished,
                                                                    boundaries, request):
     values, _ = tanganyika_unpublished
-    prepared = None if boundaries == "embedded" else request.getfixturevalue("prepared")
+    prepared = None if boundaries == "embedded" else request.getfixturevalue("adm1")
     codes = {"CD10": "CD10", "CD74": "CD74", "CD61": "CD61"}
     if prepared is not None:  # COD-AB units carry their own codes: find them through the P-codes
         frame = map_units(values, prepared).frame
@@ -271,8 +262,8 @@ def test_hover_lists_donors_by_the_rule_largest_first_then_how_many_more():
 
 
 @pytest.mark.parametrize("key", ["funding_per_household", "share_of_portfolio"])
-def test_choropleth_scale_starts_at_zero_with_a_unit_legend(values, prepared, key):
-    figure = make_funding_map_figure(map_units(values, prepared), MAP_METRICS[key], "USD", "fr", True)
+def test_choropleth_scale_starts_at_zero_with_a_unit_legend(values, adm1, key):
+    figure = make_funding_map_figure(map_units(values, adm1), MAP_METRICS[key], "USD", "fr", True)
     filled = [t for t in figure.data if t.type == "choropleth" and t.colorbar.title.text]
     assert len(filled) == 1 and filled[0].zmin == 0 and filled[0].zmax >= max(filled[0].z)
     assert filled[0].colorbar.tickvals[0] == 0 and filled[0].colorbar.tickvals[-1] == filled[0].zmax
@@ -324,20 +315,20 @@ def test_province_names_are_written_only_where_they_do_not_cover_another():
 
 
 def test_a_map_whose_boundaries_are_served_embeds_them_again_in_its_png_copy(monkeypatch, tmp_path, values,
-                                                                              prepared):
+                                                                              adm1):
     import components.chart_png as chart_png
     import components.maps as maps
 
     monkeypatch.setattr(maps, "SERVED_DIR", tmp_path / "boundaries")
     monkeypatch.setattr(chart_png, "STATIC_DIR", tmp_path)
-    url = maps._write_served(prepared.geojson, 1)
-    figure = make_funding_map_figure(map_units(values, prepared, url=url), MAP_METRICS["share_of_portfolio"], "USD",
+    url = maps._write_served(adm1.geojson, 1)
+    figure = make_funding_map_figure(map_units(values, adm1, url=url), MAP_METRICS["share_of_portfolio"], "USD",
                                      "en", True)
     assert {trace.geojson for trace in figure.data if trace.type == "choropleth"} == {url}
     copy, _, _ = chart_png.make_png_figure(figure)  # kaleido cannot fetch /app/static: the copy carries the shapes
     embedded = [trace.geojson for trace in copy.data if trace.type == "choropleth"]
     assert embedded and all(isinstance(g, dict) for g in embedded)
-    assert {f["id"] for g in embedded for f in g["features"]} == {f["id"] for f in prepared.geojson["features"]}
+    assert {f["id"] for g in embedded for f in g["features"]} == {f["id"] for f in adm1.geojson["features"]}
     assert figure.data[0].geojson == url  # the page's figure is left as it was
 
 
@@ -363,21 +354,6 @@ def test_totals_name_at_most_twenty_national_projects(count, shown):
     app = AppTest.from_function(_totals_page, args=(count,)).run()
     assert not app.exception
     assert shown in [re.sub(r"\\(.)", r"\1", c.value) for c in app.caption]  # as the reader sees it (escaped)
-
-
-@pytest.fixture(scope="module")
-def synthetic_allocation():
-    from data.intake import parse_uploads
-    from data.metrics import FLOW_MEASURES, compute_funding, compute_project_donors
-    from data.synth import make_synthetic_portfolio, to_csv_bytes
-    from geo.allocation import allocate, project_locations
-
-    frames = make_synthetic_portfolio(400, seed=5)
-    portfolio = parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio
-    converted = compute_funding(portfolio.funding, "USD")
-    allocation = allocate(portfolio.projects, project_locations(portfolio.locations, portfolio.projects),
-                          FLOW_MEASURES["committed"].select(converted))
-    return portfolio, allocation, compute_project_donors(converted)
 
 
 @pytest.mark.parametrize("level", ["province", "territory"])
