@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.escape import escape_text
+from components.figures import make_plain_figure
 from components.i18n import format_money, t
 from data.organisations import organisation_label
 
@@ -37,20 +38,16 @@ def money_ticks(top: float, currency: str, lang: str) -> dict:
 
 
 def make_donor_figure(by_donor: pd.DataFrame, currency: str, lang: str) -> go.Figure:
-    """Horizontal bars of published amounts per donor; donors with nothing published are not drawn as 0."""
+    """Horizontal bars of published amounts per donor; donors with nothing published are not drawn as 0.
+    A plain dict figure (components.figures): validating it property by property cost more than the rest."""
     drawn = by_donor[by_donor["amount"].notna()].sort_values("amount")
-    figure = go.Figure(go.Bar(
-        x=drawn["amount"], y=[make_bar_label(organisation_label(d, lang)) for d in drawn["donor"]], orientation="h",
-        marker_color=OKABE_ITO[0],
-        text=[format_money(v, currency, lang) for v in drawn["amount"]], textposition="auto",
-        hovertemplate="%{y}<br>%{text}<extra></extra>",
-    ))
-    figure.update_layout(
-        title=t("chart.by_donor", lang), height=120 + 48 * max(len(drawn), 1),
+    amounts = drawn["amount"].tolist()
+    return make_plain_figure([dict(
+        type="bar", x=amounts, y=[make_bar_label(organisation_label(d, lang)) for d in drawn["donor"].tolist()],
+        orientation="h", marker=dict(color=OKABE_ITO[0]), text=[format_money(v, currency, lang) for v in amounts],
+        textposition="auto", hovertemplate="%{y}<br>%{text}<extra></extra>")], dict(
+        title=dict(text=t("chart.by_donor", lang)), height=120 + 48 * max(len(drawn), 1),
         margin=dict(l=10, r=10, t=50, b=10), font=dict(size=16),
-        xaxis=dict(title=t("chart.amount", lang, currency=currency),
-                   **money_ticks(float(drawn["amount"].max()) if len(drawn) else 0.0, currency, lang)),
-        yaxis_title=None,
-        separators=",." if lang == "en" else ", ",
-    )
-    return figure
+        xaxis=dict(title=dict(text=t("chart.amount", lang, currency=currency)),
+                   **money_ticks(float(max(amounts)) if amounts else 0.0, currency, lang)),
+        yaxis=dict(title={}), separators=",." if lang == "en" else ", "))

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from components.charts import OKABE_ITO, money_ticks
+from components.charts import OKABE_ITO, make_bar_label, make_donor_figure, money_ticks
 from components.escape import escape_all
 from components.i18n import format_households, format_money, format_partial_date, status_label, t, theme_label
 from components.profiles import make_breakdown_figure
@@ -42,6 +42,26 @@ def plain_breakdown_figure(frame: pd.DataFrame, by: str, currency: str, lang: st
                                     **money_ticks(float(frame["amount"].max()) if len(frame) else 0.0, currency,
                                                   lang)),
                          xaxis=dict(type="category"), separators=".," if lang == "en" else ", ")
+    return figure
+
+
+def plain_donor_figure(by_donor: pd.DataFrame, currency: str, lang: str) -> go.Figure:
+    """Horizontal bars of published amounts per donor; donors with nothing published are not drawn as 0."""
+    drawn = by_donor[by_donor["amount"].notna()].sort_values("amount")
+    figure = go.Figure(go.Bar(
+        x=drawn["amount"], y=[make_bar_label(organisation_label(d, lang)) for d in drawn["donor"]], orientation="h",
+        marker_color=OKABE_ITO[0],
+        text=[format_money(v, currency, lang) for v in drawn["amount"]], textposition="auto",
+        hovertemplate="%{y}<br>%{text}<extra></extra>",
+    ))
+    figure.update_layout(
+        title=t("chart.by_donor", lang), height=120 + 48 * max(len(drawn), 1),
+        margin=dict(l=10, r=10, t=50, b=10), font=dict(size=16),
+        xaxis=dict(title=t("chart.amount", lang, currency=currency),
+                   **money_ticks(float(drawn["amount"].max()) if len(drawn) else 0.0, currency, lang)),
+        yaxis_title=None,
+        separators=",." if lang == "en" else ", ",
+    )
     return figure
 
 
@@ -154,6 +174,18 @@ BREAKDOWN = pd.DataFrame([
 def test_the_breakdown_chart_is_the_validated_one(by, lang, rows):
     frame = BREAKDOWN.iloc[rows]
     same_figure(make_breakdown_figure(frame, by, "EUR", lang), plain_breakdown_figure(frame, by, "EUR", lang))
+
+
+DONORS = pd.DataFrame({"donor": ["Netherlands", "IOM Development Fund (IDF) of the International Organization", "A<b>&",
+                                  "Unpublished"], "amount": [14e6, 2e5, 3.0, float("nan")], "flows": [3, 1, 1, 2]})
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("rows", [slice(None), slice(0, 1), slice(3, 4), slice(0, 0)])
+@pytest.mark.parametrize("amount", ["float64", "Float64"])
+def test_the_donor_chart_is_the_validated_one(lang, rows, amount):
+    by_donor = DONORS.iloc[rows].astype({"amount": amount})
+    same_figure(make_donor_figure(by_donor, "EUR", lang), plain_donor_figure(by_donor, "EUR", lang))
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
