@@ -204,7 +204,7 @@ class _Affixes:
         self.suffix = tuple(put(s) for s in pattern.suffix)
         self.int_min = pattern.int_prec[0]
         self.grouping = pattern.grouping
-        self.group = get_group_symbol(locale_of(lang))
+        self.group = _group(lang)
         self.decimal = get_decimal_symbol(locale_of(lang))
         self.frac_min = pattern.frac_prec[0]
 
@@ -243,6 +243,18 @@ def format_number(value: float | None, lang: str) -> str:
 @lru_cache(maxsize=1 << 16, typed=True)  # typed: 3 and 3.0 (or a numpy number) are formatted each on its own
 def _decimal(value: float, lang: str) -> str:
     return format_decimal(value, locale=locale_of(lang))
+
+
+def format_whole(value: float, lang: str) -> str:
+    """A number rounded to a whole one and grouped the language's way ('13,965,000' / '13 965 000'): babel's
+    format_decimal(round(value), '#,##0') without its per-call pattern parsing (tests compare the two)."""
+    whole = round(value)
+    return ("-" if whole < 0 else "") + f"{abs(whole):,}".replace(",", _group(lang))
+
+
+@cache
+def _group(lang: str) -> str:
+    return get_group_symbol(locale_of(lang))
 
 
 def format_households(value: float | None, minimum: object, lang: str) -> str:

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from babel.numbers import format_decimal
+from pandas.io.formats.style import Styler
 
 from cells import is_missing
 from components.facts import fact_label, fact_values
@@ -16,6 +18,7 @@ from components.i18n import (
     format_money,
     format_number,
     format_partial_date,
+    format_whole,
     locale_of,
     status_label,
     t,
@@ -140,8 +143,38 @@ def make_sources_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     })
 
 
-def _amount(value: float, lang: str) -> str:
-    return format_decimal(round(value), "#,##0", locale=locale_of(lang))
+def _styled(frame: pd.DataFrame, money: list[str], lang: str) -> Styler:
+    """`frame.style.format({money column: format_whole}, na_rep='not published')`, its text made per column.
+
+    Streamlit marshals a Styler through pandas' private _compute/_translate, whose generic body (HTML attributes
+    for every cell, ~0.3 ms a row) was most of a table's cost; this Styler's two give Streamlit the same cells,
+    listing only those whose text is not their str() (Streamlit shows str() of the others). Streamlit accepts the
+    Styler class itself only, hence methods set on the instance. tests/components/test_tables.py compares the
+    message with pandas' own Styler.format's."""
+    not_published = t("not_published", lang)
+    precision = pd.get_option("styler.format.precision")
+
+    def default(value: object) -> str:  # pandas' _default_formatter (floats to `precision` digits)
+        if isinstance(value, (float, complex, np.floating, np.complexfloating)):
+            return f"{value:.{precision}f}"
+        return str(value)
+
+    cells = []
+    for col, (name, values) in enumerate(frame.items()):
+        is_text = values.dtype == object
+        if name in money:
+            texts = format_each(values, lambda v: not_published if v is None else format_whole(v, lang))
+            cells += [{"id": f"row{row}_col{col}", "display_value": text} for row, text in enumerate(texts)]
+            continue
+        for row, value in enumerate(values.tolist()):
+            if is_text and type(value) is str:
+                continue
+            text = not_published if pd.isna(value) is True else default(value)
+            cells.append({"id": f"row{row}_col{col}", "display_value": text})
+    styler = Styler(frame)
+    styler._compute = lambda: styler
+    styler._translate = lambda *_args, **_kwargs: {"body": [cells], "table_styles": [], "cellstyle": []}
+    return styler
 
 
 def render_table(frame: pd.DataFrame, lang: str | None = None) -> None:
@@ -153,16 +186,13 @@ def render_table(frame: pd.DataFrame, lang: str | None = None) -> None:
     shown = neutralise_frame(frame.head(PRINT_ROWS) if printing else frame)
     money = money_columns(frame)
     if printing:  # a static table: every row is in the page, so every row is printed (a grid prints what it shows)
-        st.table(shown.style.format({column: lambda v: _amount(v, lang) for column in money},
-                                    na_rep=t("not_published", lang)) if money and lang else shown, hide_index=True)
+        st.table(_styled(shown, money, lang) if money and lang else shown, hide_index=True)
         render_print_cap(len(shown), len(frame), lang or "en")
         return
     if money and lang:
         config = {column: st.column_config.Column(column, help=t("table.money.help", lang)) for column in money}
-        styled = shown.style.format({column: lambda v: _amount(v, lang) for column in money},
-                                    na_rep=t("not_published", lang))
         # placeholder: the grid draws a missing number itself ("None" by default), whatever the Styler says.
-        st.dataframe(styled, hide_index=True, width="stretch", column_config=config,
+        st.dataframe(_styled(shown, money, lang), hide_index=True, width="stretch", column_config=config,
                      placeholder=t("not_published", lang))
         return
     st.dataframe(shown, hide_index=True, width="stretch")

@@ -1,4 +1,7 @@
 """Display tables: provinces by their official names from the P-codes, gaps as 'not published'."""
+import pandas as pd
+import pytest
+
 from components.tables import make_projects_table
 from data.intake import parse_uploads
 
@@ -126,3 +129,53 @@ def test_rates_and_donors_follow_the_language():
     table = make_flows_table(flows, "fr")
     assert table.loc[0, "Taux utilisé"].startswith("1,1173 au 14 déc. 2021")
     assert table.loc[0, "Bailleur"] == "Pays-Bas"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_table_text_is_pandas_styler_text(lang):
+    """render_table's Styler lists its cells' text itself: Streamlit's message must be the one pandas' own
+    Styler.format (babel's '#,##0', 'not published' for a gap) gives, cell for cell."""
+    import pyarrow as pa
+    from babel.numbers import format_decimal
+    from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+    from streamlit.proto.ArrowData_pb2 import ArrowData
+
+    from components.i18n import locale_of, t
+    from components.tables import _styled, money_columns
+
+    frame = pd.DataFrame({
+        "Project": ["P-1", None, "P-3", float("nan"), "P-5"],
+        "Amount (EUR)": [12_500_000.4, -1_234_567.5, float("nan"), 0.5, 999.5],
+        "Count": [1, 2, 3, 4, 5],
+        "Share": [0.5, 1 / 3, float("nan"), 2.0, -0.25],
+        "Households": pd.array([10, None, 3_000, 4, 5], dtype="Int64"),
+        "Flag": [True, False, True, False, True],
+        "Mixed": ["a", 1.5, 2, None, "b"],
+    })
+    money = money_columns(frame)
+    assert money == ["Amount (EUR)"]
+    not_published = t("not_published", lang)
+    reference = frame.style.format(
+        {c: lambda v: format_decimal(round(v), "#,##0", locale=locale_of(lang)) for c in money},
+        na_rep=not_published)
+
+    def message(styler):
+        proto = ArrowData()
+        marshall_styler(proto, styler, "uuid")
+        shown = pa.ipc.open_stream(proto.styler.display_values).read_all().to_pandas()
+        return shown, proto.styler.styles, proto.styler.caption
+
+    expected, got = message(reference), message(_styled(frame, money, lang))
+    pd.testing.assert_frame_equal(got[0], expected[0])
+    assert got[1:] == expected[1:]
+    assert expected[0]["Amount (EUR)"].tolist()[2] == not_published  # the reference does say it
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("value", [0, 0.4, -0.4, 0.5, 1.5, 2.5, -2.5, 999.5, 1000, 12_345.5, -13_965_000.2,
+                                   9_876_543_210_123.0, 7])
+def test_whole_numbers_are_babels_grouped_text(lang, value):
+    from babel.numbers import format_decimal
+
+    from components.i18n import format_whole, locale_of
+    assert format_whole(value, lang) == format_decimal(round(value), "#,##0", locale=locale_of(lang))
