@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -48,15 +49,18 @@ def make_projects_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     projects = portfolio.projects
     pids = projects["project_id"].tolist()
     ids = set(pids)
-    mine = portfolio.locations[portfolio.locations["project_id"].isin(ids)]
+    # a mask and two columns' arrays: a frame of these rows (every column taken) cost as much again
+    where = portfolio.locations
+    mine = where["project_id"].isin(ids).to_numpy()
     codes: dict[str, list] = {}
-    for pid, code in zip(mine["project_id"].tolist(), mine["province_pcode"].tolist()):
+    for pid, code in zip(where["project_id"].to_numpy()[mine].tolist(),
+                         where["province_pcode"].to_numpy()[mine].tolist()):
         codes.setdefault(pid, []).append(code)
     locations = {pid: ", ".join(province_name(c) for c in dict.fromkeys(found)) for pid, found in codes.items()}
     src = portfolio.sources
-    cited = src[(src["table"] == "projects") & src["record_id"].isin(ids)]
+    cited = ((src["table"] == "projects") & src["record_id"].isin(ids)).to_numpy()
     found_docs: dict[str, set] = {}
-    for pid, doc in zip(cited["record_id"].tolist(), cited["document_id"].tolist()):
+    for pid, doc in zip(src["record_id"].to_numpy()[cited].tolist(), src["document_id"].to_numpy()[cited].tolist()):
         found_docs.setdefault(pid, set()).add(doc)
     docs = {pid: ", ".join(sorted(found)) for pid, found in found_docs.items()}
     not_published = t("not_published", lang)
@@ -79,16 +83,22 @@ def make_projects_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
         t("col.households", lang): households,
         t("col.sources", lang): [docs.get(pid, "—") for pid in pids],
     }
-    return pd.DataFrame(columns) if pids else pd.DataFrame()
+    # object columns: pandas' inferred string columns cost ~3x to build, neutralise and send, the same text
+    return pd.DataFrame(columns, dtype=object) if pids else pd.DataFrame()
 
 
 def _rate_text(basis: object, rate: object, rate_date: object, lang: str) -> str:
     if basis == "identity":
         return t("basis.identity", lang)
     if rate is not None and rate == rate:
-        return t("table.rate", lang, rate=format_decimal(rate, "0.0000", locale=locale_of(lang)),
+        return t("table.rate", lang, rate=_rate_number(rate, lang),
                  date=format_partial_date(rate_date, lang), basis=t(f"basis.{basis}", lang))
     return t("not_published", lang)
+
+
+@lru_cache(maxsize=1 << 12)  # a few rates per currency and date, repeated across filter states
+def _rate_number(rate: float, lang: str) -> str:
+    return format_decimal(rate, "0.0000", locale=locale_of(lang))
 
 
 def make_flows_table(converted: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -99,6 +109,7 @@ def make_flows_table(converted: pd.DataFrame, lang: str) -> pd.DataFrame:
     names = flows_columns(converted, lang)
     if converted.empty:
         return pd.DataFrame(columns=names).astype({names[4]: "float64"})
+    # object columns: pandas' inferred string columns cost ~3x to build, neutralise and send, the same text
     frame = pd.DataFrame({
         names[0]: converted["project_id"].tolist(),
         names[1]: format_each(converted["donor"], lambda d: organisation_label(d, lang) if d else not_published),
@@ -106,12 +117,12 @@ def make_flows_table(converted: pd.DataFrame, lang: str) -> pd.DataFrame:
         # (amount, currency) and (basis, rate, date) are hashable tuples: each distinct one is formatted once
         names[3]: format_each(amounts, lambda a: format_money(a[0], a[1], lang) if a[0] == a[0] and a[0] is not None
                         else not_published),
-        # A number, not text: the column sorts by value (€200K below €12.5M); empty = not published.
-        names[4]: converted["amount_reporting"].to_numpy(dtype="float64"),
         names[5]: format_each(rates, lambda r: _rate_text(*r, lang)),
         names[6]: format_each(converted["value_date"], lambda v: format_partial_date(v, lang)),
-    }, columns=names)
-    return frame.astype({names[4]: "float64"})
+    }, dtype=object)
+    # A number, not text: the column sorts by value (€200K below €12.5M); empty = not published.
+    frame.insert(4, names[4], converted["amount_reporting"].to_numpy(dtype="float64"))
+    return frame
 
 
 def reporting_currency(converted: pd.DataFrame) -> str:
@@ -161,7 +172,7 @@ def _styled(frame: pd.DataFrame, money: list[str], lang: str) -> Styler:
 
     cells = []
     for col, (name, values) in enumerate(frame.items()):
-        is_text = values.dtype == object
+        is_text = values.dtype == object or isinstance(values.dtype, pd.StringDtype)
         if name in money:
             texts = format_each(values, lambda v: not_published if v is None else format_whole(v, lang))
             cells += [{"id": f"row{row}_col{col}", "display_value": text} for row, text in enumerate(texts)]
