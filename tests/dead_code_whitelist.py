@@ -5,4 +5,4 @@ data_type, freeze_panes, comment, number_format  # openpyxl cell and sheet attri
 # python-pptx properties, set for their effect on the written file (briefing/pptx_pack.py)
 word_wrap, vertical_anchor, alignment, space_after, rgb, slide_width, slide_height, language
 query_string, page_name  # bench/load.py: protobuf fields of the rerun request, set for their effect
-_compute, _translate  # components/tables.py _styled: a Styler's methods set on the instance; Streamlit's marshall_styler calls them
+_compute, _translate  # components/tables.py _styled: Styler methods set on the instance, called by Streamlit
