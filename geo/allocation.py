@@ -205,15 +205,11 @@ def allocate(projects: pd.DataFrame, locations: pd.DataFrame, flows: pd.DataFram
     unplaced = ~national & ~located
     placed = pids[mapped].map(shares.placed).astype("float64")
     hh_placed = pids[mapped].map(shares.hh_placed).astype("float64")
-    totals, national_sum, unallocated, not_published, published = {}, {}, {}, {}, {}
-    for q in QUANTITIES:
-        column = values[q]
-        totals[q] = float(column.sum())
-        not_published[q] = int(column.isna().sum())
-        published[q] = frozenset(column.index[column.notna()])
-        national_sum[q] = float(column[national].sum())
-        rest = column[mapped] * (1.0 - (hh_placed if q == "households_targeted" else placed))
-        unallocated[q] = float(column[unplaced].sum()) + float(rest.sum())
+    every = np.ones(len(values), dtype=bool)
+    totals, national_sum, unallocated, not_published, published = _quantity_totals(
+        {q: values[q].to_numpy(dtype="float64", na_value=np.nan) for q in QUANTITIES},
+        values.index.to_numpy(dtype=object), every, national, mapped, unplaced, _placed(placed, mapped),
+        _placed(hh_placed, mapped))
     mine = shares.rows[shares.rows["project_id"].isin(values.index[mapped])]
     # each row's project in `values` (project ids are unique), looked up once for the order and every quantity
     mine = mine.assign(_order=values.index.get_indexer(mine["project_id"])).sort_values(["_order", "pcode"],
@@ -310,6 +306,34 @@ def _nansum(values: np.ndarray) -> float:
     return float(np.where(np.isnan(values), 0.0, values).sum())
 
 
+def _placed(values: pd.Series, mapped: np.ndarray) -> np.ndarray:
+    """The mapped projects' placed shares (in their order) at their positions among all; NaN elsewhere."""
+    out = np.full(len(mapped), np.nan)
+    out[mapped] = values.to_numpy(dtype="float64", na_value=np.nan)
+    return out
+
+
+def _quantity_totals(values: dict[str, np.ndarray], ids: np.ndarray, keep: np.ndarray, national: np.ndarray,
+                     mapped: np.ndarray, unplaced: np.ndarray, placed: np.ndarray, hh_placed: np.ndarray
+                     ) -> tuple[dict, dict, dict, dict, dict]:
+    """Per quantity (values: per project, NaN when not published): the total over the projects `keep` selects,
+    the national projects' sum, what is not placed on a province (unplaced projects, and the share of mapped ones
+    their places leave out: 1 − placed), how many projects do not publish it and which do. Masks and shares are
+    over the same positions. allocate() and allocate_indexed() both total here: pandas sums a float Series as numpy
+    does once NaN are zeros (pairwise), so the numbers are the ones a Series' sum gives."""
+    totals, national_sum, unallocated, not_published, published = {}, {}, {}, {}, {}
+    for q in QUANTITIES:
+        column = values[q]
+        kept = column[keep]
+        totals[q] = _nansum(kept)
+        not_published[q] = int(np.isnan(kept).sum())
+        published[q] = frozenset(ids[keep & ~np.isnan(column)].tolist())
+        national_sum[q] = _nansum(column[national])
+        rest = column[mapped] * (1.0 - (hh_placed if q == "households_targeted" else placed)[mapped])
+        unallocated[q] = _nansum(column[unplaced]) + _nansum(rest)
+    return totals, national_sum, unallocated, not_published, published
+
+
 def _sorted_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     codes, uniques = pd.factorize(column.to_numpy(dtype=object), sort=True)
     return codes, np.asarray(uniques, dtype=object)
@@ -320,17 +344,8 @@ def allocate_indexed(index: AllocationIndex, keep: np.ndarray) -> Allocation:
     national = keep & index.national
     mapped = keep & ~index.national & index.located
     unplaced = keep & ~index.national & ~index.located
-    totals, national_sum, unallocated, not_published, published = {}, {}, {}, {}, {}
-    for q in QUANTITIES:
-        column = index.values[q]
-        kept = column[keep]
-        # pandas sums a float Series as numpy does once NaN are zeros (pairwise): the same numbers as allocate()
-        totals[q] = _nansum(kept)
-        not_published[q] = int(np.isnan(kept).sum())
-        published[q] = frozenset(index.ids[keep & ~np.isnan(column)].tolist())
-        national_sum[q] = _nansum(column[national])
-        rest = column[mapped] * (1.0 - (index.hh_placed if q == "households_targeted" else index.placed)[mapped])
-        unallocated[q] = _nansum(column[unplaced]) + _nansum(rest)
+    totals, national_sum, unallocated, not_published, published = _quantity_totals(
+        index.values, index.ids, keep, national, mapped, unplaced, index.placed, index.hh_placed)
     chosen = mapped[index.row_project]
     codes = (index.row_unit[chosen], index.units, index.row_id[chosen], index.row_ids)
     if chosen.all():
