@@ -766,23 +766,25 @@ def make_unit_projects_table(rows: pd.DataFrame, projects: pd.DataFrame, currenc
     """The projects placed in one unit (allocated rows of that unit), with what was placed there and how."""
     if rows.empty:
         return pd.DataFrame()
-    # Titles of these rows' projects only, column by column: a page of rows costs a page, not the portfolio.
-    mine = projects[projects["project_id"].isin(set(rows["project_id"]))]
-    titles = compute_project_titles(mine, lang).set_axis(mine["project_id"])
-    titles = titles[~titles.index.duplicated()]
+    # Titles of these rows' projects only, and of the title columns only (a selection of every column of the
+    # portfolio's rows cost more than the page): a page of rows costs a page, not the portfolio.
+    ids = rows["project_id"].tolist()
+    mine = projects.loc[projects["project_id"].isin(set(ids)), ["project_id", "title_en", "title_fr"]]
+    titles: dict = {}
+    for project, title in zip(mine["project_id"].tolist(), compute_project_titles(mine, lang).tolist()):
+        titles.setdefault(project, title)  # the first row of a project id, as everywhere else
     households = MAP_METRICS["households_targeted"]
     money = f"{t('map.metric.funding', lang)} ({currency})"
     split = {True: t("map.split_assumed", lang), False: t("map.split.known", lang)}
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         t("col.project", lang): rows["project_id"].to_numpy(),
-        t("col.title", lang): rows["project_id"].map(titles).fillna("").to_numpy(),
+        t("col.title", lang): [titles.get(project, "") for project in ids],
         t("map.col.share", lang): format_each(rows["share"],
                                               lambda v: f"{format_number(round(100 * v, 1), lang)} %"),
-        money: rows["funding"].astype("float64").to_numpy(),  # a number: sorts by value
+        money: rows["funding"].to_numpy(dtype="float64", na_value=np.nan),  # a number: sorts by value
         t("map.metric.households_targeted", lang): format_each(
             rows["households_targeted"], lambda v: format_metric_value(v, households, currency, lang)),
-        t("map.col.split", lang): [split[bool(v)] for v in rows["split_assumed"]]})
-    return frame.astype({money: "float64"}) if money in frame else frame
+        t("map.col.split", lang): [split[bool(v)] for v in rows["split_assumed"].tolist()]})
 
 
 def render_province_section(allocation: Allocation, provinces: pd.DataFrame, units: MapUnits, clicked_code: object,

@@ -11,9 +11,11 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.i18n import t
 from components.maps import (
     label_fits,
     make_funding_map_figure,
+    make_unit_projects_table,
     map_units,
     minimum_projects,
     selected_code,
@@ -372,3 +374,25 @@ def test_unit_donors_equal_the_grouping_by_names(synthetic_allocation, level):
     assert list(_unit_donors(frame, donors)) == list(naive_unit_donors(frame, donors))
     assert list(_unit_donors(frame.iloc[:0], donors)) == []
     assert set(_unit_donors(frame, donors.iloc[:0])) == {()}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_province_projects_table_names_each_row_s_project_in_the_reader_s_language(lang):
+    """Titles in the reader's language, else the other one, else blank; the first row of a duplicated project id;
+    rows kept in their order, the money a number, the split as text."""
+    projects = pd.DataFrame({"project_id": ["P1", "P2", "P3", "P1", "P9"],
+                             "title_en": ["Roads", None, " ", "Second row", "Elsewhere"],
+                             "title_fr": ["Routes", "Écoles", None, "Deuxième", "Ailleurs"],
+                             "donor": ["A", "B", "C", "D", "E"]})
+    rows = pd.DataFrame({"project_id": ["P3", "P1", "P2", "P4"], "share": [1.0, 0.5, 0.25, 1.0],
+                         "funding": [10.0, float("nan"), 2.5, 4.0], "households_targeted": [None, 300.0, None, 1.0],
+                         "split_assumed": [False, True, False, True]})
+    table = make_unit_projects_table(rows, projects, "USD", lang)
+    assert table[t("col.project", lang)].tolist() == ["P3", "P1", "P2", "P4"]
+    assert table[t("col.title", lang)].tolist() == (["", "Roads", "Écoles", ""] if lang == "en"
+                                                    else [" ", "Routes", "Écoles", ""])  # the other, as is
+    money = table[f"{t('map.metric.funding', lang)} (USD)"]
+    assert money.dtype == "float64" and money.tolist()[::2] == [10.0, 2.5] and pd.isna(money.iloc[1])
+    assert table[t("map.col.split", lang)].tolist() == [t("map.split.known", lang), t("map.split_assumed", lang),
+                                                       t("map.split.known", lang), t("map.split_assumed", lang)]
+    assert make_unit_projects_table(rows.iloc[:0], projects, "USD", lang).empty
