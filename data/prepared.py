@@ -30,7 +30,13 @@ from data.filters import (
 )
 from data.metrics import FLOW_MEASURES, compute_funding, compute_missing_facts
 from data.portfolio import Portfolio
-from data.prepared_store import load_prepared, save_prepared
+from data.prepared_store import (
+    allocation_file,
+    load_allocation_index,
+    load_prepared,
+    save_allocation_index,
+    save_prepared,
+)
 from data.status import compute_project_dates
 from geo.allocation import (
     Allocation,
@@ -76,6 +82,7 @@ class PreparedPortfolio:
     value_dates: pd.Series  # every flow's value date typed (first day of its period, NaT when not published)
     index: FilterIndex  # every row's links as integer codes: a filter state is a few numpy masks
     missing_facts: pd.Series  # compute_missing_facts: how many key facts each project leaves empty
+    store: Path | None = None  # where a stored version's pieces are kept (data.prepared_store), None: nowhere
     # currency → (every flow converted, whether the flows' own columns came through unchanged)
     _converted: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _allocation_indexes: OrderedDict = field(default_factory=OrderedDict, repr=False)  # (currency, measure) → index
@@ -114,9 +121,20 @@ class PreparedPortfolio:
     def _allocation_index(self, currency: str, measure: str) -> AllocationIndex | None:
         """compute_allocation_index of every project and flow of `measure` in `currency` (once per pair): a
         donor filter aside, a view keeps whole projects, and a project's flows of a measure are then its own."""
-        return self._once(self._allocation_indexes, (currency, measure), lambda: compute_allocation_index(
-            self.portfolio.projects, FLOW_MEASURES[measure].select(self.converted(currency)), self.shares),
-                          CURRENCY_MEMO * len(FLOW_MEASURES))
+        def compute() -> AllocationIndex | None:
+            path = allocation_file(self.store, currency, measure) if self.store is not None else None
+            index = load_allocation_index(path, self.portfolio) if path is not None else None
+            if index is None:
+                index = compute_allocation_index(self.portfolio.projects,
+                                                 FLOW_MEASURES[measure].select(self.converted(currency)), self.shares)
+                if index is not None and path is not None:  # read back on the next start (~4 s at 100k)
+                    try:
+                        save_allocation_index(path, index)
+                    except OSError as exc:
+                        log.warning("allocation index not written to %s (%s)", path, exc)
+            return index
+
+        return self._once(self._allocation_indexes, (currency, measure), compute, CURRENCY_MEMO * len(FLOW_MEASURES))
 
     def derived(self, key: tuple, compute: Callable[[], T]) -> T:
         """compute() once per `key` for this dataset version (key: what the result depends on besides the data,
@@ -183,4 +201,5 @@ def prepare_portfolio(portfolio: Portfolio, store: Path | None = None) -> Prepar
                 save_prepared(store, pieces)
             except OSError as exc:
                 log.warning("prepared pieces not written to %s (%s)", store, exc)
-    return PreparedPortfolio(portfolio, value_dates=portfolio.date_bounds("funding")["value_date_first"], **pieces)
+    return PreparedPortfolio(portfolio, value_dates=portfolio.date_bounds("funding")["value_date_first"], store=store,
+                             **pieces)

@@ -14,7 +14,7 @@ from data import prepared_store
 from data.columnar import prepared_path
 from data.intake import load_portfolio, parse_uploads
 from data.prepared import prepare_portfolio
-from data.prepared_store import load_prepared, save_prepared
+from data.prepared_store import allocation_file, load_allocation_index, load_prepared, save_prepared
 from data.synth import make_synthetic_portfolio, to_csv_bytes
 
 PIECES = ("years", "members", "options", "shares", "dates", "index", "missing_facts")
@@ -38,7 +38,9 @@ def _same(left, right, where: str) -> None:
         assert left.dtype == right.dtype, where
         assert np.array_equal(left, right, equal_nan=left.dtype.kind == "f"), where
     elif isinstance(left, dict):
-        assert list(left.items()) == list(right.items()), where
+        assert list(left) == list(right), where
+        for key in left:
+            _same(left[key], right[key], f"{where}[{key!r}]")
     elif dataclasses.is_dataclass(left):
         for item in dataclasses.fields(left):
             _same(getattr(left, item.name), getattr(right, item.name), f"{where}.{item.name}")
@@ -122,3 +124,41 @@ def test_a_stored_versions_pieces_sit_beside_its_parquet_copy():
     assert prepared_path("../elsewhere") is None
     path = prepared_path("v0001-20260101T000000Z")
     assert path.parent.parent.name == "columnar" and path.name == f"prepared-{prepared_store.prepared_key()}.npz"
+
+
+@pytest.mark.parametrize("currency, measure", [("USD", "committed"), ("EUR", "disbursed")])
+def test_an_allocation_index_reads_back_exactly_as_computed(portfolio, tmp_path, monkeypatch, currency, measure):
+    store = tmp_path / "prepared.npz"
+    computed = prepare_portfolio(portfolio, store)._allocation_index(currency, measure)
+    assert prepare_portfolio(portfolio)._allocation_index(currency, measure) is not None
+    assert allocation_file(store, currency, measure).is_file()
+    monkeypatch.setattr(prepared_module, "compute_allocation_index", lambda *_: pytest.fail("computed again"))
+    monkeypatch.setattr(prepared_module, "compute_funding", lambda *_: pytest.fail("converted again"))
+    _same(computed, prepare_portfolio(portfolio, store)._allocation_index(currency, measure), "index")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "other portfolio"])
+def test_a_damaged_allocation_index_is_computed_again(portfolio, tmp_path, monkeypatch, damage):
+    store = tmp_path / "prepared.npz"
+    computed = prepare_portfolio(portfolio, store)._allocation_index("USD", "committed")
+    path = allocation_file(store, "USD", "committed")
+    content = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(content[: len(content) * 2 // 3])
+        assert load_allocation_index(path, portfolio) is None
+    else:
+        fewer = dataclasses.replace(portfolio, projects=portfolio.projects.iloc[1:].reset_index(drop=True))
+        assert load_allocation_index(path, fewer) is None
+        path.write_bytes(b"PK\x03\x04" + content[4:100])
+    calls = []
+    real = prepared_module.compute_allocation_index
+    monkeypatch.setattr(prepared_module, "compute_allocation_index", lambda *a: calls.append(1) or real(*a))
+    _same(computed, prepare_portfolio(portfolio, store)._allocation_index("USD", "committed"), "index")
+    assert calls == [1]
+    assert path.read_bytes() == content
+
+
+def test_only_plain_codes_name_an_allocation_file(tmp_path):
+    assert allocation_file(tmp_path / "prepared.npz", "../x", "committed") is None
+    assert allocation_file(tmp_path / "prepared.npz", "USD", "a/b") is None
+    assert allocation_file(tmp_path / "prepared.npz", "USD", "committed").parent == tmp_path
