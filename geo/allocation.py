@@ -459,18 +459,48 @@ def compute_territory_shares(rows: pd.DataFrame, locations: pd.DataFrame,
     budget_share relative to the province's when every territory row gives one (and the province got money),
     else equal. `places`: compute_territory_places of these locations (or of a superset), when already known."""
     places = compute_territory_places(locations) if places is None else places
-    joined = rows[["project_id", "pcode", "share", "split_assumed"]].astype({"project_id": object, "pcode": object})
-    joined = joined.reset_index(drop=True).reset_index(names="_row").merge(places, on=["project_id", "pcode"])
-    joined = joined.sort_values("_row", kind="stable")
-    group = [joined["_row"]]
-    count = joined.groupby(group)["territory"].transform("size")
-    all_known = joined["known"].notna().groupby(group).transform("all")
-    use_known = all_known & (joined["share"] > 0)
-    tshare = (joined["known"] / joined["known"].groupby(group).transform("sum")).where(use_known, 1.0 / count)
-    assumed = joined["split_assumed"].astype(bool) | (~use_known & (count > 1))
-    return pd.DataFrame({"_row": joined["_row"].to_numpy(), "project_id": joined["project_id"].to_numpy(),
-                         "territory": joined["territory"].to_numpy(), "share": tshare.to_numpy(dtype="float64"),
-                         "split_assumed": assumed.to_numpy(dtype=bool)})
+    # On integer codes: each row's (project, province) key found among the places' keys sorted once, the rows
+    # repeated once per territory, the group sums and flags by position (a merge and three groupby transforms
+    # took ~100-250 ms at 10,000 projects on every new filter state). Same rows in the same order as the merge.
+    row_ids, row_pcodes = rows["project_id"].to_numpy(dtype=object), rows["pcode"].to_numpy(dtype=object)
+    ids, _ = pd.factorize(np.concatenate([row_ids, places["project_id"].to_numpy(dtype=object)]),
+                          use_na_sentinel=False)
+    pcodes, pcode_names = pd.factorize(np.concatenate([row_pcodes, places["pcode"].to_numpy(dtype=object)]),
+                                       use_na_sentinel=False)
+    keys = ids.astype(np.int64) * max(len(pcode_names), 1) + pcodes
+    row_key, place_key = keys[:len(rows)], keys[len(rows):]
+    order = np.argsort(place_key, kind="stable")
+    first = np.searchsorted(place_key[order], row_key, "left")
+    count = np.searchsorted(place_key[order], row_key, "right") - first
+    at = np.repeat(np.arange(len(rows)), count)  # each output row's allocated row
+    starts = np.cumsum(count) - count
+    within = np.arange(int(count.sum())) - np.repeat(starts, count)  # its place among the row's territories
+    place = order[np.repeat(first, count) + within]
+    known = places["known"].to_numpy(dtype="float64", na_value=np.nan)[place]
+    all_known = np.bincount(at, weights=np.isnan(known), minlength=len(rows)) == 0
+    share = rows["share"].to_numpy(dtype="float64", na_value=np.nan)
+    use_known = (all_known & (share > 0))[at]
+    total = _group_sums(at, within, np.where(np.isnan(known), 0.0, known), len(rows))[at]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tshare = np.where(use_known, known / total, 1.0 / count[at])
+    assumed = rows["split_assumed"].to_numpy().astype(bool)[at] | (~use_known & (count[at] > 1))
+    return pd.DataFrame({"_row": at, "project_id": row_ids[at],
+                         "territory": places["territory"].to_numpy(dtype=object)[place], "share": tshare,
+                         "split_assumed": assumed})
+
+
+def _group_sums(group: np.ndarray, within: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """Per group, its values summed in order with Kahan's compensation, as pandas' groupby sum does (a territory's
+    share then divides by the very number the merge-and-groupby version divided by)."""
+    total, compensation = np.zeros(groups), np.zeros(groups)
+    for j in range(int(within.max()) + 1 if len(within) else 0):
+        chosen = within == j
+        label, value = group[chosen], values[chosen]
+        y = value - compensation[label]
+        t = total[label] + y
+        compensation[label] = t - total[label] - y
+        total[label] = t
+    return total
 
 
 TERRITORY_COLUMNS = ["project_id", "territory", "share", "split_assumed", *QUANTITIES]

@@ -15,6 +15,7 @@ from geo.allocation import (
     allocate_all_territories,
     allocate_territories,
     by_unit,
+    compute_territory_shares,
     project_locations,
 )
 
@@ -193,3 +194,22 @@ def test_a_bucket_whose_projects_publish_nothing_is_not_published_rather_than_ze
     allocation = allocate(projects(("P", "provincial", 100), ("N", "national", None)),
                           locations(("P", "CD61", None, None, None)), flows())
     assert allocation.bucket_published("households_targeted", bucket) is expected
+
+
+def test_each_province_row_is_split_over_its_territories_by_known_shares_else_equally():
+    """Explicit budget shares relative to the province's when every territory row gives one and the province got
+    money; else equal parts, marked assumed when there are several; a row's own assumed split is kept; a place in
+    another province or of another project is not this row's; rows in their order, territories in the places'."""
+    rows = pd.DataFrame({"project_id": ["P1", "P2", "P3", "P4", "P5"],
+                         "pcode": ["CD74", "CD74", "CD74", "CD74", "CD61"],
+                         "share": [1.0, 0.5, 0.0, 1.0, 1.0], "split_assumed": [False, False, False, True, True]})
+    places = pd.DataFrame({"project_id": ["P1", "P2", "P1", "P2", "P3", "P3", "P1", "P5"],
+                           "pcode": ["CD74", "CD74", "CD74", "CD74", "CD74", "CD74", "CD61", "CD61"],
+                           "territory": ["T1", "T1", "T2", "T2", "T1", "T3", "T9", "T8"],
+                           "known": [0.3, None, 0.1, 0.2, 0.5, 0.5, 1.0, None]})
+    split = compute_territory_shares(rows, pd.DataFrame(), places)
+    assert split["_row"].tolist() == [0, 0, 1, 1, 2, 2, 4]  # P4 names no territory: no row
+    assert split["project_id"].tolist() == ["P1", "P1", "P2", "P2", "P3", "P3", "P5"]
+    assert split["territory"].tolist() == ["T1", "T2", "T1", "T2", "T1", "T3", "T8"]
+    assert split["share"].tolist() == pytest.approx([0.75, 0.25, 0.5, 0.5, 0.5, 0.5, 1.0])
+    assert split["split_assumed"].tolist() == [False, False, True, True, True, True, True]
