@@ -57,8 +57,7 @@ else:
     project = projects.loc[project_id]
     at = portfolio.projects.index[projects.index.get_loc(project_id)]  # its row in the prepared model's dates
     dates = view.dates.loc[at] if view.dates is not None else None
-    flows = memo("flows", lambda: view.all_funding[view.all_funding["project_id"] == project_id])  # all of them
-    places = memo("places", lambda: view.full.locations[view.full.locations["project_id"] == project_id])
+    flows, places = memo("flows_places", lambda: view.of_project(project_id))  # all of them, whatever the filters
     conflicts = project_conflicts(view.dataset_memo("all_conflicts", lambda: compute_conflicts(
         view.full.sources, view.full.documents)), project_id)
     st.header(escape_text(title_of(project_id)))
@@ -72,7 +71,8 @@ else:
     left, right = st.columns(2)
     with left:
         st.subheader(t("project.parties", lang))
-        render_table(memo("parties", lambda: make_parties_table(compute_project_parties(view.full, project_id), lang)))
+        render_table(memo("parties", lambda: make_parties_table(compute_project_parties(view.full, project_id, flows),
+                                                                lang)))
         st.subheader(t("project.dates", lang))
         render_table(memo("dates_table", lambda: make_dates_table(project, lang, conflicts, dates)))
     with right:
@@ -102,7 +102,7 @@ else:
                   lang, memo)
 
     st.subheader(t("project.sources", lang))
-    sources = memo("sources", lambda: compute_project_sources(view.full, project_id))
+    sources = memo("sources", lambda: compute_project_sources(view.full, project_id, flows))
     if sources.empty:  # uploaded data rarely cites documents: say so rather than draw an empty grid
         st.caption(t("project.sources.none", lang))
     else:

@@ -1,6 +1,7 @@
 """Donor and project profile building blocks: breakdown figure, parties, dates and donor-province tables."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -18,7 +19,7 @@ from components.i18n import (
     t,
     theme_label,
 )
-from data.metrics import FLOW_MEASURES
+from data.metrics import FLOW_MEASURES, measure_masks
 from data.organisations import organisation_label
 from data.status import compute_project_dates
 from geo.provinces import PROVINCE_PCODES, province_name
@@ -131,10 +132,12 @@ def compute_project_summary(project: pd.Series, flows: pd.DataFrame, places: pd.
     currency, provinces by name, start, end and households targeted, each with its sources' disagreement.
     `dates`: as for make_dates_table."""
     money = []
+    masks = measure_masks(flows) if not flows.empty else {}  # the flows' types read once for the three measures
+    published = flows["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan) if not flows.empty else None
     for measure in ("committed", "disbursed", "spent"):
-        chosen = FLOW_MEASURES[measure].select(flows) if not flows.empty else flows
-        amounts = chosen["amount_reporting"].dropna() if not chosen.empty else pd.Series(dtype=float)
-        text = t("donor.no_flow", lang) if chosen.empty else format_money(
+        chosen = masks.get(measure)
+        amounts = published[chosen & ~np.isnan(published)] if chosen is not None else None
+        text = t("donor.no_flow", lang) if chosen is None or not chosen.any() else format_money(
             float(amounts.sum()) if len(amounts) else None, currency, lang)
         money.append((t(f"measure.{measure}", lang), text, None))
     if project.get("coverage") == "national":

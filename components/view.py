@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from components.filters import render_filters
@@ -56,6 +57,13 @@ class View:
         result, funding, _ = apply_filters_indexed(self.all_funding, self.full,
                                                    replace(self.state, donors=(donor,)), self.prepared.index)
         return result.portfolio, funding
+
+    def of_project(self, project_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """All of one project's converted flows and its places, whatever the filters (a project page shows them
+        all), found on the dataset's integer codes (each flow's and place's id text compared before)."""
+        ix = self.prepared.index
+        code = ix.project_id[np.flatnonzero(ix.ids == project_id)[0]]
+        return self.all_funding[ix.flow_project == code], self.full.locations[ix.place_project == code]
 
     @property
     def lang(self) -> str:

@@ -356,10 +356,14 @@ def compute_conflicts(sources: pd.DataFrame, documents: pd.DataFrame | None = No
     return pd.DataFrame(rows, columns=columns)
 
 
-def compute_project_sources(portfolio: Portfolio, project_id: str) -> pd.DataFrame:
-    """Every source row about a project, its flows and its locations, with document titles."""
+def compute_project_sources(portfolio: Portfolio, project_id: str, flows: pd.DataFrame | None = None
+                            ) -> pd.DataFrame:
+    """Every source row about a project, its flows and its locations, with document titles. `flows`: the project's
+    flows (all of them, e.g. converted), when the caller holds them."""
     src = portfolio.sources
-    flows = set(portfolio.funding.loc[portfolio.funding["project_id"] == project_id, "flow_id"])
+    if flows is None:
+        flows = portfolio.funding[portfolio.funding["project_id"] == project_id]
+    flows = set(flows["flow_id"])
     mine = (
         ((src["table"] == "projects") & (src["record_id"] == project_id))
         | ((src["table"] == "funding") & src["record_id"].isin(flows))

@@ -74,10 +74,10 @@ def compute_donor_breakdown(flows: pd.DataFrame, by: str) -> tuple[pd.DataFrame,
     for key, mask in masks.items():
         usable = mask & known
         if usable.any():
-            grouped = pd.Series(amounts[usable]).groupby(coded[usable])
-            sums = grouped.sum()
-            parts.append((key, sums.index.to_numpy(), sums.to_numpy(dtype="float64"),
-                          grouped.size().to_numpy(dtype="int64")))
+            sums = pd.Series(amounts[usable]).groupby(coded[usable]).sum()
+            present = sums.index.to_numpy()
+            parts.append((key, present, sums.to_numpy(dtype="float64"),
+                          np.bincount(coded[usable])[present].astype("int64")))  # each group's size
     if not parts:
         return pd.DataFrame(columns=columns), left_out
     at = np.concatenate([part[1] for part in parts])
@@ -123,11 +123,15 @@ def _like(flags: np.ndarray, dtype: object) -> object:
     return pd.array(flags, dtype="boolean") if isinstance(dtype, pd.BooleanDtype) else flags
 
 
-def compute_project_parties(portfolio: Portfolio, project_id: str) -> pd.DataFrame:
-    """Organisations around a project and their roles: donors (from flows), implementers (lead first), partners."""
-    project = portfolio.projects.set_index("project_id").loc[project_id]
+def compute_project_parties(portfolio: Portfolio, project_id: str, flows: pd.DataFrame | None = None
+                            ) -> pd.DataFrame:
+    """Organisations around a project and their roles: donors (from flows), implementers (lead first), partners.
+    `flows`: the project's flows (all of them, e.g. converted), when the caller holds them."""
+    projects = portfolio.projects  # its row, not the whole table indexed by id (a copy of every column)
+    project = projects.iloc[np.flatnonzero((projects["project_id"] == project_id).to_numpy(dtype=bool))[0]]
     rows = []
-    flows = portfolio.funding[portfolio.funding["project_id"] == project_id]
+    if flows is None:
+        flows = portfolio.funding[portfolio.funding["project_id"] == project_id]
     funders = set(list_donors(flows))
     named = set(split_list(project.get("implementing_orgs"))) | set(split_list(project.get("partners")))
     for donor, role in zip(flows["donor"], flows["org_role"]):

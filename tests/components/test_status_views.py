@@ -101,3 +101,19 @@ def test_households_chart_draws_the_largest_targets_when_there_are_too_many(coun
     frame = pd.DataFrame({"project_id": [f"P{i}" for i in range(count)], "targeted": targeted,
                           "reached": [1] * count, "minimum": [False] * count})
     assert list(limit_households(frame, limit)["project_id"]) == drawn
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_project_summary_sums_each_measures_published_amounts_and_tells_no_flow_from_not_published(lang):
+    from components.i18n import format_money, t
+    from components.profiles import compute_project_summary
+    from data.schema import TABLES
+
+    project = pd.Series({**dict.fromkeys(TABLES["projects"].column_names), "project_id": "P"})
+    flows = pd.DataFrame({"project_id": "P", "transaction_type": [11, 11, 2, 3, 3],
+                          "amount_reporting": [5.0, 2.5, 9.0, None, None]})
+    summary = compute_project_summary(project, flows, pd.DataFrame(), {}, "USD", lang)
+    # incoming commitments (11) with an amount hide the outgoing one (2); both disbursements publish no amount
+    assert summary[1:4] == [(t("measure.committed", lang), format_money(7.5, "USD", lang), None),
+                            (t("measure.disbursed", lang), format_money(None, "USD", lang), None),
+                            (t("measure.spent", lang), t("donor.no_flow", lang), None)]
