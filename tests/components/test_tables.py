@@ -179,3 +179,24 @@ def test_whole_numbers_are_babels_grouped_text(lang, value):
 
     from components.i18n import format_whole, locale_of
     assert format_whole(value, lang) == format_decimal(round(value), "#,##0", locale=locale_of(lang))
+
+
+@pytest.mark.parametrize("rows", [slice(None), slice(1, None), slice(0, 0)], ids=["all", "filtered", "empty"])
+def test_sources_table_names_documents_and_keeps_the_rows(rows):
+    from types import SimpleNamespace
+
+    from components.tables import make_sources_table
+
+    sources = pd.DataFrame({
+        "table": ["projects", "flows", "projects"], "record_id": ["P-1", "P-1|f2", None],
+        "column": ["theme", "amount", "title_en"], "value": ["peace", "12", None],
+        "document_id": ["D1", "D9", "D1"], "paragraph": pd.array([3, None, 7], dtype="Int64"),
+        "evidence": ["«x»", None, "=cmd"]}).iloc[rows]
+    documents = pd.DataFrame({"document_id": ["D1", "D2"], "title": ["Report one", "Report two"]})
+    table = make_sources_table(SimpleNamespace(sources=sources, documents=documents), "en")
+    assert list(table.index) == list(sources.index)  # the sources' own rows, in their order
+    expected = {"Project": ["P-1", "P-1 · f2", None], "Document": ["Report one [D1]", "D9 [D9]", "Report one [D1]"],
+                "Paragraph": [3, None, 7], "Evidence": ["«x»", None, "=cmd"]}
+    for column, values in expected.items():
+        assert [None if pd.isna(v) else v for v in table[column].tolist()] == values[rows], column
+    assert pd.api.types.is_string_dtype(table["Project"]) and pd.api.types.is_string_dtype(table["Document"])
