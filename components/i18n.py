@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 from babel import Locale
-from babel.dates import format_date as babel_format_date
+from babel.dates import DateTimePattern, get_date_format
+from babel.dates import parse_pattern as parse_date_pattern
 from babel.numbers import (
     NumberPattern,
     format_compact_currency,
@@ -279,6 +280,10 @@ def format_partial_date(value: object, lang: str) -> str:
 def _date_text(first: dt.date, precision: str, lang: str) -> str:
     if precision == "year":
         return str(first.year)
-    if precision == "month":
-        return babel_format_date(first, "MMM y", locale=locale_of(lang))
-    return babel_format_date(first, "medium", locale=locale_of(lang))
+    return _date_pattern(precision, lang).apply(first, locale_of(lang))
+
+
+@cache
+def _date_pattern(precision: str, lang: str) -> DateTimePattern:
+    """babel.dates.format_date's pattern ('MMM y', or the locale's medium date), parsed once, not per date."""
+    return parse_date_pattern("MMM y") if precision == "month" else get_date_format("medium", locale=locale_of(lang))

@@ -1,11 +1,13 @@
 """Every UI string exists in English and French; no page or component shows a literal string; locale formats."""
 import ast
+import datetime as dt
 import re
 import string
 import tomllib
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from babel.numbers import format_compact_currency
 
 from components.i18n import (
@@ -198,3 +200,14 @@ def test_money_is_babels_compact_currency_text(lang, currency):
 @pytest.mark.parametrize("lang, expected", [("en", "€0"), ("fr", "0 €")])
 def test_negative_zero_money_reads_zero(lang, expected):
     assert spaces(format_money(-0.0, "EUR", lang)) == expected
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_dates_are_babels_format_date_text(lang):
+    """Dates keep babel's parsed pattern: the text must be babel.dates.format_date's for every month and many days
+    and years, at day and month precision."""
+    days = [dt.date(year, month, day) for year in (1999, 2000, 2021, 2024, 2030) for month in range(1, 13)
+            for day in (1, 9, 10, 28)] + [dt.date(2024, 2, 29)]
+    for day in days:
+        assert format_partial_date(day.isoformat(), lang) == format_date(day, "medium", locale=locale_of(lang))
+        assert format_partial_date(day.isoformat()[:7], lang) == format_date(day, "MMM y", locale=locale_of(lang))
