@@ -73,7 +73,7 @@ def t(key: str, lang: str, **values: object) -> str:
         text = text.get(form, text["other"])
     if not values:
         return text
-    counted = {k: format_decimal(v, locale=locale_of(lang)) if k in COUNT_PLACEHOLDERS and type(v) is int else v
+    counted = {k: format_whole(v, lang) if k in COUNT_PLACEHOLDERS and type(v) is int else v
                for k, v in values.items()}
     return text.format(**counted)
 

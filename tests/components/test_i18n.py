@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from babel.dates import format_date
-from babel.numbers import format_compact_currency
+from babel.numbers import format_compact_currency, format_decimal
 
 from components.i18n import (
     CATALOGUE_DIR,
@@ -211,3 +211,11 @@ def test_dates_are_babels_format_date_text(lang):
     for day in days:
         assert format_partial_date(day.isoformat(), lang) == format_date(day, "medium", locale=locale_of(lang))
         assert format_partial_date(day.isoformat()[:7], lang) == format_date(day, "MMM y", locale=locale_of(lang))
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+@pytest.mark.parametrize("count", [0, 1, 7, 999, 1000, 10_000, 123_456, 1_234_567, -1, -4_500])
+def test_counts_in_strings_are_babels_grouped_integers(lang, count):
+    """t() groups a count placeholder the way babel's format_decimal writes an integer."""
+    expected = format_decimal(count, locale=locale_of(lang))
+    assert t("table.rows_shown", lang, first=count, last=count, n=count).count(expected) == 3
