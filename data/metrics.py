@@ -125,9 +125,11 @@ def compute_project_money(converted: pd.DataFrame) -> pd.DataFrame:
     sums = {}
     for column, chosen in zip(columns, (_committed_mask(types, amounts, codes, count), types == 3, types == 4)):
         rows = chosen & placed
-        sums[column] = pd.Series(amounts[rows]).groupby(codes[rows]).sum(min_count=1).reindex(
-            range(count)).to_numpy(dtype="float64")
-    return pd.DataFrame(sums, index=pd.Index(ids))
+        summed = pd.Series(amounts[rows]).groupby(codes[rows]).sum(min_count=1)
+        sums[column] = np.full(count, np.nan)
+        sums[column][summed.index.to_numpy()] = summed.to_numpy(dtype="float64")  # NaN where none: as reindex
+    # the ids as objects: an index of pandas' arrow-backed text copies every id and looks them up more slowly
+    return pd.DataFrame(sums, index=pd.Index(np.asarray(ids, dtype=object), dtype=object))
 
 
 @dataclass(frozen=True)
