@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -97,11 +98,21 @@ def make_checks_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def make_check_counts_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """How many projects each check flags."""
-    counts = checks.groupby(["severity", "check"])["project_id"].nunique().reset_index()
-    return pd.DataFrame({t("col.severity", lang): [t(f"severity.{s}", lang) for s in counts["severity"]],
-                         t("col.check", lang): [t(f"check.{c}", lang) for c in counts["check"]],
-                         t("col.projects", lang): counts["project_id"]})
+    """How many projects each check flags, per (severity, check) in their sorted order (a groupby's): on integer
+    codes, one unique over (check, project) pairs (a two-key groupby and nunique cost ~10x more)."""
+    severities, severity_names = pd.factorize(checks["severity"].to_numpy(dtype=object), sort=True)
+    kinds, kind_names = pd.factorize(checks["check"].to_numpy(dtype=object), sort=True)
+    projects, project_ids = pd.factorize(checks["project_id"].to_numpy(dtype=object))
+    keyed = (severities >= 0) & (kinds >= 0)
+    groups = severities[keyed].astype("int64") * len(kind_names) + kinds[keyed]
+    present = np.flatnonzero(np.bincount(groups, minlength=len(severity_names) * len(kind_names)))
+    named = projects[keyed] >= 0  # a missing id is not a project (nunique leaves it out)
+    pairs = np.unique(groups[named] * max(len(project_ids), 1) + projects[keyed][named])
+    counts = np.bincount(pairs // max(len(project_ids), 1), minlength=len(severity_names) * len(kind_names))
+    return pd.DataFrame({t("col.severity", lang): [t(f"severity.{s}", lang)
+                                                   for s in severity_names[present // len(kind_names)]],
+                         t("col.check", lang): [t(f"check.{c}", lang) for c in kind_names[present % len(kind_names)]],
+                         t("col.projects", lang): counts[present].astype("int64")})
 
 
 def make_ending_table(ending: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from components.i18n import t
 from components.profiles import make_breakdown_figure, make_dates_table, make_measures_table, make_parties_table
 from components.status_views import (
     left_out_text,
@@ -76,6 +77,21 @@ def test_check_counts_table_counts_projects_per_check():
                            "severity": ["gap", "gap", "gap"]})
     table = make_check_counts_table(checks, "en")
     assert dict(zip(table["Check"], table["Projects"])) == {"No end date": 2, "No start date": 1}
+
+
+@pytest.mark.parametrize("rows", [
+    [("A", "no_end_date", "gap"), ("B", "no_end_date", "gap"), ("B", "no_end_date", "gap")],
+    [("B", "no_start_date", "gap"), ("A", "end_before_start", "conflict"), ("A", "no_end_date", "gap"),
+     ("C", "end_derived", "info"), ("A", "no_start_date", "gap"), (None, "no_end_date", "gap")],
+    [("A", None, "gap"), ("A", "no_end_date", None)], []])
+def test_check_counts_are_a_groupbys_projects_per_severity_and_check(rows):
+    checks = pd.DataFrame(rows, columns=["project_id", "check", "severity"], dtype=object)
+    # the reference: pandas' groupby on both keys (sorted, missing keys dropped) and its count of distinct ids
+    reference = checks.groupby(["severity", "check"])["project_id"].nunique().reset_index()
+    table = make_check_counts_table(checks, "en")
+    assert list(zip(*(table[t(c, "en")] for c in ("col.severity", "col.check", "col.projects")))) == [
+        (t(f"severity.{s}", "en"), t(f"check.{c}", "en"), n)
+        for s, c, n in zip(reference["severity"], reference["check"], reference["project_id"])]
 
 
 def test_measures_table_tells_no_flow_from_not_published():
