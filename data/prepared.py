@@ -32,9 +32,12 @@ from data.metrics import FLOW_MEASURES, compute_funding, compute_missing_facts
 from data.portfolio import Portfolio
 from data.prepared_store import (
     allocation_file,
+    converted_file,
     load_allocation_index,
+    load_converted,
     load_prepared,
     save_allocation_index,
+    save_converted,
     save_prepared,
 )
 from data.status import compute_project_dates
@@ -101,9 +104,22 @@ class PreparedPortfolio:
 
         def compute() -> tuple[pd.DataFrame, bool]:
             funding = self.portfolio.funding
+            path = converted_file(self.store, currency) if self.store is not None and len(funding) else None
+            added = load_converted(path, len(funding)) if path is not None else None
+            if added is not None:  # compute_funding's frame: the flows (a shallow copy: copy on write) and these
+                converted = funding.copy(deep=False)
+                for name, values in added.items():
+                    converted[name] = pd.Series(values, index=funding.index, dtype=values.dtype, copy=False)
+                return converted, True
             converted = compute_funding(funding, currency, self.value_dates)
-            return converted, converted.index.equals(funding.index) and converted[list(funding.columns)].equals(
-                funding)
+            carries = converted.index.equals(funding.index) and converted[list(funding.columns)].equals(funding)
+            kept = list(funding.columns)
+            if path is not None and carries and list(converted.columns[:len(kept)]) == kept:  # read on a restart
+                try:
+                    save_converted(path, {name: converted[name] for name in converted.columns[len(kept):]})
+                except OSError as exc:
+                    log.warning("converted flows not written to %s (%s)", path, exc)
+            return converted, carries
 
         return self._once(self._converted, currency, compute, CURRENCY_MEMO)
 

@@ -8,6 +8,7 @@ unicode with a mask of the missing values, so loading one never runs code from t
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import io
@@ -64,6 +65,10 @@ class _Packer:
             items = values.tolist()
             missing = np.array([v is None for v in items], dtype=bool)
             text = [v for v in items if v is not None]
+            if text and all(type(v) is dt.date for v in text):  # e.g. the rate dates of converted flows
+                days = np.full(len(items), np.datetime64("NaT"), dtype="datetime64[D]")
+                days[~missing] = np.array(text, dtype="datetime64[D]")
+                return {"t": "dates", "a": self._put(days), "m": self._put(missing)}
             if not all(type(v) is str for v in text):
                 raise _NotStorable("an object array holding more than text and None")
             joined = SEPARATOR.join(text)
@@ -84,6 +89,10 @@ class _Packer:
             return self.arrays[spec["a"]]
         if spec["t"] == "int32":
             return self.arrays[spec["a"]].astype(np.int64)
+        if spec["t"] == "dates":
+            values = np.array(self.arrays[spec["a"]].tolist(), dtype=object)  # datetime.date, as stored
+            values[self.arrays[spec["m"]]] = None
+            return values
         missing = self.arrays[spec["m"]]
         text = self.arrays[spec["a"]].tobytes().decode("utf-8").split(SEPARATOR) if spec["n"] else []
         if len(text) != spec["n"] or len(text) != int((~missing).sum()):
@@ -311,6 +320,40 @@ def load_allocation_index(path: Path, portfolio: Portfolio) -> AllocationIndex |
     fits = all(len(value) == length for value, length in lengths) and np.array_equal(
         index.ids, portfolio.projects["project_id"].to_numpy(dtype=object))
     return index if fits else None
+
+
+def converted_file(store: Path, currency: str) -> Path | None:
+    """Where the columns every flow gains converted to `currency` are kept beside the pieces file `store`."""
+    if not currency.isalnum():
+        return None
+    return store.with_name(f"{store.stem}-converted-{_rates_key()}-{currency}.npz")
+
+
+def save_converted(path: Path, columns: dict[str, pd.Series]) -> bool:
+    """Write the added columns of converted flows (name → column) at once; False, and nothing written, when one
+    holds what the format does not keep."""
+    packer = _Packer()
+    try:
+        meta = {"format": FORMAT, "columns": {name: packer.pack_column(column) for name, column in columns.items()}}
+    except _NotStorable as exc:
+        log.info("converted flows not kept (%s)", exc)
+        return False
+    _write(path, meta, packer.arrays)
+    return True
+
+
+def load_converted(path: Path, rows: int) -> dict | None:
+    """The columns save_converted wrote (name → values), or None when absent, unreadable or not `rows` long."""
+    read = _read(path)
+    if read is None:
+        return None
+    meta, packer = read
+    try:
+        columns = {name: packer.unpack_column(spec) for name, spec in meta["columns"].items()}
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("converted flows at %s unreadable (%s): converting again", path, exc)
+        return None
+    return columns if columns and all(len(values) == rows for values in columns.values()) else None
 
 
 _ALLOCATION_ARRAYS = ("ids", "national", "located", "placed", "hh_placed", "row_project", "row_unit", "units",

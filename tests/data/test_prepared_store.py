@@ -13,8 +13,16 @@ from data import prepared as prepared_module
 from data import prepared_store
 from data.columnar import prepared_path
 from data.intake import load_portfolio, parse_uploads
+from data.metrics import compute_funding
 from data.prepared import prepare_portfolio
-from data.prepared_store import allocation_file, load_allocation_index, load_prepared, save_prepared
+from data.prepared_store import (
+    allocation_file,
+    converted_file,
+    load_allocation_index,
+    load_converted,
+    load_prepared,
+    save_prepared,
+)
 from data.synth import make_synthetic_portfolio, to_csv_bytes
 
 PIECES = ("years", "members", "options", "shares", "dates", "index", "missing_facts")
@@ -162,3 +170,35 @@ def test_only_plain_codes_name_an_allocation_file(tmp_path):
     assert allocation_file(tmp_path / "prepared.npz", "../x", "committed") is None
     assert allocation_file(tmp_path / "prepared.npz", "USD", "a/b") is None
     assert allocation_file(tmp_path / "prepared.npz", "USD", "committed").parent == tmp_path
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR"])
+def test_converted_flows_read_back_exactly_as_converted(portfolio, tmp_path, monkeypatch, currency):
+    store = tmp_path / "prepared.npz"
+    expected = compute_funding(portfolio.funding, currency)
+    _same(expected, prepare_portfolio(portfolio, store).converted(currency), "computed")
+    assert converted_file(store, currency).is_file()
+    monkeypatch.setattr(prepared_module, "compute_funding", lambda *_: pytest.fail("converted again"))
+    model = prepare_portfolio(portfolio, store)
+    read = model.converted(currency)
+    _same(expected, read, "read")
+    for column in [c for c in expected.columns if expected[c].dtype == object]:  # None stays None, dates dates
+        assert [type(v) for v in read[column].tolist()] == [type(v) for v in expected[column].tolist()], column
+    assert model._conversion(currency)[1]
+    before = portfolio.funding["amount"].copy()
+    read.loc[read.index[0], "amount"] = -12345.0  # copy on write: the portfolio's own flows are not touched
+    pd.testing.assert_series_equal(portfolio.funding["amount"], before)
+
+
+def test_damaged_converted_flows_are_converted_again(portfolio, tmp_path, monkeypatch):
+    store = tmp_path / "prepared.npz"
+    prepare_portfolio(portfolio, store).converted("EUR")
+    path = converted_file(store, "EUR")
+    content = path.read_bytes()
+    path.write_bytes(content[: len(content) // 2])
+    calls = []
+    real = prepared_module.compute_funding
+    monkeypatch.setattr(prepared_module, "compute_funding", lambda *a: calls.append(1) or real(*a))
+    _same(compute_funding(portfolio.funding, "EUR"), prepare_portfolio(portfolio, store).converted("EUR"), "again")
+    assert calls == [1] and path.read_bytes() == content
+    assert load_converted(path, len(portfolio.funding) + 1) is None
