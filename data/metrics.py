@@ -103,10 +103,11 @@ def compute_committed(converted: pd.DataFrame) -> pd.DataFrame:
     return FLOW_MEASURES["committed"].select(converted)
 
 
-def _flow_arrays(converted: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def _flow_arrays(converted: pd.DataFrame, ordered: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """(transaction types as floats, amounts in the reporting currency, project codes (-1: none), how many
-    projects): the flows as the numpy questions below ask them, codes in project id order (as groupby sorts)."""
-    codes, ids = pd.factorize(converted["project_id"], sort=True)
+    projects): the flows as the numpy questions below ask them, codes in project id order (as groupby sorts);
+    `ordered=False`: in order of appearance (a mask, which only tells projects apart, needs no sort of the ids)."""
+    codes, ids = pd.factorize(converted["project_id"].to_numpy(dtype=object), sort=ordered)
     return (_numbers(converted["transaction_type"]), converted["amount_reporting"].to_numpy(
         dtype="float64", na_value=np.nan), codes, len(ids))
 
@@ -143,7 +144,7 @@ class FlowMeasure:
     def mask(self, converted: pd.DataFrame) -> np.ndarray:
         """Which rows are flows of this measure."""
         if self.kind is None:
-            return _committed_mask(*_flow_arrays(converted))
+            return _committed_mask(*_flow_arrays(converted, ordered=False))
         return _numbers(converted["transaction_type"]) == self.kind
 
     def select(self, converted: pd.DataFrame) -> pd.DataFrame:
@@ -167,7 +168,7 @@ def measure_masks(converted: pd.DataFrame) -> dict[str, np.ndarray]:
     breakdown asks all four); every row when there are no columns at all (an empty table)."""
     if "transaction_type" not in converted:
         return {key: np.ones(len(converted), dtype=bool) for key in FLOW_MEASURES}
-    flows = _flow_arrays(converted)
+    flows = _flow_arrays(converted, ordered=False)
     return {key: _committed_mask(*flows) if measure.kind is None else flows[0] == measure.kind
             for key, measure in FLOW_MEASURES.items()}
 
