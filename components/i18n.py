@@ -270,6 +270,17 @@ def format_households(value: float | None, minimum: object, lang: str) -> str:
 
 def format_partial_date(value: object, lang: str) -> str:
     """'14 Dec 2021' / '14 déc. 2021'; a year or month alone stays a year or month (data.schema.date_period)."""
+    if type(value) is str:  # as given in the files: kept per text, as amounts are, across filter states
+        return _date_of_text(value, lang)
+    return _partial_date(value, lang)
+
+
+@lru_cache(maxsize=1 << 15)
+def _date_of_text(value: str, lang: str) -> str:
+    return _partial_date(value, lang)
+
+
+def _partial_date(value: object, lang: str) -> str:
     parsed = date_period(value)
     if parsed is None:
         return t("not_published", lang)
