@@ -144,3 +144,15 @@ def test_parse_from_other_profiles_is_not_kept(version):
     stored, paths, parsed = version
     columnar.save_parsed(stored.id, paths, parsed, "0" * 16)  # parsed before a profile was saved
     assert not storage.columnar_dir(stored.id, columnar.parse_fingerprint()).exists()
+
+
+def test_text_columns_read_back_as_str_or_none(version, tmp_path):
+    _, _, parsed = version
+    save_columnar(tmp_path / "copy", parsed)
+    loaded = load_columnar(tmp_path / "copy")
+    for name in columnar.TABLES:
+        frame, expected = loaded.table(name), _canonical(parsed.table(name))
+        for column in [c for c in expected.columns if expected[c].dtype == object]:
+            assert frame[column].dtype == object, (name, column)
+            assert [None if v is None else type(v) for v in frame[column].tolist()] == [
+                None if v is None else type(v) for v in expected[column].tolist()], (name, column)
