@@ -77,3 +77,14 @@ def test_plotly_text_is_html_escaped():
 ])
 def test_server_paths_are_shortened_to_file_names(text, shown):
     assert hide_paths(text) == shown
+
+
+def test_a_value_of_another_type_is_escaped_as_its_text_even_when_that_text_was_escaped_before():
+    # escaped texts are memoised per text: a value that is not exactly a str is first turned into its text
+    class Shown(str):
+        def __str__(self) -> str:
+            return "<b>shown</b>"
+
+    assert escape_text("<b>shown</b>", "html") == "&lt;b&gt;shown&lt;/b&gt;"
+    assert escape_text(Shown("plain"), "html") == "&lt;b&gt;shown&lt;/b&gt;"
+    assert escape_text(12, "html") == escape_text("12", "html") == "12"
