@@ -25,7 +25,7 @@ from data.portfolio import Portfolio
 from files import atomic_write
 from geo.allocation import AllocationIndex, ShareTable
 
-FORMAT = 1  # raise when what is stored changes shape
+FORMAT = 2  # raise when what is stored changes shape
 SEPARATOR = "\0"  # between the texts of one column; a column holding it is not stored
 ROOT = Path(__file__).resolve().parents[1]
 log = logging.getLogger(__name__)
@@ -62,21 +62,23 @@ class _Packer:
 
     def pack_values(self, values: np.ndarray) -> dict:
         if values.dtype == object:
-            items = values.tolist()
-            missing = np.array([v is None for v in items], dtype=bool)
-            text = [v for v in items if v is not None]
-            if text and all(type(v) is dt.date for v in text):  # e.g. the rate dates of converted flows
-                days = np.full(len(items), np.datetime64("NaT"), dtype="datetime64[D]")
-                days[~missing] = np.array(text, dtype="datetime64[D]")
-                return {"t": "dates", "a": self._put(days), "m": self._put(missing)}
-            if not all(type(v) is str for v in text):
+            # by distinct value (ids once each, names and dates a few times over many rows): codes and the values
+            codes, uniques = pd.factorize(values)
+            missing = codes < 0
+            if not all(v is None for v in values[missing].tolist()):
+                raise _NotStorable("an object array holding NaN or another missing marker than None")
+            distinct = uniques.tolist()
+            at = self._put(codes.astype(np.int32))
+            if distinct and all(type(v) is dt.date for v in distinct):  # e.g. the rate dates of converted flows
+                return {"t": "dates", "a": self._put(np.array(distinct, dtype="datetime64[D]")), "c": at}
+            if not all(type(v) is str for v in distinct):
                 raise _NotStorable("an object array holding more than text and None")
-            joined = SEPARATOR.join(text)
-            if joined.count(SEPARATOR) != max(len(text) - 1, 0):
+            joined = SEPARATOR.join(distinct)
+            if joined.count(SEPARATOR) != max(len(distinct) - 1, 0):
                 raise _NotStorable("text holding the separator")
             # one UTF-8 buffer split on load (a fixed-width unicode array was 4 bytes × the longest text per item)
             return {"t": "text", "a": self._put(np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)),
-                    "m": self._put(missing), "n": len(text)}
+                    "n": len(distinct), "c": at}
         if values.dtype.hasobject or values.dtype.kind not in "biufmM":
             raise _NotStorable(f"dtype {values.dtype}")
         if values.dtype == np.int64 and (not len(values) or -2**31 <= values.min() and values.max() < 2**31):
@@ -89,17 +91,18 @@ class _Packer:
             return self.arrays[spec["a"]]
         if spec["t"] == "int32":
             return self.arrays[spec["a"]].astype(np.int64)
-        if spec["t"] == "dates":
-            values = np.array(self.arrays[spec["a"]].tolist(), dtype=object)  # datetime.date, as stored
-            values[self.arrays[spec["m"]]] = None
-            return values
-        missing = self.arrays[spec["m"]]
-        text = self.arrays[spec["a"]].tobytes().decode("utf-8").split(SEPARATOR) if spec["n"] else []
-        if len(text) != spec["n"] or len(text) != int((~missing).sum()):
-            raise ValueError("text of another length than stored")
-        values = np.full(len(missing), None, dtype=object)
-        values[~missing] = text
-        return values
+        if spec["t"] == "dates":  # datetime.date, as stored
+            distinct = self.arrays[spec["a"]].tolist()
+        else:
+            distinct = self.arrays[spec["a"]].tobytes().decode("utf-8").split(SEPARATOR) if spec["n"] else []
+            if len(distinct) != spec["n"]:
+                raise ValueError("text of another length than stored")
+        table = np.empty(len(distinct) + 1, dtype=object)  # the last slot: None, which code −1 reads
+        table[:-1] = distinct
+        codes = self.arrays[spec["c"]]
+        if len(codes) and (codes.min() < -1 or codes.max() >= len(distinct)):
+            raise ValueError("codes outside the stored values")
+        return table[codes]
 
     def pack_column(self, column: pd.Series | pd.Index) -> dict:
         dtype = column.dtype
