@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.filters import render_language_currency
-from data.columnar import load_version_portfolio, prepared_path
+from data.columnar import collect_stale_copies, load_version_portfolio, prepared_path
 from data.intake import load_intake
 from data.portfolio import SAMPLE_FILES, Portfolio
 from data.prepared import PreparedPortfolio, prepare_portfolio
@@ -71,6 +71,7 @@ def get_portfolio(paths: tuple[Path, ...] | None = None) -> Portfolio:
 @st.cache_resource(show_spinner=False)
 def _housekeeping(store: str) -> None:
     collect_garbage()  # what saves killed before this start left: .tmp-* files, unreferenced blobs
+    collect_stale_copies()  # parquet copies and prepared files older code made (~100 MB per 100k version)
 
 
 def run_housekeeping() -> None:

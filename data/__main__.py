@@ -11,6 +11,7 @@ import json
 import sys
 
 from data.accounts import ROLES, AccountError, accounts_path, add_account
+from data.columnar import collect_stale_copies
 from data.intake import load_intake
 from data.intake.mapping import ProfileError, ProfileSet
 from data.schema import Problem
@@ -114,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     synth.add_argument("--out", required=True)
     synth.add_argument("--adm2", help="ADM2 GeoJSON whose ADM2_PCODE values name the territories")
     store = sub.add_parser("store", help="the version store")
-    store.add_argument("action", choices=["gc"], help="gc: remove temporary files and unreferenced blobs")
+    store.add_argument("action", choices=["gc"], help="gc: remove temporary files, unreferenced blobs and stale "
+                       "parquet copies")
     store.add_argument("--json", action="store_true")
     accounts = sub.add_parser("accounts", help="local editor accounts (offline deployments without an identity "
                                               "provider); only argon2 hashes are stored")
@@ -209,12 +211,13 @@ def run_accounts_add(name: str, role: str, from_stdin: bool) -> int:
 
 
 def run_store_gc(as_json: bool) -> int:
-    report = collect_garbage()
+    report, stale = collect_garbage(), collect_stale_copies()
     if as_json:
-        print(json.dumps(report.as_dict()))
+        print(json.dumps({**report.as_dict(), "stale_copies": len(stale)}))
     else:
         print(f"{datasets_dir()}: removed {len(report.temporary)} temporary files, {len(report.incomplete)} "
-              f"incomplete versions, {len(report.blobs)} unreferenced blobs ({report.bytes_freed} bytes)")
+              f"incomplete versions, {len(report.blobs)} unreferenced blobs ({report.bytes_freed} bytes), "
+              f"{len(stale)} parquet copies or prepared files older code made")
         for line in report.kept:
             print(f"kept: {line}")
     return 0

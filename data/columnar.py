@@ -9,6 +9,7 @@ import functools
 import hashlib
 import json
 import logging
+import shutil
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -19,9 +20,9 @@ import pyarrow.parquet as pq
 
 from data.intake import load_intake
 from data.portfolio import FileReport, Portfolio
-from data.prepared_store import prepared_file
+from data.prepared_store import is_current_file, prepared_file
 from data.schema import SOURCE_COLUMN, Problem
-from data.storage import StorageError, columnar_dir
+from data.storage import StorageError, columnar_dir, scan_versions
 from files import atomic_write, data_dir
 
 TABLES = ("projects", "funding", "locations", "sources", "documents")
@@ -153,6 +154,32 @@ def prepared_path(version_id: str) -> Path | None:
         return prepared_file(columnar_dir(version_id, parse_fingerprint()))
     except StorageError:
         return None
+
+
+def collect_stale_copies() -> list[str]:
+    """Remove the parquet copies and prepared files of stored versions that this code no longer reads (made by
+    other code, library versions or rates: each code change to data/ makes new ones, ~100 MB per 100,000-project
+    version). They are derived from the original files, so a replica still running older code parses those again
+    rather than failing. Returns the removed paths."""
+    current, removed = parse_fingerprint(), []
+    versions, _ = scan_versions()
+    for version in versions:
+        folder = columnar_dir(version.id, current)
+        for child in sorted(folder.parent.iterdir()) if folder.parent.is_dir() else []:
+            if child == folder:
+                continue
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+            removed.append(str(child))
+        for child in sorted(folder.glob("prepared-*")) if folder.is_dir() else []:
+            if not is_current_file(child.name):
+                child.unlink(missing_ok=True)
+                removed.append(str(child))
+    if removed:
+        log.info("parquet copies: removed %d made by other code or rates", len(removed))
+    return removed
 
 
 def load_version_portfolio(version_id: str, paths: Sequence[Path]) -> Portfolio:

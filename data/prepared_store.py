@@ -49,6 +49,14 @@ def prepared_file(folder: Path) -> Path:
     return folder / f"prepared-{prepared_key()}.npz"
 
 
+def is_current_file(name: str) -> bool:
+    """Whether a file of a parquet folder named `name` is one this code reads (pieces, allocation indexes and
+    converted flows of the current key and rate file); the others are left by older code or older rates."""
+    stem = f"prepared-{prepared_key()}"
+    return name == f"{stem}.npz" or name.startswith((f"{stem}-allocation-{_rates_key()}-",
+                                                     f"{stem}-converted-{_rates_key()}-"))
+
+
 class _Packer:
     """Values turned into a JSON description and numbered arrays (and back, with `arrays` read from the file)."""
 

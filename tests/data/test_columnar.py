@@ -2,6 +2,8 @@
 when the copy is missing, damaged or made by other code, and never blocks loading."""
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -156,3 +158,41 @@ def test_text_columns_read_back_as_str_or_none(version, tmp_path):
             assert frame[column].dtype == object, (name, column)
             assert [None if v is None else type(v) for v in frame[column].tolist()] == [
                 None if v is None else type(v) for v in expected[column].tolist()], (name, column)
+
+
+def test_copies_older_code_made_are_removed_and_the_current_ones_kept(version, monkeypatch):
+    """Each change to data/ parses into a new folder (~100 MB per 100,000-project version): the old ones go."""
+    from data import prepared_store
+
+    stored, paths, _ = version
+    with monkeypatch.context() as patch:
+        patch.setattr(columnar, "code_fingerprint", lambda: "0123456789abcdef")
+        load_version_portfolio(stored.id, paths)  # a copy made by other code
+    old = storage.columnar_dir(stored.id, "0123456789abcdef")
+    load_version_portfolio(stored.id, paths)
+    current = storage.columnar_dir(stored.id, code_fingerprint())
+    pieces = prepared_store.prepared_file(current)
+    kept = [pieces, pieces.with_name(f"{pieces.stem}-converted-{prepared_store._rates_key()}-EUR.npz")]
+    stale = [current / "prepared-00000000deadbeef.npz",  # another format or pandas
+             pieces.with_name(f"{pieces.stem}-converted-0000000000000000-EUR.npz")]  # another rate file
+    for path in kept + stale:
+        path.write_bytes(b"x")
+    assert old.is_dir() and current.is_dir()
+
+    removed = columnar.collect_stale_copies()
+
+    assert sorted(removed) == sorted(str(p) for p in [old, *stale])
+    assert not old.exists() and all(p.exists() for p in kept) and not any(p.exists() for p in stale)
+    assert load_columnar(current) is not None
+    assert columnar.collect_stale_copies() == []
+
+
+def test_store_gc_reports_the_stale_copies_it_removed(version, monkeypatch, capsys):
+    from data.__main__ import main
+
+    stored, paths, _ = version
+    with monkeypatch.context() as patch:
+        patch.setattr(columnar, "code_fingerprint", lambda: "0123456789abcdef")
+        load_version_portfolio(stored.id, paths)
+    assert main(["store", "gc", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stale_copies"] == 1
