@@ -7,6 +7,8 @@ from components.filters import nav_language
 from components.i18n import t
 
 lang = nav_language()  # the page titles follow ?lang=
+# The favicon stays an emoji: Streamlit draws it in the page, whereas a ":material/...:" favicon is fetched from
+# fonts.gstatic.com (tests/e2e/test_funding_map_offline.py caught it).
 st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
 
 # Material icons ship with Streamlit (served by the app): emoji would need fonts a projector PC may lack.
