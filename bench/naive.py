@@ -760,6 +760,12 @@ def naive_patches() -> list[tuple[object, str, object]]:
                 (data.prepared, "compute_allocation_index", lambda *_: None),  # the prepared model then allocate()s
                 (data.filters, "filter_options", options), (data.prepared, "filter_options", options),
                 (components.filters, "filter_options", options)]
+    # No kept copies either: the prepared pieces, allocation indexes and converted flows a stored version keeps
+    # beside its parquet copy (data.prepared_store) are computed again, per row, and nothing is written.
+    patches += [(data.prepared, name, lambda *_args, **_kwargs: None)
+                for name in ("load_prepared", "load_converted", "load_allocation_index")]
+    patches += [(data.prepared, name, lambda *_args, **_kwargs: False)
+                for name in ("save_prepared", "save_converted", "save_allocation_index")]
     return patches
 
 
