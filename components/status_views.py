@@ -14,7 +14,7 @@ from components.charts import OKABE_ITO
 from components.escape import escape_all
 from components.facts import fact_label, fact_value
 from components.figures import make_plain_figure
-from components.i18n import format_households, format_partial_date, status_label, t
+from components.i18n import format_each, format_households, format_partial_date, status_label, t
 from components.tables import render_paged_table, render_table
 from components.view import PLOT_CONFIG, View
 from data.status import SEVERITIES, compute_status_checks
@@ -83,17 +83,35 @@ def make_households_figure(households: pd.DataFrame, lang: str) -> go.Figure:
                                           separators=".," if lang == "en" else ", "))
 
 
+SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}  # most serious first
+
+
 def make_checks_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:
-    order = {s: i for i, s in enumerate(SEVERITIES)}  # most serious first
-    rows = checks.assign(_o=checks["severity"].map(order)).sort_values(["_o", "project_id"])
+    """The checks' display rows, most serious first, then by project (a stable sort: a project's checks keep their
+    order). Sorted and worded on plain lists, each distinct severity, check, status and date once (format_each):
+    a frame assigned, mapped and sorted cost more than the hundred rows of a page."""
+    severities, ids = checks["severity"].tolist(), checks["project_id"].tolist()
+    if all(type(i) is str for i in ids):
+        order = sorted(range(len(ids)), key=lambda i: (SEVERITY_ORDER[severities[i]], ids[i]))
+    else:  # a missing id: pandas' order (missing last)
+        keys = checks.assign(_o=checks["severity"].map(SEVERITY_ORDER), _at=np.arange(len(checks)))
+        order = keys.sort_values(["_o", "project_id"])["_at"].tolist()
+    derived = t("col.derived", lang)
+    ends = [(e, d) for e, d in zip(checks["end"].tolist(), checks["end_derived"].tolist())]
+
+    def end_text(pair: tuple) -> str:
+        return format_partial_date(pair[0], lang) + (f" ({derived})" if pair[1] else "")
+
+    def take(values: list) -> list:
+        return [values[i] for i in order]
+
     return pd.DataFrame({
-        t("col.project", lang): rows["project_id"],
-        t("col.severity", lang): [t(f"severity.{s}", lang) for s in rows["severity"]],
-        t("col.check", lang): [t(f"check.{c}", lang) for c in rows["check"]],
-        t("col.status", lang): [status_label(s, lang) for s in rows["status"]],
-        t("col.start", lang): [format_partial_date(s, lang) for s in rows["start"]],
-        t("col.end", lang): [format_partial_date(e, lang) + (f" ({t('col.derived', lang)})" if d else "")
-                             for e, d in zip(rows["end"], rows["end_derived"])],
+        t("col.project", lang): checks["project_id"].take(order),
+        t("col.severity", lang): take(format_each(severities, lambda s: t(f"severity.{s}", lang))),
+        t("col.check", lang): take(format_each(checks["check"], lambda c: t(f"check.{c}", lang))),
+        t("col.status", lang): take(format_each(checks["status"], lambda s: status_label(s, lang))),
+        t("col.start", lang): take(format_each(checks["start"], lambda s: format_partial_date(s, lang))),
+        t("col.end", lang): take(format_each(ends, end_text)),
     })
 
 

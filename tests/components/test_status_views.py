@@ -28,6 +28,30 @@ def test_checks_table_is_translated_and_conflicts_come_first(lang, expected):
     assert table.iloc[0, 2] == expected
 
 
+def _check(pid, check, severity, status=None, start=None, end=None, derived=False):
+    return {"project_id": pid, "check": check, "severity": severity, "status": status, "start": start, "end": end,
+            "end_derived": derived}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("rows", [
+    [_check("B", "no_end_date", "gap", None, "2020"), _check("A", "end_before_start", "conflict", 2, "2021-03",
+                                                             "2020-12-14", True),
+     _check("A", "end_passed_still_active", "conflict", 2, "2021-03", "2020-12-14", True),  # a tie: kept in order
+     _check("A", "end_derived", "info", 2, "2021-03", "2020-12-14", True),
+     _check("C", "status_not_published", "gap", float("nan"), None, "2024"),
+     _check("B", "end_before_start", "conflict", 5, "2022-01-31", "2019")],
+    [_check(None, "no_start_date", "gap"), _check("Y", "no_end_date", "gap", 1, "2020-02-29")],  # no id: last
+    [],
+])
+def test_checks_table_equals_the_per_row_table(rows, lang):
+    from bench.naive import naive_make_checks_table
+
+    checks = pd.DataFrame(rows, columns=["project_id", "check", "severity", "status", "start", "end", "end_derived"])
+    checks.index = checks.index * 3 + 7  # a page of a larger frame keeps its labels
+    pd.testing.assert_frame_equal(make_checks_table(checks, lang), naive_make_checks_table(checks, lang))
+
+
 def test_checks_table_says_when_the_end_is_derived():
     checks = pd.DataFrame([{"project_id": "A", "check": "end_passed_still_active", "severity": "conflict",
                             "status": 2, "start": "2021-12-14", "end": "2024-12-14", "end_derived": True}])
