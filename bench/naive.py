@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from cells import is_missing
 from components.escape import escape_text
-from components.i18n import format_partial_date, status_label, t
+from components.i18n import t
 from components.maps import (
     CHOROPLETH_SCALE,
     DRC_LAT,
@@ -51,7 +51,7 @@ from data.filters import (
 from data.metrics import KEY_FACTS, PAYMENT_OF, list_donors, project_end, project_start
 from data.portfolio import Portfolio
 from data.schema import ACTIVITY_STATUS, THEMES, PartialDate, parse_partial_date
-from data.status import ACTIVE, CHECK_COLUMNS, SEVERITIES
+from data.status import ACTIVE, CHECK_COLUMNS
 from geo.allocation import ALLOCATED_COLUMNS, QUANTITIES, Allocation, MapMetric, _project_values
 from geo.provinces import match_province
 
@@ -1003,18 +1003,3 @@ def naive_make_funding_map_figure(units: MapUnits, metric: MapMetric, currency: 
     if layout:
         figure.update_layout(**layout)
     return figure
-
-
-def naive_make_checks_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """components.status_views.make_checks_table as it was: a frame assigned, mapped and sorted, each row worded."""
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    rows = checks.assign(_o=checks["severity"].map(order)).sort_values(["_o", "project_id"])
-    return pd.DataFrame({
-        t("col.project", lang): rows["project_id"],
-        t("col.severity", lang): [t(f"severity.{s}", lang) for s in rows["severity"]],
-        t("col.check", lang): [t(f"check.{c}", lang) for c in rows["check"]],
-        t("col.status", lang): [status_label(s, lang) for s in rows["status"]],
-        t("col.start", lang): [format_partial_date(s, lang) for s in rows["start"]],
-        t("col.end", lang): [format_partial_date(e, lang) + (f" ({t('col.derived', lang)})" if d else "")
-                             for e, d in zip(rows["end"], rows["end_derived"])],
-    })
