@@ -45,7 +45,7 @@ else:
     def memo(name, compute, *key):  # everything below depends on the donor too
         return view.memo(name, compute, donor, *key)
 
-    mine, funding = memo("donor_view", lambda: view.of_donor(donor))
+    mine, funding, allocation = memo("donor_view", lambda: view.of_donor(donor))
     render_kpis(memo("donor_kpis", lambda: compute_kpis(mine, currency, funding, view.prepared.missing_facts)), lang,
                 donors=False)
 
@@ -73,7 +73,7 @@ else:
     left, right = st.columns([3, 2])
     with left:
         render_small_map(mine.projects, view.full.locations, funding, currency, lang, key="donor_map",
-                         shares=view.shares, memo=memo)
+                         shares=view.shares, allocation=allocation, memo=memo)
     with right:
         provinces = memo("donor_provinces", lambda: compute_donor_provinces(mine, donor))
         if not provinces.empty:

@@ -51,12 +51,13 @@ class View:
             return compute()
         return self.prepared.derived((name, "whole dataset", self.today, *key), compute)
 
-    def of_donor(self, donor: str) -> tuple[Portfolio, pd.DataFrame]:
+    def of_donor(self, donor: str) -> tuple[Portfolio, pd.DataFrame, Allocation | None]:
         """The view narrowed to one donor (apply_filters with the donor added, on the dataset's integer codes: no
-        filter on the rows' text) and its converted flows (filter_flows of the view's)."""
-        result, funding, _ = apply_filters_indexed(self.all_funding, self.full,
-                                                   replace(self.state, donors=(donor,)), self.prepared.index)
-        return result.portfolio, funding
+        filter on the rows' text), its converted flows (filter_flows of the view's) and their committed allocation
+        (by masks over the donor's allocation index: PreparedPortfolio.donor_allocation; None: allocate() them)."""
+        result, funding, keep = apply_filters_indexed(self.all_funding, self.full,
+                                                      replace(self.state, donors=(donor,)), self.prepared.index)
+        return result.portfolio, funding, self.prepared.donor_allocation(self.currency, "committed", donor, keep)
 
     def of_project(self, project_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         """All of one project's converted flows and its places, whatever the filters (a project page shows them

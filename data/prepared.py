@@ -58,6 +58,7 @@ DERIVED_MEMO = 256  # results derived from a view (a page of a table, a figure, 
 # (10k, bench.scale: peak RSS 575 MB at 128, 604 at 256, 658 at 512 with 16 views; bench.load's 20 sessions on 8
 # filter states and 4 pages churned through 128)
 CURRENCY_MEMO = 4  # reporting currencies kept converted per dataset (USD, EUR and a couple of others in use)
+DONOR_MEMO = 8  # donors' allocation indexes kept (Donor page); each holds only the rows of that donor's projects
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ class PreparedPortfolio:
     # currency → (every flow converted, whether the flows' own columns came through unchanged)
     _converted: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _allocation_indexes: OrderedDict = field(default_factory=OrderedDict, repr=False)  # (currency, measure) → index
+    _donor_indexes: OrderedDict = field(default_factory=OrderedDict, repr=False)  # (currency, measure, donor) → …
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _derived: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _pending: dict = field(default_factory=dict, repr=False)  # (store, key) → Event while one session computes it
@@ -151,6 +153,26 @@ class PreparedPortfolio:
             return index
 
         return self._once(self._allocation_indexes, (currency, measure), compute, CURRENCY_MEMO * len(FLOW_MEASURES))
+
+    def donor_allocation(self, currency: str, measure: str, donor: str, keep: np.ndarray) -> Allocation | None:
+        """allocate() of the projects `keep` selects (by position; a filter state narrowed to `donor`, as
+        View.of_donor narrows it) and of the donor's flows of `measure` among theirs, by masks over an index of every
+        project the donor funds, built once per donor and currency; None when flow ids repeat (a flow is then kept by
+        its id, not by its row: only allocate() of the narrowed flows answers)."""
+        if self.index.flow_count != len(self.portfolio.funding):
+            return None
+
+        def compute() -> tuple[np.ndarray, AllocationIndex | None]:
+            # Whatever else a state filters, it keeps a subset of these projects and, of each, all the donor's flows.
+            converted, carries = self._conversion(currency)
+            result, funding, funded = apply_filters_indexed(converted, self.portfolio,
+                                                            FilterState(donors=(donor,), currency=currency),
+                                                            self.index, carries)
+            return funded, compute_allocation_index(result.portfolio.projects, FLOW_MEASURES[measure].select(funding),
+                                                    self.shares)
+
+        funded, index = self._once(self._donor_indexes, (currency, measure, donor), compute, DONOR_MEMO)
+        return None if index is None else allocate_indexed(index, keep[funded])
 
     def derived(self, key: tuple, compute: Callable[[], T]) -> T:
         """compute() once per `key` for this dataset version (key: what the result depends on besides the data,

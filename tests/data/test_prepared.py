@@ -125,3 +125,54 @@ def test_a_slow_conversion_holds_up_only_the_sessions_waiting_for_its_currency(s
     release.set()
     eur.join(10)
     assert model.converted("EUR") is model.converted("EUR")
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    from data.intake import parse_uploads
+    from data.synth import make_synthetic_portfolio, to_csv_bytes
+
+    frames = make_synthetic_portfolio(250, seed=11)
+    return parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio
+
+
+DONOR_STATES = [FilterState(), FilterState(currency="EUR", statuses=("2", "none")), FilterState(provinces=("CD61",)),
+                FilterState(year_from=2023), FilterState(themes=("no such theme",))]
+
+
+@pytest.mark.parametrize("state", DONOR_STATES, ids=range(len(DONOR_STATES)))
+@pytest.mark.parametrize("which", ["sample", "synthetic"])
+def test_a_donor_allocation_is_allocate_of_the_view_narrowed_to_the_donor(request, which, state):
+    from dataclasses import replace
+
+    from data.metrics import FLOW_MEASURES
+    from geo.allocation import allocate, by_unit, project_locations
+
+    portfolio = request.getfixturevalue(which)
+    model = prepare_portfolio(portfolio)
+    donors = portfolio.funding["donor"].dropna().value_counts()
+    for donor in [donors.index[0], donors.index[-1]]:  # the largest and the smallest
+        view = model.view(replace(state, donors=(donor,)))
+        projects = view.result.portfolio.projects
+        plain = allocate(projects, project_locations(portfolio.locations, projects),
+                         FLOW_MEASURES["committed"].select(view.funding), shares=model.shares)
+        indexed = model.donor_allocation(state.currency, "committed", donor, view.keep)
+        assert indexed.rows.equals(plain.rows) and indexed.donor_pairs.equals(plain.donor_pairs)
+        for attribute in ("national", "unallocated", "totals", "national_projects", "unallocated_projects",
+                          "not_published", "donors", "published"):
+            assert getattr(indexed, attribute) == getattr(plain, attribute), (donor, attribute)
+        assert list(indexed.donors) == list(plain.donors)  # the same order, too
+        for with_donors in (True, False):
+            assert by_unit(indexed, with_donors=with_donors).equals(by_unit(plain, with_donors=with_donors))
+    assert len(model._donor_indexes) == 2  # one index per donor, whatever the filters
+
+
+def test_a_donor_allocation_is_left_to_allocate_when_flow_ids_repeat(sample):
+    from dataclasses import replace
+
+    funding = sample.funding.copy()
+    funding.loc[funding.index[1], "flow_id"] = funding["flow_id"].iloc[0]
+    model = prepare_portfolio(replace(sample, funding=funding))
+    donor = funding["donor"].dropna().iloc[0]
+    keep = model.view(FilterState(donors=(donor,))).keep
+    assert model.donor_allocation("USD", "committed", donor, keep) is None
