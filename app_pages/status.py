@@ -26,8 +26,10 @@ from data.status import (
     compute_ending_soon,
     compute_households,
     compute_timeline,
+    compute_unmatched_provinces,
     count_without_end,
     of_projects,
+    unmatched_of,
 )
 
 ENDING_WINDOWS = (90, 180)
@@ -86,5 +88,12 @@ else:
         st.caption(t("households.capped", lang, shown=HOUSEHOLDS_MAX_PROJECTS, n=len(households)))
 
     with st.expander(t("quality.title", lang), expanded=True):
-        render_quality(view.memo("quality", lambda: compute_data_quality(portfolio)), lang)
+        def quality():  # without a place filter, the unmatched places are the dataset's (found once) of these projects
+            placed = view.state.provinces or view.state.territories
+            every = None if placed else view.dataset_memo("all_unmatched",
+                                                          lambda: compute_unmatched_provinces(view.full))
+            return compute_data_quality(portfolio, None if placed else unmatched_of(every, projects,
+                                                                                    len(view.full.projects)))
+
+        render_quality(view.memo("quality", quality), lang)
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

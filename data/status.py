@@ -347,7 +347,16 @@ def compute_unmatched_provinces(portfolio: Portfolio) -> pd.DataFrame:
     return pd.concat([rows, missing], ignore_index=True)[["project_id", "province", "reason"]]
 
 
-def compute_data_quality(portfolio: Portfolio) -> dict[str, pd.DataFrame]:
+def unmatched_of(every: pd.DataFrame, projects: pd.DataFrame, all_projects: int) -> pd.DataFrame:
+    """compute_unmatched_provinces of a filter state whose places are every place of its projects (no province or
+    territory filter), from `every` (computed for the whole dataset, of `all_projects` projects): its rows about
+    these projects (a place's name is checked alone; a project is unplaced whatever the other projects are). All
+    projects kept: the dataset's places, those of no project included, so `every` itself."""
+    return every if len(projects) == all_projects else of_projects(every, projects)
+
+
+def compute_data_quality(portfolio: Portfolio, unmatched: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """`unmatched`: compute_unmatched_provinces of this portfolio, when the caller has it (unmatched_of)."""
     return {"not_published": compute_not_published(portfolio),
-            "unmatched": compute_unmatched_provinces(portfolio),
+            "unmatched": compute_unmatched_provinces(portfolio) if unmatched is None else unmatched,
             "conflicts": compute_conflicts(portfolio.sources, portfolio.documents)}

@@ -118,3 +118,23 @@ def test_rows_found_for_the_whole_dataset_equal_rows_found_for_a_subset(portfoli
         ids = set(subset["project_id"])
         assert [pid for pid in every[1][1] if pid in ids] == left_out
         _same(of_projects(every[2], subset), compute_ending_soon(subset, today, 365, dates))
+
+
+def test_unmatched_places_found_for_the_whole_dataset_serve_a_filter_state_without_a_place_filter(portfolio):
+    # the Status page takes a filter state's rows of the dataset's unmatched places (data.status.unmatched_of)
+    from dataclasses import replace
+
+    from data.filters import FilterState, apply_filters
+    from data.status import unmatched_of
+
+    places = portfolio.locations
+    places = places[~places["project_id"].isin(portfolio.projects["project_id"].iloc[::4])].copy()  # unplaced ones
+    places.loc[places.index[::3], "province_name"] = "Nowhere"  # names that match no province
+    orphan = places.iloc[:1].assign(project_id="NOT-A-PROJECT")  # a place of no project: kept when nothing narrows
+    portfolio = replace(portfolio, locations=pd.concat([places, orphan], ignore_index=True))
+    every = compute_unmatched_provinces(portfolio)
+    assert set(every["reason"]) == {"name_mismatch", "no_province"}
+    for state in (FilterState(), FilterState(statuses=("2",)), FilterState(statuses=("3", "none")),
+                  FilterState(year_from=2021, year_to=2023), FilterState(themes=("nothing",))):
+        narrowed = apply_filters(portfolio, state).portfolio
+        _same(unmatched_of(every, narrowed.projects, len(portfolio.projects)), compute_unmatched_provinces(narrowed))
