@@ -57,7 +57,8 @@ else:
     project = projects.loc[project_id]
     at = portfolio.projects.index[projects.index.get_loc(project_id)]  # its row in the prepared model's dates
     dates = view.dates.loc[at] if view.dates is not None else None
-    flows, places = memo("flows_places", lambda: view.of_project(project_id))  # all of them, whatever the filters
+    # all of them, whatever the filters
+    flows, places, allocation = memo("flows_places", lambda: view.of_project(project_id))
     conflicts = project_conflicts(view.dataset_memo("all_conflicts", lambda: compute_conflicts(
         view.full.sources, view.full.documents)), project_id)
     st.header(escape_text(title_of(project_id)))
@@ -83,7 +84,8 @@ else:
             st.caption(t("project.no_place", lang))
         if not places.empty:
             render_small_map(projects.loc[[project_id]], view.full.locations, flows, view.currency, lang,  # its flows
-                             key="project_map", metric="projects", height=280, shares=view.shares, memo=memo)
+                             key="project_map", metric="projects", height=280, shares=view.shares,
+                             allocation=allocation, memo=memo)
         reached = project["households_reached"]
         st.metric(t("fact.households_reached", lang), format_number(None if pd.isna(reached) else int(reached),
                                                                       lang), border=True)

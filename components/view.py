@@ -59,12 +59,14 @@ class View:
                                                       replace(self.state, donors=(donor,)), self.prepared.index)
         return result.portfolio, funding, self.prepared.donor_allocation(self.currency, "committed", donor, keep)
 
-    def of_project(self, project_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def of_project(self, project_id: str) -> tuple[pd.DataFrame, pd.DataFrame, Allocation | None]:
         """All of one project's converted flows and its places, whatever the filters (a project page shows them
-        all), found on the dataset's integer codes (each flow's and place's id text compared before)."""
+        all), found on the dataset's integer codes (each flow's and place's id text compared before), and their
+        committed allocation (a mask over the dataset's: PreparedPortfolio.allocation_of; None: allocate() them)."""
         ix = self.prepared.index
         code = ix.project_id[np.flatnonzero(ix.ids == project_id)[0]]
-        return self.all_funding[ix.flow_project == code], self.full.locations[ix.place_project == code]
+        return (self.all_funding[ix.flow_project == code], self.full.locations[ix.place_project == code],
+                self.prepared.allocation_of(self.currency, "committed", ix.project_id == code))
 
     @property
     def lang(self) -> str:

@@ -154,6 +154,12 @@ class PreparedPortfolio:
 
         return self._once(self._allocation_indexes, (currency, measure), compute, CURRENCY_MEMO * len(FLOW_MEASURES))
 
+    def allocation_of(self, currency: str, measure: str, keep: np.ndarray) -> Allocation | None:
+        """allocate() of the whole projects `keep` selects (by position) and all their flows of `measure`, a mask
+        over the dataset's allocation index (e.g. one project, whatever the filters); None: no index (allocate())."""
+        index = self._allocation_index(currency, measure)
+        return None if index is None else allocate_indexed(index, keep)
+
     def donor_allocation(self, currency: str, measure: str, donor: str, keep: np.ndarray) -> Allocation | None:
         """allocate() of the projects `keep` selects (by position; a filter state narrowed to `donor`, as
         View.of_donor narrows it) and of the donor's flows of `measure` among theirs, by masks over an index of every

@@ -176,3 +176,24 @@ def test_a_donor_allocation_is_left_to_allocate_when_flow_ids_repeat(sample):
     donor = funding["donor"].dropna().iloc[0]
     keep = model.view(FilterState(donors=(donor,))).keep
     assert model.donor_allocation("USD", "committed", donor, keep) is None
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR"])
+def test_one_projects_allocation_is_allocate_of_it_and_all_its_flows(sample, currency):
+    from data.metrics import FLOW_MEASURES
+    from geo.allocation import allocate, by_unit, project_locations
+
+    model = prepare_portfolio(sample)
+    converted = model.converted(currency)
+    projects = sample.projects
+    for project_id in projects["project_id"]:  # the Project page's map, whatever the filters
+        one = projects[projects["project_id"] == project_id]
+        plain = allocate(one, project_locations(sample.locations, one), FLOW_MEASURES["committed"].select(
+            converted[converted["project_id"] == project_id]), shares=model.shares)
+        keep = (projects["project_id"] == project_id).to_numpy()
+        indexed = model.allocation_of(currency, "committed", keep)
+        assert indexed.rows.equals(plain.rows) and indexed.donor_pairs.equals(plain.donor_pairs), project_id
+        for attribute in ("national", "unallocated", "totals", "national_projects", "unallocated_projects",
+                          "not_published", "donors", "published"):
+            assert getattr(indexed, attribute) == getattr(plain, attribute), (project_id, attribute)
+        assert by_unit(indexed, with_donors=False).equals(by_unit(plain, with_donors=False)), project_id
