@@ -20,6 +20,7 @@ from components.status_views import (
 )
 from components.timeline import limit_timeline, make_timeline_figure
 from components.view import PLOT_CONFIG, load_view
+from data.metrics import compute_project_money
 from data.status import (
     compute_burn,
     compute_data_quality,
@@ -78,7 +79,10 @@ else:
                             days), days,
                   view.memo("without_end", lambda: count_without_end(projects, view.dates)), lang, view.memo)
 
-    burn, burn_left_out = view.memo("burn", lambda: compute_burn(projects, view.funding, today, dates=view.dates))
+    # without a donor filter a project keeps all its flows: its sums are the dataset's (found once per currency)
+    burn, burn_left_out = view.memo("burn", lambda: compute_burn(
+        projects, view.funding, today, dates=view.dates, sums=None if view.state.donors else view.dataset_memo(
+            "all_project_money", lambda: compute_project_money(view.all_funding), view.currency)))
     render_gap_chart(burn, lambda frame, lang: view.memo("burn_figure", lambda: make_burn_figure(frame, lang)), "burn",
                      burn_left_out, lang)
     households, hh_left_out = view.memo("households", lambda: compute_households(projects))

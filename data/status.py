@@ -247,11 +247,14 @@ def compute_ending_soon(projects: pd.DataFrame, today: dt.date, days: int = 180,
 
 # --- burn: time elapsed against money disbursed or spent ---------------------------------------------
 
-def compute_burn(projects: pd.DataFrame, converted: pd.DataFrame, today: dt.date, gap: float = 0.25,
-                 dates: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+def compute_burn(projects: pd.DataFrame, converted: pd.DataFrame | None, today: dt.date, gap: float = 0.25,
+                 dates: pd.DataFrame | None = None, sums: pd.DataFrame | None = None
+                 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Per project: elapsed (share of the planned period gone), burn (disbursed or spent / committed), far
-    (|burn - elapsed| > gap). Returns the frame and {project_id: reason} for the projects left out."""
-    sums = compute_project_money(converted)
+    (|burn - elapsed| > gap). Returns the frame and {project_id: reason} for the projects left out. `sums`:
+    compute_project_money of flows holding every flow `converted` holds for these projects (e.g. the whole
+    dataset's, found once, when no donor filter splits a project's flows), given instead of `converted`."""
+    sums = compute_project_money(converted) if sums is None else sums
     ids = projects["project_id"].to_numpy()
     at = sums.index.get_indexer(ids)  # each project's row of sums, -1 when it has no flow
 

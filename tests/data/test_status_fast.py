@@ -138,3 +138,19 @@ def test_unmatched_places_found_for_the_whole_dataset_serve_a_filter_state_witho
                   FilterState(year_from=2021, year_to=2023), FilterState(themes=("nothing",))):
         narrowed = apply_filters(portfolio, state).portfolio
         _same(unmatched_of(every, narrowed.projects, len(portfolio.projects)), compute_unmatched_provinces(narrowed))
+
+
+@pytest.mark.parametrize("today", DAYS)
+def test_burn_of_a_filter_state_from_the_dataset_money_equals_the_burn_of_its_own_flows(portfolio, today):
+    # the Status page passes the whole dataset's project sums when no donor filter splits a project's flows
+    from data.filters import FilterState, apply_filters
+    from data.metrics import compute_project_money
+
+    sums = compute_project_money(compute_funding(portfolio.funding, "USD"))
+    for state in (FilterState(), FilterState(statuses=("2",)), FilterState(statuses=("3", "none")),
+                  FilterState(year_from=2021, year_to=2023), FilterState(themes=("nothing",))):
+        narrowed = apply_filters(portfolio, state).portfolio
+        frame, left_out = compute_burn(narrowed.projects, compute_funding(narrowed.funding, "USD"), today)
+        taken, taken_left_out = compute_burn(narrowed.projects, None, today, sums=sums)
+        pd.testing.assert_frame_equal(taken, frame)
+        assert taken_left_out == left_out
