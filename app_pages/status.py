@@ -29,7 +29,6 @@ from data.status import (
     compute_timeline,
     compute_unmatched_provinces,
     count_without_end,
-    of_projects,
     unmatched_of,
 )
 
@@ -48,11 +47,11 @@ if projects.empty:
     st.info(t("empty", lang))
 else:
     # Checks, bars and ending soon are found for every project of the dataset once per day; a filter state takes
-    # its projects' rows (data.status.of_projects: the same rows as computing them for these projects alone).
+    # its projects' rows (View.of_view, on positions: the same rows as computing them for these projects alone).
     def timeline():
         all_bars, all_undated = view.dataset_memo("all_timeline", lambda: compute_timeline(view.full.projects, today,
                                                                                            view.dates))
-        bars, ids = of_projects(all_bars, projects), set(projects["project_id"])
+        bars, ids = view.of_view(all_bars, "all_timeline"), set(projects["project_id"])
         undated = [pid for pid in all_undated if pid in ids]
         drawn, with_bars = limit_timeline(bars)
         return bars, undated, drawn, with_bars, make_timeline_figure(drawn, today, lang)
@@ -67,16 +66,16 @@ else:
         st.caption(t("timeline.left_out", lang, n=len(undated), ids=escape_text(format_id_list(undated))))
 
     st.subheader(t("checks.title", lang))
-    render_checks(view.memo("status_checks", lambda: of_projects(compute_every_check(view), projects)), lang,
-                  view.memo)
+    render_checks(view.memo("status_checks", lambda: view.of_view(compute_every_check(view), "all_status_checks")),
+                  lang, view.memo)
 
     st.subheader(t("ending.title", lang))
     days = st.segmented_control(t("ending.window", lang), ENDING_WINDOWS, default=ENDING_WINDOWS[0],
                                 format_func=lambda n: t("ending.days", lang, n=n), key="ending_days")
     days = days or ENDING_WINDOWS[0]
-    render_ending(view.memo("ending_soon", lambda: of_projects(view.dataset_memo(
-        "all_ending_soon", lambda: compute_ending_soon(view.full.projects, today, days, view.dates), days), projects),
-                            days), days,
+    every_ending = view.dataset_memo("all_ending_soon", lambda: compute_ending_soon(view.full.projects, today, days,
+                                                                                   view.dates), days)
+    render_ending(view.memo("ending_soon", lambda: view.of_view(every_ending, "all_ending_soon", days), days), days,
                   view.memo("without_end", lambda: count_without_end(projects, view.dates)), lang, view.memo)
 
     # without a donor filter a project keeps all its flows: its sums are the dataset's (found once per currency)

@@ -14,6 +14,7 @@ from components.state import get_prepared
 from data.filters import FilterResult, FilterState, apply_filters_indexed, today_utc
 from data.portfolio import Portfolio
 from data.prepared import PreparedPortfolio
+from data.status import of_kept, of_projects, project_positions
 from geo.allocation import Allocation, ShareTable
 
 PLOT_CONFIG = {"displaylogo": False}
@@ -67,6 +68,15 @@ class View:
         code = ix.project_id[np.flatnonzero(ix.ids == project_id)[0]]
         return (self.all_funding[ix.flow_project == code], self.full.locations[ix.place_project == code],
                 self.prepared.allocation_of(self.currency, "committed", ix.project_id == code))
+
+    def of_view(self, frame: pd.DataFrame, name: str, *key: object) -> pd.DataFrame:
+        """data.status.of_projects(frame, the view's projects) on positions: `frame` is what dataset_memo(name,
+        …, *key) holds (found for every project), its rows' project positions found once with it."""
+        positions = None if self.prepared is None else self.dataset_memo(
+            f"positions:{name}", lambda: project_positions(frame, self.prepared.index.ids), *key)
+        if positions is None:
+            return of_projects(frame, self.portfolio.projects)
+        return of_kept(frame, positions, self.prepared.view(self.state).keep)
 
     @property
     def lang(self) -> str:

@@ -91,6 +91,19 @@ def of_projects(frame: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
     return frame[ids.isin(projects["project_id"].to_numpy(dtype=object)).to_numpy()].reset_index(drop=True)
 
 
+def project_positions(frame: pd.DataFrame, ids: np.ndarray) -> np.ndarray | None:
+    """Each row's project as its position among `ids` (the dataset's project ids), −1 for none; None when the ids
+    are not unique (then of_projects)."""
+    index = pd.Index(ids)
+    return index.get_indexer(frame["project_id"].to_numpy(dtype=object)) if index.is_unique else None
+
+
+def of_kept(frame: pd.DataFrame, positions: np.ndarray, keep: np.ndarray) -> pd.DataFrame:
+    """of_projects on positions: the rows of `frame` whose project (project_positions) is kept (`keep`: a mask
+    over the dataset's projects, as the filters give it), without comparing the ids' text again."""
+    return frame[np.append(keep, False)[positions]].reset_index(drop=True)
+
+
 def _statuses(values: pd.Series, index: pd.Index | None = None) -> pd.Series:
     """Status codes as Python ints and None, held as objects: the same dtype whichever projects the rows are of (a
     list of ints alone would read as int64, with a None as float64), so rows found for the whole dataset and taken

@@ -154,3 +154,22 @@ def test_burn_of_a_filter_state_from_the_dataset_money_equals_the_burn_of_its_ow
         taken, taken_left_out = compute_burn(narrowed.projects, None, today, sums=sums)
         pd.testing.assert_frame_equal(taken, frame)
         assert taken_left_out == left_out
+
+
+def test_rows_taken_on_positions_equal_the_rows_taken_on_ids(portfolio):
+    # View.of_view: a filter state's rows of a whole-dataset frame on the projects' positions (data.status.of_kept)
+    import numpy as np
+
+    from data.status import compute_project_dates, of_kept, of_projects, project_positions
+
+    projects, today = portfolio.projects, DAYS[0]
+    dates = compute_project_dates(projects)
+    ids = projects["project_id"].to_numpy(dtype=object)
+    for every in (compute_status_checks(projects, today, dates), compute_timeline(projects, today, dates)[0],
+                  compute_ending_soon(projects, today, 3650, dates)):
+        positions = project_positions(every, ids)
+        active = (pd.to_numeric(projects["activity_status"], errors="coerce") == 2).to_numpy(dtype=bool, na_value=False)
+        for keep in (np.arange(len(projects)) % 3 == 0, active,
+                     np.zeros(len(projects), dtype=bool), np.ones(len(projects), dtype=bool)):
+            _same(of_kept(every, positions, keep), of_projects(every, projects[keep]))
+    assert project_positions(every, np.append(ids, ids[:1])) is None  # an id twice: of_projects instead
