@@ -723,7 +723,7 @@ def naive_patches() -> list[tuple[object, str, object]]:
               "compute_timeline": lambda projects, today, dates=None: naive_compute_timeline(projects, today),
               "compute_ending_soon": lambda projects, today, days=180, dates=None: naive_compute_ending_soon(
                   projects, today, days),
-              "compute_burn": lambda projects, converted, today, gap=0.25, dates=None: naive_compute_burn(
+              "compute_burn": lambda projects, converted, today, gap=0.25, dates=None, sums=None: naive_compute_burn(
                   projects, converted, today, gap),
               "compute_households": naive_compute_households,
               "count_without_end": lambda projects, dates=None: naive_count_without_end(projects),
