@@ -451,10 +451,15 @@ def _check_list(value: object, col: Column, provinces: frozenset[str]) -> object
     return f"{LIST_SEPARATOR} ".join(parts) or None
 
 
+INT64_MAX = 2**63 - 1  # the largest whole number an Int64 column holds
+
+
 def _check_int(value: object, col: Column, provinces: frozenset[str]) -> object:
     number = parse_int(value)
     if number is not None and number < 0:
         raise ValueError(f"'{value}' is negative")
+    if number is not None and number > INT64_MAX:  # "1E100" households: no count column holds it
+        raise ValueError(f"'{value}' is too large for a whole number")
     return number
 
 
