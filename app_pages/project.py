@@ -57,8 +57,7 @@ else:
     project = projects.loc[project_id]
     at = portfolio.projects.index[projects.index.get_loc(project_id)]  # its row in the prepared model's dates
     dates = view.dates.loc[at] if view.dates is not None else None
-    # all of them, whatever the filters
-    flows, places, allocation = memo("flows_places", lambda: view.of_project(project_id))
+    flows, places, allocation = memo("flows_places", lambda: view.of_project(project_id))  # whatever the filters
     conflicts = project_conflicts(view.dataset_memo("all_conflicts", lambda: compute_conflicts(
         view.full.sources, view.full.documents)), project_id)
     st.header(escape_text(title_of(project_id)))
@@ -93,8 +92,7 @@ else:
         if people is not None and pd.notna(people):  # a 3W counts people: shown as people, never as households
             st.metric(t("fact.people_targeted", lang), format_number(int(people), lang), border=True)
     if isinstance(project["notes"], str) and project["notes"]:
-        with st.expander(t("project.notes", lang)):
-            st.text(project["notes"])
+        st.expander(t("project.notes", lang)).text(project["notes"])
 
     st.subheader(t("project.money", lang))
     render_table(memo("flows_table", lambda: make_flows_table(flows, lang)), lang)
