@@ -148,7 +148,7 @@ def run_size(size: str, repeat: int, with_naive: bool, naive_pages: tuple[str, .
     from data.columnar import parse_fingerprint, save_parsed
     from data.intake import parse_uploads
     from data.portfolio import SAMPLE_FILES
-    from data.synth import load_territories, make_synthetic_portfolio, to_csv_bytes
+    from data.synth import load_territories, make_synthetic_files, make_synthetic_portfolio
 
     out: dict = {"size": size}
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,7 +163,7 @@ def run_size(size: str, repeat: int, with_naive: bool, naive_pages: tuple[str, .
         else:
             frames = make_synthetic_portfolio(int(size), seed=1, territories=load_territories(
                 ADM2 if ADM2.exists() else None))
-            files = [(f"{name}.csv", to_csv_bytes(frame)) for name, frame in frames.items()]
+            files = make_synthetic_files(frames)
             del frames  # the generator's frames are not the server's: they must not count in its peak RSS
         with _Bytes.counting():  # the app ran before the upload: its boundary files are prepared and cached on disk
             _new_app("overview").run()

@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -181,8 +182,7 @@ def _series(values: np.ndarray | pd.api.extensions.ExtensionArray, index: pd.Ind
     return pd.Series(values, index=index, name=name, dtype=values.dtype, copy=False)
 
 
-def _pack_pieces(pieces: dict) -> tuple[dict, dict[str, np.ndarray]]:
-    packer = _Packer()
+def _pack_pieces(packer: _Packer, pieces: dict) -> dict:
     index: FilterIndex = pieces["index"]
     index_spec = {}
     for item in dataclasses.fields(index):
@@ -202,7 +202,7 @@ def _pack_pieces(pieces: dict) -> tuple[dict, dict[str, np.ndarray]]:
                        "hh_placed": packer.pack_series(shares.hh_placed),
                        "explicit_households": packer.pack_series(shares.explicit_households)},
             "index": index_spec}
-    return meta, packer.arrays
+    return meta
 
 
 def _unpack_pieces(meta: dict, arrays: dict[str, np.ndarray]) -> dict:
@@ -246,13 +246,7 @@ def _fits(pieces: dict, portfolio: Portfolio) -> bool:
 def save_prepared(path: Path, pieces: dict) -> bool:
     """Write the pieces (a PreparedPortfolio's years, members, options, shares, dates, index, missing_facts) to
     `path` at once (atomic_write); False, and nothing written, when a value is outside what the format keeps."""
-    try:
-        meta, arrays = _pack_pieces(pieces)
-    except _NotStorable as exc:
-        log.info("prepared pieces not kept (%s)", exc)
-        return False
-    _write(path, meta, arrays)
-    return True
+    return _save(path, "prepared pieces", lambda packer: _pack_pieces(packer, pieces))
 
 
 def load_prepared(path: Path, portfolio: Portfolio) -> dict | None:
@@ -289,20 +283,17 @@ def allocation_file(store: Path, currency: str, measure: str) -> Path | None:
 def save_allocation_index(path: Path, index: AllocationIndex) -> bool:
     """Write an AllocationIndex to `path` at once; False, and nothing written, when it holds what the format does
     not keep."""
-    packer = _Packer()
-    try:
-        flat = [donor for donors in index.donors for donor in donors]
-        meta = {"format": FORMAT, "has_donors": bool(index.has_donors),
+    flat = [donor for donors in index.donors for donor in donors]
+
+    def pack(packer: _Packer) -> dict:
+        return {"format": FORMAT, "has_donors": bool(index.has_donors),
                 "values": {q: packer.pack_values(v) for q, v in index.values.items()},
                 "rows": packer.pack_frame(index.rows), "pairs": packer.pack_frame(index.pairs),
                 "donors": packer.pack_values(np.array(flat, dtype=object)),
                 "donor_counts": packer.pack_values(np.array([len(d) for d in index.donors], dtype=np.int64)),
                 **{name: packer.pack_values(getattr(index, name)) for name in _ALLOCATION_ARRAYS}}
-    except _NotStorable as exc:
-        log.info("allocation index not kept (%s)", exc)
-        return False
-    _write(path, meta, packer.arrays)
-    return True
+
+    return _save(path, "allocation index", pack)
 
 
 def load_allocation_index(path: Path, portfolio: Portfolio) -> AllocationIndex | None:
@@ -343,14 +334,8 @@ def converted_file(store: Path, currency: str) -> Path | None:
 def save_converted(path: Path, columns: dict[str, pd.Series]) -> bool:
     """Write the added columns of converted flows (name → column) at once; False, and nothing written, when one
     holds what the format does not keep."""
-    packer = _Packer()
-    try:
-        meta = {"format": FORMAT, "columns": {name: packer.pack_column(column) for name, column in columns.items()}}
-    except _NotStorable as exc:
-        log.info("converted flows not kept (%s)", exc)
-        return False
-    _write(path, meta, packer.arrays)
-    return True
+    return _save(path, "converted flows", lambda packer: {
+        "format": FORMAT, "columns": {name: packer.pack_column(column) for name, column in columns.items()}})
 
 
 def load_converted(path: Path, rows: int) -> dict | None:
@@ -371,14 +356,23 @@ _ALLOCATION_ARRAYS = ("ids", "national", "located", "placed", "hh_placed", "row_
                       "row_id", "row_ids", "pair_project", "donor_order")
 
 
-def _write(path: Path, meta: dict, arrays: dict[str, np.ndarray]) -> None:
+def _save(path: Path, what: str, pack: Callable[[_Packer], dict]) -> bool:
+    """Write the description `pack` builds into a fresh packer, with the packer's arrays, to `path` at once; False,
+    logged, and nothing written when `pack` meets a value the format does not keep."""
+    packer = _Packer()
+    try:
+        meta = pack(packer)
+    except _NotStorable as exc:
+        log.info("%s not kept (%s)", what, exc)
+        return False
     buffer = io.BytesIO()
-    np.savez(buffer, meta=np.array(json.dumps(meta)), **arrays)
+    np.savez(buffer, meta=np.array(json.dumps(meta)), **packer.arrays)
     atomic_write(path, buffer.getvalue())
+    return True
 
 
 def _read(path: Path) -> tuple[dict, _Packer] | None:
-    """(description, packer holding the arrays) of a file _write made in this FORMAT, else None."""
+    """(description, packer holding the arrays) of a file _save made in this FORMAT, else None."""
     if not path.is_file():
         return None
     try:

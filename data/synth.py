@@ -160,10 +160,14 @@ def make_synthetic_portfolio(projects: int, seed: int = 0, today: dt.date = dt.d
     return frames
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-    return buffer.getvalue().encode("utf-8")
+def make_synthetic_files(frames: dict[str, pd.DataFrame]) -> list[tuple[str, bytes]]:
+    """The synthetic tables as the (file name, CSV bytes) pairs an upload carries: projects.csv, funding.csv, ..."""
+    files = []
+    for name, frame in frames.items():
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        files.append((f"{name}.csv", buffer.getvalue().encode("utf-8")))
+    return files
 
 
 def write_synthetic_portfolio(out: Path, projects: int, seed: int = 0, adm2_file: Path | None = None,
@@ -173,8 +177,8 @@ def write_synthetic_portfolio(out: Path, projects: int, seed: int = 0, adm2_file
     out.mkdir(parents=True, exist_ok=True)
     frames = make_synthetic_portfolio(projects, seed, today, load_territories(adm2_file))
     paths = []
-    for name, frame in frames.items():
-        path = out / f"{name}.csv"
-        path.write_bytes(to_csv_bytes(frame))
+    for name, content in make_synthetic_files(frames):
+        path = out / name
+        path.write_bytes(content)
         paths.append(path)
     return paths

@@ -41,6 +41,19 @@ def fresh_data_dir(tmp_path_factory, monkeypatch) -> object:
 
 
 @pytest.fixture(scope="session")
+def parse_synthetic():
+    """(projects, seed) → a synthetic portfolio read through the intake as an upload of its CSV files (a new one
+    each call: a module keeps its own)."""
+    from data.intake import parse_uploads
+    from data.synth import make_synthetic_files, make_synthetic_portfolio
+
+    def parse(projects: int, seed: int):
+        return parse_uploads(make_synthetic_files(make_synthetic_portfolio(projects, seed=seed))).portfolio
+
+    return parse
+
+
+@pytest.fixture(scope="session")
 def example_rows() -> dict[str, dict[str, str]]:
     """One consistent example record per template table (the schema examples, made to agree with each other:
     the funding and location rows refer to the example project, the province contains the territory)."""

@@ -9,15 +9,12 @@ SHARED_GEO = Path(__file__).resolve().parents[2] / ".." / "shared" / "geo"
 
 
 @pytest.fixture(scope="session")
-def synthetic_allocation():
+def synthetic_allocation(parse_synthetic):
     """(portfolio, its committed flows allocated to provinces, compute_project_donors) of 400 synthetic projects."""
-    from data.intake import parse_uploads
     from data.metrics import FLOW_MEASURES, compute_funding, compute_project_donors
-    from data.synth import make_synthetic_portfolio, to_csv_bytes
     from geo.allocation import allocate, project_locations
 
-    frames = make_synthetic_portfolio(400, seed=5)
-    portfolio = parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio
+    portfolio = parse_synthetic(400, 5)
     converted = compute_funding(portfolio.funding, "USD")
     allocation = allocate(portfolio.projects, project_locations(portfolio.locations, portfolio.projects),
                           FLOW_MEASURES["committed"].select(converted))

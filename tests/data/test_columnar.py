@@ -12,7 +12,7 @@ from data import columnar, storage
 from data.columnar import code_fingerprint, load_columnar, load_version_portfolio, save_columnar
 from data.intake import parse_uploads
 from data.portfolio import SAMPLE_FILES
-from data.synth import make_synthetic_portfolio, to_csv_bytes
+from data.synth import make_synthetic_files, make_synthetic_portfolio
 
 BAD_ROW = b"flow_id,project_id,transaction_type,amount,currency\nF1,NOPE,11,abc,EUR\n"
 
@@ -20,8 +20,7 @@ BAD_ROW = b"flow_id,project_id,transaction_type,amount,currency\nF1,NOPE,11,abc,
 def _files(kind: str) -> list[tuple[str, bytes]]:
     if kind == "sample":
         return [(p.name, p.read_bytes()) for p in SAMPLE_FILES] + [("bad.csv", BAD_ROW)]
-    frames = make_synthetic_portfolio(60, seed=2)
-    return [(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]
+    return make_synthetic_files(make_synthetic_portfolio(60, seed=2))
 
 
 @pytest.fixture(params=["sample", "synthetic"])

@@ -2,8 +2,6 @@
 the projects left out, on the sample and a synthetic portfolio; precomputed years and members change nothing."""
 from __future__ import annotations
 
-import pytest
-
 from bench.naive import naive_apply_filters, naive_filter_options
 from data.filters import (
     FilterState,
@@ -14,17 +12,9 @@ from data.filters import (
     compute_project_years,
     filter_options,
 )
-from data.intake import load_portfolio, parse_uploads
 from data.metrics import compute_funding
-from data.synth import make_synthetic_portfolio, to_csv_bytes
 
-
-@pytest.fixture(scope="module", params=["sample", "synthetic"])
-def portfolio(request):
-    if request.param == "sample":
-        return load_portfolio()
-    frames = make_synthetic_portfolio(300, seed=3)
-    return parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio
+SYNTHETIC = (300, 3)  # projects, seed of the synthetic `portfolio` (tests/data/conftest.py)
 
 
 def test_options_equal_the_naive_path(portfolio):

@@ -5,18 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bench.naive import naive_compute_left_to_disburse, naive_count_not_published
-from data.intake import load_portfolio, parse_uploads
 from data.metrics import compute_funding, compute_kpis, compute_left_to_disburse, count_not_published
 from data.portfolio import Portfolio
-from data.synth import make_synthetic_portfolio, to_csv_bytes
 
-
-@pytest.fixture(scope="module", params=["sample", "synthetic"])
-def portfolio(request):
-    if request.param == "sample":
-        return load_portfolio()
-    frames = make_synthetic_portfolio(300, seed=4)
-    return parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio
+SYNTHETIC = (300, 4)  # projects, seed of the synthetic `portfolio` (tests/data/conftest.py)
 
 
 def test_not_published_count_equals_the_naive_path(portfolio):

@@ -128,12 +128,8 @@ def test_a_slow_conversion_holds_up_only_the_sessions_waiting_for_its_currency(s
 
 
 @pytest.fixture(scope="module")
-def synthetic():
-    from data.intake import parse_uploads
-    from data.synth import make_synthetic_portfolio, to_csv_bytes
-
-    frames = make_synthetic_portfolio(250, seed=11)
-    return parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio
+def synthetic(parse_synthetic):
+    return parse_synthetic(250, 11)
 
 
 DONOR_STATES = [FilterState(), FilterState(currency="EUR", statuses=("2", "none")), FilterState(provinces=("CD61",)),

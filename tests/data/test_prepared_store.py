@@ -12,7 +12,6 @@ import pytest
 from data import prepared as prepared_module
 from data import prepared_store
 from data.columnar import prepared_path
-from data.intake import load_portfolio, parse_uploads
 from data.metrics import compute_funding
 from data.prepared import prepare_portfolio
 from data.prepared_store import (
@@ -21,19 +20,14 @@ from data.prepared_store import (
     load_allocation_index,
     load_converted,
     load_prepared,
+    save_converted,
     save_prepared,
 )
-from data.synth import make_synthetic_portfolio, to_csv_bytes
 
 PIECES = ("years", "members", "options", "shares", "dates", "index", "missing_facts")
 
 
-@pytest.fixture(scope="module", params=["sample", "synthetic"])
-def portfolio(request):
-    if request.param == "sample":
-        return load_portfolio()
-    frames = make_synthetic_portfolio(60, seed=3)
-    return parse_uploads([(f"{name}.csv", to_csv_bytes(frame)) for name, frame in frames.items()]).portfolio
+SYNTHETIC = (60, 3)  # projects, seed of the synthetic `portfolio` (tests/data/conftest.py)
 
 
 def _same(left, right, where: str) -> None:
@@ -126,6 +120,14 @@ def test_text_outside_the_format_is_not_saved(portfolio, tmp_path):
     holding.iloc[0, 1] = "a\0b"  # the separator inside a text
     assert not save_prepared(store, {**pieces, "members": holding})
     assert not store.exists()
+
+
+def test_converted_flows_outside_the_format_are_not_saved(tmp_path):
+    path = tmp_path / "converted.npz"
+    assert not save_converted(path, {"donor": pd.Series(["Sweden", 12.5], dtype=object)})  # a number among texts
+    assert not path.exists()
+    assert save_converted(path, {"donor": pd.Series(["Sweden", None], dtype=object)})
+    assert load_converted(path, 2)["donor"].tolist() == ["Sweden", None]
 
 
 def test_a_stored_versions_pieces_sit_beside_its_parquet_copy():

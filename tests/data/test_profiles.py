@@ -77,18 +77,12 @@ def test_donor_measures_put_commitments_beside_disbursements_without_zeros():
 
 
 @pytest.mark.parametrize("source", ["sample", "synthetic"])
-def test_breakdowns_and_flows_with_the_prepared_dates_equal_the_naive_path(source):
+def test_breakdowns_and_flows_with_the_prepared_dates_equal_the_naive_path(source, parse_synthetic):
     # the breakdown asks each measure with a row mask and one group-sum; bench/naive.py copies the flows per measure
     from bench.naive import naive_compute_donor_breakdown, naive_compute_donor_provinces
-    from data.intake import parse_uploads
     from data.prepared import prepare_portfolio
-    from data.synth import make_synthetic_portfolio, to_csv_bytes
 
-    if source == "sample":
-        portfolio = load_portfolio()
-    else:
-        frames = make_synthetic_portfolio(300, seed=6)
-        portfolio = parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio
+    portfolio = load_portfolio() if source == "sample" else parse_synthetic(300, 6)
     prepared = prepare_portfolio(portfolio)
     converted = prepared.converted("EUR")
     for donor in list_donors(converted):

@@ -16,7 +16,6 @@ from bench.naive import (
     naive_compute_unmatched_provinces,
     naive_count_without_end,
 )
-from data.intake import load_portfolio, parse_uploads
 from data.metrics import compute_funding
 from data.status import (
     compute_burn,
@@ -27,17 +26,8 @@ from data.status import (
     compute_unmatched_provinces,
     count_without_end,
 )
-from data.synth import make_synthetic_portfolio, to_csv_bytes
 
-
-def _synthetic():
-    frames = make_synthetic_portfolio(400, seed=5)
-    return parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio
-
-
-@pytest.fixture(scope="module", params=["sample", "synthetic"])
-def portfolio(request):
-    return load_portfolio() if request.param == "sample" else _synthetic()
+SYNTHETIC = (400, 5)  # projects, seed of the synthetic `portfolio` (tests/data/conftest.py)
 
 
 DAYS = [dt.date(2026, 12, 1), dt.date(2024, 2, 29), dt.date(2019, 1, 1)]

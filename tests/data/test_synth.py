@@ -5,7 +5,7 @@ import pytest
 
 from data.__main__ import main
 from data.intake import parse_uploads
-from data.synth import DONORS, SYNTHETIC_PREFIX, make_synthetic_portfolio, to_csv_bytes
+from data.synth import DONORS, SYNTHETIC_PREFIX, make_synthetic_files, make_synthetic_portfolio
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +14,7 @@ def frames():
 
 
 def test_every_record_is_accepted_and_counts_reconcile(frames):
-    intake = parse_uploads([(f"{name}.csv", to_csv_bytes(frame)) for name, frame in frames.items()])
+    intake = parse_uploads(make_synthetic_files(frames))
     for summary in intake.files:
         assert summary.rejected == 0, summary
     portfolio = intake.portfolio

@@ -9,9 +9,8 @@ import pytest
 
 from bench.naive import naive_allocate, naive_allocate_all_territories, naive_allocate_territories, naive_by_unit
 from data.filters import FilterState, apply_filters, filter_flows
-from data.intake import load_portfolio, parse_uploads
+from data.intake import load_portfolio
 from data.metrics import FLOW_MEASURES, compute_funding
-from data.synth import make_synthetic_portfolio, to_csv_bytes
 from geo.allocation import (
     QUANTITIES,
     allocate,
@@ -32,9 +31,8 @@ def sample():
 
 
 @pytest.fixture(scope="module")
-def synthetic():
-    frames = make_synthetic_portfolio(250, seed=11)
-    return parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio
+def synthetic(parse_synthetic):
+    return parse_synthetic(250, 11)
 
 
 def _close(a: float, b: float) -> bool:
