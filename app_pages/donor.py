@@ -46,8 +46,8 @@ else:
         return view.memo(name, compute, donor, *key)
 
     mine, funding, allocation = memo("donor_view", lambda: view.of_donor(donor))
-    render_kpis(memo("donor_kpis", lambda: compute_kpis(mine, currency, funding, view.prepared.missing_facts)), lang,
-                donors=False)
+    render_kpis(memo("donor_kpis", lambda: compute_kpis(mine, currency, funding, view.prepared.missing_facts,
+                                                        view.prepared.flow_facts())), lang, donors=False)
 
     flows = memo("donor_flows", lambda: donor_flows(funding, mine.projects, donor, view.dates,
                                                      view.prepared.value_dates))

@@ -28,7 +28,13 @@ from data.filters import (
     compute_project_years,
     filter_options,
 )
-from data.metrics import FLOW_MEASURES, compute_funding, compute_missing_facts
+from data.metrics import (
+    FLOW_MEASURES,
+    FlowFacts,
+    compute_flow_facts,
+    compute_funding,
+    compute_missing_facts,
+)
 from data.portfolio import Portfolio
 from data.prepared_store import (
     allocation_file,
@@ -92,6 +98,7 @@ class PreparedPortfolio:
     _allocation_indexes: OrderedDict = field(default_factory=OrderedDict, repr=False)  # (currency, measure) → index
     _donor_indexes: OrderedDict = field(default_factory=OrderedDict, repr=False)  # (currency, measure, donor) → …
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _flow_facts: OrderedDict = field(default_factory=OrderedDict, repr=False)  # one entry: the dataset's FlowFacts
     _derived: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _pending: dict = field(default_factory=dict, repr=False)  # (store, key) → Event while one session computes it
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -124,6 +131,11 @@ class PreparedPortfolio:
             return converted, carries
 
         return self._once(self._converted, currency, compute, CURRENCY_MEMO)
+
+    def flow_facts(self) -> FlowFacts | None:
+        """compute_flow_facts of the dataset's flows (once): each flow's project ranked as the sorted ids order
+        them and its donor's code, read from the filter index's codes (no sort of the flows' ids)."""
+        return self._once(self._flow_facts, "flows", lambda: flow_facts_of(self.portfolio, self.index), 1)
 
     def view(self, state: FilterState) -> PreparedView:
         """The portfolio narrowed to `state` and its converted flows, memoised per state (language aside)."""
@@ -225,6 +237,20 @@ class PreparedPortfolio:
                             FLOW_MEASURES[measure].select(view.funding), shares=self.shares)
 
         return self._once(view.allocations, measure, compute, len(FLOW_MEASURES))
+
+
+def flow_facts_of(portfolio: Portfolio, index: FilterIndex) -> FlowFacts | None:
+    """compute_flow_facts of `portfolio`'s flows on `index` (compute_filter_index of it): ranks from a sort of the
+    projects' ids, the codes ranked (a code given twice, a repeated id, keeps its last rank: still in order);
+    None when a flow names no project of the portfolio (validated data never does)."""
+    named = np.flatnonzero(index.project_id >= 0)
+    order = named[np.argsort(index.ids[named], kind="stable")]
+    rank = np.full(index.id_count + 1, -1, dtype=np.int64)  # the last slot: code −1, no project
+    rank[index.project_id[order]] = np.arange(len(order))
+    ranked = rank[index.flow_project]
+    if ((ranked < 0) & (index.flow_project >= 0)).any():  # a flow of no listed project: only the text answers
+        return None
+    return compute_flow_facts(portfolio.funding, ranked, index.donor)
 
 
 def prepare_portfolio(portfolio: Portfolio, store: Path | None = None) -> PreparedPortfolio:

@@ -108,3 +108,43 @@ def test_kpis_with_the_prepared_missing_facts_equal_kpis_counting_them(portfolio
     facts = compute_missing_facts(portfolio.projects)
     assert compute_kpis(subset, "USD", missing_facts=facts) == compute_kpis(subset, "USD")
     assert count_not_published(subset, facts) == naive_count_not_published(subset)
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR"])
+def test_kpis_reading_the_flows_by_position_equal_kpis_reading_their_text(portfolio, currency):
+    # a view's flows read by position in the dataset's FlowFacts (project ranks, donor codes, missing facts)
+    # give the very KPIs (totals to the last digit) that sorting their ids and reading their columns give
+    from data.filters import (
+        FilterState,
+        apply_filters_indexed,
+        compute_filter_index,
+        compute_org_members,
+        compute_project_years,
+        filter_options,
+    )
+    from data.prepared import flow_facts_of
+
+    years, members = compute_project_years(portfolio.projects), compute_org_members(portfolio.projects)
+    index = compute_filter_index(portfolio, years, members)
+    facts = flow_facts_of(portfolio, index)
+    options = filter_options(portfolio, years, members)
+    converted = compute_funding(portfolio.funding, currency)
+    states = [FilterState(), FilterState(statuses=("2", "none")), FilterState(donors=options.donors[:1]),
+              FilterState(donors=options.donors[1:3]), FilterState(provinces=options.provinces[:2]),
+              FilterState(orgs=options.orgs[:3], role="implementing")]
+    for state in states:
+        result, flows, _ = apply_filters_indexed(converted, portfolio, state, index)
+        assert compute_kpis(result.portfolio, currency, flows, flow_facts=facts) == compute_kpis(
+            result.portfolio, currency, flows), state
+    shuffled = converted.iloc[::-1]  # rows in another order: positions still found by label
+    assert compute_kpis(portfolio, currency, shuffled, flow_facts=facts) == compute_kpis(portfolio, currency, shuffled)
+
+
+def test_flow_facts_refuse_a_flow_of_no_listed_project(portfolio):
+    from data.filters import compute_filter_index, compute_org_members, compute_project_years
+    from data.prepared import flow_facts_of
+
+    orphan = Portfolio(portfolio.projects.iloc[1:], portfolio.funding, portfolio.locations, portfolio.sources,
+                       portfolio.documents)
+    years, members = compute_project_years(orphan.projects), compute_org_members(orphan.projects)
+    assert flow_facts_of(orphan, compute_filter_index(orphan, years, members)) is None
