@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
-import shapely
 
 from geo.provinces import PROVINCE_PCODES, match_hasc, match_province, province_name
+
+if TYPE_CHECKING:  # geopandas and shapely load when a file is read (~0.2 s a server start's first page skips)
+    import geopandas as gpd
 
 __all__ = ["Boundaries", "BoundaryFileError", "UNIT_COLUMNS", "count_vertices", "detect_columns", "read_boundaries"]
 
@@ -66,6 +68,8 @@ class Boundaries(MatchReport):
 
 
 def count_vertices(geometries) -> int:
+    import shapely
+
     return int(shapely.get_num_coordinates(pd.Series(geometries).to_numpy()).sum())
 
 
@@ -87,6 +91,8 @@ def detect_level(frame: pd.DataFrame) -> int:
 
 def detect_columns(frame: pd.DataFrame, level: int) -> dict[str, str | None]:
     """The producer's code, name, parent and kind columns for this level (None when absent)."""
+    import geopandas as gpd
+
     columns = [c for c in frame.columns if c != frame.geometry.name] if isinstance(frame, gpd.GeoDataFrame) \
         else list(frame.columns)
     if level == 1:
@@ -144,6 +150,8 @@ def _parent_of(code: str | None, parent_code: str | None, parent_name: str | Non
 
 
 def _read(path: Path) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     if not path.exists():
         raise BoundaryFileError(f"{path}: no such file")
     try:
@@ -174,6 +182,9 @@ def _to_wgs84(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, str]:
 
 def read_boundaries(path: str | Path, level: int | None = None) -> Boundaries:
     """Read, reproject to EPSG:4326 and match every unit; raises BoundaryFileError when unreadable."""
+    import geopandas as gpd
+    import shapely
+
     path = Path(path)
     frame = _read(path)
     level = level or detect_level(frame)

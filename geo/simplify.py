@@ -7,15 +7,17 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import orjson
 import pandas as pd
-import shapely
 
 from files import atomic_write
 from geo.boundaries import UNIT_COLUMNS, Boundaries, MatchReport, count_vertices, read_boundaries
+
+if TYPE_CHECKING:  # geopandas and shapely load when a file is prepared, not when its cached result is read
+    import geopandas as gpd
 
 __all__ = ["PREPARE_VERSION", "TOLERANCE_M", "PreparedBoundaries", "prepare_boundaries", "simplify_coverage",
            "to_plotly_geojson"]
@@ -34,6 +36,9 @@ def simplify_coverage(units: gpd.GeoDataFrame, tolerance_m: float, decimals: int
 
     Coverage simplification moves each shared edge once, so neighbours keep an identical border (no gaps or
     slivers); rounding maps identical vertices to identical vertices, so it keeps them shared too."""
+    import geopandas as gpd
+    import shapely
+
     metric = units.to_crs(METRIC_CRS)
     geometries = metric.geometry.to_numpy()
     # Real files are rarely a clean coverage (the COD-AB ADM1 is not: shared borders are digitised twice, with
@@ -56,6 +61,8 @@ def simplify_coverage(units: gpd.GeoDataFrame, tolerance_m: float, decimals: int
 
 def to_plotly_geojson(units: gpd.GeoDataFrame) -> dict:
     """A FeatureCollection whose feature ids are the unit codes (featureidkey "id"), geometry only."""
+    import shapely
+
     features = []
     for code, geometry in zip(units["code"], units.geometry):
         if geometry is None or geometry.is_empty:
@@ -88,6 +95,8 @@ class PreparedBoundaries(MatchReport):
 
 
 def _prepare(boundaries: Boundaries, tolerance_m: float) -> PreparedBoundaries:
+    import shapely
+
     simplified = simplify_coverage(boundaries.units, tolerance_m)
     points = shapely.point_on_surface(simplified.geometry.to_numpy())
     units = pd.DataFrame(simplified[list(UNIT_COLUMNS)]).reset_index(drop=True)
