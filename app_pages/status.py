@@ -9,8 +9,11 @@ from components.filters import render_filter_notes
 from components.i18n import format_partial_date, t
 from components.status_views import (
     HOUSEHOLDS_MAX_PROJECTS,
+    compute_check_dates,
     compute_every_check,
-    limit_households,
+    compute_view_burn,
+    compute_view_households,
+    compute_view_timeline,
     make_burn_figure,
     make_households_figure,
     render_checks,
@@ -18,15 +21,11 @@ from components.status_views import (
     render_gap_chart,
     render_quality,
 )
-from components.timeline import limit_timeline, make_timeline_figure
+from components.timeline import make_timeline_figure
 from components.view import PLOT_CONFIG, load_view
-from data.metrics import compute_project_money
 from data.status import (
-    compute_burn,
     compute_data_quality,
     compute_ending_soon,
-    compute_households,
-    compute_timeline,
     compute_unmatched_provinces,
     count_without_end,
     unmatched_of,
@@ -46,14 +45,11 @@ render_filter_notes(view.result, len(view.full.projects), lang)
 if projects.empty:
     st.info(t("empty", lang))
 else:
-    # Checks, bars and ending soon are found for every project of the dataset once per day; a filter state takes
-    # its projects' rows (View.of_view, on positions: the same rows as computing them for these projects alone).
+    # Checks, bars, burn, households and ending soon are found for every project of the dataset once per day; a
+    # filter state takes its projects' rows (View.of_view, on positions: the same rows as computing them for these
+    # projects alone).
     def timeline():
-        all_bars, all_undated = view.dataset_memo("all_timeline", lambda: compute_timeline(view.full.projects, today,
-                                                                                           view.dates))
-        bars, ids = view.of_view(all_bars, "all_timeline"), set(projects["project_id"])
-        undated = [pid for pid in all_undated if pid in ids]
-        drawn, with_bars = limit_timeline(bars)
+        bars, undated, drawn, with_bars = compute_view_timeline(view)
         return bars, undated, drawn, with_bars, make_timeline_figure(drawn, today, lang)
 
     bars, undated, drawn, with_bars, figure = view.memo("timeline", timeline)  # once per filter state and day
@@ -67,7 +63,7 @@ else:
 
     st.subheader(t("checks.title", lang))
     render_checks(view.memo("status_checks", lambda: view.of_view(compute_every_check(view), "all_status_checks")),
-                  lang, view.memo)
+                  lang, view.memo, compute_check_dates(view))
 
     st.subheader(t("ending.title", lang))
     days = st.segmented_control(t("ending.window", lang), ENDING_WINDOWS, default=ENDING_WINDOWS[0],
@@ -78,14 +74,11 @@ else:
     render_ending(view.memo("ending_soon", lambda: view.of_view(every_ending, "all_ending_soon", days), days), days,
                   view.memo("without_end", lambda: count_without_end(projects, view.dates)), lang, view.memo)
 
-    # without a donor filter a project keeps all its flows: its sums are the dataset's (found once per currency)
-    burn, burn_left_out = view.memo("burn", lambda: compute_burn(
-        projects, view.funding, today, dates=view.dates, sums=None if view.state.donors else view.dataset_memo(
-            "all_project_money", lambda: compute_project_money(view.all_funding), view.currency)))
+    burn, burn_left_out = view.memo("burn", lambda: compute_view_burn(view))
     render_gap_chart(burn, lambda frame, lang: view.memo("burn_figure", lambda: make_burn_figure(frame, lang)), "burn",
                      burn_left_out, lang)
-    households, hh_left_out = view.memo("households", lambda: compute_households(projects))
-    render_gap_chart(limit_households(households), lambda frame, lang: view.memo(
+    households, hh_left_out, drawn_households = view.memo("households", lambda: compute_view_households(view))
+    render_gap_chart(drawn_households, lambda frame, lang: view.memo(
         "households_figure", lambda: make_households_figure(frame, lang)), "households", hh_left_out, lang)
     if len(households) > HOUSEHOLDS_MAX_PROJECTS:
         st.caption(t("households.capped", lang, shown=HOUSEHOLDS_MAX_PROJECTS, n=len(households)))

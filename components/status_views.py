@@ -16,8 +16,18 @@ from components.facts import fact_label, fact_value
 from components.figures import make_plain_figure
 from components.i18n import format_each, format_households, format_partial_date, status_label, t
 from components.tables import render_paged_table, render_table
+from components.timeline import limit_kept_timeline, limit_timeline
 from components.view import PLOT_CONFIG, View
-from data.status import SEVERITIES, compute_status_checks
+from data.metrics import compute_project_money
+from data.status import (
+    SEVERITIES,
+    compute_burn,
+    compute_households,
+    compute_status_checks,
+    compute_timeline,
+    kept_rows,
+    rank_latest_started,
+)
 
 
 def left_out_text(left_out: dict[str, str], prefix: str, lang: str) -> str | None:
@@ -73,6 +83,22 @@ def limit_households(households: pd.DataFrame, limit: int = HOUSEHOLDS_MAX_PROJE
     return households.sort_values(["targeted", "project_id"], ascending=[False, True], kind="stable").head(limit)
 
 
+def limit_kept_households(households: pd.DataFrame, rows: np.ndarray, ranked: np.ndarray,
+                          limit: int = HOUSEHOLDS_MAX_PROJECTS) -> pd.DataFrame:
+    """limit_households(households) for a filter state's rows of the dataset's (`rows`: which of the dataset's rows
+    it holds, in order, data.status.kept_rows) from the dataset's rows in limit_households' order (`ranked`, a
+    stable sort: the state's rows keep it among themselves): the same rows, labels and order, with no sort."""
+    if len(households) <= limit:
+        return households
+    return households.take((np.cumsum(rows) - 1)[ranked[rows[ranked]][:limit]])
+
+
+def rank_households(households: pd.DataFrame) -> np.ndarray:
+    """The rows' positions in limit_households' order (its sort)."""
+    return households.reset_index(drop=True).sort_values(["targeted", "project_id"], ascending=[False, True],
+                                                         kind="stable").index.to_numpy()
+
+
 def make_households_figure(households: pd.DataFrame, lang: str) -> go.Figure:
     """Grouped bars: targeted and reached per project (only projects publishing both)."""
     traces = [dict(type="bar", x=escape_all(households["project_id"], "html"), y=households[column].tolist(),
@@ -90,10 +116,22 @@ def make_households_figure(households: pd.DataFrame, lang: str) -> go.Figure:
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}  # most serious first
 
 
-def make_checks_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:
+def make_check_dates(checks: pd.DataFrame, lang: str) -> dict[str, dict]:
+    """Every distinct start and (end, derived) of `checks` worded as make_checks_table words them, once (for the
+    dataset's checks, once per language): a new filter state's page of checks then looks its dates up instead of
+    parsing and formatting them (~50 µs each, most of the page's cost)."""
+    derived = t("col.derived", lang)
+    starts = {s: format_partial_date(s, lang) for s in set(checks["start"].dropna().tolist())}
+    ends = {(e, d): format_partial_date(e, lang) + (f" ({derived})" if d else "")
+            for e, d in set(zip(checks["end"].tolist(), checks["end_derived"].tolist())) if type(e) is str}
+    return {"start": starts, "end": ends}
+
+
+def make_checks_table(checks: pd.DataFrame, lang: str, dates: dict[str, dict] | None = None) -> pd.DataFrame:
     """The checks' display rows, most serious first, then by project (a stable sort: a project's checks keep their
     order). Sorted and worded on plain lists, each distinct severity, check, status and date once (format_each):
-    a frame assigned, mapped and sorted cost more than the hundred rows of a page."""
+    a frame assigned, mapped and sorted cost more than the hundred rows of a page. `dates`: make_check_dates of
+    these checks or more (the same words, looked up)."""
     severities, ids = checks["severity"].tolist(), checks["project_id"].tolist()
     if all(type(i) is str for i in ids):
         order = sorted(range(len(ids)), key=lambda i: (SEVERITY_ORDER[severities[i]], ids[i]))
@@ -103,7 +141,14 @@ def make_checks_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:
     derived = t("col.derived", lang)
     ends = [(e, d) for e, d in zip(checks["end"].tolist(), checks["end_derived"].tolist())]
 
+    known_starts, known_ends = (dates["start"], dates["end"]) if dates else ({}, {})
+
+    def start_text(start: object) -> str:
+        return known_starts[start] if start in known_starts else format_partial_date(start, lang)
+
     def end_text(pair: tuple) -> str:
+        if pair in known_ends:
+            return known_ends[pair]
         return format_partial_date(pair[0], lang) + (f" ({derived})" if pair[1] else "")
 
     def take(values: list) -> list:
@@ -114,7 +159,7 @@ def make_checks_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col.severity", lang): take(format_each(severities, lambda s: t(f"severity.{s}", lang))),
         t("col.check", lang): take(format_each(checks["check"], lambda c: t(f"check.{c}", lang))),
         t("col.status", lang): take(format_each(checks["status"], lambda s: status_label(s, lang))),
-        t("col.start", lang): take(format_each(checks["start"], lambda s: format_partial_date(s, lang))),
+        t("col.start", lang): take(format_each(checks["start"], start_text)),
         t("col.end", lang): take(format_each(ends, end_text)),
     })
 
@@ -159,8 +204,10 @@ def make_conflicts_table(conflicts: pd.DataFrame, lang: str) -> pd.DataFrame:
                                    for c, cited in zip(columns, conflicts["citations"])]})
 
 
-def render_checks(checks: pd.DataFrame, lang: str, memo: Callable[..., pd.DataFrame] | None = None) -> None:
-    """`memo` (View.memo, keyed on what `checks` depends on): the tables are formatted once, not on every rerun."""
+def render_checks(checks: pd.DataFrame, lang: str, memo: Callable[..., pd.DataFrame] | None = None,
+                  dates: dict[str, dict] | None = None) -> None:
+    """`memo` (View.memo, keyed on what `checks` depends on): the tables are formatted once, not on every rerun.
+    `dates`: make_check_dates of these checks or more (make_checks_table)."""
     def once(name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         return memo(name, compute) if memo else compute()
 
@@ -174,13 +221,13 @@ def render_checks(checks: pd.DataFrame, lang: str, memo: Callable[..., pd.DataFr
     if conflicts.empty:
         st.success(t("checks.no_conflict", lang))
     else:
-        render_paged_table(conflicts, lambda rows: make_checks_table(rows, lang), lang, key="checks_conflicts",
+        render_paged_table(conflicts, lambda rows: make_checks_table(rows, lang, dates), lang, key="checks_conflicts",
                            memo=memo)
     others = once("checks_others", lambda: checks[checks["severity"] != "conflict"])
     if not others.empty:
         with st.expander(t("checks.others", lang, n=len(others))):
             render_table(once("check_counts", lambda: make_check_counts_table(others, lang)))
-            render_paged_table(others, lambda rows: make_checks_table(rows, lang), lang, key="checks_others",
+            render_paged_table(others, lambda rows: make_checks_table(rows, lang, dates), lang, key="checks_others",
                                memo=memo)
 
 
@@ -218,8 +265,69 @@ def render_quality(quality: dict[str, pd.DataFrame], lang: str) -> None:
         render_table(make_conflicts_table(conflicts, lang))
 
 
+def compute_check_dates(view: View) -> dict[str, dict]:
+    """make_check_dates of every project's checks (compute_every_check), once per dataset, day and language."""
+    return view.dataset_memo("check_dates", lambda: make_check_dates(compute_every_check(view), view.lang), view.lang)
+
+
 def compute_every_check(view: View) -> pd.DataFrame:
     """Every project's status checks as of the view's day, found once per dataset and day: the Status page and the
     Project page take their projects' rows from it (data.status.of_projects)."""
     return view.dataset_memo("all_status_checks",
                              lambda: compute_status_checks(view.full.projects, view.today, view.dates))
+
+
+def compute_view_timeline(view: View) -> tuple[pd.DataFrame, list[str], pd.DataFrame, int]:
+    """The view's bars (the rows of compute_timeline of the dataset, found once per day), its projects with no
+    date, the bars drawn and how many projects have bars (limit_timeline; on positions when the ids allow)."""
+    every, every_undated = view.dataset_memo("all_timeline", lambda: compute_timeline(view.full.projects, view.today,
+                                                                                      view.dates))
+    bars, ids = view.of_view(every, "all_timeline"), set(view.portfolio.projects["project_id"])
+    undated = [pid for pid in every_undated if pid in ids]
+    positions = view.positions(every, "all_timeline")
+    if positions is None:
+        return bars, undated, *limit_timeline(bars)
+    keep = view.keep
+    ranked = view.dataset_memo("timeline_ranked", lambda: rank_latest_started(every, positions, len(keep)))
+    return bars, undated, *limit_kept_timeline(bars, positions[kept_rows(positions, keep)], ranked, keep)
+
+
+def compute_view_burn(view: View) -> tuple[pd.DataFrame, dict[str, str]]:
+    """compute_burn of the view's projects. Without a donor filter a project keeps all its flows: its sums are the
+    dataset's (found once per currency), and its burn is then its own dates and sums, so the rows of the dataset's
+    burn (found once per currency and day) are the view's."""
+    if view.state.donors:
+        return compute_burn(view.portfolio.projects, view.funding, view.today, dates=view.dates)
+    sums = view.dataset_memo("all_project_money", lambda: compute_project_money(view.all_funding), view.currency)
+    every, left_out = view.dataset_memo("all_burn", lambda: _left_out_frame(*compute_burn(
+        view.full.projects, None, view.today, dates=view.dates, sums=sums)), view.currency)
+    burn = None if view.positions(every, "all_burn", view.currency) is None else view.of_view(every, "all_burn",
+                                                                                              view.currency)
+    if burn is None or burn.empty:  # (no row: computed, for the empty frame's own column types)
+        return compute_burn(view.portfolio.projects, None, view.today, dates=view.dates, sums=sums)
+    return burn, _left_out_dict(view.of_view(left_out, "all_burn_left_out", view.currency))
+
+
+def compute_view_households(view: View) -> tuple[pd.DataFrame, dict[str, str], pd.DataFrame]:
+    """compute_households of the view's projects (each project's row is its own: the rows of the dataset's, found
+    once) and the rows drawn (limit_households)."""
+    every, left_out = view.dataset_memo("all_households",
+                                        lambda: _left_out_frame(*compute_households(view.full.projects)))
+    positions = view.positions(every, "all_households")
+    households = None if positions is None else view.of_view(every, "all_households")
+    if households is None or households.empty:  # (no row: computed, for the empty frame's own column types)
+        households, missing = compute_households(view.portfolio.projects)
+        return households, missing, limit_households(households)
+    ranked = view.dataset_memo("households_ranked", lambda: rank_households(every))
+    return (households, _left_out_dict(view.of_view(left_out, "all_households_left_out")),
+            limit_kept_households(households, kept_rows(positions, view.keep), ranked))
+
+
+def _left_out_frame(frame: pd.DataFrame, left_out: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A {project_id: reason} as rows (in the projects' order), so a filter state's are taken as a frame's."""
+    return frame, pd.DataFrame({"project_id": pd.Series(list(left_out), dtype=object),
+                                "reason": pd.Series(list(left_out.values()), dtype=object)})
+
+
+def _left_out_dict(rows: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(rows["project_id"].tolist(), rows["reason"].tolist()))

@@ -45,6 +45,19 @@ def limit_timeline(bars: pd.DataFrame, limit: int = TIMELINE_MAX_PROJECTS) -> tu
     return bars[bars["project_id"].isin(set(latest.index[:limit]))], len(starts)
 
 
+def limit_kept_timeline(bars: pd.DataFrame, positions: np.ndarray, ranked: np.ndarray, keep: np.ndarray,
+                        limit: int = TIMELINE_MAX_PROJECTS) -> tuple[pd.DataFrame, int]:
+    """limit_timeline(bars) for a filter state's bars (`positions`: each bar's project position; `keep`: the
+    state's projects, a mask by position) from the dataset's order (data.status.rank_latest_started): its first
+    `limit` kept projects, with no date converted or grouped again."""
+    kept = ranked[keep[ranked]]
+    if bars.empty or len(kept) <= limit:
+        return bars, len(kept)
+    chosen = np.zeros(len(keep), dtype=bool)
+    chosen[kept[:limit]] = True
+    return bars[chosen[positions]], len(kept)
+
+
 def make_timeline_figure(bars: pd.DataFrame, today: dt.date, lang: str) -> go.Figure:
     """Horizontal bars from start to end per (project, planned|actual); a bar with only an end is a marker.
 

@@ -72,11 +72,21 @@ class View:
     def of_view(self, frame: pd.DataFrame, name: str, *key: object) -> pd.DataFrame:
         """data.status.of_projects(frame, the view's projects) on positions: `frame` is what dataset_memo(name,
         …, *key) holds (found for every project), its rows' project positions found once with it."""
-        positions = None if self.prepared is None else self.dataset_memo(
-            f"positions:{name}", lambda: project_positions(frame, self.prepared.index.ids), *key)
+        positions = self.positions(frame, name, *key)
         if positions is None:
             return of_projects(frame, self.portfolio.projects)
-        return of_kept(frame, positions, self.prepared.view(self.state).keep)
+        return of_kept(frame, positions, self.keep)
+
+    def positions(self, frame: pd.DataFrame, name: str, *key: object) -> np.ndarray | None:
+        """Each row's project position (data.status.project_positions) of what dataset_memo(name, …, *key) holds,
+        found once with it; None without a prepared model or when project ids repeat (then take rows by id)."""
+        return None if self.prepared is None else self.dataset_memo(
+            f"positions:{name}", lambda: project_positions(frame, self.prepared.index.ids), *key)
+
+    @property
+    def keep(self) -> np.ndarray:
+        """The view's projects as a mask over the dataset's (by position); only with a prepared model."""
+        return self.prepared.view(self.state).keep
 
     @property
     def lang(self) -> str:

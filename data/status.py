@@ -101,7 +101,28 @@ def project_positions(frame: pd.DataFrame, ids: np.ndarray) -> np.ndarray | None
 def of_kept(frame: pd.DataFrame, positions: np.ndarray, keep: np.ndarray) -> pd.DataFrame:
     """of_projects on positions: the rows of `frame` whose project (project_positions) is kept (`keep`: a mask
     over the dataset's projects, as the filters give it), without comparing the ids' text again."""
-    return frame[np.append(keep, False)[positions]].reset_index(drop=True)
+    return frame[kept_rows(positions, keep)].reset_index(drop=True)
+
+
+def kept_rows(positions: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Which rows of a whole-dataset frame of_kept takes: those whose project position (−1: none) is kept."""
+    return np.append(keep, False)[positions]
+
+
+def rank_latest_started(bars: pd.DataFrame, positions: np.ndarray, count: int) -> np.ndarray:
+    """The positions (among `count` projects) of the projects with bars in `bars` (compute_timeline of the dataset;
+    `positions`: each bar's project, project_positions), the most recently started first, those with no start
+    last, ties in position order: a stable sort, so a filter state's projects keep this order among themselves
+    and its first kept ones are the ones components.timeline.limit_timeline picks for it."""
+    days = np.array(bars["start"].tolist(), dtype="datetime64[D]").astype("int64")
+    none = np.iinfo(np.int64).min  # NaT's integer: np.maximum passes it over whenever a project has a start
+    latest = np.full(count, none, dtype="int64")
+    np.maximum.at(latest, positions, days)
+    dated = np.zeros(count, dtype=bool)
+    dated[positions] = True
+    at = np.flatnonzero(dated)
+    undated = latest[at] == none
+    return at[np.lexsort((np.where(undated, 0, -latest[at]), undated))]  # lexsort is stable
 
 
 def _statuses(values: pd.Series, index: pd.Index | None = None) -> pd.Series:

@@ -1,0 +1,170 @@
+"""A filter state's Status rows taken from the dataset's (positions, dataset orders, dates worded once) equal the
+rows, picks and tables computed for that state alone: timeline cap, burn, households, checks table."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from components.status_views import (
+    compute_view_burn,
+    compute_view_households,
+    compute_view_timeline,
+    limit_households,
+    limit_kept_households,
+    make_check_dates,
+    make_checks_table,
+    rank_households,
+)
+from components.timeline import limit_kept_timeline, limit_timeline
+from components.view import View
+from data.filters import FilterState, today_utc
+from data.intake import parse_uploads
+from data.metrics import compute_funding, compute_project_money
+from data.prepared import prepare_portfolio
+from data.status import (
+    compute_burn,
+    compute_households,
+    compute_status_checks,
+    compute_timeline,
+    kept_rows,
+    of_kept,
+    project_positions,
+    rank_latest_started,
+)
+from data.synth import make_synthetic_portfolio, to_csv_bytes
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    frames = make_synthetic_portfolio(400, seed=11)
+    return prepare_portfolio(parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio)
+
+
+STATES = [FilterState(), FilterState(statuses=("2",)), FilterState(statuses=("3", "none")),
+          FilterState(year_from=2021, year_to=2023), FilterState(themes=("nothing",)),
+          FilterState(statuses=("1", "4"), currency="EUR")]
+
+
+def _view(prepared, state: FilterState) -> View:
+    v = prepared.view(state)
+    return View(state, prepared.portfolio, v.result, v.funding, today_utc(), prepared.converted(state.currency),
+                prepared.shares, prepared.dates, prepared)
+
+
+def _bars(rows: list[tuple[str, dt.date | None]]) -> pd.DataFrame:
+    return pd.DataFrame({"project_id": [r[0] for r in rows], "kind": "planned", "start": [r[1] for r in rows]})
+
+
+# ties (P1, P3 start the same day), a project with no start (P4), one with a start on only one of its bars (P0)
+TIES = [("P0", None), ("P0", dt.date(2021, 1, 1)), ("P1", dt.date(2022, 5, 1)), ("P2", dt.date(2020, 1, 1)),
+        ("P3", dt.date(2022, 5, 1)), ("P4", None), ("P5", dt.date(2023, 1, 1))]
+
+
+@pytest.mark.parametrize("limit", [0, 1, 2, 3, 6, 10])
+@pytest.mark.parametrize("keep", [[1, 1, 1, 1, 1, 1], [0, 1, 0, 1, 1, 1], [1, 0, 1, 0, 1, 0], [0, 0, 0, 0, 0, 0],
+                                  [1, 0, 0, 0, 1, 0]])
+def test_the_timeline_cap_from_the_dataset_order_is_limit_timeline_of_the_state(keep, limit):
+    every = _bars(TIES)
+    ids = np.array([f"P{i}" for i in range(6)], dtype=object)
+    positions = project_positions(every, ids)
+    keep = np.array(keep, dtype=bool)
+    bars = of_kept(every, positions, keep)
+    drawn, count = limit_kept_timeline(bars, positions[kept_rows(positions, keep)],
+                                       rank_latest_started(every, positions, len(ids)), keep, limit)
+    expected, expected_count = limit_timeline(bars, limit)
+    assert count == expected_count
+    pd.testing.assert_frame_equal(drawn, expected)
+
+
+def test_the_latest_started_come_first_ties_in_dataset_order_no_start_last():
+    every = _bars(TIES)
+    positions = project_positions(every, np.array([f"P{i}" for i in range(7)], dtype=object))  # P6: no bar
+    assert rank_latest_started(every, positions, 7).tolist() == [5, 1, 3, 0, 2, 4]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 5])
+@pytest.mark.parametrize("keep", [[1, 1, 1, 1, 1, 1], [0, 1, 1, 0, 1, 1], [1, 0, 1, 0, 1, 0], [0, 0, 0, 0, 0, 0]])
+def test_the_households_drawn_from_the_dataset_order_are_limit_households_of_the_state(keep, limit):
+    # targeted ties (30: P1, P3; by id), the largest (50) last in the dataset
+    every = pd.DataFrame({"project_id": ["P3", "P1", "P0", "P2", "P5", "P4"], "targeted": [30, 30, 0, 10, 30, 50],
+                          "reached": [1] * 6, "minimum": [False] * 6})
+    positions = np.arange(6)
+    keep = np.array(keep, dtype=bool)
+    households = of_kept(every, positions, keep)
+    pd.testing.assert_frame_equal(
+        limit_kept_households(households, kept_rows(positions, keep), rank_households(every), limit),
+        limit_households(households, limit))
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_a_states_timeline_burn_and_households_equal_their_computation_for_its_projects(prepared, state):
+    view = _view(prepared, state)
+    projects = view.portfolio.projects
+    bars, undated, drawn, count = compute_view_timeline(view)
+    expected_bars, expected_undated = compute_timeline(projects, view.today, prepared.dates)
+    pd.testing.assert_frame_equal(bars, expected_bars)
+    assert undated == expected_undated
+    expected_drawn, expected_count = limit_timeline(expected_bars)
+    pd.testing.assert_frame_equal(drawn, expected_drawn)
+    assert count == expected_count
+    for small in (1, 5):  # the cap reached: the same rows picked
+        ranked = rank_latest_started(*_every_bars(view), len(view.keep))
+        positions = _every_bars(view)[1]
+        picked = limit_kept_timeline(bars, positions[kept_rows(positions, view.keep)], ranked, view.keep, small)
+        pd.testing.assert_frame_equal(picked[0], limit_timeline(bars, small)[0])
+    burn, left_out = compute_view_burn(view)
+    expected_burn, expected_left_out = compute_burn(projects, compute_funding(view.portfolio.funding, state.currency),
+                                                    view.today)
+    pd.testing.assert_frame_equal(burn, expected_burn)
+    assert left_out == expected_left_out
+    households, missing, shown = compute_view_households(view)
+    expected_households, expected_missing = compute_households(projects)
+    pd.testing.assert_frame_equal(households, expected_households)
+    assert missing == expected_missing
+    pd.testing.assert_frame_equal(shown, limit_households(expected_households))
+    if state == FilterState():  # the caps are reached, so the picks above were exercised
+        assert len(expected_households) > 40 and count > 60
+
+
+def _every_bars(view: View) -> tuple[pd.DataFrame, np.ndarray]:
+    every = compute_timeline(view.full.projects, view.today, view.dates)[0]
+    return every, project_positions(every, view.prepared.index.ids)
+
+
+def test_a_donor_filter_computes_the_burn_of_the_states_own_flows(prepared):
+    donor = prepared.portfolio.funding["donor"].dropna().iloc[0]
+    view = _view(prepared, FilterState(donors=(donor,)))
+    burn, left_out = compute_view_burn(view)
+    expected = compute_burn(view.portfolio.projects, view.funding, view.today)
+    pd.testing.assert_frame_equal(burn, expected[0])
+    assert left_out == expected[1]
+    # the dataset's sums would count the other donors' flows: the state's own differ somewhere
+    every = compute_burn(view.portfolio.projects, None, view.today,
+                         sums=compute_project_money(prepared.converted("USD")))[0]
+    assert not every.equals(burn)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_checks_table_with_dates_worded_once_is_the_table(prepared, lang):
+    every = compute_status_checks(prepared.portfolio.projects, dt.date(2026, 12, 1), prepared.dates)
+    dates = make_check_dates(every, lang)
+    for part in (every.iloc[:100], every.iloc[100:250], every.iloc[::7], every.iloc[:0]):
+        pd.testing.assert_frame_equal(make_checks_table(part, lang, dates), make_checks_table(part, lang))
+    odd = every.iloc[:3].copy()  # dates the dataset's words do not hold: worded on the spot
+    odd["start"], odd["end"] = ["2019", None, "2020-02"], ["2031-12-31", "2030", None]
+    pd.testing.assert_frame_equal(make_checks_table(odd, lang, dates), make_checks_table(odd, lang))
+
+
+def test_repeated_project_ids_take_the_states_own_computation(prepared):
+    projects = prepared.portfolio.projects
+    twice = replace(prepared.portfolio, projects=pd.concat([projects, projects.iloc[:3]], ignore_index=True))
+    model = prepare_portfolio(twice)
+    view = _view(model, FilterState(statuses=("2",)))
+    assert view.positions(compute_timeline(twice.projects, view.today, model.dates)[0], "x") is None
+    burn, _ = compute_view_burn(view)
+    sums = compute_project_money(model.converted("USD"))
+    pd.testing.assert_frame_equal(burn, compute_burn(view.portfolio.projects, None, view.today, sums=sums)[0])
