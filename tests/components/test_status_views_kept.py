@@ -22,7 +22,6 @@ from components.status_views import (
 from components.timeline import limit_kept_timeline, limit_timeline
 from components.view import View
 from data.filters import FilterState, today_utc
-from data.intake import parse_uploads
 from data.metrics import compute_funding, compute_project_money
 from data.prepared import prepare_portfolio
 from data.status import (
@@ -35,13 +34,11 @@ from data.status import (
     project_positions,
     rank_latest_started,
 )
-from data.synth import make_synthetic_portfolio, to_csv_bytes
 
 
 @pytest.fixture(scope="module")
-def prepared():
-    frames = make_synthetic_portfolio(400, seed=11)
-    return prepare_portfolio(parse_uploads([(f"{n}.csv", to_csv_bytes(f)) for n, f in frames.items()]).portfolio)
+def prepared(parse_synthetic):
+    return prepare_portfolio(parse_synthetic(400, 11))
 
 
 STATES = [FilterState(), FilterState(statuses=("2",)), FilterState(statuses=("3", "none")),
