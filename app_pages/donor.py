@@ -82,8 +82,10 @@ else:
                 st.caption(t("donor.split_unknown", lang))
 
     st.subheader(t("table.flows", lang))
-    render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang, key="donor_flows", memo=memo)
+    render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang, key="donor_flows", memo=memo,
+                       made=view.rows_made("flows", currency))
     st.subheader(t("table.projects", lang))
     render_paged_table(mine.projects, lambda rows: make_projects_table(replace(mine, projects=rows), lang), lang,
-                       key="donor_projects", memo=memo)
+                       key="donor_projects", memo=memo,
+                       made=view.rows_made("projects", view.state.provinces, view.state.territories))  # their places
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

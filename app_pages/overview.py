@@ -68,9 +68,11 @@ else:
 
     st.subheader(t("table.projects", lang))
     render_paged_table(portfolio.projects, lambda rows: make_projects_table(replace(portfolio, projects=rows), lang),
-                       lang, key="overview_projects", memo=view.memo)
+                       lang, key="overview_projects", memo=view.memo,
+                       made=view.rows_made("projects", view.state.provinces, view.state.territories))  # their places
     st.subheader(t("table.flows", lang))
-    render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang, key="overview_flows", memo=view.memo)
+    render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang, key="overview_flows", memo=view.memo,
+                       made=view.rows_made("flows", currency))
     conflicts = view.memo("conflicts", lambda: compute_conflicts(portfolio.sources, portfolio.documents))
     if not conflicts.empty:
         st.subheader(t("table.conflicts", lang))

@@ -216,18 +216,63 @@ def render_table(frame: pd.DataFrame, lang: str | None = None) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
+ROW_MEMO_LIMIT = 50_000  # formatted rows kept per store (one language, currency, …): a user paging through a
+# 100,000-row table starts it again rather than holding every row twice
+_SHAPE = object()  # a store's key for the columns and dtypes its rows were made with
+
+
+def make_page(part: pd.DataFrame, make: Callable[[pd.DataFrame], pd.DataFrame], rows: dict) -> pd.DataFrame:
+    """make(part), assembled from the rows `make` formatted before (kept in `rows` under their index label) and
+    making only the rows not seen yet: a new filter state's page mostly shows rows an earlier one formatted.
+    `make` must give one row per row of its input, in order, numbered 0, 1, … (make_projects_table,
+    make_flows_table), and `rows` must be kept per dataset and whatever else `make` reads (language, currency,
+    the places filtered): a label then always names the same row. Anything else: make(part) itself."""
+    if part.empty or not part.index.is_unique:
+        return make(part)
+    labels = part.index.tolist()
+    found = [rows.get(label) for label in labels]
+    missing = [i for i, cells in enumerate(found) if cells is None]
+    shape = rows.get(_SHAPE)
+    if missing:
+        made = make(part.iloc[missing])
+        names = list(made.columns)
+        if not (isinstance(made.index, pd.RangeIndex) and made.index.equals(pd.RangeIndex(len(missing)))
+                and len(set(names)) == len(names)):
+            return made if len(missing) == len(labels) else make(part)
+        made_shape = (tuple(names), tuple(made.dtypes))
+        if shape is not None and shape != made_shape:  # not the rows stored: this part made whole
+            return made if len(missing) == len(labels) else make(part)
+        if len(rows) > ROW_MEMO_LIMIT:
+            rows.clear()
+        shape = rows.setdefault(_SHAPE, made_shape)
+        for i, cells in zip(missing, zip(*(made[name].tolist() for name in names))):
+            found[i] = rows[labels[i]] = cells
+        if len(missing) == len(labels):
+            return made
+    if shape is None:
+        return make(part)
+    names, dtypes = shape
+    columns = zip(names, dtypes, zip(*found))
+    return pd.DataFrame({name: pd.Series(values, dtype=dtype) for name, dtype, values in columns}, columns=list(names))
+
+
 PAGE_ROWS = 100  # rows formatted and sent per table page (the grid shows about 10 at a time): 10,000 formatted
 # rows would be megabytes per rerun, and each page's formatting is most of a rerun's time
 
 
 @st.fragment
 def render_paged_table(rows: pd.DataFrame, make: Callable[[pd.DataFrame], pd.DataFrame], lang: str, key: str,
-                       export: pd.DataFrame | None = None, memo: Callable[..., pd.DataFrame] | None = None) -> None:
+                       export: pd.DataFrame | None = None, memo: Callable[..., pd.DataFrame] | None = None,
+                       made: dict | None = None) -> None:
     """A table of many rows: one page of `make(rows)` on screen (a fragment: turning the page reruns only the table)
     and every row in the download, as typed values (`export`, default `rows`), built only when clicked. `memo`
-    (View.memo): each page is formatted once per filter state, not on every rerun."""
+    (View.memo): each page is formatted once per filter state, not on every rerun. `made` (make_page's store):
+    each row is formatted once, whichever filter states show it."""
     def page_of(first: int, part: pd.DataFrame) -> pd.DataFrame:
-        return memo(f"table:{key}", lambda: make(part), first, len(part)) if memo else make(part)
+        def compute() -> pd.DataFrame:
+            return make(part) if made is None else make_page(part, make, made)
+
+        return memo(f"table:{key}", compute, first, len(part)) if memo else compute()
 
     if is_print_view():  # every row up to the paper's cap, formatted only for those rows
         render_table(page_of(0, rows.head(PRINT_ROWS)), lang)

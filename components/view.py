@@ -52,6 +52,11 @@ class View:
             return compute()
         return self.prepared.derived((name, "whole dataset", self.today, *key), compute)
 
+    def rows_made(self, table: str, *key: object) -> dict:
+        """components.tables.make_page's store of `table`'s formatted rows for the dataset, the language and `key`
+        (what else a row's text depends on): a row is formatted once, whichever filter states show it."""
+        return self.dataset_memo(f"rows:{table}", dict, self.lang, *key)
+
     def of_donor(self, donor: str) -> tuple[Portfolio, pd.DataFrame, Allocation | None]:
         """The view narrowed to one donor (apply_filters with the donor added, on the dataset's integer codes: no
         filter on the rows' text), its converted flows (filter_flows of the view's) and their committed allocation
