@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 from babel import Locale
-from babel.dates import DateTimePattern, get_date_format
+from babel.dates import DateTimeFormat, DateTimePattern, get_date_format
 from babel.dates import parse_pattern as parse_date_pattern
 from babel.numbers import (
     NumberPattern,
@@ -178,7 +178,7 @@ def _compact_number(number: Decimal, lang: str) -> tuple[Decimal, NumberPattern]
             return number, _fallback_pattern(lang)
         number = number / (magnitude // (10 ** (pattern.pattern.count("0") - 1)))
         rounded = round(number, _COMPACT_DIGITS)
-        form = locale_of(lang).plural_form(abs(number))
+        form = "other" if _forms_agree(lang, magnitude) else locale_of(lang).plural_form(abs(number))
         if form not in formats:
             form = "other"
         if number == 1 and "1" in formats:
@@ -188,6 +188,17 @@ def _compact_number(number: Decimal, lang: str) -> tuple[Decimal, NumberPattern]
         chosen = parse_pattern(formats[form][str(magnitude)])
         return rounded, chosen if "¤" in chosen.pattern else _fallback_pattern(lang)
     return number, _fallback_pattern(lang)
+
+
+@cache
+def _forms_agree(lang: str, magnitude: int) -> bool:
+    """Whether every plural form (and "1") gives `magnitude` the same pattern, as in English and French: then the
+    amount's plural form (babel's plural rules, ~100 µs) cannot change the text and is not asked."""
+    formats = locale_of(lang).compact_currency_formats["short"]
+    key = str(magnitude)
+    chosen = {str(getattr(p, "pattern", p)) for p in
+              ((formats[form] if key in formats[form] else formats["other"])[key] for form in formats)}
+    return len(chosen) == 1
 
 
 class _Affixes:
@@ -238,6 +249,8 @@ class _Affixes:
 def format_number(value: float | None, lang: str) -> str:
     if value is None or value != value:
         return t("not_published", lang)
+    if type(value) is int:  # babel's default pattern gives a whole number its grouped digits: format_whole's text
+        return format_whole(value, lang)
     return _decimal(value, lang)
 
 
@@ -291,7 +304,33 @@ def _partial_date(value: object, lang: str) -> str:
 def _date_text(first: dt.date, precision: str, lang: str) -> str:
     if precision == "year":
         return str(first.year)
-    return _date_pattern(precision, lang).apply(first, locale_of(lang))
+    return _date_pattern(precision, lang).format % _DateFields(first, lang)  # DateTimePattern.apply's substitution
+
+
+class _DateFields:
+    """babel's DateTimeFormat of a date for a pattern's fields, its day, month and year fields each worded once per
+    (field, number, language): babel's field machinery (~60 µs a date) runs once per month name, not per date."""
+
+    __slots__ = ("date", "lang")
+
+    def __init__(self, date: dt.date, lang: str) -> None:
+        self.date, self.lang = date, lang
+
+    def __getitem__(self, name: str) -> str:
+        char = name[0]
+        # lowercase y only: the calendar year ('Y' is the week's year, which reads the whole date)
+        part = {"d": self.date.day, "M": self.date.month, "L": self.date.month, "y": self.date.year}.get(char)
+        if part is None:
+            return DateTimeFormat(self.date, locale_of(self.lang))[name]
+        return _date_field(name, part, self.lang)
+
+
+@lru_cache(maxsize=1 << 12)
+def _date_field(name: str, part: int, lang: str) -> str:
+    """DateTimeFormat's text of a day ('d'), month ('M', 'L') or year ('y') field, which reads that number only."""
+    char = name[0]
+    day = dt.date(part if char == "y" else 2000, part if char in "ML" else 1, part if char == "d" else 1)
+    return DateTimeFormat(day, locale_of(lang))[name]
 
 
 @cache

@@ -15,6 +15,7 @@ from components.i18n import (
     LANGUAGES,
     catalogue,
     format_money,
+    format_number,
     format_partial_date,
     has_key,
     locale_of,
@@ -219,3 +220,19 @@ def test_counts_in_strings_are_babels_grouped_integers(lang, count):
     """t() groups a count placeholder the way babel's format_decimal writes an integer."""
     expected = format_decimal(count, locale=locale_of(lang))
     assert t("table.rows_shown", lang, first=count, last=count, n=count).count(expected) == 3
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_whole_counts_are_babels_decimal_text(lang):
+    """format_number words a whole number as format_whole does: the text must be babel's format_decimal's (its
+    default pattern) for every sign and size."""
+    for value in [0, 1, -1, 7, 999, 1000, -1000, 1200, 15_000, 999_999, 1_000_000, -13_965_000, 9_876_543_210_123]:
+        assert format_number(value, lang) == format_decimal(value, locale=locale_of(lang)), value
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_every_day_and_far_years_are_babels_format_date_text(lang):
+    """The day, month and year fields are worded once each: every day of a month and years of 1 to 4 digits."""
+    days = [dt.date(2023, 1, day) for day in range(1, 32)] + [dt.date(year, 12, 31) for year in (1, 99, 999, 9999)]
+    for day in days:
+        assert format_partial_date(day.isoformat(), lang) == format_date(day, "medium", locale=locale_of(lang))
