@@ -73,7 +73,7 @@ else:
     left, right = st.columns([3, 2])
     with left:
         render_small_map(mine.projects, view.full.locations, funding, currency, lang, key="donor_map",
-                         shares=view.shares, allocation=allocation, memo=memo)
+                         shares=view.shares, allocation=allocation, memo=memo, donors=view.project_donors(donor))
     with right:
         provinces = memo("donor_provinces", lambda: compute_donor_provinces(mine, donor))
         if not provinces.empty:

@@ -18,7 +18,7 @@ from components.maps import (
     topojson_available,
 )
 from components.view import load_view
-from data.metrics import FLOW_MEASURES, compute_project_donors
+from data.metrics import FLOW_MEASURES
 from geo.allocation import (
     MAP_METRICS,
     allocate_all_territories,
@@ -62,8 +62,7 @@ locations = memo("map_locations", lambda: project_locations(view.full.locations,
 places = memo("territory_places", lambda: compute_territory_places(locations))  # for every province clicked
 allocation = view.allocation(measure)
 provinces = memo("by_province", lambda: by_unit(allocation, with_donors=False))  # map_units orders the donors
-extra = memo("map_extra", lambda: dict(donors=compute_project_donors(view.funding),
-                                        minimum=minimum_projects(portfolio.projects)))
+extra = memo("map_extra", lambda: dict(donors=view.project_donors(), minimum=minimum_projects(portfolio.projects)))
 
 
 def make_units():

@@ -43,7 +43,7 @@ else:
     left, right = st.columns([2, 3])
     with left:
         render_small_map(portfolio.projects, view.full.locations, funding, currency, lang, key="overview_map",
-                         allocation=view.allocation("committed"), memo=view.memo)
+                         allocation=view.allocation("committed"), memo=view.memo, donors=view.project_donors())
     with right:
         st.subheader(t("overview.top_donors", lang))
         measure = st.segmented_control(t("chart.amount", lang, currency=currency), list(FLOW_MEASURES),

@@ -743,6 +743,8 @@ def naive_patches() -> list[tuple[object, str, object]]:
     patches += [(data.metrics, "compute_by_donor", naive_compute_by_donor),
                 (data.metrics, "compute_project_donors", naive_compute_project_donors),
                 (components.small_map, "compute_project_donors", naive_compute_project_donors)]
+    patches.append((components.view.View, "project_donors", lambda view, donor=None: naive_compute_project_donors(
+        view.of_donor(donor)[1] if donor else view.funding)))  # the view's own flows, not the dataset's rows
     patches.append((data.profiles, "compute_donor_breakdown", naive_compute_donor_breakdown))
     patches.append((data.profiles, "compute_donor_provinces", naive_compute_donor_provinces))
     patches.append((components.maps, "_unit_donors", naive_unit_donors))

@@ -495,37 +495,73 @@ def minimum_projects(projects: pd.DataFrame) -> frozenset[str]:
     return frozenset(projects.loc[flag.astype(bool), "project_id"])
 
 
+@dataclass(frozen=True)
+class _DonorRows:
+    """compute_project_donors' rows on integer codes, sorted by project (stable): each project's rows found by its
+    code, not by factorizing every row's id again on each new filter state."""
+
+    projects: dict[str, int]  # the code of each project id having rows
+    first: np.ndarray  # per project code: its first position in `order`
+    count: np.ndarray  # per project code: how many rows
+    order: np.ndarray  # row positions sorted by project code
+    donor: np.ndarray  # per row: donor code
+    amount: np.ndarray  # per row: committed amount, NaN when none is published
+    names: np.ndarray  # per donor code: the name
+    name_rank: np.ndarray  # per donor code: the rank of its name (ties between equal totals)
+
+
+# By the frame's identity (kept with it, so an id is never another frame's): View.project_donors hands every filter
+# state the same frame of a currency's rows, so they are coded once, not on every new filter state.
+_DONOR_ROWS: dict[int, tuple[pd.DataFrame, _DonorRows]] = {}
+
+
+def _donor_rows(donors: pd.DataFrame) -> _DonorRows:
+    known = _DONOR_ROWS.get(id(donors))
+    if known is not None and known[0] is donors:
+        return known[1]
+    project, projects = pd.factorize(donors["project_id"].to_numpy(dtype=object))
+    donor, names = pd.factorize(donors["donor"].to_numpy(dtype=object))
+    order = np.argsort(project, kind="stable")
+    count = np.bincount(project, minlength=len(projects))
+    rows = _DonorRows(dict(zip(projects.tolist(), range(len(projects)))), np.cumsum(count) - count, count, order, donor,
+                      donors["amount"].to_numpy(dtype="float64", na_value=np.nan), np.asarray(names, dtype=object),
+                      np.argsort(np.argsort(np.asarray(names, dtype=str), kind="stable"), kind="stable"))
+    if len(_DONOR_ROWS) > 16:  # frames of many views or datasets in one process: start again rather than grow
+        _DONOR_ROWS.clear()
+    _DONOR_ROWS[id(donors)] = (donors, rows)
+    return rows
+
+
 def _unit_donors(frame: pd.DataFrame, donors: pd.DataFrame) -> pd.Series:
-    """Donors of each unit's projects (data.metrics.compute_project_donors), largest committed amount first (ties and
-    unpublished amounts by name). On integer codes: each member project's donor rows found by a search in the donor
-    rows sorted by project, the amounts summed per (unit, donor) with one bincount."""
+    """Donors of each unit's projects (data.metrics.compute_project_donors; rows of other projects are not read),
+    largest committed amount first (ties and unpublished amounts by name). On integer codes: each member project's
+    rows found by its code (_donor_rows), the amounts summed per (unit, donor) with one bincount."""
     empty = pd.Series([()] * len(frame), index=frame.index, dtype=object)
     lengths = np.fromiter((len(ids) for ids in frame["project_ids"]), dtype=np.int64, count=len(frame))
     if not lengths.sum() or donors.empty:
         return empty
-    members = np.fromiter(itertools.chain.from_iterable(frame["project_ids"]), dtype=object, count=int(lengths.sum()))
-    unit_of = np.repeat(np.arange(len(frame)), lengths)
-    codes, _ = pd.factorize(np.concatenate([members, donors["project_id"].to_numpy(dtype=object)]))
-    member_code, donor_project = codes[:len(members)], codes[len(members):]
-    donor_code, names = pd.factorize(donors["donor"].to_numpy(dtype=object))
-    by_project = np.argsort(donor_project, kind="stable")
-    first = np.searchsorted(donor_project[by_project], member_code, "left")
-    count = np.searchsorted(donor_project[by_project], member_code, "right") - first
+    index = _donor_rows(donors)
+    # A dict lookup per member: an Index of the (string-typed) ids converted the members on every call.
+    member_code = np.fromiter(map(index.projects.get, itertools.chain.from_iterable(frame["project_ids"]),
+                                  itertools.repeat(-1)), dtype=np.int64, count=int(lengths.sum()))
+    unit_of = np.repeat(np.arange(len(frame)), lengths)[member_code >= 0]
+    member_code = member_code[member_code >= 0]
+    first, count = index.first[member_code], index.count[member_code]
     if not count.sum():
         return empty
-    rows = by_project[np.repeat(first - np.cumsum(count) + count, count) + np.arange(count.sum())]
-    key = np.repeat(unit_of, count) * len(names) + donor_code[rows]
-    amounts = donors["amount"].to_numpy(dtype="float64", na_value=np.nan)[rows]
+    rows = index.order[np.repeat(first - np.cumsum(count) + count, count) + np.arange(count.sum())]
+    names = index.names
+    key = np.repeat(unit_of, count) * len(names) + index.donor[rows]
+    amounts = index.amount[rows]
     keys, inverse = np.unique(key, return_inverse=True)
     published = np.bincount(inverse, weights=~np.isnan(amounts)) > 0
     totals = np.where(published, np.bincount(inverse, weights=np.nan_to_num(amounts)), np.nan)
     unit, donor = keys // len(names), keys % len(names)
-    name_rank = np.argsort(np.argsort(np.asarray(names, dtype=str), kind="stable"), kind="stable")
-    order = np.lexsort((name_rank[donor], np.where(np.isnan(totals), np.inf, -totals), unit))
+    order = np.lexsort((index.name_rank[donor], np.where(np.isnan(totals), np.inf, -totals), unit))
     unit, donor = unit[order], donor[order]
     starts = np.flatnonzero(np.r_[True, unit[1:] != unit[:-1]])
     ends = np.r_[starts[1:], len(unit)]
-    listed = np.asarray(names, dtype=object)[donor].tolist()
+    listed = names[donor].tolist()
     lists = {int(unit[start]): tuple(listed[start:end]) for start, end in zip(starts.tolist(), ends.tolist())}
     return pd.Series([lists.get(i, ()) for i in range(len(frame))], index=frame.index, dtype=object)
 

@@ -12,6 +12,7 @@ import pandas as pd
 from components.filters import render_filters
 from components.state import get_prepared
 from data.filters import FilterResult, FilterState, apply_filters_indexed, today_utc
+from data.metrics import compute_project_donors
 from data.portfolio import Portfolio
 from data.prepared import PreparedPortfolio
 from data.status import of_kept, of_projects, project_positions
@@ -73,6 +74,21 @@ class View:
         code = ix.project_id[np.flatnonzero(ix.ids == project_id)[0]]
         return (self.all_funding[ix.flow_project == code], self.full.locations[ix.place_project == code],
                 self.prepared.allocation_of(self.currency, "committed", ix.project_id == code))
+
+    def project_donors(self, donor: str | None = None) -> pd.DataFrame:
+        """compute_project_donors of the view's flows (of_donor(donor)'s), as components.maps.map_units reads it: the
+        rows of the view's projects, and of others (never read). A view keeps whole projects and, of each, every flow
+        of the filtered donors, so its projects' rows are the dataset's (of those donors): computed once per currency
+        and donors, not per filter state. With repeated flow ids (a flow then kept by its id) the view's own."""
+        donors = (donor,) if donor else self.state.donors
+        if self.prepared is None or self.prepared.index.flow_count != len(self.full.funding):
+            return self.memo("project_donors", lambda: compute_project_donors(
+                self.of_donor(donor)[1] if donor else self.funding), donor)
+        every = self.dataset_memo("project_donors", lambda: compute_project_donors(self.all_funding), self.currency)
+        if not donors:
+            return every
+        return self.dataset_memo("project_donors", lambda: every[every["donor"].isin(set(donors))], self.currency,
+                                 donors)
 
     def of_view(self, frame: pd.DataFrame, name: str, *key: object) -> pd.DataFrame:
         """data.status.of_projects(frame, the view's projects) on positions: `frame` is what dataset_memo(name,
