@@ -283,13 +283,13 @@ def format_households(value: float | None, minimum: object, lang: str) -> str:
 
 def format_partial_date(value: object, lang: str) -> str:
     """'14 Dec 2021' / '14 déc. 2021'; a year or month alone stays a year or month (data.schema.date_period)."""
-    if type(value) is str:  # as given in the files: kept per text, as amounts are, across filter states
+    if type(value) is str or type(value) is dt.date:  # kept per text or day, as amounts are, across filter states
         return _date_of_text(value, lang)
     return _partial_date(value, lang)
 
 
 @lru_cache(maxsize=1 << 15)
-def _date_of_text(value: str, lang: str) -> str:
+def _date_of_text(value: str | dt.date, lang: str) -> str:
     return _partial_date(value, lang)
 
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import streamlit as st
-from babel.numbers import format_decimal
+from babel.numbers import parse_pattern
 from pandas.io.formats.style import Styler
 
 from cells import is_missing
@@ -96,9 +96,12 @@ def _rate_text(basis: object, rate: object, rate_date: object, lang: str) -> str
     return t("not_published", lang)
 
 
+_RATE_PATTERN = parse_pattern("0.0000")  # parsed once: babel's format_decimal parses its pattern on every call
+
+
 @lru_cache(maxsize=1 << 12)  # a few rates per currency and date, repeated across filter states
 def _rate_number(rate: float, lang: str) -> str:
-    return format_decimal(rate, "0.0000", locale=locale_of(lang))
+    return _RATE_PATTERN.apply(rate, locale_of(lang))  # format_decimal(rate, "0.0000", locale=…)'s text
 
 
 def make_flows_table(converted: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -200,3 +200,17 @@ def test_sources_table_names_documents_and_keeps_the_rows(rows):
     for column, values in expected.items():
         assert [None if pd.isna(v) else v for v in table[column].tolist()] == values[rows], column
     assert pd.api.types.is_string_dtype(table["Project"]) and pd.api.types.is_string_dtype(table["Document"])
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_rates_are_babels_decimal_text(lang):
+    """The rate's pattern is parsed once: its text must be babel's format_decimal(rate, '0.0000') for rounding ties,
+    large, tiny and negative rates."""
+    from babel.numbers import format_decimal
+
+    from components.i18n import locale_of
+    from components.tables import _rate_number
+
+    for rate in [1.0, 1.11726, 0.00005, 0.00015, 1.00005, 2.50005, 0.9999949, 1234.56789, 1_000_000.12345, 1e-9,
+                 -0.5, 3, 655.957, 0.0001, 12.3]:
+        assert _rate_number(rate, lang) == format_decimal(rate, "0.0000", locale=locale_of(lang)), rate
