@@ -307,7 +307,9 @@ class FlowFacts:
     types: np.ndarray  # transaction types as floats (NaN: none)
     project: np.ndarray  # the project id's rank among the dataset's sorted ids (pd.factorize(sort=True)'s order)
     projects: int  # ranks in use (one more than the largest)
-    donor: np.ndarray  # a donor flow's (list_donors' rule) donor name code, −1 for any other flow
+    donor: np.ndarray  # the donor's name code (−1: none)
+    donor_flow: np.ndarray  # a flow whose provider is a donor by the rule of list_donors
+    names: np.ndarray  # name code → name
     missing: np.ndarray  # the flow's key facts not published (KEY_FACTS["funding"])
 
     def positions(self, frame: pd.DataFrame) -> np.ndarray:
@@ -317,16 +319,29 @@ class FlowFacts:
             return frame.index.to_numpy(dtype=np.int64)  # the usual case: a label is a position
         return index.get_indexer(frame.index)
 
+    def arrays(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """_flow_arrays of `frame` (its project codes: the dataset's ranks, in the same order) read by position."""
+        at = self.positions(frame)
+        return (self.types[at], frame["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan),
+                self.project[at], self.projects)
 
-def compute_flow_facts(funding: pd.DataFrame, project_rank: np.ndarray, donor_codes: np.ndarray) -> FlowFacts:
+    def committed(self, frame: pd.DataFrame) -> np.ndarray:
+        """FLOW_MEASURES["committed"].mask(frame), read by position."""
+        return _committed_mask(*self.arrays(frame))
+
+
+def compute_flow_facts(funding: pd.DataFrame, project_rank: np.ndarray, donor_codes: np.ndarray,
+                       names: dict) -> FlowFacts:
     """FlowFacts of a dataset's flows; `project_rank`: each flow's project id ranked in sorted order (−1: none),
-    `donor_codes`: each flow's donor coded by value (data.filters.FilterIndex holds both)."""
+    `donor_codes`: each flow's donor coded by value, `names`: name → code (data.filters.FilterIndex holds them)."""
     missing = np.zeros(len(funding), dtype=np.int64)
     for column in KEY_FACTS["funding"]:
         missing += funding[column].isna().to_numpy(dtype=bool)
+    by_code = np.empty(len(names), dtype=object)
+    by_code[list(names.values())] = list(names)
     return FlowFacts(funding.index, _numbers(funding["transaction_type"]), project_rank.astype(np.int64),
-                     int(project_rank.max(initial=-1)) + 1,
-                     np.where(_donor_mask(funding), donor_codes, -1).astype(np.int64), missing)
+                     int(project_rank.max(initial=-1)) + 1, donor_codes.astype(np.int64), _donor_mask(funding),
+                     by_code, missing)
 
 
 def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | None = None,
@@ -342,8 +357,7 @@ def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | 
         flows = _flow_arrays(converted)
     else:
         at = flow_facts.positions(converted)
-        flows = (flow_facts.types[at], converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan),
-                 flow_facts.project[at], flow_facts.projects)
+        flows = flow_facts.arrays(converted)
     committed = pd.Series(flows[1][_committed_mask(*flows)] if flows else [], dtype="float64")
     projects = portfolio.projects
     status = projects["activity_status"]
@@ -359,8 +373,7 @@ def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | 
             projects.index]
         not_published = {"projects": int(project_missing.sum()),
                          "funding": int(flow_facts.missing[flow_facts.positions(portfolio.funding)].sum())}
-        donor = flow_facts.donor[at]
-        donors = len(np.unique(donor[donor >= 0]))
+        donors = len(np.unique(flow_facts.donor[at][flow_facts.donor_flow[at]]))
     return {
         "currency": currency,
         "funding_committed": float(committed.sum(min_count=1)) if committed.notna().any() else None,

@@ -250,7 +250,7 @@ def flow_facts_of(portfolio: Portfolio, index: FilterIndex) -> FlowFacts | None:
     ranked = rank[index.flow_project]
     if ((ranked < 0) & (index.flow_project >= 0)).any():  # a flow of no listed project: only the text answers
         return None
-    return compute_flow_facts(portfolio.funding, ranked, index.donor)
+    return compute_flow_facts(portfolio.funding, ranked, index.donor, index.names)
 
 
 def prepare_portfolio(portfolio: Portfolio, store: Path | None = None) -> PreparedPortfolio:

@@ -111,7 +111,7 @@ def test_kpis_with_the_prepared_missing_facts_equal_kpis_counting_them(portfolio
 
 
 @pytest.mark.parametrize("currency", ["USD", "EUR"])
-def test_kpis_reading_the_flows_by_position_equal_kpis_reading_their_text(portfolio, currency):
+def test_kpis_and_donor_ranks_reading_the_flows_by_position_equal_those_reading_their_text(portfolio, currency):
     # a view's flows read by position in the dataset's FlowFacts (project ranks, donor codes, missing facts)
     # give the very KPIs (totals to the last digit) that sorting their ids and reading their columns give
     from data.filters import (
@@ -123,6 +123,7 @@ def test_kpis_reading_the_flows_by_position_equal_kpis_reading_their_text(portfo
         filter_options,
     )
     from data.prepared import flow_facts_of
+    from data.profiles import rank_donors
 
     years, members = compute_project_years(portfolio.projects), compute_org_members(portfolio.projects)
     index = compute_filter_index(portfolio, years, members)
@@ -136,8 +137,11 @@ def test_kpis_reading_the_flows_by_position_equal_kpis_reading_their_text(portfo
         result, flows, _ = apply_filters_indexed(converted, portfolio, state, index)
         assert compute_kpis(result.portfolio, currency, flows, flow_facts=facts) == compute_kpis(
             result.portfolio, currency, flows), state
+        assert rank_donors(flows, facts) == rank_donors(flows), state
     shuffled = converted.iloc[::-1]  # rows in another order: positions still found by label
     assert compute_kpis(portfolio, currency, shuffled, flow_facts=facts) == compute_kpis(portfolio, currency, shuffled)
+    assert rank_donors(shuffled, facts) == rank_donors(shuffled)
+    assert rank_donors(converted.iloc[:0], facts) == []
 
 
 def test_flow_facts_refuse_a_flow_of_no_listed_project(portfolio):

@@ -95,3 +95,20 @@ def test_breakdowns_and_flows_with_the_prepared_dates_equal_the_naive_path(sourc
             pd.testing.assert_frame_equal(fast[0], naive[0], check_exact=True)
         pd.testing.assert_frame_equal(compute_donor_provinces(portfolio, donor),
                                       naive_compute_donor_provinces(portfolio, donor))
+
+
+def test_donor_flows_look_each_flow_s_project_up_by_position():
+    # a flow of a project not among `projects` keeps its value date's year and has no theme; a flow without a
+    # recipient takes the project's lead implementer; another donor's flow is left out; order is the flows' order
+    converted = flows([{"flow_id": "a", "project_id": "Q", "donor": "D", "transaction_type": 3, "value_date": "2019"},
+                       {"flow_id": "b", "project_id": "P", "donor": "E", "transaction_type": 3},
+                       {"flow_id": "c", "project_id": "P", "donor": "D", "transaction_type": 3, "recipient": None},
+                       {"flow_id": "d", "project_id": "Q", "donor": "D", "transaction_type": 3}])
+    mine = donor_flows(converted, PROJECTS, "D")
+    assert list(mine["flow_id"]) == ["a", "c", "d"] and list(mine.index) == [0, 2, 3]
+    assert mine["year"].tolist()[:2] == [2019, 2020] and pd.isna(mine["year"].iloc[2])
+    assert mine["year_from_start"].tolist() == [False, True, False]
+    assert pd.isna(mine["theme"].iloc[0]) and mine["theme"].iloc[1] == "gbv"
+    assert mine["partner"].tolist() == ["IOM", "IOM", "IOM"]
+    assert list(mine.columns[-4:]) == ["year", "year_from_start", "theme", "partner"]
+    pd.testing.assert_frame_equal(mine[list(converted.columns)], converted.loc[[0, 2, 3]])
