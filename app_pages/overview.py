@@ -22,7 +22,7 @@ from components.tables import (
     render_table,
 )
 from components.view import PLOT_CONFIG, load_view
-from data.metrics import FLOW_MEASURES, compute_by_donor, compute_conflicts, compute_kpis, is_donor_flow
+from data.metrics import FLOW_MEASURES, compute_by_donor, compute_conflicts, compute_kpis
 from data.organisations import organisation_label
 from data.portfolio import compute_refused_rows
 from data.status import compute_ending_soon, count_without_end, of_projects
@@ -49,8 +49,9 @@ else:
         measure = st.segmented_control(t("chart.amount", lang, currency=currency), list(FLOW_MEASURES),
                                        format_func=lambda k: t(f"measure.{k}", lang), default="committed",
                                        key="measure")
-        by_donor = view.memo("by_donor", lambda: compute_by_donor(funding[is_donor_flow(funding)],  # the donor rule
-                                                                  measure or "committed"), measure)
+        by_donor = view.memo("by_donor", lambda: compute_by_donor(funding, measure or "committed",  # the donor rule
+                                                                  view.prepared.flow_facts(), donor_flows_only=True),
+                             measure)
         render_chart(view.memo("donor_figure", lambda: make_donor_figure(by_donor.head(8), currency, lang), measure),
                      "overview_donors", t("export.chart.donors", lang), lang, PLOT_CONFIG)
         unpublished = by_donor[by_donor["not_published"] > 0]

@@ -740,7 +740,11 @@ def naive_patches() -> list[tuple[object, str, object]]:
     patches.append((data.metrics, "convert_frame", naive_convert_frame))
     patches.append((data.metrics, "compute_left_to_disburse",
                     lambda converted, flows=None: naive_compute_left_to_disburse(converted)))
-    patches += [(data.metrics, "compute_by_donor", naive_compute_by_donor),
+    def by_donor(converted, measure="committed", flow_facts=None, donor_flows_only=False):
+        return naive_compute_by_donor(converted[data.metrics.is_donor_flow(converted)] if donor_flows_only
+                                      else converted, measure)
+
+    patches += [(data.metrics, "compute_by_donor", by_donor),
                 (data.metrics, "compute_project_donors", naive_compute_project_donors),
                 (components.small_map, "compute_project_donors", naive_compute_project_donors)]
     patches.append((components.view.View, "project_donors", lambda view, donor=None: naive_compute_project_donors(

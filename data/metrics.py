@@ -231,21 +231,47 @@ def compute_left_to_disburse(converted: pd.DataFrame, flows: tuple | None = None
             "projects": int(keep.sum()), **result}
 
 
-def compute_by_donor(converted: pd.DataFrame, measure: str = "committed") -> pd.DataFrame:
-    """Sum of published amounts per donor, with counts of flows whose amount is not published."""
-    chosen = FLOW_MEASURES[measure].mask(converted) if "transaction_type" in converted else slice(None)
-    # On the chosen rows of 4 columns (not a copy of every column), integer donor codes (sorted: the order groupby
-    # gives), one group-sum and bincounts: no Python function per donor.
-    donor = converted["donor"].to_numpy()[chosen]
-    codes, donors = pd.factorize(np.where(pd.isna(donor), "—", donor), sort=True)
+def compute_by_donor(converted: pd.DataFrame, measure: str = "committed", flow_facts: FlowFacts | None = None,
+                     donor_flows_only: bool = False) -> pd.DataFrame:
+    """Sum of published amounts per donor, with counts of flows whose amount is not published. `donor_flows_only`:
+    of the flows whose provider is a donor (is_donor_flow) only; `flow_facts`: compute_flow_facts of a dataset whose
+    rows these flows are (labels kept, e.g. a view's): types, projects and donors read by position (no copy of the
+    donor flows, no factorize of their ids and names)."""
+    if flow_facts is None or "transaction_type" not in converted:
+        if donor_flows_only:
+            converted = converted[is_donor_flow(converted)]
+        chosen = FLOW_MEASURES[measure].mask(converted) if "transaction_type" in converted else slice(None)
+        # On the chosen rows of 4 columns (not a copy of every column), integer donor codes (sorted: the order
+        # groupby gives), one group-sum and bincounts: no Python function per donor.
+        donor = converted["donor"].to_numpy()[chosen]
+        codes, donors = pd.factorize(np.where(pd.isna(donor), "—", donor), sort=True)
+        amounts = converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)[chosen]
+        projects, _ = pd.factorize(converted["project_id"].to_numpy()[chosen])
+        flow_ids = converted["flow_id"].notna().to_numpy()[chosen]
+    else:
+        at = flow_facts.positions(converted)
+        rows = flow_facts.donor_flow[at] if donor_flows_only else np.ones(len(at), dtype=bool)
+        at, amounts = at[rows], converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)[rows]
+        types, projects = flow_facts.types[at], flow_facts.project[at]
+        kind = FLOW_MEASURES[measure].kind
+        chosen = _committed_mask(types, amounts, projects, flow_facts.projects) if kind is None else types == kind
+        amounts, projects, named = amounts[chosen], projects[chosen], flow_facts.donor[at][chosen]
+        flow_ids = converted["flow_id"].notna().to_numpy()[rows][chosen]
+        # the donors present, sorted by name ("—" for none) as a sorted factorize orders them, and each row's rank
+        present, inverse = np.unique(named, return_inverse=True)
+        labels = np.asarray([flow_facts.names[c] if c >= 0 else "—" for c in present.tolist()], dtype=object)
+        order = np.argsort(labels, kind="stable")
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        codes, donors = rank[inverse.reshape(-1)], labels[order]
+        if len(set(labels.tolist())) < len(labels):  # a donor named "—" beside flows naming none: one group
+            codes, donors = pd.factorize(labels[inverse.reshape(-1)], sort=True)
     count = len(donors)
-    amounts = converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)[chosen]
-    projects, _ = pd.factorize(converted["project_id"].to_numpy()[chosen])
     pairs = np.unique(codes[projects >= 0].astype("int64") * (projects.max(initial=0) + 1) + projects[projects >= 0])
     grouped = pd.DataFrame({
         "donor": donors,
         "amount": pd.Series(amounts).groupby(codes).sum(min_count=1).reindex(range(count)).to_numpy(),
-        "flows": np.bincount(codes[converted["flow_id"].notna().to_numpy()[chosen]], minlength=count),
+        "flows": np.bincount(codes[flow_ids], minlength=count),
         "not_published": np.bincount(codes[np.isnan(amounts)], minlength=count),
         "projects": np.bincount(pairs // (projects.max(initial=0) + 1), minlength=count)})
     return grouped.sort_values("amount", ascending=False, na_position="last").reset_index(drop=True)

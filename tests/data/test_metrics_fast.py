@@ -114,6 +114,9 @@ def test_kpis_with_the_prepared_missing_facts_equal_kpis_counting_them(portfolio
 def test_kpis_and_donor_ranks_reading_the_flows_by_position_equal_those_reading_their_text(portfolio, currency):
     # a view's flows read by position in the dataset's FlowFacts (project ranks, donor codes, missing facts)
     # give the very KPIs (totals to the last digit) that sorting their ids and reading their columns give
+    import pandas as pd
+
+    from bench.naive import naive_compute_by_donor
     from data.filters import (
         FilterState,
         apply_filters_indexed,
@@ -122,6 +125,7 @@ def test_kpis_and_donor_ranks_reading_the_flows_by_position_equal_those_reading_
         compute_project_years,
         filter_options,
     )
+    from data.metrics import FLOW_MEASURES, compute_by_donor, is_donor_flow
     from data.prepared import flow_facts_of
     from data.profiles import rank_donors
 
@@ -138,6 +142,14 @@ def test_kpis_and_donor_ranks_reading_the_flows_by_position_equal_those_reading_
         assert compute_kpis(result.portfolio, currency, flows, flow_facts=facts) == compute_kpis(
             result.portfolio, currency, flows), state
         assert rank_donors(flows, facts) == rank_donors(flows), state
+        for measure in FLOW_MEASURES:
+            for only in (False, True):  # the Overview's chart: the donor flows only
+                expected = naive_compute_by_donor(flows[is_donor_flow(flows)] if only else flows, measure)
+                fast = compute_by_donor(flows, measure, facts, donor_flows_only=only)
+                if expected.empty:
+                    assert fast.empty and list(fast.columns) == list(expected.columns)
+                else:
+                    pd.testing.assert_frame_equal(fast, expected)
     shuffled = converted.iloc[::-1]  # rows in another order: positions still found by label
     assert compute_kpis(portfolio, currency, shuffled, flow_facts=facts) == compute_kpis(portfolio, currency, shuffled)
     assert rank_donors(shuffled, facts) == rank_donors(shuffled)
@@ -152,3 +164,22 @@ def test_flow_facts_refuse_a_flow_of_no_listed_project(portfolio):
                        portfolio.documents)
     years, members = compute_project_years(orphan.projects), compute_org_members(orphan.projects)
     assert flow_facts_of(orphan, compute_filter_index(orphan, years, members)) is None
+
+
+def test_by_donor_by_position_groups_a_donor_named_like_the_placeholder_with_flows_naming_none(portfolio):
+    # compute_by_donor shows flows without a donor as "—": a donor named "—" is then the same row, as before
+    import pandas as pd
+
+    from data.filters import compute_filter_index, compute_org_members, compute_project_years
+    from data.metrics import compute_by_donor
+    from data.prepared import flow_facts_of
+
+    funding = portfolio.funding.copy()
+    funding.loc[funding.index[0], "donor"] = "—"
+    funding.loc[funding.index[1], "donor"] = None
+    changed = Portfolio(portfolio.projects, funding, portfolio.locations, portfolio.sources, portfolio.documents)
+    years, members = compute_project_years(changed.projects), compute_org_members(changed.projects)
+    facts = flow_facts_of(changed, compute_filter_index(changed, years, members))
+    converted = compute_funding(funding, "USD")
+    for measure in ("committed", "disbursed"):
+        pd.testing.assert_frame_equal(compute_by_donor(converted, measure, facts), compute_by_donor(converted, measure))
