@@ -12,7 +12,9 @@ from components.status_views import (
     compute_check_dates,
     compute_every_check,
     compute_view_burn,
+    compute_view_check_counts,
     compute_view_households,
+    compute_view_quality,
     compute_view_timeline,
     make_burn_figure,
     make_households_figure,
@@ -24,11 +26,8 @@ from components.status_views import (
 from components.timeline import make_timeline_figure
 from components.view import PLOT_CONFIG, load_view
 from data.status import (
-    compute_data_quality,
     compute_ending_soon,
-    compute_unmatched_provinces,
     count_without_end,
-    unmatched_of,
 )
 
 ENDING_WINDOWS = (90, 180)
@@ -63,7 +62,7 @@ else:
 
     st.subheader(t("checks.title", lang))
     render_checks(view.memo("status_checks", lambda: view.of_view(compute_every_check(view), "all_status_checks")),
-                  lang, view.memo, compute_check_dates(view))
+                  lang, view.memo, compute_check_dates(view), lambda: compute_view_check_counts(view))
 
     st.subheader(t("ending.title", lang))
     days = st.segmented_control(t("ending.window", lang), ENDING_WINDOWS, default=ENDING_WINDOWS[0],
@@ -84,12 +83,5 @@ else:
         st.caption(t("households.capped", lang, shown=HOUSEHOLDS_MAX_PROJECTS, n=len(households)))
 
     with st.expander(t("quality.title", lang), expanded=True):
-        def quality():  # without a place filter, the unmatched places are the dataset's (found once) of these projects
-            placed = view.state.provinces or view.state.territories
-            every = None if placed else view.dataset_memo("all_unmatched",
-                                                          lambda: compute_unmatched_provinces(view.full))
-            return compute_data_quality(portfolio, None if placed else unmatched_of(every, projects,
-                                                                                    len(view.full.projects)))
-
-        render_quality(view.memo("quality", quality), lang)
+        render_quality(view.memo("quality", lambda: compute_view_quality(view)), lang)
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,11 +23,15 @@ from data.metrics import compute_project_money
 from data.status import (
     SEVERITIES,
     compute_burn,
+    compute_data_quality,
+    compute_fact_gaps,
     compute_households,
     compute_status_checks,
     compute_timeline,
+    compute_unmatched_provinces,
     kept_rows,
     rank_latest_started,
+    unmatched_of,
 )
 
 
@@ -113,6 +118,7 @@ def make_households_figure(households: pd.DataFrame, lang: str) -> go.Figure:
                                           separators=".," if lang == "en" else ", "))
 
 
+T = TypeVar("T")
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}  # most serious first
 
 
@@ -167,15 +173,31 @@ def make_checks_table(checks: pd.DataFrame, lang: str, dates: dict[str, dict] | 
 def make_check_counts_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:
     """How many projects each check flags, per (severity, check) in their sorted order (a groupby's): on integer
     codes, one unique over (check, project) pairs (a two-key groupby and nunique cost ~10x more)."""
+    projects, project_ids = pd.factorize(checks["project_id"].to_numpy(dtype=object))
+    return make_coded_counts_table(code_checks(checks), projects, len(project_ids), lang)
+
+
+def code_checks(checks: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each check's severity and kind as codes into their sorted names: (severities, names, kinds, names)."""
     severities, severity_names = pd.factorize(checks["severity"].to_numpy(dtype=object), sort=True)
     kinds, kind_names = pd.factorize(checks["check"].to_numpy(dtype=object), sort=True)
-    projects, project_ids = pd.factorize(checks["project_id"].to_numpy(dtype=object))
+    return severities, severity_names, kinds, kind_names
+
+
+def make_coded_counts_table(codes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], projects: np.ndarray,
+                            project_count: int, lang: str, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """make_check_counts_table of checks coded by code_checks, each check's project a code among `project_count`
+    (−1: none); `rows`: only these of them (a mask), e.g. a filter state's of the dataset's checks coded once (a
+    name no row holds is not counted, so the table is the one its own rows give)."""
+    severities, severity_names, kinds, kind_names = codes
+    if rows is not None:
+        severities, kinds, projects = severities[rows], kinds[rows], projects[rows]
     keyed = (severities >= 0) & (kinds >= 0)
     groups = severities[keyed].astype("int64") * len(kind_names) + kinds[keyed]
     present = np.flatnonzero(np.bincount(groups, minlength=len(severity_names) * len(kind_names)))
     named = projects[keyed] >= 0  # a missing id is not a project (nunique leaves it out)
-    pairs = np.unique(groups[named] * max(len(project_ids), 1) + projects[keyed][named])
-    counts = np.bincount(pairs // max(len(project_ids), 1), minlength=len(severity_names) * len(kind_names))
+    pairs = np.unique(groups[named] * max(project_count, 1) + projects[keyed][named])
+    counts = np.bincount(pairs // max(project_count, 1), minlength=len(severity_names) * len(kind_names))
     return pd.DataFrame({t("col.severity", lang): [t(f"severity.{s}", lang)
                                                    for s in severity_names[present // len(kind_names)]],
                          t("col.check", lang): [t(f"check.{c}", lang) for c in kind_names[present % len(kind_names)]],
@@ -205,28 +227,32 @@ def make_conflicts_table(conflicts: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def render_checks(checks: pd.DataFrame, lang: str, memo: Callable[..., pd.DataFrame] | None = None,
-                  dates: dict[str, dict] | None = None) -> None:
+                  dates: dict[str, dict] | None = None, counts: Callable[[], pd.DataFrame] | None = None) -> None:
     """`memo` (View.memo, keyed on what `checks` depends on): the tables are formatted once, not on every rerun.
-    `dates`: make_check_dates of these checks or more (make_checks_table)."""
-    def once(name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    `dates`: make_check_dates of these checks or more (make_checks_table); `counts`: make_check_counts_table of
+    the checks other than conflicts, found another way (compute_view_check_counts)."""
+    def once(name: str, compute: Callable[[], T]) -> T:
         return memo(name, compute) if memo else compute()
+
+    def split() -> tuple[int, int, int, pd.DataFrame, pd.DataFrame]:  # on the severities' array, once
+        severity = checks["severity"].to_numpy(dtype=object)
+        conflict = severity == "conflict"
+        return (int(conflict.sum()), int((severity == "gap").sum()), checks["project_id"].nunique(),
+                checks[conflict], checks[~conflict])
 
     if checks.empty:
         st.success(t("checks.none", lang))
         return
-    counts = checks["severity"].value_counts()
-    st.caption(t("checks.caption", lang, conflicts=int(counts.get("conflict", 0)), gaps=int(counts.get("gap", 0)),
-                 n=checks["project_id"].nunique()))
-    conflicts = once("checks_conflicts", lambda: checks[checks["severity"] == "conflict"])
+    conflict_count, gap_count, project_count, conflicts, others = once("checks_split", split)
+    st.caption(t("checks.caption", lang, conflicts=conflict_count, gaps=gap_count, n=project_count))
     if conflicts.empty:
         st.success(t("checks.no_conflict", lang))
     else:
         render_paged_table(conflicts, lambda rows: make_checks_table(rows, lang, dates), lang, key="checks_conflicts",
                            memo=memo)
-    others = once("checks_others", lambda: checks[checks["severity"] != "conflict"])
     if not others.empty:
         with st.expander(t("checks.others", lang, n=len(others))):
-            render_table(once("check_counts", lambda: make_check_counts_table(others, lang)))
+            render_table(once("check_counts", counts or (lambda: make_check_counts_table(others, lang))))
             render_paged_table(others, lambda rows: make_checks_table(rows, lang, dates), lang, key="checks_others",
                                memo=memo)
 
@@ -263,6 +289,21 @@ def render_quality(quality: dict[str, pd.DataFrame], lang: str) -> None:
         st.caption(t("quality.none", lang))
     else:
         render_table(make_conflicts_table(conflicts, lang))
+
+
+def compute_view_check_counts(view: View) -> pd.DataFrame:
+    """make_check_counts_table of the view's checks other than conflicts, from the dataset's checks coded once
+    (code_checks, each check's project its position): a mask and a count, no text factorised per state."""
+    every = compute_every_check(view)
+    positions = view.positions(every, "all_status_checks")
+    if positions is None:
+        checks = view.of_view(every, "all_status_checks")
+        return make_check_counts_table(checks[checks["severity"].to_numpy(dtype=object) != "conflict"], view.lang)
+    codes = view.dataset_memo("check_codes", lambda: code_checks(every))
+    severities, names = codes[0], codes[1].tolist()
+    others = severities != names.index("conflict") if "conflict" in names else np.ones(len(every), dtype=bool)
+    return make_coded_counts_table(codes, positions, len(view.keep), view.lang,
+                                   kept_rows(positions, view.keep) & others)
 
 
 def compute_check_dates(view: View) -> dict[str, dict]:
@@ -331,3 +372,15 @@ def _left_out_frame(frame: pd.DataFrame, left_out: dict[str, str]) -> tuple[pd.D
 
 def _left_out_dict(rows: pd.DataFrame) -> dict[str, str]:
     return dict(zip(rows["project_id"].tolist(), rows["reason"].tolist()))
+
+
+def compute_view_quality(view: View) -> dict[str, pd.DataFrame]:
+    """compute_data_quality of the view: its projects' not-published counts summed over the dataset's fact gaps
+    (found once); without a place filter, the unmatched places are the dataset's (found once) of these projects."""
+    placed = view.state.provinces or view.state.territories
+    every = None if placed else view.dataset_memo("all_unmatched", lambda: compute_unmatched_provinces(view.full))
+    gaps = view.dataset_memo("fact_gaps", lambda: compute_fact_gaps(view.full.projects))
+    projects = view.portfolio.projects
+    return compute_data_quality(view.portfolio, None if placed else unmatched_of(every, projects,
+                                                                                len(view.full.projects)),
+                                gaps[view.keep] if view.prepared is not None else None)

@@ -10,13 +10,19 @@ import pandas as pd
 import pytest
 
 from components.status_views import (
+    code_checks,
+    compute_every_check,
     compute_view_burn,
+    compute_view_check_counts,
     compute_view_households,
+    compute_view_quality,
     compute_view_timeline,
     limit_households,
     limit_kept_households,
+    make_check_counts_table,
     make_check_dates,
     make_checks_table,
+    make_coded_counts_table,
     rank_households,
 )
 from components.timeline import limit_kept_timeline, limit_timeline
@@ -25,7 +31,10 @@ from data.filters import FilterState, today_utc
 from data.metrics import compute_funding, compute_project_money
 from data.prepared import prepare_portfolio
 from data.status import (
+    NOT_PUBLISHED_FACTS,
     compute_burn,
+    compute_data_quality,
+    compute_fact_gaps,
     compute_households,
     compute_status_checks,
     compute_timeline,
@@ -165,3 +174,43 @@ def test_repeated_project_ids_take_the_states_own_computation(prepared):
     burn, _ = compute_view_burn(view)
     sums = compute_project_money(model.converted("USD"))
     pd.testing.assert_frame_equal(burn, compute_burn(view.portfolio.projects, None, view.today, sums=sums)[0])
+
+
+@pytest.mark.parametrize("state", [*STATES, FilterState(provinces=("CD61",))])
+def test_a_states_data_quality_from_the_dataset_fact_gaps_is_its_own(prepared, state):
+    view = _view(prepared, state)
+    quality, expected = compute_view_quality(view), compute_data_quality(view.portfolio)
+    assert quality.keys() == expected.keys()
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(quality[name], frame)
+    assert quality["not_published"]["missing"].sum() > 0 or view.portfolio.projects.empty
+
+
+def test_fact_gaps_count_each_empty_fact_per_project():
+    projects = pd.DataFrame({c: [None, "x", float("nan")] for c in NOT_PUBLISHED_FACTS})
+    projects["theme"] = ["a", "b", "c"]
+    gaps = compute_fact_gaps(projects)
+    assert gaps.shape == (3, len(NOT_PUBLISHED_FACTS))
+    assert gaps.sum(axis=0).tolist() == [2] * (len(NOT_PUBLISHED_FACTS) - 1) + [0]  # theme is the last fact
+    assert compute_fact_gaps(projects.iloc[:0]).shape == (0, len(NOT_PUBLISHED_FACTS))
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_a_states_check_counts_from_the_dataset_codes_are_its_own_table(prepared, state):
+    for lang in ("en", "fr"):
+        view = _view(prepared, replace(state, lang=lang))
+        checks = view.of_view(compute_every_check(view), "all_status_checks")
+        others = checks[checks["severity"] != "conflict"]
+        pd.testing.assert_frame_equal(compute_view_check_counts(view), make_check_counts_table(others, lang))
+
+
+@pytest.mark.parametrize("rows", [
+    [("A", "no_end_date", "gap"), ("A", "end_derived", "info"), ("B", "no_end_date", "gap"), ("C", "x", None)],
+    [("A", "end_derived", "info")], []])
+def test_counts_of_coded_checks_taken_by_a_mask_are_the_counts_of_those_rows(rows):
+    checks = pd.DataFrame(rows, columns=["project_id", "check", "severity"], dtype=object)
+    projects = np.arange(len(checks)) // 2
+    for mask in (np.ones(len(checks), dtype=bool), np.arange(len(checks)) % 2 == 0, np.zeros(len(checks), dtype=bool)):
+        expected = make_check_counts_table(checks[mask], "en")
+        taken = make_coded_counts_table(code_checks(checks), projects, 3, "en", mask)
+        pd.testing.assert_frame_equal(taken.reset_index(drop=True), expected.reset_index(drop=True))
