@@ -123,3 +123,24 @@ def test_empty_and_repeated_labels_are_made_whole():
     pd.testing.assert_frame_equal(make_page(twice, lambda part: part.reset_index(drop=True), rows),
                                   pd.DataFrame({"n": [1, 2]}))
     assert not rows
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_titles_are_compute_project_titles(lang):
+    from components.tables import _project_titles
+    from data.schema import compute_project_titles
+
+    values = ["Title", " padded ", "", "   ", "\u3000", "\x1c", "\u200b", None, float("nan"), pd.NA, 12, "x\u00a0"]
+    pairs = [(a, b) for a in values for b in values]
+    for dtype in (object, "str"):
+        projects = pd.DataFrame({"title_en": [a for a, _ in pairs], "title_fr": [b for _, b in pairs]}, dtype=object)
+        if dtype == "str":  # as a parquet copy reads them back: no number, NaN for missing
+            projects = projects.map(lambda v: v if isinstance(v, str) else None).astype("str")
+        assert _project_titles(projects, lang) == compute_project_titles(projects, lang).tolist()
+
+
+def test_python_strips_what_pandas_strips():
+    """The premise of _project_titles: a one-character text is blank to str.strip exactly when it is to pandas'."""
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    blank = (pd.Series(chars, dtype=object).astype("string").str.strip() == "").to_numpy()
+    assert blank.tolist() == [c.strip() == "" for c in chars]
