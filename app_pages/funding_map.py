@@ -24,7 +24,6 @@ from geo.allocation import (
     allocate_all_territories,
     by_unit,
     compute_territory_places,
-    project_locations,
 )
 
 # Settings
@@ -58,8 +57,9 @@ def memo(name, compute, *key):
     return view.memo(name, compute, measure, geometry, *key)
 
 
-locations = memo("map_locations", lambda: project_locations(view.full.locations, portfolio.projects))
-places = memo("territory_places", lambda: compute_territory_places(locations))  # for every province clicked
+# Every project's territories, once per dataset (a split reads only its rows' projects: a superset is the same split).
+locations = view.full.locations
+places = view.dataset_memo("territory_places", lambda: compute_territory_places(locations))
 allocation = view.allocation(measure)
 provinces = memo("by_province", lambda: by_unit(allocation, with_donors=False))  # map_units orders the donors
 extra = memo("map_extra", lambda: dict(donors=view.project_donors(), minimum=minimum_projects(portfolio.projects)))

@@ -566,22 +566,38 @@ def _unit_donors(frame: pd.DataFrame, donors: pd.DataFrame) -> pd.Series:
     return pd.Series([lists.get(i, ()) for i in range(len(frame))], index=frame.index, dtype=object)
 
 
+# The units a map draws (and their features) by the prepared geometry's identity and province (the geometry kept
+# with them, so an id is never another object's): the same on every filter state, selected and copied once.
+_BASES: dict[tuple[int, str | None], tuple[PreparedBoundaries | None, pd.DataFrame, dict | None]] = {}
+
+
+def _base_units(prepared: PreparedBoundaries | None, pcode: str | None) -> tuple[pd.DataFrame, dict | None]:
+    """The units to draw (never modified: map_units joins onto a copy) and their GeoJSON (None: the capitals)."""
+    known = _BASES.get((id(prepared), pcode))
+    if known is not None and known[0] is prepared:
+        return known[1], known[2]
+    if prepared is None:
+        base, geojson = capital_units(), None
+    else:
+        base = prepared.units[prepared.units["pcode"].notna()]
+        if pcode is not None:
+            base = base[base["pcode"] == pcode]
+        geojson = _features(prepared.geojson, base["code"])
+    base = base.reset_index(drop=True)
+    if len(_BASES) > 200:  # many boundary files in one process: start again rather than grow
+        _BASES.clear()
+    _BASES[(id(prepared), pcode)] = (prepared, base, geojson)
+    return base, geojson
+
+
 def map_units(by_unit: pd.DataFrame, prepared: PreparedBoundaries | None, key: str = "pcode",
               pcode: str | None = None, donors: pd.DataFrame | None = None,
               minimum: frozenset[str] = frozenset(), url: str | None = None) -> MapUnits:
     """Join the values (by_unit, keyed on P-codes) onto the units to draw — the embedded capitals when no file.
     `donors` (compute_project_donors) orders each unit's donors by size; `minimum` (minimum_projects) marks units
     whose households targeted is a minimum; `url` (served_url): the geometry as a static file, not embedded."""
-    if prepared is None:
-        base = capital_units()
-        geojson, level = None, 1
-    else:
-        base = prepared.units[prepared.units["pcode"].notna()]
-        level = prepared.level
-        if pcode is not None:
-            base = base[base["pcode"] == pcode]
-        geojson = _features(prepared.geojson, base["code"])
-    base = base.reset_index(drop=True)
+    base, geojson = _base_units(prepared, pcode)
+    level = prepared.level if prepared is not None else 1
     others = [c for c in by_unit.columns if c not in (key, "pcode")]
     codes = pd.Index(by_unit[key].to_numpy(dtype=object))
     if codes.is_unique and not set(others) & set(base.columns):  # by_unit's units: a left join is a reindex

@@ -1,5 +1,6 @@
-"""The map's donors per unit from the dataset's project donors (View.project_donors, computed once per currency and
-donors) are those from the view's own flows, for every filter state and on the Donor page's narrowed view."""
+"""What the maps read once per dataset instead of once per filter state gives the view's own answer: each unit's
+donors from the dataset's project donors (View.project_donors), on every filter state and on the Donor page's
+narrowed view; the territories split with every project's places (the Funding map page)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,13 @@ from components.view import View
 from data.filters import FilterState
 from data.metrics import compute_project_donors
 from data.prepared import prepare_portfolio
-from geo.allocation import by_unit
+from geo.allocation import (
+    allocate_all_territories,
+    by_unit,
+    compute_territory_places,
+    project_locations,
+    split_territories,
+)
 
 STATES = [FilterState(), FilterState(statuses=("2",)), FilterState(currency="EUR", statuses=("2", "none")),
           FilterState(provinces=("CD61",)), FilterState(year_from=2023), FilterState(themes=("no such theme",))]
@@ -81,3 +88,33 @@ def test_the_coded_donor_rows_are_kept_per_frame_not_per_call(synthetic):
     assert _donor_rows(donors.copy()) is not _donor_rows(donors)
     frame = pd.DataFrame({"code": ["CD61", "CD62"], "project_ids": [("no such project",), ()]})
     assert list(_unit_donors(frame, donors)) == [(), ()]  # a project without donor rows, no project: no donor
+
+
+@pytest.mark.parametrize("state", STATES, ids=range(len(STATES)))
+def test_the_territories_split_with_every_projects_places_are_the_views(synthetic, state):
+    view = _view(prepare_portfolio(synthetic), state)
+    allocation = view.allocation("committed")
+    mine = project_locations(synthetic.locations, view.portfolio.projects)
+    every = compute_territory_places(synthetic.locations)
+    assert len(every) > len(compute_territory_places(mine)) or state == FilterState()
+    own, read = split_territories(allocation, mine), split_territories(allocation, synthetic.locations, every)
+    pd.testing.assert_frame_equal(read.rows, own.rows)
+    pd.testing.assert_frame_equal(read.remainders, own.remainders)
+    rows, remainder = allocate_all_territories(allocation, synthetic.locations, every)
+    pd.testing.assert_frame_equal(rows, allocate_all_territories(allocation, mine)[0])
+    assert remainder == allocate_all_territories(allocation, mine)[1]
+    assert not own.rows.empty or allocation.rows.empty  # territories to compare
+
+
+def test_the_units_drawn_are_selected_once_per_geometry_and_never_changed(synthetic_allocation, adm1):
+    from components.maps import _base_units
+
+    _, allocation, donors = synthetic_allocation
+    base, _ = _base_units(adm1, None)
+    before = base.copy()
+    units = map_units(by_unit(allocation, with_donors=False), adm1, donors=donors)
+    units.frame["projects"] = 0  # a caller's change stays in its own frame
+    assert _base_units(adm1, None)[0] is base
+    pd.testing.assert_frame_equal(base, before)
+    assert list(base["code"]) == list(adm1.units.loc[adm1.units["pcode"].notna(), "code"])
+    assert set(_base_units(adm1, "CD61")[0]["pcode"]) == {"CD61"} and _base_units(None, None)[1] is None
