@@ -21,6 +21,7 @@ from components.timeline import limit_kept_timeline, limit_timeline
 from components.view import PLOT_CONFIG, View
 from data.metrics import compute_project_money
 from data.status import (
+    FLOW_FACTS,
     SEVERITIES,
     compute_burn,
     compute_data_quality,
@@ -379,8 +380,15 @@ def compute_view_quality(view: View) -> dict[str, pd.DataFrame]:
     (found once); without a place filter, the unmatched places are the dataset's (found once) of these projects."""
     placed = view.state.provinces or view.state.territories
     every = None if placed else view.dataset_memo("all_unmatched", lambda: compute_unmatched_provinces(view.full))
+    projects, unmatched = view.portfolio.projects, None
+    if not placed:
+        unmatched = unmatched_of(every, projects, len(view.full.projects))
+    if view.prepared is None:
+        return compute_data_quality(view.portfolio, unmatched)
     gaps = view.dataset_memo("fact_gaps", lambda: compute_fact_gaps(view.full.projects))
-    projects = view.portfolio.projects
-    return compute_data_quality(view.portfolio, None if placed else unmatched_of(every, projects,
-                                                                                len(view.full.projects)),
-                                gaps[view.keep] if view.prepared is not None else None)
+    # a view's flows are rows of the dataset's, their labels kept: the dataset's gaps at those rows
+    index = view.full.funding.index
+    flows = index.get_indexer(view.portfolio.funding.index) if index.is_unique else None
+    flow_gaps = None if flows is None or (flows < 0).any() else view.dataset_memo(
+        "flow_gaps", lambda: compute_fact_gaps(view.full.funding, FLOW_FACTS))[flows]
+    return compute_data_quality(view.portfolio, unmatched, gaps[view.keep], flow_gaps)

@@ -348,23 +348,26 @@ NOT_PUBLISHED_FACTS = ("activity_status", "planned_start", "actual_start", "plan
                        "households_targeted", "households_reached", "coverage", "theme")
 
 
-def compute_fact_gaps(projects: pd.DataFrame) -> np.ndarray:
-    """Per project (row) and NOT_PUBLISHED_FACTS (column): whether it leaves the fact empty. Found once for the
-    dataset, a filter state's counts are a sum over its projects' rows (compute_not_published's `gaps`)."""
+FLOW_FACTS = ("donor", "amount", "value_date")
+
+
+def compute_fact_gaps(frame: pd.DataFrame, facts: tuple[str, ...] = NOT_PUBLISHED_FACTS) -> np.ndarray:
+    """Per row (a project, or a flow with FLOW_FACTS) and fact (column): whether it leaves the fact empty. Found
+    once for the dataset, a filter state's counts are a sum over its rows (compute_not_published's `gaps`)."""
     # on the arrays: Series.isna builds a Series per column
-    return np.column_stack([projects[c].array.isna() for c in NOT_PUBLISHED_FACTS])
+    return np.column_stack([frame[c].array.isna() for c in facts]) if facts else np.zeros((len(frame), 0), bool)
 
 
-def compute_not_published(portfolio: Portfolio, gaps: np.ndarray | None = None) -> pd.DataFrame:
-    """Per fact: how many projects (or flows) do not publish it. `gaps`: compute_fact_gaps of these projects."""
-    def missing(column: pd.Series) -> int:
-        return int(column.array.isna().sum())  # on the array: Series.isna builds a Series per column
-
+def compute_not_published(portfolio: Portfolio, gaps: np.ndarray | None = None,
+                          flow_gaps: np.ndarray | None = None) -> pd.DataFrame:
+    """Per fact: how many projects (or flows) do not publish it. `gaps`, `flow_gaps`: compute_fact_gaps of these
+    projects and flows (e.g. the dataset's rows of them)."""
     counts = (compute_fact_gaps(portfolio.projects) if gaps is None else gaps).sum(axis=0).tolist()
     rows = [{"table": "projects", "fact": c, "missing": n, "total": len(portfolio.projects)}
             for c, n in zip(NOT_PUBLISHED_FACTS, counts)]
-    rows += [{"table": "funding", "fact": c, "missing": missing(portfolio.funding[c]),
-              "total": len(portfolio.funding)} for c in ("donor", "amount", "value_date")]
+    counts = (compute_fact_gaps(portfolio.funding, FLOW_FACTS) if flow_gaps is None else flow_gaps).sum(axis=0)
+    rows += [{"table": "funding", "fact": c, "missing": n, "total": len(portfolio.funding)}
+             for c, n in zip(FLOW_FACTS, counts.tolist())]
     return pd.DataFrame(rows, columns=["table", "fact", "missing", "total"])
 
 
@@ -401,9 +404,10 @@ def unmatched_of(every: pd.DataFrame, projects: pd.DataFrame, all_projects: int)
 
 
 def compute_data_quality(portfolio: Portfolio, unmatched: pd.DataFrame | None = None,
-                         gaps: np.ndarray | None = None) -> dict[str, pd.DataFrame]:
-    """`unmatched`: compute_unmatched_provinces of this portfolio, when the caller has it (unmatched_of); `gaps`:
-    compute_fact_gaps of its projects (e.g. the dataset's rows of them)."""
-    return {"not_published": compute_not_published(portfolio, gaps),
+                         gaps: np.ndarray | None = None, flow_gaps: np.ndarray | None = None
+                         ) -> dict[str, pd.DataFrame]:
+    """`unmatched`: compute_unmatched_provinces of this portfolio, when the caller has it (unmatched_of); `gaps`,
+    `flow_gaps`: compute_fact_gaps of its projects and flows (e.g. the dataset's rows of them)."""
+    return {"not_published": compute_not_published(portfolio, gaps, flow_gaps),
             "unmatched": compute_unmatched_provinces(portfolio) if unmatched is None else unmatched,
             "conflicts": compute_conflicts(portfolio.sources, portfolio.documents)}

@@ -177,7 +177,10 @@ def test_repeated_project_ids_take_the_states_own_computation(prepared):
 
 
 @pytest.mark.parametrize("state", [*STATES, FilterState(provinces=("CD61",))])
-def test_a_states_data_quality_from_the_dataset_fact_gaps_is_its_own(prepared, state):
+@pytest.mark.parametrize("donor", [False, True])
+def test_a_states_data_quality_from_the_dataset_fact_gaps_is_its_own(prepared, state, donor):
+    if donor:  # a donor filter keeps only that donor's flows of its projects
+        state = replace(state, donors=(prepared.portfolio.funding["donor"].dropna().iloc[0],))
     view = _view(prepared, state)
     quality, expected = compute_view_quality(view), compute_data_quality(view.portfolio)
     assert quality.keys() == expected.keys()
