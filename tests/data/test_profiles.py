@@ -112,3 +112,31 @@ def test_donor_flows_look_each_flow_s_project_up_by_position():
     assert mine["partner"].tolist() == ["IOM", "IOM", "IOM"]
     assert list(mine.columns[-4:]) == ["year", "year_from_start", "theme", "partner"]
     pd.testing.assert_frame_equal(mine[list(converted.columns)], converted.loc[[0, 2, 3]])
+
+
+@pytest.mark.parametrize("python_up_to", [20_000, 0])  # one pass in Python, or pandas' groupby beyond the limit
+@pytest.mark.parametrize("seed", range(4))
+def test_group_sums_are_pandas_groupby_sums_to_the_last_digit(monkeypatch, python_up_to, seed):
+    # pandas sums runs already in group order with np.add.reduceat and other groups with Kahan's compensation in
+    # row order: the breakdown's sums must be its very numbers, infinities and negative zeros included
+    import numpy as np
+
+    from data import profiles
+
+    monkeypatch.setattr(profiles, "SUMMED_IN_PYTHON", python_up_to)
+    rng = np.random.default_rng(seed)
+    for trial in range(150):
+        n = int(rng.integers(1, 300))
+        values = np.round(rng.standard_normal(n) * 10.0 ** rng.integers(0, 12), int(rng.integers(0, 4)))
+        if trial % 7 == 0:
+            values[rng.integers(0, n)] = np.inf
+        if trial % 5 == 0:
+            values[rng.integers(0, n)] = -0.0
+        groups = rng.integers(0, int(rng.integers(1, 12)), n)
+        if trial % 3 == 0:
+            groups = np.sort(groups)  # rows in group order: pandas' other arithmetic
+        with np.errstate(invalid="ignore"):
+            expected = pd.Series(values).groupby(groups).sum()
+            got = profiles._group_sums(groups, values, int(groups.max()) + 1)[expected.index.to_numpy()]
+        assert np.array_equal(got, expected.to_numpy(), equal_nan=True), trial
+        assert np.array_equal(np.signbit(got), np.signbit(expected.to_numpy())), trial
