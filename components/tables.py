@@ -27,7 +27,7 @@ from components.i18n import (
     transaction_label,
 )
 from components.printing import PRINT_ROWS, is_print_view, render_print_cap
-from data.export import neutralise_frame, to_csv_bytes
+from data.export import FORMULA_STARTS, neutralise_frame, to_csv_bytes
 from data.metrics import END_COLUMNS, START_COLUMNS
 from data.organisations import organisation_label
 from data.portfolio import Portfolio
@@ -218,13 +218,25 @@ def _styled(frame: pd.DataFrame, money: list[str], lang: str) -> Styler:
     return styler
 
 
+def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """neutralise_frame(frame), or `frame` itself when that changes nothing (the usual page: no cell or header
+    starts like a formula, the headers are already text): one scan of the cells instead of a copy and a pandas
+    step per column."""
+    columns = frame.columns
+    if not (isinstance(columns.dtype, pd.StringDtype) and columns.dtype.na_value is np.nan) or columns.hasnans \
+            or any(c.startswith(FORMULA_STARTS) for c in columns.tolist()) \
+            or any(type(v) is str and v.startswith(FORMULA_STARTS) for v in frame.to_numpy().ravel().tolist()):
+        return neutralise_frame(frame)
+    return frame
+
+
 def render_table(frame: pd.DataFrame, lang: str | None = None) -> None:
     """Read-only table (plain text cells: no HTML is ever rendered from data). The table's toolbar can download
     it as CSV, so text a spreadsheet would run as a formula is shown behind a `'`, as in every other export.
     Money columns (money_columns) stay numbers, so they sort by value, shown in the page's language (babel:
     '13,965,000' / '13 965 000') and 'not published' where the value is missing, never 0."""
     printing = is_print_view()
-    shown = neutralise_frame(frame.head(PRINT_ROWS) if printing else frame)
+    shown = _neutralised(frame.head(PRINT_ROWS) if printing else frame)
     money = money_columns(frame)
     if printing:  # a static table: every row is in the page, so every row is printed (a grid prints what it shows)
         st.table(_styled(shown, money, lang) if money and lang else shown, hide_index=True)

@@ -144,3 +144,25 @@ def test_python_strips_what_pandas_strips():
     chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
     blank = (pd.Series(chars, dtype=object).astype("string").str.strip() == "").to_numpy()
     assert blank.tolist() == [c.strip() == "" for c in chars]
+
+
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame({"Project": ["P-1", "P-2"], "Amount (EUR)": [1.5, float("nan")], "Note": ["a", None]}),
+    pd.DataFrame({"Project": ["P-1", "=cmd()"], "Amount (EUR)": [1.5, 2.0]}),  # a formula cell
+    pd.DataFrame({"Project": pd.array(["-x", "y"], dtype="str"), "n": [1, 2]}),  # in a str column
+    pd.DataFrame({"+Header": ["a", "b"]}),  # a formula header
+    pd.DataFrame({0: ["a", "b"], 1: ["@x", "c"]}),  # headers not text
+    pd.DataFrame({"Project": ["P-1"]}, dtype=object).set_axis(pd.Index(["Project"], dtype=object), axis=1),
+    pd.DataFrame({"Days": pd.array([3, None], dtype="Int64"), "Flag": pd.array([True, None], dtype="boolean")}),
+    pd.DataFrame({"Kind": pd.Categorical(["=a", "b"])}),  # a category's text is left as it is
+    pd.DataFrame({"Count": [-12, 3], "Text": ["-12", "+3.5"]}),  # plain numbers as text stay
+    pd.DataFrame(),
+], ids=["plain", "formula cell", "str column", "formula header", "number headers", "object headers", "typed",
+        "category", "numbers as text", "empty"])
+def test_shown_tables_are_neutralised_as_neutralise_frame_does(frame):
+    from components.tables import _neutralised
+    from data.export import neutralise_frame
+
+    shown, expected = _neutralised(frame), neutralise_frame(frame)
+    pd.testing.assert_frame_equal(shown, expected, check_exact=True)
+    assert shown.columns.dtype == expected.columns.dtype
