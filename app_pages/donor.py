@@ -47,7 +47,8 @@ else:
 
     mine, funding, allocation = memo("donor_view", lambda: view.of_donor(donor))
     render_kpis(memo("donor_kpis", lambda: compute_kpis(mine, currency, funding, view.prepared.missing_facts,
-                                                        view.prepared.flow_facts())), lang, donors=False)
+                                                        view.prepared.flow_facts(), view.prepared.project_facts())),
+                lang, donors=False)
 
     flows = memo("donor_flows", lambda: donor_flows(funding, mine.projects, donor, view.dates,
                                                      view.prepared.value_dates))

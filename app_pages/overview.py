@@ -39,7 +39,8 @@ if portfolio.projects.empty:
     st.info(t("empty", lang))
 else:
     render_kpis(view.memo("kpis", lambda: compute_kpis(portfolio, currency, funding, view.prepared.missing_facts,
-                                                       view.prepared.flow_facts())), lang)
+                                                       view.prepared.flow_facts(), view.prepared.project_facts())),
+                lang)
     left, right = st.columns([2, 3])
     with left:
         render_small_map(portfolio.projects, view.full.locations, funding, currency, lang, key="overview_map",

@@ -765,6 +765,7 @@ def naive_patches() -> list[tuple[object, str, object]]:
                 (components.view, "apply_filters_indexed", naive_apply_filters_indexed),  # View.of_donor
                 (data.prepared, "compute_allocation_index", lambda *_: None),  # the prepared model then allocate()s
                 (data.prepared, "flow_facts_of", lambda *_: None),  # compute_kpis then reads the flows' text
+                (data.prepared, "project_facts_of", lambda *_: None),  # … and the projects' columns
                 (data.filters, "filter_options", options), (data.prepared, "filter_options", options),
                 (components.filters, "filter_options", options)]
     # No kept copies either: the prepared pieces, allocation indexes and converted flows a stored version keeps

@@ -340,10 +340,7 @@ class FlowFacts:
 
     def positions(self, frame: pd.DataFrame) -> np.ndarray:
         """The positions of `frame`'s rows (rows of the dataset's flows, labels kept) among the dataset's flows."""
-        index = self.index
-        if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
-            return frame.index.to_numpy(dtype=np.int64)  # the usual case: a label is a position
-        return index.get_indexer(frame.index)
+        return _positions(self.index, frame.index)
 
     def arrays(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """_flow_arrays of `frame` (its project codes: the dataset's ranks, in the same order) read by position."""
@@ -354,6 +351,73 @@ class FlowFacts:
     def committed(self, frame: pd.DataFrame) -> np.ndarray:
         """FLOW_MEASURES["committed"].mask(frame), read by position."""
         return _committed_mask(*self.arrays(frame))
+
+
+def _positions(index: pd.Index, labels: pd.Index) -> np.ndarray:
+    """The positions in `index` of `labels` (some of its labels)."""
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return labels.to_numpy(dtype=np.int64)  # the usual case: a label is a position
+    return index.get_indexer(labels)
+
+
+@dataclass(frozen=True, eq=False)
+class ProjectFacts:
+    """What compute_kpis asks of every project and location row of a dataset, by position, found once per dataset
+    (compute_project_facts): a view's projects and places (rows of the dataset's, labels kept) are then counted
+    with numpy on their positions instead of a dozen pandas calls on their columns."""
+
+    index: pd.Index  # the projects' row labels
+    status: np.ndarray  # activity_status as floats (NaN: not published)
+    targeted: np.ndarray  # households targeted (int64; 0 where not published)
+    targeted_known: np.ndarray
+    reached: np.ndarray
+    reached_known: np.ndarray
+    minimum: np.ndarray  # households_targeted_is_minimum (not published: False)
+    national: np.ndarray  # coverage == "national"
+    missing: np.ndarray  # compute_missing_facts
+    place_index: pd.Index  # the location rows' labels
+    province: np.ndarray  # per location row: its province's code by value (−1: none)
+
+
+def compute_project_facts(portfolio: Portfolio, missing_facts: pd.Series, province_codes: np.ndarray
+                          ) -> ProjectFacts | None:
+    """ProjectFacts of a dataset; `missing_facts`: compute_missing_facts of its projects, `province_codes`: each
+    location row's province coded by value (data.filters.FilterIndex.province). None when a column is not typed as
+    intake types it (integer households and status), so a count could read otherwise: then the columns answer."""
+    projects = portfolio.projects
+    columns = ("activity_status", "households_targeted", "households_reached")
+    if not all(pd.api.types.is_integer_dtype(projects[c]) for c in columns):
+        return None
+    targeted, reached = projects["households_targeted"], projects["households_reached"]
+    return ProjectFacts(
+        projects.index, _numbers(projects["activity_status"]), targeted.to_numpy(dtype="int64", na_value=0),
+        targeted.notna().to_numpy(dtype=bool), reached.to_numpy(dtype="int64", na_value=0),
+        reached.notna().to_numpy(dtype=bool),
+        projects["households_targeted_is_minimum"].fillna(False).to_numpy(dtype=bool, na_value=False),
+        (projects["coverage"] == "national").to_numpy(dtype=bool, na_value=False),
+        missing_facts.loc[projects.index].to_numpy(dtype="int64"), portfolio.locations.index,
+        np.asarray(province_codes, dtype=np.int64))
+
+
+def _project_counts(portfolio: Portfolio, facts: ProjectFacts) -> dict:
+    """compute_kpis' project and place counts read by position in `facts`."""
+    at = _positions(facts.index, portfolio.projects.index)
+    status = facts.status[at]
+    targeted, reached = facts.targeted_known[at], facts.reached_known[at]
+    provinces = facts.province[_positions(facts.place_index, portfolio.locations.index)]
+    return {
+        "projects": len(at),
+        "projects_by_status": {code: int((status == code).sum()) for code in ACTIVITY_STATUS},
+        "projects_status_not_published": int(np.isnan(status).sum()),
+        "households_targeted": int(facts.targeted[at].sum()) if targeted.any() else None,
+        "households_targeted_is_minimum": bool(facts.minimum[at].any()),
+        "households_targeted_projects": int(targeted.sum()),
+        "households_reached": int(facts.reached[at].sum()) if reached.any() else None,
+        "households_reached_projects": int(reached.sum()),
+        "provinces": len(np.unique(provinces[provinces >= 0])),
+        "national_projects": int(facts.national[at].sum()),
+        "missing": int(facts.missing[at].sum()),
+    }
 
 
 def compute_flow_facts(funding: pd.DataFrame, project_rank: np.ndarray, donor_codes: np.ndarray,
@@ -371,11 +435,13 @@ def compute_flow_facts(funding: pd.DataFrame, project_rank: np.ndarray, donor_co
 
 
 def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | None = None,
-                 missing_facts: pd.Series | None = None, flow_facts: FlowFacts | None = None) -> dict:
+                 missing_facts: pd.Series | None = None, flow_facts: FlowFacts | None = None,
+                 project_facts: ProjectFacts | None = None) -> dict:
     """Headline numbers; each comes with the count it leaves out, never a zero for missing. `converted`: the
     portfolio's flows already converted to `currency` (compute_funding), when the caller holds them;
-    `missing_facts`: as for count_not_published; `flow_facts`: compute_flow_facts of a dataset whose rows these
-    flows are (labels kept, e.g. a view's), so its flows are read by position (same numbers)."""
+    `missing_facts`: as for count_not_published; `flow_facts`, `project_facts`: compute_flow_facts and
+    compute_project_facts of a dataset whose rows these are (labels kept, e.g. a view's), so its flows, projects
+    and places are read by position (same numbers)."""
     converted = compute_funding(portfolio.funding, currency) if converted is None else converted
     if "transaction_type" not in converted:  # no columns at all
         flows = None
@@ -386,18 +452,36 @@ def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | 
         flows = flow_facts.arrays(converted)
     committed = pd.Series(flows[1][_committed_mask(*flows)] if flows else [], dtype="float64")
     projects = portfolio.projects
-    status = projects["activity_status"]
-    codes = _numbers(status)
-    by_status = {code: int((codes == code).sum()) for code in ACTIVITY_STATUS}
-    targeted = projects["households_targeted"]
-    reached = projects["households_reached"]
+    if project_facts is not None:
+        counts = _project_counts(portfolio, project_facts)
+        project_missing = counts.pop("missing")
+    else:
+        status = projects["activity_status"]
+        codes = _numbers(status)
+        targeted = projects["households_targeted"]
+        reached = projects["households_reached"]
+        counts = {
+            "projects": len(projects),
+            "projects_by_status": {code: int((codes == code).sum()) for code in ACTIVITY_STATUS},
+            "projects_status_not_published": int(status.isna().sum()),
+            "households_targeted": int(targeted.sum()) if targeted.notna().any() else None,
+            "households_targeted_is_minimum": bool(projects["households_targeted_is_minimum"].fillna(False).any()),
+            "households_targeted_projects": int(targeted.notna().sum()),
+            "households_reached": int(reached.sum()) if reached.notna().any() else None,
+            "households_reached_projects": int(reached.notna().sum()),
+            "provinces": int(portfolio.locations["province_pcode"].nunique()),
+            "national_projects": int((projects["coverage"] == "national").sum())}
+        project_missing = None
     if flow_facts is None or flows is None:
         not_published = count_not_published(portfolio, missing_facts)
+        if project_missing is not None:  # the same count, read by position
+            not_published["projects"] = project_missing
         donors = len(list_donors(converted))
     else:  # the same counts read by position: the portfolio's flows are `converted`'s rows
-        project_missing = compute_missing_facts(projects) if missing_facts is None else missing_facts.loc[
-            projects.index]
-        not_published = {"projects": int(project_missing.sum()),
+        if project_missing is None:
+            project_missing = int((compute_missing_facts(projects) if missing_facts is None else missing_facts.loc[
+                projects.index]).sum())
+        not_published = {"projects": project_missing,
                          "funding": int(flow_facts.missing[flow_facts.positions(portfolio.funding)].sum())}
         donors = len(np.unique(flow_facts.donor[at][flow_facts.donor_flow[at]]))
     return {
@@ -405,17 +489,13 @@ def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | 
         "funding_committed": float(committed.sum(min_count=1)) if committed.notna().any() else None,
         "funding_flows_counted": int(committed.notna().sum()),
         "funding_flows_not_published": int(committed.isna().sum()),
-        "projects": len(projects),
-        "projects_by_status": by_status,
-        "projects_status_not_published": int(status.isna().sum()),
+        "projects": counts["projects"],
+        "projects_by_status": counts["projects_by_status"],
+        "projects_status_not_published": counts["projects_status_not_published"],
         "donors": donors,
-        "households_targeted": int(targeted.sum()) if targeted.notna().any() else None,
-        "households_targeted_is_minimum": bool(projects["households_targeted_is_minimum"].fillna(False).any()),
-        "households_targeted_projects": int(targeted.notna().sum()),
-        "households_reached": int(reached.sum()) if reached.notna().any() else None,
-        "households_reached_projects": int(reached.notna().sum()),
-        "provinces": int(portfolio.locations["province_pcode"].nunique()),
-        "national_projects": int((projects["coverage"] == "national").sum()),
+        **{key: counts[key] for key in ("households_targeted", "households_targeted_is_minimum",
+                                        "households_targeted_projects", "households_reached",
+                                        "households_reached_projects", "provinces", "national_projects")},
         "not_published": sum(not_published.values()),
         "left_to_disburse": compute_left_to_disburse(converted, flows),
     }

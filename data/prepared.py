@@ -31,9 +31,11 @@ from data.filters import (
 from data.metrics import (
     FLOW_MEASURES,
     FlowFacts,
+    ProjectFacts,
     compute_flow_facts,
     compute_funding,
     compute_missing_facts,
+    compute_project_facts,
 )
 from data.portfolio import Portfolio
 from data.prepared_store import (
@@ -98,7 +100,7 @@ class PreparedPortfolio:
     _allocation_indexes: OrderedDict = field(default_factory=OrderedDict, repr=False)  # (currency, measure) → index
     _donor_indexes: OrderedDict = field(default_factory=OrderedDict, repr=False)  # (currency, measure, donor) → …
     _views: OrderedDict = field(default_factory=OrderedDict, repr=False)
-    _flow_facts: OrderedDict = field(default_factory=OrderedDict, repr=False)  # one entry: the dataset's FlowFacts
+    _facts: OrderedDict = field(default_factory=OrderedDict, repr=False)  # the dataset's FlowFacts, ProjectFacts
     _derived: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _pending: dict = field(default_factory=dict, repr=False)  # (store, key) → Event while one session computes it
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -135,7 +137,12 @@ class PreparedPortfolio:
     def flow_facts(self) -> FlowFacts | None:
         """compute_flow_facts of the dataset's flows (once): each flow's project ranked as the sorted ids order
         them and its donor's code, read from the filter index's codes (no sort of the flows' ids)."""
-        return self._once(self._flow_facts, "flows", lambda: flow_facts_of(self.portfolio, self.index), 1)
+        return self._once(self._facts, "flows", lambda: flow_facts_of(self.portfolio, self.index), 2)
+
+    def project_facts(self) -> ProjectFacts | None:
+        """compute_project_facts of the dataset's projects and places (once)."""
+        return self._once(self._facts, "projects", lambda: project_facts_of(self.portfolio, self.index,
+                                                                             self.missing_facts), 2)
 
     def view(self, state: FilterState) -> PreparedView:
         """The portfolio narrowed to `state` and its converted flows, memoised per state (language aside)."""
@@ -251,6 +258,11 @@ def flow_facts_of(portfolio: Portfolio, index: FilterIndex) -> FlowFacts | None:
     if ((ranked < 0) & (index.flow_project >= 0)).any():  # a flow of no listed project: only the text answers
         return None
     return compute_flow_facts(portfolio.funding, ranked, index.donor, index.names)
+
+
+def project_facts_of(portfolio: Portfolio, index: FilterIndex, missing_facts: pd.Series) -> ProjectFacts | None:
+    """compute_project_facts of `portfolio` on `index` (compute_filter_index of it) and its missing facts."""
+    return compute_project_facts(portfolio, missing_facts, index.province)
 
 
 def prepare_portfolio(portfolio: Portfolio, store: Path | None = None) -> PreparedPortfolio:

@@ -125,13 +125,15 @@ def test_kpis_and_donor_ranks_reading_the_flows_by_position_equal_those_reading_
         compute_project_years,
         filter_options,
     )
-    from data.metrics import FLOW_MEASURES, compute_by_donor, is_donor_flow
-    from data.prepared import flow_facts_of
+    from data.metrics import FLOW_MEASURES, compute_by_donor, compute_missing_facts, is_donor_flow
+    from data.prepared import flow_facts_of, project_facts_of
     from data.profiles import rank_donors
 
     years, members = compute_project_years(portfolio.projects), compute_org_members(portfolio.projects)
     index = compute_filter_index(portfolio, years, members)
     facts = flow_facts_of(portfolio, index)
+    places = project_facts_of(portfolio, index, compute_missing_facts(portfolio.projects))
+    assert places is not None  # intake types the households and the status as integers
     options = filter_options(portfolio, years, members)
     converted = compute_funding(portfolio.funding, currency)
     states = [FilterState(), FilterState(statuses=("2", "none")), FilterState(donors=options.donors[:1]),
@@ -139,8 +141,10 @@ def test_kpis_and_donor_ranks_reading_the_flows_by_position_equal_those_reading_
               FilterState(orgs=options.orgs[:3], role="implementing")]
     for state in states:
         result, flows, _ = apply_filters_indexed(converted, portfolio, state, index)
-        assert compute_kpis(result.portfolio, currency, flows, flow_facts=facts) == compute_kpis(
-            result.portfolio, currency, flows), state
+        expected = compute_kpis(result.portfolio, currency, flows)
+        assert compute_kpis(result.portfolio, currency, flows, flow_facts=facts) == expected, state
+        assert compute_kpis(result.portfolio, currency, flows, flow_facts=facts, project_facts=places) == expected
+        assert compute_kpis(result.portfolio, currency, flows, project_facts=places) == expected, state
         assert rank_donors(flows, facts) == rank_donors(flows), state
         for measure in FLOW_MEASURES:
             for only in (False, True):  # the Overview's chart: the donor flows only
@@ -183,3 +187,16 @@ def test_by_donor_by_position_groups_a_donor_named_like_the_placeholder_with_flo
     converted = compute_funding(funding, "USD")
     for measure in ("committed", "disbursed"):
         pd.testing.assert_frame_equal(compute_by_donor(converted, measure, facts), compute_by_donor(converted, measure))
+
+
+def test_project_facts_leave_untyped_columns_to_the_columns(portfolio):
+    # households read as text (not typed by intake) could count otherwise by position: the columns answer then
+    from data.filters import compute_filter_index, compute_org_members, compute_project_years
+    from data.metrics import compute_missing_facts
+    from data.prepared import project_facts_of
+
+    projects = portfolio.projects.astype({"households_reached": object})
+    changed = Portfolio(projects, portfolio.funding, portfolio.locations, portfolio.sources, portfolio.documents)
+    years, members = compute_project_years(projects), compute_org_members(projects)
+    index = compute_filter_index(changed, years, members)
+    assert project_facts_of(changed, index, compute_missing_facts(projects)) is None
