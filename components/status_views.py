@@ -324,12 +324,14 @@ def compute_view_timeline(view: View) -> tuple[pd.DataFrame, list[str], pd.DataF
     date, the bars drawn and how many projects have bars (limit_timeline; on positions when the ids allow)."""
     every, every_undated = view.dataset_memo("all_timeline", lambda: compute_timeline(view.full.projects, view.today,
                                                                                       view.dates))
-    bars, ids = view.of_view(every, "all_timeline"), set(view.portfolio.projects["project_id"])
-    undated = [pid for pid in every_undated if pid in ids]
-    positions = view.positions(every, "all_timeline")
+    bars, positions = view.of_view(every, "all_timeline"), view.positions(every, "all_timeline")
     if positions is None:
-        return bars, undated, *limit_timeline(bars)
+        ids = set(view.portfolio.projects["project_id"])
+        return bars, [pid for pid in every_undated if pid in ids], *limit_timeline(bars)
     keep = view.keep
+    at = view.dataset_memo("undated_positions", lambda: pd.Index(view.prepared.index.ids).get_indexer(
+        pd.Index(every_undated, dtype=object)))  # the ids are unique (positions found): each is found
+    undated = [every_undated[i] for i in np.flatnonzero(keep[at])]
     ranked = view.dataset_memo("timeline_ranked", lambda: rank_latest_started(every, positions, len(keep)))
     return bars, undated, *limit_kept_timeline(bars, positions[kept_rows(positions, keep)], ranked, keep)
 

@@ -217,3 +217,20 @@ def test_counts_of_coded_checks_taken_by_a_mask_are_the_counts_of_those_rows(row
         expected = make_check_counts_table(checks[mask], "en")
         taken = make_coded_counts_table(code_checks(checks), projects, 3, "en", mask)
         pd.testing.assert_frame_equal(taken.reset_index(drop=True), expected.reset_index(drop=True))
+
+
+def test_a_states_projects_with_no_date_are_its_own():
+    from data.intake import parse_uploads
+    from data.synth import make_synthetic_files, make_synthetic_portfolio
+
+    frames = make_synthetic_portfolio(120, seed=3)
+    frames["projects"].loc[frames["projects"].index[::7], ["planned_start", "actual_start", "planned_end",
+                                                           "actual_end"]] = None
+    model = prepare_portfolio(parse_uploads(make_synthetic_files(frames)).portfolio)
+    found = 0
+    for state in STATES:
+        view = _view(model, state)
+        _, left_out, _, _ = compute_view_timeline(view)
+        assert left_out == compute_timeline(view.portfolio.projects, view.today, model.dates)[1]
+        found += len(left_out)
+    assert found > 0
