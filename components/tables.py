@@ -287,8 +287,8 @@ def make_page(part: pd.DataFrame, make: Callable[[pd.DataFrame], pd.DataFrame], 
     if shape is None:
         return make(part)
     names, dtypes = shape
-    columns = zip(names, dtypes, zip(*found))
-    return pd.DataFrame({name: pd.Series(values, dtype=dtype) for name, dtype, values in columns}, columns=list(names))
+    columns = zip(names, dtypes, zip(*found))  # the names are distinct: the dict keeps them, in order
+    return pd.DataFrame({name: pd.Series(values, dtype=dtype) for name, dtype, values in columns})
 
 
 PAGE_ROWS = 100  # rows formatted and sent per table page (the grid shows about 10 at a time): 10,000 formatted
