@@ -229,3 +229,45 @@ def test_a_timeline_of_many_projects_is_the_validated_one():
     bars, _ = compute_timeline(projects(*rows), today)
     assert bars["start"].isna().any() and bars["derived"].any()
     same_figure(make_timeline_figure(bars, today, "fr"), plain_timeline_figure(bars, today, "fr"))
+
+
+# ---------------------------------------------------------------- what st.plotly_chart serialises (PlainFigure.to_dict)
+
+def _maps(synthetic_allocation, adm1) -> list[go.Figure]:
+    from components.maps import make_funding_map_figure, map_units
+    from geo.allocation import MAP_METRICS, by_unit
+
+    _, allocation, donors = synthetic_allocation
+    values = by_unit(allocation, with_donors=False)
+    return [make_funding_map_figure(map_units(values, prepared, donors=donors, url=url), MAP_METRICS[key], "USD", "fr",
+                                    base, labels=True)
+            for prepared, url in ((None, None), (adm1, None), (adm1, "/app/static/boundaries/adm1-0123.json"))
+            for key in ("funding", "funding_per_household") for base in (True, False)]
+
+
+def test_what_streamlit_serialises_is_plotlys_own_dict(synthetic_allocation, adm1):
+    import plotly.io as pio
+
+    from components.figures import PlainFigure
+
+    figures = [make_breakdown_figure(BREAKDOWN, by, "EUR", lang) for by in ("year", "partner") for lang in ("en", "fr")]
+    figures += [make_donor_figure(DONORS, "USD", "en"), *_maps(synthetic_allocation, adm1)]
+    for figure in figures:
+        assert isinstance(figure, PlainFigure)
+        fast, deep = figure.to_dict(), go.Figure.to_dict(figure)  # plotly's: deep copies, arrays encoded
+        assert pio.to_json(fast, validate=False) == pio.to_json(deep, validate=False)
+        assert fast["layout"]["template"] == deep["layout"]["template"]  # the theme's template, as go.Figure sets it
+        fast["layout"]["height"], fast["data"][0]["name"] = 1, "changed"  # a reader's change at the top level
+        assert pio.to_json(figure.to_dict(), validate=False) == pio.to_json(deep, validate=False)
+
+
+def test_a_figure_holding_arrays_is_encoded_as_plotly_encodes_it():
+    import numpy as np
+
+    from components.figures import make_plain_figure
+
+    figure = make_plain_figure([dict(type="bar", x=["a", "b"], y=np.array([1.5, 2.0]))], dict(height=300))
+    assert figure.to_dict() == go.Figure.to_dict(figure) and "bdata" in figure.to_dict()["data"][0]["y"]
+    assert isinstance(figure._data[0]["y"], np.ndarray)  # encoded in a copy, never in the figure
+    scalar = make_plain_figure([dict(type="bar", x=["a"], y=[np.float64(1.5)])], {})
+    assert scalar.to_dict() == go.Figure.to_dict(scalar)
