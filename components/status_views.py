@@ -343,38 +343,48 @@ def compute_view_burn(view: View) -> tuple[pd.DataFrame, dict[str, str]]:
     if view.state.donors:
         return compute_burn(view.portfolio.projects, view.funding, view.today, dates=view.dates)
     sums = view.dataset_memo("all_project_money", lambda: compute_project_money(view.all_funding), view.currency)
-    every, left_out = view.dataset_memo("all_burn", lambda: _left_out_frame(*compute_burn(
+    every, left_out = view.dataset_memo("all_burn", lambda: _left_out_rows(view, *compute_burn(
         view.full.projects, None, view.today, dates=view.dates, sums=sums)), view.currency)
-    burn = None if view.positions(every, "all_burn", view.currency) is None else view.of_view(every, "all_burn",
-                                                                                              view.currency)
+    burn = None if left_out is None else view.of_view(every, "all_burn", view.currency)
     if burn is None or burn.empty:  # (no row: computed, for the empty frame's own column types)
         return compute_burn(view.portfolio.projects, None, view.today, dates=view.dates, sums=sums)
-    return burn, _left_out_dict(view.of_view(left_out, "all_burn_left_out", view.currency))
+    return burn, _kept_left_out(left_out, view.keep)
 
 
 def compute_view_households(view: View) -> tuple[pd.DataFrame, dict[str, str], pd.DataFrame]:
     """compute_households of the view's projects (each project's row is its own: the rows of the dataset's, found
     once) and the rows drawn (limit_households)."""
     every, left_out = view.dataset_memo("all_households",
-                                        lambda: _left_out_frame(*compute_households(view.full.projects)))
-    positions = view.positions(every, "all_households")
-    households = None if positions is None else view.of_view(every, "all_households")
+                                        lambda: _left_out_rows(view, *compute_households(view.full.projects)))
+    households = None if left_out is None else view.of_view(every, "all_households")
     if households is None or households.empty:  # (no row: computed, for the empty frame's own column types)
         households, missing = compute_households(view.portfolio.projects)
         return households, missing, limit_households(households)
+    positions = view.positions(every, "all_households")
     ranked = view.dataset_memo("households_ranked", lambda: rank_households(every))
-    return (households, _left_out_dict(view.of_view(left_out, "all_households_left_out")),
+    return (households, _kept_left_out(left_out, view.keep),
             limit_kept_households(households, kept_rows(positions, view.keep), ranked))
 
 
-def _left_out_frame(frame: pd.DataFrame, left_out: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A {project_id: reason} as rows (in the projects' order), so a filter state's are taken as a frame's."""
-    return frame, pd.DataFrame({"project_id": pd.Series(list(left_out), dtype=object),
-                                "reason": pd.Series(list(left_out.values()), dtype=object)})
+LeftOut = tuple[np.ndarray, np.ndarray, np.ndarray]  # the projects' positions, their ids, the reasons
 
 
-def _left_out_dict(rows: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(rows["project_id"].tolist(), rows["reason"].tolist()))
+def _left_out_rows(view: View, frame: pd.DataFrame, left_out: dict[str, str]
+                   ) -> tuple[pd.DataFrame, LeftOut | None]:
+    """`frame` and {project_id: reason} of the dataset's projects, the latter as arrays by project position, so a
+    filter state's are a mask; None without a prepared model or when ids repeat (a dict then lost some)."""
+    ids = None if view.prepared is None else pd.Index(view.prepared.index.ids)
+    if ids is None or not ids.is_unique:
+        return frame, None
+    left = np.array(list(left_out), dtype=object)
+    return frame, (ids.get_indexer(left), left, np.array(list(left_out.values()), dtype=object))
+
+
+def _kept_left_out(left_out: LeftOut, keep: np.ndarray) -> dict[str, str]:
+    """The {project_id: reason} of the projects `keep` holds, in the projects' order (as the state's own)."""
+    positions, ids, reasons = left_out
+    kept = keep[positions]
+    return dict(zip(ids[kept].tolist(), reasons[kept].tolist()))
 
 
 def compute_view_quality(view: View) -> dict[str, pd.DataFrame]:
