@@ -357,7 +357,7 @@ def allocate_indexed(index: AllocationIndex, keep: np.ndarray) -> Allocation:
     pairs = index.pairs[keep[index.pair_project]].reset_index(drop=True)
     if index.has_donors:
         order = index.donor_order[keep[index.donor_order]]
-        donors = {index.ids[p]: index.donors[p] for p in order.tolist()}
+        donors = dict(zip(index.ids[order].tolist(), map(index.donors.__getitem__, order.tolist())))
     else:
         donors = _group_tuples(pairs["project_id"], pairs["donor"])
     return Allocation(frame, national_sum, unallocated, totals, tuple(index.ids[national].tolist()),
@@ -403,7 +403,7 @@ def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str =
     paired &= valid  # summed on their own: NaN in place of the others gives other last digits
     paired_sums = pd.DataFrame({"money": funding[paired], "households": households[paired]}).groupby(
         unit_of[paired]).sum().reindex(np.arange(len(units)))
-    pair = np.unique(unit_of[valid] * (len(project_ids) + 1) + project_of[valid])  # (unit, project), sorted
+    pair = _sorted_unique(unit_of[valid] * (len(project_ids) + 1) + project_of[valid])  # (unit, project), sorted
     pair_unit, pair_project = pair // (len(project_ids) + 1), pair % (len(project_ids) + 1)
     names = np.append(np.asarray(project_ids, dtype=object), np.nan)[pair_project].tolist()
     starts = np.searchsorted(pair_unit, np.arange(len(units) + 1)).tolist()
@@ -433,6 +433,13 @@ def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str =
                "funding_per_household": per_household,
                "share_of_portfolio": funding_sums / total * 100 if total else float("nan")}
     return pd.DataFrame(columns)  # one frame built at once: each column added to a frame cost ~1 ms
+
+
+def _sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """np.unique(keys) of integers by a sort (numpy's unique hashes every key first: ~4 ms for a view's 13,000
+    allocated rows, whose (unit, project) keys are mostly unique already)."""
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
 
 def _objects(items: list) -> np.ndarray:

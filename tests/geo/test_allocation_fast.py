@@ -181,3 +181,13 @@ def test_by_unit_sums_are_a_pandas_groupby_per_column_to_the_last_digit(syntheti
     households = paired["households_targeted"].sum().reindex(units.index)
     ratio = paired["funding"].sum().reindex(units.index) / households.where(households > 0)
     assert units["funding_per_household"].equals(ratio)
+
+
+@pytest.mark.parametrize("keys", [[], [7], [3, 3], [5, -1, 5, 2, 9, 2, 2], list(range(40, 0, -3)) * 2])
+def test_sorted_unique_is_numpy_unique(keys):
+    import numpy as np
+
+    from geo.allocation import _sorted_unique
+
+    array = np.array(keys, dtype=np.int64)
+    assert np.array_equal(_sorted_unique(array), np.unique(array))
