@@ -10,6 +10,7 @@ from cells import is_missing
 from data.currency import compute_rate_columns, convert_frame
 from data.portfolio import Portfolio
 from data.schema import ACTIVITY_STATUS, COMMITMENT_TYPES, partial_date_bounds
+from geo.allocation import sorted_unique
 
 # Facts whose absence the dashboard counts as "not published".
 KEY_FACTS: dict[str, tuple[str, ...]] = {
@@ -267,7 +268,8 @@ def compute_by_donor(converted: pd.DataFrame, measure: str = "committed", flow_f
         if len(set(labels.tolist())) < len(labels):  # a donor named "—" beside flows naming none: one group
             codes, donors = pd.factorize(labels[inverse.reshape(-1)], sort=True)
     count = len(donors)
-    pairs = np.unique(codes[projects >= 0].astype("int64") * (projects.max(initial=0) + 1) + projects[projects >= 0])
+    pairs = sorted_unique(codes[projects >= 0].astype("int64") * (projects.max(initial=0) + 1)
+                          + projects[projects >= 0])
     grouped = pd.DataFrame({
         "donor": donors,
         "amount": pd.Series(amounts).groupby(codes).sum(min_count=1).reindex(range(count)).to_numpy(),
@@ -353,6 +355,12 @@ class FlowFacts:
         return _committed_mask(*self.arrays(frame))
 
 
+def _distinct(codes: np.ndarray) -> int:
+    """How many distinct codes ≥ 0 (len(np.unique) by a count per code: numpy's unique hashes every row)."""
+    codes = codes[codes >= 0]
+    return int(np.count_nonzero(np.bincount(codes))) if len(codes) else 0
+
+
 def _positions(index: pd.Index, labels: pd.Index) -> np.ndarray:
     """The positions in `index` of `labels` (some of its labels)."""
     if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
@@ -414,7 +422,7 @@ def _project_counts(portfolio: Portfolio, facts: ProjectFacts) -> dict:
         "households_targeted_projects": int(targeted.sum()),
         "households_reached": int(facts.reached[at].sum()) if reached.any() else None,
         "households_reached_projects": int(reached.sum()),
-        "provinces": len(np.unique(provinces[provinces >= 0])),
+        "provinces": _distinct(provinces),
         "national_projects": int(facts.national[at].sum()),
         "missing": int(facts.missing[at].sum()),
     }
@@ -483,7 +491,7 @@ def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | 
                 projects.index]).sum())
         not_published = {"projects": project_missing,
                          "funding": int(flow_facts.missing[flow_facts.positions(portfolio.funding)].sum())}
-        donors = len(np.unique(flow_facts.donor[at][flow_facts.donor_flow[at]]))
+        donors = _distinct(flow_facts.donor[at][flow_facts.donor_flow[at]])
     return {
         "currency": currency,
         "funding_committed": float(committed.sum(min_count=1)) if committed.notna().any() else None,

@@ -184,10 +184,10 @@ def test_by_unit_sums_are_a_pandas_groupby_per_column_to_the_last_digit(syntheti
 
 
 @pytest.mark.parametrize("keys", [[], [7], [3, 3], [5, -1, 5, 2, 9, 2, 2], list(range(40, 0, -3)) * 2])
-def test_sorted_unique_is_numpy_unique(keys):
+def testsorted_unique_is_numpy_unique(keys):
     import numpy as np
 
-    from geo.allocation import _sorted_unique
+    from geo.allocation import sorted_unique
 
     array = np.array(keys, dtype=np.int64)
-    assert np.array_equal(_sorted_unique(array), np.unique(array))
+    assert np.array_equal(sorted_unique(array), np.unique(array))
