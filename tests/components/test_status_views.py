@@ -63,7 +63,8 @@ def _check(pid, check, severity, status=None, start=None, end=None, derived=Fals
 def test_checks_table_equals_the_per_row_table(rows, lang):
     checks = pd.DataFrame(rows, columns=["project_id", "check", "severity", "status", "start", "end", "end_derived"])
     checks.index = checks.index * 3 + 7  # a page of a larger frame keeps its labels
-    pd.testing.assert_frame_equal(make_checks_table(checks, lang), _old_checks_table(checks, lang))
+    # the same text in object columns (as the projects and flows tables: cheaper to build and send)
+    pd.testing.assert_frame_equal(make_checks_table(checks, lang), _old_checks_table(checks, lang).astype(object))
 
 
 def test_checks_table_says_when_the_end_is_derived():

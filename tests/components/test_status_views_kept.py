@@ -234,3 +234,24 @@ def test_a_states_projects_with_no_date_are_its_own():
         assert left_out == compute_timeline(view.portfolio.projects, view.today, model.dates)[1]
         found += len(left_out)
     assert found > 0
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("rows", [slice(None), slice(2, 3), slice(0, 0)])
+def test_the_ending_table_is_the_per_row_table_in_object_text_columns(lang, rows):
+    from components.i18n import format_partial_date, status_label, t
+    from components.status_views import make_ending_table
+
+    ending = pd.DataFrame({"project_id": ["A", "B&", "C"], "end": [dt.date(2026, 12, 31), dt.date(2027, 1, 5), None],
+                           "days_left": [30, 35, 40], "end_text": ["2026", "2027-01-05", None],
+                           "derived": [False, True, False], "status": [2, None, 1]}).iloc[rows]
+    ending.loc[ending["end"].isna(), "end"] = dt.date(2027, 2, 1)
+    old = pd.DataFrame({  # make_ending_table as it was: inferred column types
+        t("col.project", lang): ending["project_id"],
+        t("col.end", lang): [format_partial_date(e.isoformat(), lang) + (f" ({t('col.derived', lang)})" if d else "")
+                             for e, d in zip(ending["end"], ending["derived"])],
+        t("col.days_left", lang): ending["days_left"],
+        t("col.status", lang): [status_label(s, lang) for s in ending["status"]],
+    })
+    text = [c for c in old.columns if c != t("col.days_left", lang)]
+    pd.testing.assert_frame_equal(make_ending_table(ending, lang), old.astype(dict.fromkeys(text, object)))
