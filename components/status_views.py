@@ -239,11 +239,11 @@ def render_checks(checks: pd.DataFrame, lang: str, memo: Callable[..., pd.DataFr
     def once(name: str, compute: Callable[[], T]) -> T:
         return memo(name, compute) if memo else compute()
 
-    def split() -> tuple[int, int, int, pd.DataFrame, pd.DataFrame]:  # on the severities' array, once
-        severity = checks["severity"].to_numpy(dtype=object)
-        conflict = severity == "conflict"
-        return (int(conflict.sum()), int((severity == "gap").sum()), checks["project_id"].nunique(),
-                checks[conflict], checks[~conflict])
+    def split() -> tuple[int, int, int, pd.DataFrame, pd.DataFrame]:  # once; compared in the column's own type
+        # (an arrow text column turned into Python strings first cost ~4 ms at 5,000 checks)
+        conflict = (checks["severity"] == "conflict").to_numpy(dtype=bool, na_value=False)
+        gaps = int((checks["severity"] == "gap").to_numpy(dtype=bool, na_value=False).sum())
+        return int(conflict.sum()), gaps, checks["project_id"].nunique(), checks[conflict], checks[~conflict]
 
     if checks.empty:
         st.success(t("checks.none", lang))

@@ -255,3 +255,27 @@ def test_the_ending_table_is_the_per_row_table_in_object_text_columns(lang, rows
     })
     text = [c for c in old.columns if c != t("col.days_left", lang)]
     pd.testing.assert_frame_equal(make_ending_table(ending, lang), old.astype(dict.fromkeys(text, object)))
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_the_checks_section_splits_and_counts_as_value_counts_did(dtype, monkeypatch):
+    from contextlib import nullcontext
+
+    from components import status_views
+    from components.i18n import t
+
+    checks = pd.DataFrame({"project_id": ["A", "A", "B", "C", None], "check": ["no_end_date"] * 5,
+                           "severity": ["conflict", "gap", "info", None, "gap"], "status": [None] * 5,
+                           "start": [None] * 5, "end": [None] * 5, "end_derived": [False] * 5}).astype(
+        {"project_id": dtype, "severity": dtype})
+    shown = {}
+    monkeypatch.setattr(status_views.st, "caption", lambda text: shown.setdefault("caption", text))
+    monkeypatch.setattr(status_views, "render_paged_table", lambda rows, *a, **k: shown.setdefault(k["key"], rows))
+    monkeypatch.setattr(status_views, "render_table", lambda frame, *a: None)
+    monkeypatch.setattr(status_views.st, "expander", lambda *a, **k: nullcontext())
+    status_views.render_checks(checks, "en")
+    counts = checks["severity"].value_counts()  # render_checks as it was
+    assert shown["caption"] == t("checks.caption", "en", conflicts=int(counts.get("conflict", 0)),
+                                 gaps=int(counts.get("gap", 0)), n=checks["project_id"].nunique())
+    pd.testing.assert_frame_equal(shown["checks_conflicts"], checks[checks["severity"] == "conflict"])
+    pd.testing.assert_frame_equal(shown["checks_others"], checks[checks["severity"] != "conflict"])
