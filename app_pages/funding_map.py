@@ -61,7 +61,8 @@ def memo(name, compute, *key):
 locations = view.full.locations
 places = view.dataset_memo("territory_places", lambda: compute_territory_places(locations))
 allocation = view.allocation(measure)
-provinces = memo("by_province", lambda: by_unit(allocation, with_donors=False))  # map_units orders the donors
+# map_units orders the donors; kept: read back on a restart when no filter is set
+provinces = view.kept("by_province", lambda: by_unit(allocation, with_donors=False), measure)
 extra = memo("map_extra", lambda: dict(donors=view.project_donors(), minimum=minimum_projects(portfolio.projects)))
 
 

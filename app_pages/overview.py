@@ -38,19 +38,20 @@ render_filter_notes(view.result, len(view.full.projects), lang)
 if portfolio.projects.empty:
     st.info(t("empty", lang))
 else:
-    render_kpis(view.memo("kpis", lambda: compute_kpis(portfolio, currency, funding, view.prepared.missing_facts,
+    render_kpis(view.kept("kpis", lambda: compute_kpis(portfolio, currency, funding, view.prepared.missing_facts,
                                                        view.prepared.flow_facts(), view.prepared.project_facts())),
                 lang)
     left, right = st.columns([2, 3])
     with left:
         render_small_map(portfolio.projects, view.full.locations, funding, currency, lang, key="overview_map",
-                         allocation=view.allocation("committed"), memo=view.memo, donors=view.project_donors())
+                         allocation=view.allocation("committed"), memo=view.memo, donors=view.project_donors(),
+                         kept=view.kept)
     with right:
         st.subheader(t("overview.top_donors", lang))
         measure = st.segmented_control(t("chart.amount", lang, currency=currency), list(FLOW_MEASURES),
                                        format_func=lambda k: t(f"measure.{k}", lang), default="committed",
                                        key="measure")
-        by_donor = view.memo("by_donor", lambda: compute_by_donor(funding, measure or "committed",  # the donor rule
+        by_donor = view.kept("by_donor", lambda: compute_by_donor(funding, measure or "committed",  # the donor rule
                                                                   view.prepared.flow_facts(), donor_flows_only=True),
                              measure)
         render_chart(view.memo("donor_figure", lambda: make_donor_figure(by_donor.head(8), currency, lang), measure),

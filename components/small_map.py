@@ -42,11 +42,12 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
                    lang: str, prepared: PreparedBoundaries | None, base: bool, metric: str = "funding",
                    height: int = 340, shares: ShareTable | None = None,
                    allocation: Allocation | None = None, url: str | None = None,
-                   donors: pd.DataFrame | None = None) -> SmallMap:
+                   donors: pd.DataFrame | None = None, kept: Callable | None = None) -> SmallMap:
     """Committed funding (or `metric`) per province for these projects; the number of projects when no amount
     placed in a province is published; no figure at all when no project is placed in a province. `url`: the
     boundaries served as a static file (components.maps.served_url); None embeds them (PNG export). `donors`:
-    compute_project_donors of `funding` as map_units reads it (View.project_donors), computed here when not given."""
+    compute_project_donors of `funding` as map_units reads it (View.project_donors), computed here when not given;
+    `kept` (View.kept, only with the view's own committed allocation): the provinces' sums read back on a restart."""
     if allocation is None:  # else: the committed allocation of these projects, already computed (View.allocation)
         committed = FLOW_MEASURES["committed"].select(funding)
         allocation = allocate(projects, project_locations(all_locations, projects), committed, shares=shares)
@@ -58,7 +59,9 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
     if allocation.rows.empty:
         return SmallMap(None, drawn.key, fell_back, allocation)
     donors = compute_project_donors(funding) if donors is None else donors
-    units = map_units(by_unit(allocation, with_donors=False), prepared, donors=donors,
+    provinces = by_unit(allocation, with_donors=False) if kept is None else kept(
+        "by_province", lambda: by_unit(allocation, with_donors=False), "committed")
+    units = map_units(provinces, prepared, donors=donors,
                       minimum=minimum_projects(projects), url=url)
     # Small: a smaller title, the legend (under the map) in smaller type.
     figure = make_funding_map_figure(units, drawn, currency, lang, base, height=height,
@@ -71,18 +74,20 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
 def render_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding: pd.DataFrame, currency: str,
                      lang: str, key: str, metric: str = "funding", height: int = 340,
                      shares: ShareTable | None = None, allocation: Allocation | None = None,
-                     memo: Callable[..., SmallMap] | None = None, donors: pd.DataFrame | None = None) -> None:
+                     memo: Callable[..., SmallMap] | None = None, donors: pd.DataFrame | None = None,
+                     kept: Callable | None = None) -> None:
     """The small map and what it leaves out (national projects, projects without a province, fallbacks).
     `shares`: the dataset's province split (View.shares), so a rerun does not recompute it. `memo` (View.memo,
     only when these projects are the view's): the figure is built once per filter state and boundary file.
-    `donors`: as for make_small_map."""
+    `donors`: as for make_small_map; `kept` (View.kept, with `allocation` the view's committed one): its sums
+    read back on a restart."""
     source = boundary_source(1)
     prepared, _ = get_prepared(source)
     url, base = served_url(source, prepared), topojson_available()
 
     def make() -> SmallMap:
         return make_small_map(projects, all_locations, funding, currency, lang, prepared, base, metric, height,
-                              shares, allocation, url, donors)
+                              shares, allocation, url, donors, kept if allocation is not None else None)
 
     small = memo(f"small_map:{key}", make, metric, height, boundary_key(source), base, url) if memo else make()
     national, unplaced = small.allocation.national_projects, small.allocation.unallocated_projects

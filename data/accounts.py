@@ -10,6 +10,7 @@ No password is ever stored or logged, only its argon2id hash. Pure: no Streamlit
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -27,8 +28,13 @@ ROLES = ("viewer", "editor")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 10
 _HASHER = PasswordHasher()
-# Verified when the name is unknown, so that a wrong name costs as long as a wrong password (no user probing).
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the name is unknown, so that a wrong name costs as long as a wrong password (no user probing);
+    made at the first sign-in, not at import (an argon2 hash: ~0.5 s of every server start's first page)."""
+    return _HASHER.hash("not a password of anyone")
 
 
 class AccountError(ValueError):
@@ -106,9 +112,10 @@ def add_account(name: str, password: str, role: str = "editor", path: Path | Non
 
 def verify_password(accounts: Mapping[str, Account], name: str, password: str) -> Account | None:
     """The account when `password` is its password, else None; an unknown name costs the same argon2 work."""
+    dummy = _dummy_hash()  # made first whatever the name: the first sign-in costs the same for every name
     account = accounts.get(str(name).strip().lower())
     try:
-        _HASHER.verify(account.hash if account else _DUMMY_HASH, password)
+        _HASHER.verify(account.hash if account else dummy, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
     return account

@@ -44,9 +44,12 @@ from data.prepared_store import (
     load_allocation_index,
     load_converted,
     load_prepared,
+    load_result,
+    result_file,
     save_allocation_index,
     save_converted,
     save_prepared,
+    save_result,
 )
 from data.status import compute_project_dates
 from geo.allocation import (
@@ -203,6 +206,29 @@ class PreparedPortfolio:
         """compute() once per `key` for this dataset version (key: what the result depends on besides the data,
         e.g. the filter state, language, today). The result is shared by every session: never modify it."""
         return self._once(self._derived, key, compute, DERIVED_MEMO)
+
+    def kept(self, name: str, key: tuple, compute: Callable[[], T]) -> T:
+        """derived() of a result over the whole dataset that a restart reads back instead of computing it (the
+        first render of a 100,000-project version spent ~2 s on the unfiltered view's KPIs, donor sums and map
+        units): kept beside the pieces, one file per `name` holding the key it answers (any other key: computed
+        and written again). The folder is keyed on data/'s code and the file on the pieces' key and the rate file,
+        so `compute` must run data/ code (and geo/allocation.py) only, and key must be what it depends on besides
+        the data, as text, numbers or tuples of them (its repr is compared)."""
+        def compute_or_read() -> T:
+            path = result_file(self.store, name) if self.store is not None else None
+            text = repr(key)
+            read = load_result(path, text) if path is not None else None
+            if read is not None:
+                return read[0]
+            value = compute()
+            if path is not None:
+                try:
+                    save_result(path, text, value)
+                except OSError as exc:
+                    log.warning("result %s not written to %s (%s)", name, path, exc)
+            return value
+
+        return self.derived(("kept", name, *key), compute_or_read)
 
     def _once(self, store: OrderedDict, key: Hashable, compute: Callable[[], T], limit: int) -> T:
         """store[key], computed by one session while the others asking for it wait (20 sessions arriving on a new

@@ -55,7 +55,8 @@ def is_current_file(name: str) -> bool:
     converted flows of the current key and rate file); the others are left by older code or older rates."""
     stem = f"prepared-{prepared_key()}"
     return name == f"{stem}.npz" or name.startswith((f"{stem}-allocation-{_rates_key()}-",
-                                                     f"{stem}-converted-{_rates_key()}-"))
+                                                     f"{stem}-converted-{_rates_key()}-",
+                                                     f"{stem}-result-{_rates_key()}-"))
 
 
 class _Packer:
@@ -70,6 +71,11 @@ class _Packer:
         return name
 
     def pack_values(self, values: np.ndarray) -> dict:
+        if values.dtype == object and len(values) and all(type(v) is tuple for v in values.tolist()):
+            # e.g. by_unit's project ids per province: every item's texts in one column, with the counts
+            flat = [v for items in values.tolist() for v in items]
+            return {"t": "tuples", "v": self.pack_values(np.fromiter(flat, dtype=object, count=len(flat))),
+                    "n": self.pack_values(np.array([len(items) for items in values.tolist()], dtype=np.int64))}
         if values.dtype == object:
             # by distinct value (ids once each, names and dates a few times over many rows): codes and the values
             codes, uniques = pd.factorize(values)
@@ -96,6 +102,14 @@ class _Packer:
         return {"t": "array", "a": self._put(values)}
 
     def unpack_values(self, spec: dict) -> np.ndarray:
+        if spec["t"] == "tuples":
+            flat, counts = self.unpack_values(spec["v"]).tolist(), self.unpack_values(spec["n"])
+            if len(flat) != counts.sum() or (counts < 0).any():
+                raise ValueError("tuples of another length than stored")
+            ends = np.cumsum(counts).tolist()
+            tuples = np.empty(len(ends), dtype=object)
+            tuples[:] = [tuple(flat[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+            return tuples
         if spec["t"] == "array":
             return self.arrays[spec["a"]]
         if spec["t"] == "int32":
@@ -132,6 +146,8 @@ class _Packer:
     def pack_index(self, index: pd.Index) -> dict:
         if isinstance(index, pd.RangeIndex):
             return {"t": "range", "start": index.start, "stop": index.stop, "step": index.step, "name": index.name}
+        if not isinstance(index, pd.MultiIndex) and index.dtype == np.int64:  # e.g. a sorted frame's row labels
+            return {"t": "ints", "v": self.pack_values(index.to_numpy()), "name": index.name}
         if isinstance(index, pd.MultiIndex) or index.dtype != object:
             raise _NotStorable(f"index {type(index).__name__} {index.dtype}")
         return {"t": "index", "v": self.pack_values(index.to_numpy()), "name": index.name}
@@ -139,6 +155,8 @@ class _Packer:
     def unpack_index(self, spec: dict) -> pd.Index:
         if spec["t"] == "range":
             return pd.RangeIndex(spec["start"], spec["stop"], spec["step"], name=spec["name"])
+        if spec["t"] == "ints":
+            return pd.Index(self.unpack_values(spec["v"]), dtype=np.int64, name=spec["name"])
         return pd.Index(self.unpack_values(spec["v"]), dtype=object, name=spec["name"])
 
     def pack_frame(self, frame: pd.DataFrame) -> dict:
@@ -174,6 +192,42 @@ class _Packer:
     def unpack_codes(self, spec: dict) -> dict:
         keys = self.unpack_values(spec).tolist()
         return dict(zip(keys, range(len(keys))))
+
+
+    def pack_value(self, value: object) -> dict:
+        """A result of data/ code (PreparedPortfolio.kept): a frame, a series, a frozenset of texts, a dict of these
+        by text keys, or a JSON scalar (numpy's scalars keep their type)."""
+        if isinstance(value, pd.DataFrame):
+            return self.pack_frame(value)
+        if isinstance(value, pd.Series):
+            return self.pack_series(value)
+        if type(value) is frozenset:
+            return {"t": "frozenset", "v": self.pack_values(np.fromiter(value, dtype=object, count=len(value)))}
+        if type(value) is dict:  # keys as JSON keeps them: text or whole numbers (e.g. status codes)
+            if not all(type(k) in (str, int) for k in value):
+                raise _NotStorable("a dict with keys that are not text or whole numbers")
+            return {"t": "dict", "keys": list(value), "values": [self.pack_value(v) for v in value.values()]}
+        if value is None or type(value) in (bool, int, float, str):
+            return {"t": "json", "v": value}
+        if isinstance(value, np.generic) and value.dtype.kind in "biuf":
+            return {"t": "scalar", "dtype": value.dtype.str, "v": value.item()}
+        raise _NotStorable(f"a {type(value).__name__}")
+
+    def unpack_value(self, spec: dict) -> object:
+        kind = spec["t"]
+        if kind == "frame":
+            return self.unpack_frame(spec)
+        if kind == "series":
+            return self.unpack_series(spec)
+        if kind == "frozenset":
+            return frozenset(self.unpack_values(spec["v"]).tolist())
+        if kind == "dict":
+            return dict(zip(spec["keys"], (self.unpack_value(v) for v in spec["values"]), strict=True))
+        if kind == "json":
+            return spec["v"]
+        if kind == "scalar":
+            return np.dtype(spec["dtype"]).type(spec["v"])
+        raise ValueError(f"a value of kind {kind!r}")
 
 
 def _series(values: np.ndarray | pd.api.extensions.ExtensionArray, index: pd.Index, name: str | None = None
@@ -350,6 +404,34 @@ def load_converted(path: Path, rows: int) -> dict | None:
         log.warning("converted flows at %s unreadable (%s): converting again", path, exc)
         return None
     return columns if columns and all(len(values) == rows for values in columns.values()) else None
+
+
+def result_file(store: Path, name: str) -> Path | None:
+    """Where the whole dataset's result `name` (PreparedPortfolio.kept) is kept beside the pieces file `store`:
+    one file per name, holding the key it was computed for; None for a name that is not a plain word."""
+    if not name.isidentifier():
+        return None
+    return store.with_name(f"{store.stem}-result-{_rates_key()}-{name}.npz")
+
+
+def save_result(path: Path, key: str, value: object) -> bool:
+    """Write a result (pack_value) and the key it answers at once; False, and nothing written, when it holds
+    what the format does not keep."""
+    return _save(path, "result", lambda packer: {"format": FORMAT, "key": key, "value": packer.pack_value(value)})
+
+
+def load_result(path: Path, key: str) -> tuple[object] | None:
+    """(the result save_result wrote for `key`,), or None when absent, unreadable or written for another key
+    (another day, currency or measure: the caller computes it again)."""
+    read = _read(path)
+    if read is None or read[0].get("key") != key:
+        return None
+    meta, packer = read
+    try:
+        return (packer.unpack_value(meta["value"]),)
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("result at %s unreadable (%s): computing it again", path, exc)
+        return None
 
 
 _ALLOCATION_ARRAYS = ("ids", "national", "located", "placed", "hh_placed", "row_project", "row_unit", "units",

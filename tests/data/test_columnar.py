@@ -195,3 +195,21 @@ def test_store_gc_reports_the_stale_copies_it_removed(version, monkeypatch, caps
         load_version_portfolio(stored.id, paths)
     assert main(["store", "gc", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["stale_copies"] == 1
+
+
+@pytest.mark.parametrize("rows", [0, 1, 40])
+def test_repeated_text_is_read_by_distinct_value_exactly(version, tmp_path, rows):
+    _, _, parsed = version
+    flows = parsed.funding.iloc[:0] if rows == 0 else pd.concat([parsed.funding] * (1 + rows // len(parsed.funding)))
+    flows = flows.iloc[:rows].reset_index(drop=True)
+    # a donor column of two names and empty cells: read as a dictionary (>= 10 rows per name), None kept None
+    donors = pd.Series([("Sweden", None, "Sweden", "Norway")[k % 4] for k in range(rows)], dtype=object)
+    portfolio = parsed.__class__(**{**{name: parsed.table(name) for name in columnar.TABLES},
+                                    "funding": flows.assign(donor=donors)}, reports=parsed.reports,
+                                 unreadable=parsed.unreadable)
+    save_columnar(tmp_path / "copy", portfolio)
+    payload = json.loads((tmp_path / "copy" / columnar.REPORTS).read_text(encoding="utf-8"))
+    assert ("donor" in payload["repeated"]["funding"]) is (rows == 40)
+    loaded = load_columnar(tmp_path / "copy").funding
+    pd.testing.assert_frame_equal(loaded, _canonical(portfolio.funding), check_exact=True)
+    assert [type(v) for v in loaded["donor"]] == [type(v) for v in donors]

@@ -3,6 +3,7 @@ truncated, garbage, of another format or of another portfolio is derived again (
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 
 import numpy as np
@@ -20,8 +21,10 @@ from data.prepared_store import (
     load_allocation_index,
     load_converted,
     load_prepared,
+    result_file,
     save_converted,
     save_prepared,
+    save_result,
 )
 
 PIECES = ("years", "members", "options", "shares", "dates", "index", "missing_facts")
@@ -204,3 +207,80 @@ def test_damaged_converted_flows_are_converted_again(portfolio, tmp_path, monkey
     _same(compute_funding(portfolio.funding, "EUR"), prepare_portfolio(portfolio, store).converted("EUR"), "again")
     assert calls == [1] and path.read_bytes() == content
     assert load_converted(path, len(portfolio.funding) + 1) is None
+
+
+def _whole_dataset_results(model, currency: str) -> dict:
+    """name → compute() of the unfiltered view's results the Overview and the Funding map keep (View.kept)."""
+    from data.filters import FilterState
+    from data.metrics import compute_by_donor, compute_kpis, compute_project_donors, is_donor_flow
+    from geo.allocation import by_unit
+
+    state = FilterState(currency=currency)
+    funding = model.view(state).funding
+    return {"kpis": lambda: compute_kpis(model.portfolio, currency, funding, model.missing_facts, model.flow_facts()),
+            "by_donor": lambda: compute_by_donor(funding[is_donor_flow(funding)], "disbursed"),
+            "project_donors": lambda: compute_project_donors(funding),
+            "by_province": lambda: by_unit(model.allocation(state, "committed"), with_donors=False)}
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR"])
+@pytest.mark.parametrize("name", ["kpis", "by_donor", "project_donors", "by_province"])
+def test_a_whole_dataset_result_reads_back_exactly_as_computed(portfolio, tmp_path, name, currency):
+    store = tmp_path / "prepared.npz"
+    key = (currency, "2026-12-01")
+    computed = prepare_portfolio(portfolio, store).kept(name, key, _whole_dataset_results(
+        prepare_portfolio(portfolio), currency)[name])
+    assert result_file(store, name).is_file()
+    read = prepare_portfolio(portfolio, store).kept(name, key, lambda: pytest.fail("computed again"))
+    _same(computed, read, name)
+    frames = [(computed, read)] if isinstance(computed, pd.DataFrame) else []
+    for left, right in frames:  # None stays None, tuples tuples of texts
+        for column in [c for c in left.columns if left[c].dtype == object]:
+            assert [type(v) for v in left[column].tolist()] == [type(v) for v in right[column].tolist()], column
+            assert ([type(v) for t in left[column] if type(t) is tuple for v in t]
+                    == [type(v) for t in right[column] if type(t) is tuple for v in t]), column
+
+
+def test_a_result_kept_for_another_key_is_computed_again_and_rewritten(portfolio, tmp_path):
+    store = tmp_path / "prepared.npz"
+    compute = _whole_dataset_results(prepare_portfolio(portfolio), "USD")["project_donors"]
+    prepare_portfolio(portfolio, store).kept("project_donors", ("USD", "2026-12-01"), compute)
+    calls = []
+    for key in [("USD", "2026-12-02"), ("EUR", "2026-12-01"), ("USD", "2026-12-01", "disbursed")]:  # day, currency
+        value = prepare_portfolio(portfolio, store).kept("project_donors", key,
+                                                         lambda: calls.append(1) or compute().head(3))
+        assert len(value) == min(3, len(compute()))
+        _same(value, prepare_portfolio(portfolio, store).kept("project_donors", key, pytest.fail), "rewritten")
+    assert calls == [1, 1, 1]
+
+
+@pytest.mark.parametrize("change", ["rates", "pieces key"])
+def test_a_result_kept_by_other_code_or_rates_is_never_read(portfolio, tmp_path, monkeypatch, change):
+    store = prepared_store.prepared_file(tmp_path)
+    key = ("USD", "2026-12-01")
+    compute = _whole_dataset_results(prepare_portfolio(portfolio), "USD")["kpis"]
+    prepare_portfolio(portfolio, store).kept("kpis", key, compute)
+    kept = result_file(store, "kpis")
+    assert prepared_store.is_current_file(kept.name)
+    if change == "rates":  # another ECB rate file: the converted amounts summed differ
+        monkeypatch.setattr(prepared_store, "_rates_key", lambda: "0" * 16)
+        path = result_file(store, "kpis")
+    else:  # other geo/allocation.py, library versions or format: another pieces file, and its results
+        monkeypatch.setattr(prepared_store, "prepared_key", lambda: "0" * 16)
+        store = prepared_store.prepared_file(tmp_path)
+        path = result_file(store, "kpis")
+    assert path != kept and not prepared_store.is_current_file(kept.name)  # housekeeping removes the old one
+    calls = []
+    _same(compute(), prepare_portfolio(portfolio, store).kept("kpis", key, lambda: calls.append(1) or compute()),
+          "computed")
+    assert calls == [1]
+
+
+def test_a_result_outside_the_format_is_returned_but_not_kept(portfolio, tmp_path):
+    store = tmp_path / "prepared.npz"
+    odd = pd.DataFrame({"donor": pd.Series(["Sweden", 12.5], dtype=object)})  # a number among texts
+    assert prepare_portfolio(portfolio, store).kept("odd", ("USD",), lambda: odd) is odd
+    assert not result_file(store, "odd").exists()
+    assert not save_result(result_file(store, "odd"), "key", {"when": dt.date(2026, 12, 1)})
+    assert not save_result(result_file(store, "odd"), "key", {("a", "b"): 1})
+    assert result_file(store, "../odd") is None
