@@ -212,13 +212,14 @@ def test_damaged_converted_flows_are_converted_again(portfolio, tmp_path, monkey
 def _whole_dataset_results(model, currency: str) -> dict:
     """name → compute() of the unfiltered view's results the Overview and the Funding map keep (View.kept)."""
     from data.filters import FilterState
-    from data.metrics import compute_by_donor, compute_kpis, compute_project_donors, is_donor_flow
+    from data.metrics import compute_by_donor, compute_kpis, compute_project_donors
     from geo.allocation import by_unit
 
     state = FilterState(currency=currency)
     funding = model.view(state).funding
-    return {"kpis": lambda: compute_kpis(model.portfolio, currency, funding, model.missing_facts, model.flow_facts()),
-            "by_donor": lambda: compute_by_donor(funding[is_donor_flow(funding)], "disbursed"),
+    return {"kpis": lambda: compute_kpis(model.portfolio, currency, funding, model.missing_facts, model.flow_facts(),
+                                         model.project_facts()),
+            "by_donor": lambda: compute_by_donor(funding, "disbursed", model.flow_facts(), donor_flows_only=True),
             "project_donors": lambda: compute_project_donors(funding),
             "by_province": lambda: by_unit(model.allocation(state, "committed"), with_donors=False)}
 
