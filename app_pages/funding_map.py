@@ -57,9 +57,10 @@ def memo(name, compute, *key):
     return view.memo(name, compute, measure, geometry, *key)
 
 
-# Every project's territories, once per dataset (a split reads only its rows' projects: a superset is the same split).
+# Every project's territories found once per dataset; a view takes its projects' rows by position.
 locations = view.full.locations
-places = view.dataset_memo("territory_places", lambda: compute_territory_places(locations))
+places = memo("territory_places", lambda: view.of_view(view.dataset_memo(
+    "territory_places", lambda: compute_territory_places(locations)), "territory_places"))
 allocation = view.allocation(measure)
 # map_units orders the donors; kept: read back on a restart when no filter is set
 provinces = view.kept("by_province", lambda: by_unit(allocation, with_donors=False), measure)

@@ -584,7 +584,7 @@ def _base_units(prepared: PreparedBoundaries | None, pcode: str | None) -> tuple
             base = base[base["pcode"] == pcode]
         geojson = _features(prepared.geojson, base["code"])
     base = base.reset_index(drop=True)
-    if len(_BASES) > 200:  # many boundary files in one process: start again rather than grow
+    if len(_BASES) > 64:  # a few geometries (ADM1, ADM2 per province) kept: another file starts again
         _BASES.clear()
     _BASES[(id(prepared), pcode)] = (prepared, base, geojson)
     return base, geojson

@@ -91,15 +91,19 @@ def test_the_coded_donor_rows_are_kept_per_frame_not_per_call(synthetic):
 
 
 @pytest.mark.parametrize("state", STATES, ids=range(len(STATES)))
-def test_the_territories_split_with_every_projects_places_are_the_views(synthetic, state):
+def test_the_territories_split_with_the_datasets_places_are_the_views(synthetic, state):
     view = _view(prepare_portfolio(synthetic), state)
     allocation = view.allocation("committed")
     mine = project_locations(synthetic.locations, view.portfolio.projects)
     every = compute_territory_places(synthetic.locations)
     assert len(every) > len(compute_territory_places(mine)) or state == FilterState()
-    own, read = split_territories(allocation, mine), split_territories(allocation, synthetic.locations, every)
-    pd.testing.assert_frame_equal(read.rows, own.rows)
-    pd.testing.assert_frame_equal(read.remainders, own.remainders)
+    taken = view.of_view(every, "territory_places")  # the view's rows of every project's places, by position
+    pd.testing.assert_frame_equal(taken, compute_territory_places(mine).reset_index(drop=True))
+    own = split_territories(allocation, mine)
+    for read in (split_territories(allocation, synthetic.locations, every),
+                 split_territories(allocation, synthetic.locations, taken)):
+        pd.testing.assert_frame_equal(read.rows, own.rows)
+        pd.testing.assert_frame_equal(read.remainders, own.remainders)
     rows, remainder = allocate_all_territories(allocation, synthetic.locations, every)
     pd.testing.assert_frame_equal(rows, allocate_all_territories(allocation, mine)[0])
     assert remainder == allocate_all_territories(allocation, mine)[1]
