@@ -64,7 +64,9 @@ places = memo("territory_places", lambda: view.of_view(view.dataset_memo(
 allocation = view.allocation(measure)
 # map_units orders the donors; kept: read back on a restart when no filter is set
 provinces = view.kept("by_province", lambda: by_unit(allocation, with_donors=False), measure)
-extra = memo("map_extra", lambda: dict(donors=view.project_donors(), minimum=minimum_projects(portfolio.projects)))
+# Every project's (a unit or a total reads only its projects'): once per dataset and currency, not per state.
+extra = dict(donors=view.project_donors(),
+             minimum=view.dataset_memo("minimum_projects", lambda: minimum_projects(view.full.projects)))
 
 
 def make_units():

@@ -122,3 +122,17 @@ def test_the_units_drawn_are_selected_once_per_geometry_and_never_changed(synthe
     pd.testing.assert_frame_equal(base, before)
     assert list(base["code"]) == list(adm1.units.loc[adm1.units["pcode"].notna(), "code"])
     assert set(_base_units(adm1, "CD61")[0]["pcode"]) == {"CD61"} and _base_units(None, None)[1] is None
+
+
+@pytest.mark.parametrize("state", STATES[:4], ids=range(4))
+def test_every_projects_minimum_households_mark_the_views_units_as_its_own_do(synthetic, state):
+    from components.maps import minimum_projects
+
+    view = _view(prepare_portfolio(synthetic), state)
+    values = by_unit(view.allocation("committed"), with_donors=False)
+    every, own = minimum_projects(synthetic.projects), minimum_projects(view.portfolio.projects)
+    assert every > own or state == FilterState()
+    assert list(map_units(values, None, minimum=every).frame["minimum"]) == list(
+        map_units(values, None, minimum=own).frame["minimum"])
+    projects = view.allocation("committed").bucket_projects()
+    assert {b: every.isdisjoint(p) for b, p in projects.items()} == {b: own.isdisjoint(p) for b, p in projects.items()}
