@@ -762,7 +762,6 @@ def naive_patches() -> list[tuple[object, str, object]]:
 
     patches += [(data.filters, "apply_filters", apply_filters),
                 (data.prepared, "apply_filters_indexed", naive_apply_filters_indexed),
-                (components.view, "apply_filters_indexed", naive_apply_filters_indexed),  # View.of_donor
                 (data.prepared, "compute_allocation_index", lambda *_: None),  # the prepared model then allocate()s
                 (data.prepared, "flow_facts_of", lambda *_: None),  # compute_kpis then reads the flows' text
                 (data.prepared, "project_facts_of", lambda *_: None),  # … and the projects' columns

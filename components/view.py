@@ -11,7 +11,7 @@ import pandas as pd
 
 from components.filters import render_filters
 from components.state import get_prepared
-from data.filters import FilterResult, FilterState, apply_filters_indexed, today_utc
+from data.filters import FilterResult, FilterState, today_utc
 from data.metrics import compute_project_donors
 from data.portfolio import Portfolio
 from data.prepared import PreparedPortfolio
@@ -68,10 +68,10 @@ class View:
 
     def of_donor(self, donor: str) -> tuple[Portfolio, pd.DataFrame, Allocation | None]:
         """The view narrowed to one donor (apply_filters with the donor added, on the dataset's integer codes: no
-        filter on the rows' text), its converted flows (filter_flows of the view's) and their committed allocation
-        (by masks over the donor's allocation index: PreparedPortfolio.donor_allocation; None: allocate() them)."""
-        result, funding, keep = apply_filters_indexed(self.all_funding, self.full,
-                                                      replace(self.state, donors=(donor,)), self.prepared.index)
+        filter on the rows' text; PreparedPortfolio.narrow, the flows sliced once), its converted flows (filter_flows
+        of the view's) and their committed allocation (by masks over the donor's allocation index:
+        PreparedPortfolio.donor_allocation; None: allocate() them)."""
+        result, funding, keep = self.prepared.narrow(replace(self.state, donors=(donor,)))
         return result.portfolio, funding, self.prepared.donor_allocation(self.currency, "committed", donor, keep)
 
     def of_project(self, project_id: str) -> tuple[pd.DataFrame, pd.DataFrame, Allocation | None]:

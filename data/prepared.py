@@ -151,12 +151,14 @@ class PreparedPortfolio:
         """The portfolio narrowed to `state` and its converted flows, memoised per state (language aside)."""
         key = (state.donors, state.orgs, state.role, state.themes, state.statuses, state.provinces,
                state.territories, state.year_from, state.year_to, state.currency)
+        return self._once(self._views, key, lambda: PreparedView(*self.narrow(state)), VIEW_MEMO)
 
-        def compute() -> PreparedView:
-            converted, carries = self._conversion(state.currency)
-            return PreparedView(*apply_filters_indexed(converted, self.portfolio, state, self.index, carries))
-
-        return self._once(self._views, key, compute, VIEW_MEMO)
+    def narrow(self, state: FilterState) -> tuple[FilterResult, pd.DataFrame, np.ndarray]:
+        """apply_filters_indexed of `state` on the flows converted to its currency, sliced once when they carry the
+        flows' columns (twice otherwise: the flows, then the converted rows), not memoised (View.of_donor's donor
+        views are memoised by its page)."""
+        converted, carries = self._conversion(state.currency)
+        return apply_filters_indexed(converted, self.portfolio, state, self.index, carries)
 
     def _allocation_index(self, currency: str, measure: str) -> AllocationIndex | None:
         """compute_allocation_index of every project and flow of `measure` in `currency` (once per pair): a
