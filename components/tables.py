@@ -269,7 +269,7 @@ def make_page(part: pd.DataFrame, make: Callable[[pd.DataFrame], pd.DataFrame], 
     missing = [i for i, cells in enumerate(found) if cells is None]
     shape = rows.get(_SHAPE)
     if missing:
-        made = make(part.iloc[missing])
+        made = make(part if len(missing) == len(labels) else part.iloc[missing])  # a new page: no copy of its rows
         names = list(made.columns)
         if not (isinstance(made.index, pd.RangeIndex) and made.index.equals(pd.RangeIndex(len(missing)))
                 and len(set(names)) == len(names)):
