@@ -397,8 +397,10 @@ def compute_view_quality(view: View) -> dict[str, pd.DataFrame]:
     placed = view.state.provinces or view.state.territories
     every = None if placed else view.dataset_memo("all_unmatched", lambda: compute_unmatched_provinces(view.full))
     projects, unmatched = view.portfolio.projects, None
-    if not placed:
-        unmatched = unmatched_of(every, projects, len(view.full.projects))
+    if not placed:  # a state's rows of the dataset's by the projects' positions (unmatched_of compares the ids)
+        unmatched = unmatched_of(every, projects, len(view.full.projects)) if view.positions(
+            every, "all_unmatched") is None or len(projects) == len(view.full.projects) else view.of_view(
+            every, "all_unmatched")
     if view.prepared is None:
         return compute_data_quality(view.portfolio, unmatched)
     gaps = view.dataset_memo("fact_gaps", lambda: compute_fact_gaps(view.full.projects))

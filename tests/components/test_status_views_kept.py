@@ -38,10 +38,12 @@ from data.status import (
     compute_households,
     compute_status_checks,
     compute_timeline,
+    compute_unmatched_provinces,
     kept_rows,
     of_kept,
     project_positions,
     rank_latest_started,
+    unmatched_of,
 )
 
 
@@ -279,3 +281,28 @@ def test_the_checks_section_splits_and_counts_as_value_counts_did(dtype, monkeyp
                                  gaps=int(counts.get("gap", 0)), n=checks["project_id"].nunique())
     pd.testing.assert_frame_equal(shown["checks_conflicts"], checks[checks["severity"] == "conflict"])
     pd.testing.assert_frame_equal(shown["checks_others"], checks[checks["severity"] != "conflict"])
+
+
+def test_a_states_unmatched_places_taken_by_position_are_its_own():
+    from data.intake import parse_uploads
+    from data.synth import make_synthetic_files, make_synthetic_portfolio
+
+    frames = make_synthetic_portfolio(150, seed=4)
+    places = frames["locations"]
+    unplaced = set(frames["projects"]["project_id"].iloc[::5])  # provincial projects left with no place
+    places = places[~places["project_id"].isin(unplaced)].copy()
+    places.loc[places.index[::4], "province_name"] = "Nowhere"  # names that match no province
+    frames["locations"] = places
+    model = prepare_portfolio(parse_uploads(make_synthetic_files(frames)).portfolio)
+    every = compute_unmatched_provinces(model.portfolio)
+    assert set(every["reason"]) == {"name_mismatch", "no_province"}
+    partial = 0
+    for state in STATES:
+        view = _view(model, state)
+        quality, expected = compute_view_quality(view), compute_data_quality(view.portfolio)["unmatched"]
+        # the rows the page took by id before (unmatched_of), which are the state's own rows
+        pd.testing.assert_frame_equal(quality["unmatched"], unmatched_of(every, view.portfolio.projects,
+                                                                         len(model.portfolio.projects)))
+        assert quality["unmatched"].astype(object).equals(expected.astype(object))
+        partial += 0 < len(expected) < len(every)
+    assert partial > 0
