@@ -277,7 +277,9 @@ class PreparedPortfolio:
 def flow_facts_of(portfolio: Portfolio, index: FilterIndex) -> FlowFacts | None:
     """compute_flow_facts of `portfolio`'s flows on `index` (compute_filter_index of it): ranks from a sort of the
     projects' ids, the codes ranked (a code given twice, a repeated id, keeps its last rank: still in order);
-    None when a flow names no project of the portfolio (validated data never does)."""
+    None when a flow names no project of the portfolio (validated data never does) or row labels repeat."""
+    if not portfolio.funding.index.is_unique:  # a view's rows are found by their labels
+        return None
     named = np.flatnonzero(index.project_id >= 0)
     order = named[np.argsort(index.ids[named], kind="stable")]
     rank = np.full(index.id_count + 1, -1, dtype=np.int64)  # the last slot: code −1, no project
@@ -289,7 +291,10 @@ def flow_facts_of(portfolio: Portfolio, index: FilterIndex) -> FlowFacts | None:
 
 
 def project_facts_of(portfolio: Portfolio, index: FilterIndex, missing_facts: pd.Series) -> ProjectFacts | None:
-    """compute_project_facts of `portfolio` on `index` (compute_filter_index of it) and its missing facts."""
+    """compute_project_facts of `portfolio` on `index` (compute_filter_index of it) and its missing facts; None
+    when row labels repeat (a view's rows are found by their labels)."""
+    if not (portfolio.projects.index.is_unique and portfolio.locations.index.is_unique):
+        return None
     return compute_project_facts(portfolio, missing_facts, index.province)
 
 

@@ -200,3 +200,20 @@ def test_project_facts_leave_untyped_columns_to_the_columns(portfolio):
     years, members = compute_project_years(projects), compute_org_members(projects)
     index = compute_filter_index(changed, years, members)
     assert project_facts_of(changed, index, compute_missing_facts(projects)) is None
+
+
+def test_facts_are_not_read_by_position_when_row_labels_repeat(portfolio):
+    # a view's rows are found among the dataset's by their labels: repeated labels leave the columns to answer
+    from data.filters import compute_filter_index, compute_org_members, compute_project_years
+    from data.metrics import compute_missing_facts
+    from data.prepared import flow_facts_of, project_facts_of
+
+    funding = portfolio.funding.set_axis([0] * len(portfolio.funding))
+    projects = portfolio.projects.set_axis([0] * len(portfolio.projects))
+    rest = (portfolio.locations, portfolio.sources, portfolio.documents)
+    for changed in (Portfolio(portfolio.projects, funding, *rest), Portfolio(projects, portfolio.funding, *rest)):
+        years, members = compute_project_years(changed.projects), compute_org_members(changed.projects)
+        index = compute_filter_index(changed, years, members)
+        facts = (flow_facts_of(changed, index),
+                 project_facts_of(changed, index, compute_missing_facts(changed.projects)))
+        assert facts[0 if changed.funding is funding else 1] is None
