@@ -24,7 +24,7 @@ import pandas as pd
 from data.filters import FilterIndex, FilterOptions
 from data.portfolio import Portfolio
 from files import atomic_write
-from geo.allocation import AllocationIndex, ShareTable
+from geo.allocation import AllocationIndex, ShareTable, TerritorySplit
 
 FORMAT = 2  # raise when what is stored changes shape
 SEPARATOR = "\0"  # between the texts of one column; a column holding it is not stored
@@ -146,6 +146,8 @@ class _Packer:
     def pack_index(self, index: pd.Index) -> dict:
         if isinstance(index, pd.RangeIndex):
             return {"t": "range", "start": index.start, "stop": index.stop, "step": index.step, "name": index.name}
+        if isinstance(index.dtype, pd.StringDtype):  # e.g. a groupby's keys: pandas' str dtype
+            return {"t": "text index", "v": self.pack_column(index), "name": index.name}
         if not isinstance(index, pd.MultiIndex) and index.dtype == np.int64:  # e.g. a sorted frame's row labels
             return {"t": "ints", "v": self.pack_values(index.to_numpy()), "name": index.name}
         if isinstance(index, pd.MultiIndex) or index.dtype != object:
@@ -155,6 +157,8 @@ class _Packer:
     def unpack_index(self, spec: dict) -> pd.Index:
         if spec["t"] == "range":
             return pd.RangeIndex(spec["start"], spec["stop"], spec["step"], name=spec["name"])
+        if spec["t"] == "text index":
+            return pd.Index(self.unpack_column(spec["v"]), name=spec["name"])
         if spec["t"] == "ints":
             return pd.Index(self.unpack_values(spec["v"]), dtype=np.int64, name=spec["name"])
         return pd.Index(self.unpack_values(spec["v"]), dtype=object, name=spec["name"])
@@ -195,12 +199,15 @@ class _Packer:
 
 
     def pack_value(self, value: object) -> dict:
-        """A result of data/ code (PreparedPortfolio.kept): a frame, a series, a frozenset of texts, a dict of these
-        by text keys, or a JSON scalar (numpy's scalars keep their type)."""
+        """A result of data/ code (PreparedPortfolio.kept): a frame, a series, a TerritorySplit, a frozenset of texts,
+        a dict of these by text or number keys, or a JSON scalar (numpy's scalars keep their type)."""
         if isinstance(value, pd.DataFrame):
             return self.pack_frame(value)
         if isinstance(value, pd.Series):
             return self.pack_series(value)
+        if type(value) is TerritorySplit:  # the Funding map's territories of every province
+            return {"t": "territories", "rows": self.pack_frame(value.rows),
+                    "remainders": self.pack_frame(value.remainders)}
         if type(value) is frozenset:
             return {"t": "frozenset", "v": self.pack_values(np.fromiter(value, dtype=object, count=len(value)))}
         if type(value) is dict:  # keys as JSON keeps them: text or whole numbers (e.g. status codes)
@@ -219,6 +226,8 @@ class _Packer:
             return self.unpack_frame(spec)
         if kind == "series":
             return self.unpack_series(spec)
+        if kind == "territories":
+            return TerritorySplit(self.unpack_frame(spec["rows"]), self.unpack_frame(spec["remainders"]))
         if kind == "frozenset":
             return frozenset(self.unpack_values(spec["v"]).tolist())
         if kind == "dict":

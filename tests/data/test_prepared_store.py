@@ -213,19 +213,21 @@ def _whole_dataset_results(model, currency: str) -> dict:
     """name → compute() of the unfiltered view's results the Overview and the Funding map keep (View.kept)."""
     from data.filters import FilterState
     from data.metrics import compute_by_donor, compute_kpis, compute_project_donors
-    from geo.allocation import by_unit
+    from geo.allocation import by_unit, compute_territory_places, split_territories
 
     state = FilterState(currency=currency)
-    funding = model.view(state).funding
+    funding, locations = model.view(state).funding, model.portfolio.locations
     return {"kpis": lambda: compute_kpis(model.portfolio, currency, funding, model.missing_facts, model.flow_facts(),
                                          model.project_facts()),
             "by_donor": lambda: compute_by_donor(funding, "disbursed", model.flow_facts(), donor_flows_only=True),
             "project_donors": lambda: compute_project_donors(funding),
-            "by_province": lambda: by_unit(model.allocation(state, "committed"), with_donors=False)}
+            "by_province": lambda: by_unit(model.allocation(state, "committed"), with_donors=False),
+            "territory_split": lambda: split_territories(model.allocation(state, "committed"), locations,
+                                                        compute_territory_places(locations))}
 
 
 @pytest.mark.parametrize("currency", ["USD", "EUR"])
-@pytest.mark.parametrize("name", ["kpis", "by_donor", "project_donors", "by_province"])
+@pytest.mark.parametrize("name", ["kpis", "by_donor", "project_donors", "by_province", "territory_split"])
 def test_a_whole_dataset_result_reads_back_exactly_as_computed(portfolio, tmp_path, name, currency):
     store = tmp_path / "prepared.npz"
     key = (currency, "2026-12-01")
@@ -234,7 +236,9 @@ def test_a_whole_dataset_result_reads_back_exactly_as_computed(portfolio, tmp_pa
     assert result_file(store, name).is_file()
     read = prepare_portfolio(portfolio, store).kept(name, key, lambda: pytest.fail("computed again"))
     _same(computed, read, name)
-    frames = [(computed, read)] if isinstance(computed, pd.DataFrame) else []
+    frames = [(computed, read)] if isinstance(computed, pd.DataFrame) else [
+        (getattr(computed, f.name), getattr(read, f.name)) for f in dataclasses.fields(computed)
+        ] if dataclasses.is_dataclass(computed) else []
     for left, right in frames:  # None stays None, tuples tuples of texts
         for column in [c for c in left.columns if left[c].dtype == object]:
             assert [type(v) for v in left[column].tolist()] == [type(v) for v in right[column].tolist()], column
