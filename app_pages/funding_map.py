@@ -61,7 +61,7 @@ def memo(name, compute, *key):
 
 # Every project's territories found once per dataset; a view takes its projects' rows by position.
 locations = view.full.locations
-places = memo("territory_places", lambda: view.of_view(view.dataset_memo(
+places = memo("territory_places", lambda: view.of_view(view.dataset_kept(  # kept: read back on a restart
     "territory_places", lambda: compute_territory_places(locations)), "territory_places"))
 allocation = view.allocation(measure)
 # map_units orders the donors; kept: read back on a restart when no filter is set

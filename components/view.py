@@ -54,6 +54,13 @@ class View:
             return self.memo(name, compute, *key)
         return self.prepared.kept(name, (self.currency, self.today.isoformat(), *key), compute)
 
+    def dataset_kept(self, name: str, compute: Callable[[], T], *key: object) -> T:
+        """dataset_memo() of a result over every row of the dataset, kept for the next start as kept() keeps the
+        unfiltered view's (data/ and geo.allocation computations only); not keyed on the day."""
+        if self.prepared is None:
+            return compute()
+        return self.prepared.kept(name, key, compute)
+
     def dataset_memo(self, name: str, compute: Callable[[], T], *key: object) -> T:
         """memo() for what depends on the whole dataset (and the day), not on the filters: found once for every
         filter state and session."""
@@ -93,7 +100,7 @@ class View:
             return self.memo("project_donors", lambda: compute_project_donors(
                 self.of_donor(donor)[1] if donor else self.funding), donor)
         # every project's: kept for the next start (PreparedPortfolio.kept: ~0.3 s of a restart's first map at 100k)
-        every = self.prepared.kept("project_donors", (self.currency,), lambda: compute_project_donors(self.all_funding))
+        every = self.dataset_kept("project_donors", lambda: compute_project_donors(self.all_funding), self.currency)
         if not donors:
             return every
         return self.dataset_memo("project_donors", lambda: every[every["donor"].isin(set(donors))], self.currency,

@@ -45,3 +45,13 @@ def test_a_view_without_a_prepared_model_computes(tmp_path):
     assert bare.kept("anything", lambda: 7) == 7
     assert view.kept("anything", lambda: 8) == 8  # a model kept nowhere (no store) memoises it only
     assert view.kept("anything", lambda: 9) == 8
+
+
+def test_a_whole_dataset_result_is_kept_whatever_the_filters(tmp_path):
+    store = tmp_path / "prepared.npz"
+    view = _view(prepare_portfolio(load_portfolio(), store), FilterState(statuses=("2",)))
+    every = len(view.full.projects)
+    assert view.dataset_kept("every_project", lambda: every, "USD") == every
+    again = _view(prepare_portfolio(load_portfolio(), store), FilterState(year_from=2024))
+    assert again.dataset_kept("every_project", pytest.fail, "USD") == every
+    assert again.dataset_kept("every_project", lambda: -1, "EUR") == -1  # another key: computed again
