@@ -52,10 +52,10 @@ def test_a_large_table_sends_one_page_and_offers_every_row():
     app = AppTest.from_function(_paged_app).run()
     assert not app.exception
     shown = app.dataframe[0].value
-    assert len(shown) == 100 and list(shown["n"])[:2] == [0, 1]
+    assert len(shown) == 50 and list(shown["n"])[:2] == [0, 1]  # components.tables.PAGE_ROWS
     assert shown["label"].iloc[0] == "'=CMD0"  # made by `make`, neutralised like every table
-    assert "Rows 1–100 of 450." in [c.value for c in app.caption]
-    app.number_input(key="big_page").set_value(5).run()
+    assert "Rows 1–50 of 450." in [c.value for c in app.caption]
+    app.number_input(key="big_page").set_value(9).run()
     last = app.dataframe[0].value
     assert list(last["n"]) == list(range(400, 450))
     assert "Rows 401–450 of 450." in [c.value for c in app.caption]
