@@ -8,6 +8,7 @@ from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import t
 from components.maps import (
+    TERRITORY_SPLIT,
     boundary_key,
     boundary_source,
     get_prepared,
@@ -54,7 +55,7 @@ geometry = (boundary_key(sources[1]), boundary_key(sources[2]), base, urls[1], u
 
 
 def memo(name, compute, *key):
-    if name == "territory_split":  # every province's territories (geo.allocation): read back on a restart
+    if name == TERRITORY_SPLIT:  # every province's territories (geo.allocation): read back on a restart
         return view.kept(name, compute, measure, *key)
     return view.memo(name, compute, measure, geometry, *key)
 

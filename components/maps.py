@@ -769,6 +769,9 @@ def render_totals(allocation: Allocation, metric: MapMetric, currency: str, lang
                      projects=escape_text(format_id_list(allocation.unallocated_projects))))
 
 
+TERRITORY_SPLIT = "territory_split"  # the memo name of every province's territory split (a page may keep it)
+
+
 def render_territory_map(allocation: Allocation, locations: pd.DataFrame, adm2: PreparedBoundaries, pcode: str,
                          metric: MapMetric, currency: str, lang: str, base: bool, extra: dict,
                          memo: Callable[..., object] | None = None, places: pd.DataFrame | None = None) -> None:
@@ -777,7 +780,7 @@ def render_territory_map(allocation: Allocation, locations: pd.DataFrame, adm2: 
     `places` (geo.allocation.compute_territory_places of the dataset's locations), when already computed."""
     def compute() -> tuple[pd.DataFrame, dict, go.Figure | None]:
         # every province's territories split once per view: another province clicked reads its part
-        split = memo("territory_split", lambda: split_territories(allocation, locations, places)) if memo \
+        split = memo(TERRITORY_SPLIT, lambda: split_territories(allocation, locations, places)) if memo \
             else split_territories(allocation, locations, places)
         rows, rest = split.province(pcode)
         if rows.empty:
