@@ -25,6 +25,7 @@ from geo.allocation import (
     allocate_all_territories,
     by_unit,
     compute_territory_places,
+    split_index_territories,
 )
 
 # Settings
@@ -62,9 +63,17 @@ def memo(name, compute, *key):
 
 # Every project's territories found once per dataset; a view takes its projects' rows by position.
 locations = view.full.locations
-places = memo("territory_places", lambda: view.of_view(view.dataset_kept(  # kept: read back on a restart
-    "territory_places", lambda: compute_territory_places(locations)), "territory_places"))
+all_places = view.dataset_kept("territory_places", lambda: compute_territory_places(locations))  # kept: restarts
+places = memo("territory_places", lambda: view.of_view(all_places, "territory_places"))
 allocation = view.allocation(measure)
+
+
+def whole_split():
+    # every row of the allocation's index split once per dataset, currency and measure: a view takes its rows'
+    return view.dataset_memo("territory_split_index", lambda: split_index_territories(
+        allocation, locations, all_places), view.currency, measure, id(allocation.row_source))
+
+
 # map_units orders the donors; kept: read back on a restart when no filter is set
 provinces = view.kept("by_province", lambda: by_unit(allocation, with_donors=False), measure)
 # Every project's (a unit or a total reads only its projects'): once per dataset and currency, not per state.
@@ -87,5 +96,5 @@ render_map_section(units, metric, currency, lang, level=level, base=base, all_re
                    allocation=allocation, provinces=provinces, projects=portfolio.projects, memo=memo,
                    minimum=extra["minimum"], embedded=adm1 is None,
                    territories=dict(locations=locations, places=places, adm2=adm2, metric=metric, base=base,
-                                    extra=dict(extra, url=urls[2])))
+                                    extra=dict(extra, url=urls[2]), whole=whole_split))
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

@@ -30,7 +30,7 @@ from components.i18n import format_each, format_money, format_number, t
 from components.tables import render_paged_table
 from data.organisations import organisation_label
 from data.schema import compute_project_titles
-from geo.allocation import MAP_METRICS, Allocation, MapMetric, by_unit, split_territories
+from geo.allocation import MAP_METRICS, Allocation, MapMetric, TerritorySplit, by_unit, split_territories
 from geo.boundaries import BoundaryFileError
 from geo.embedded import capital_units
 from geo.fetch import (
@@ -774,15 +774,19 @@ TERRITORY_SPLIT = "territory_split"  # the memo name of every province's territo
 
 def render_territory_map(allocation: Allocation, locations: pd.DataFrame, adm2: PreparedBoundaries, pcode: str,
                          metric: MapMetric, currency: str, lang: str, base: bool, extra: dict,
-                         memo: Callable[..., object] | None = None, places: pd.DataFrame | None = None) -> None:
+                         memo: Callable[..., object] | None = None, places: pd.DataFrame | None = None,
+                         whole: Callable[[], TerritorySplit | None] | None = None) -> None:
     """One province's territories and towns; a line instead of an empty map when its projects name none.
     `memo` (View.memo with the allocation's measure and the boundary file in its key): built once per view;
-    `places` (geo.allocation.compute_territory_places of the dataset's locations), when already computed."""
+    `places` (geo.allocation.compute_territory_places of the dataset's locations), when already computed;
+    `whole`: geo.allocation.split_index_territories of the allocation's index, once per dataset (memoised)."""
+    def split() -> TerritorySplit:
+        return split_territories(allocation, locations, places, whole() if whole else None)
+
     def compute() -> tuple[pd.DataFrame, dict, go.Figure | None]:
-        # every province's territories split once per view: another province clicked reads its part
-        split = memo(TERRITORY_SPLIT, lambda: split_territories(allocation, locations, places)) if memo \
-            else split_territories(allocation, locations, places)
-        rows, rest = split.province(pcode)
+        # every province's territories split once per view (by position from the dataset's split when the view
+        # was allocated by masks): another province clicked reads its part
+        rows, rest = (memo(TERRITORY_SPLIT, split) if memo else split()).province(pcode)
         if rows.empty:
             return rows, rest, None
         territories = map_units(by_unit(allocation, rows, key="territory", with_donors=False), adm2,
@@ -846,8 +850,8 @@ def render_province_section(allocation: Allocation, provinces: pd.DataFrame, uni
                             projects: pd.DataFrame, currency: str, lang: str, memo: Callable,
                             territories: dict) -> None:
     """The province clicked on the map (or chosen in the list under it): its projects, a page at a time, and its
-    territories (`territories`: render_territory_map's locations, places, adm2, metric, base and extra; with no
-    ADM2 file a caption says how to get them)."""
+    territories (`territories`: render_territory_map's locations, places, adm2, metric, base, extra and whole; with
+    no ADM2 file a caption says how to get them)."""
     options = list(provinces["pcode"])
     if not options:
         return
@@ -864,7 +868,8 @@ def render_province_section(allocation: Allocation, provinces: pd.DataFrame, uni
         st.caption(t("map.territories.none", lang))
     else:
         render_territory_map(allocation, territories["locations"], territories["adm2"], pcode, territories["metric"],
-                             currency, lang, territories["base"], territories["extra"], memo, territories["places"])
+                             currency, lang, territories["base"], territories["extra"], memo, territories["places"],
+                             territories.get("whole"))
 
 
 @st.fragment

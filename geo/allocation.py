@@ -21,7 +21,8 @@ import pandas as pd
 __all__ = ["ALLOCATED_COLUMNS", "QUANTITIES", "MAP_METRICS", "Allocation", "AllocationIndex", "MapMetric",
            "allocate", "allocate_all_territories", "allocate_indexed", "allocate_territories", "by_unit",
            "compute_allocation_index", "compute_shares", "compute_territory_places", "compute_territory_shares",
-           "project_locations", "ShareTable", "sorted_unique", "TerritorySplit", "split_territories"]
+           "project_locations", "ShareTable", "sorted_unique", "TerritorySplit", "split_index_territories",
+           "split_territories"]
 
 QUANTITIES = ("funding", "households_targeted", "households_reached")
 ALLOCATED_COLUMNS = ("project_id", "pcode", "share", "split_assumed", *QUANTITIES)
@@ -43,6 +44,9 @@ class Allocation:
     donor_pairs: pd.DataFrame | None = None  # (project_id, donor), the same as `donors` as a frame
     # rows' province and project codes (allocate_indexed): (codes, sorted P-codes, codes, sorted project ids)
     row_codes: tuple | None = field(default=None, compare=False, repr=False)
+    # allocate_indexed: the index's rows these rows were taken from, and each row's position there
+    row_source: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    row_positions: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def bucket_projects(self) -> dict[str, set[str]]:
         """The projects of each bucket: mapped, national, unallocated and total."""
@@ -361,7 +365,8 @@ def allocate_indexed(index: AllocationIndex, keep: np.ndarray) -> Allocation:
     else:
         donors = _group_tuples(pairs["project_id"], pairs["donor"])
     return Allocation(frame, national_sum, unallocated, totals, tuple(index.ids[national].tolist()),
-                      tuple(index.ids[unplaced].tolist()), not_published, donors, published, pairs, codes)
+                      tuple(index.ids[unplaced].tolist()), not_published, donors, published, pairs, codes,
+                      index.rows, np.flatnonzero(chosen))
 
 
 def project_locations(all_locations: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
@@ -540,6 +545,10 @@ class TerritorySplit:
 
     rows: pd.DataFrame  # TERRITORY_COLUMNS and the province's `pcode`
     remainders: pd.DataFrame  # per province (index pcode), per quantity: what names no territory
+    # split_index_territories: each row's position in `source` (an allocation index's rows), so a view allocated by
+    # masks over them takes its split by position (TerritorySplit.of); None for a split read back from disk
+    at: np.ndarray | None = field(default=None, compare=False, repr=False)
+    source: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     def province(self, pcode: str) -> tuple[pd.DataFrame, dict]:
         """allocate_territories(…, pcode, …) of the view, read from the split."""
@@ -547,11 +556,28 @@ class TerritorySplit:
         known = pcode in self.remainders.index
         return rows, {q: float(self.remainders.at[pcode, q]) if known else 0.0 for q in QUANTITIES}
 
+    def of(self, allocation: Allocation) -> TerritorySplit | None:
+        """split_territories(allocation) when its rows were taken from this split's source (allocate_indexed): its
+        rows' split rows by position (a row's split depends on that row and its project's places alone); None
+        otherwise. The remainders are summed over the same rows as split_territories sums them."""
+        if self.at is None or allocation.row_positions is None or allocation.row_source is not self.source:
+            return None
+        keep = np.zeros(len(self.source), dtype=bool)
+        keep[allocation.row_positions] = True
+        named = np.zeros(len(self.source), dtype=bool)
+        named[self.at] = True
+        allocated = allocation.rows.reset_index(drop=True)
+        outside = allocated[~named[allocation.row_positions]]
+        rows = self.rows[keep[self.at]].reset_index(drop=True)
+        if rows.empty:  # typed as a join typed it: no text to infer a text column from (object, not str)
+            rows = rows.astype({c: object for c in ("project_id", "territory", "pcode")})
+        return TerritorySplit(rows, outside.groupby("pcode")[list(QUANTITIES)].sum())
 
-def split_territories(allocation: Allocation, locations: pd.DataFrame,
-                      places: pd.DataFrame | None = None) -> TerritorySplit:
-    """allocate_territories for every province at once, kept per province (TerritorySplit.province)."""
-    rows = allocation.rows.reset_index(drop=True)
+
+def _split_rows(rows: pd.DataFrame, locations: pd.DataFrame, places: pd.DataFrame | None
+                ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """(the split rows with their `pcode`, each one's allocated row, the remainders per province) of `rows`."""
+    rows = rows.reset_index(drop=True)
     split = compute_territory_shares(rows, locations, places)
     at = split["_row"].to_numpy()
     frame = split[["project_id", "territory", "share", "split_assumed"]].reset_index(drop=True)
@@ -559,7 +585,29 @@ def split_territories(allocation: Allocation, locations: pd.DataFrame,
         frame[q] = (rows[q].to_numpy()[at] * split["share"].to_numpy()).astype("float64")
     frame["pcode"] = rows["pcode"].to_numpy()[at]
     outside = rows[~rows.index.isin(split["_row"])]
-    return TerritorySplit(frame, outside.groupby("pcode")[list(QUANTITIES)].sum())
+    return frame, at, outside.groupby("pcode")[list(QUANTITIES)].sum()
+
+
+def split_territories(allocation: Allocation, locations: pd.DataFrame,
+                      places: pd.DataFrame | None = None, whole: TerritorySplit | None = None) -> TerritorySplit:
+    """allocate_territories for every province at once, kept per province (TerritorySplit.province). `whole`:
+    split_index_territories of the index the allocation was taken from, when known (its rows then selected)."""
+    taken = whole.of(allocation) if whole is not None else None
+    if taken is not None:
+        return taken
+    frame, _, remainders = _split_rows(allocation.rows, locations, places)
+    return TerritorySplit(frame, remainders)
+
+
+def split_index_territories(allocation: Allocation, locations: pd.DataFrame,
+                            places: pd.DataFrame | None = None) -> TerritorySplit | None:
+    """split_territories of every row of the allocation index `allocation` was taken from (allocate_indexed; None
+    when it was not), each row's position kept: once per dataset and measure, every view allocated by masks over
+    that index takes its split from it (TerritorySplit.of). `places` must hold every project's places."""
+    if allocation.row_source is None:
+        return None
+    frame, at, remainders = _split_rows(allocation.row_source, locations, places)
+    return TerritorySplit(frame, remainders, at, allocation.row_source)
 
 
 def allocate_all_territories(allocation: Allocation, locations: pd.DataFrame,

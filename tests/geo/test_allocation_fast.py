@@ -21,6 +21,7 @@ from geo.allocation import (
     compute_allocation_index,
     compute_shares,
     project_locations,
+    split_index_territories,
     split_territories,
 )
 
@@ -85,6 +86,11 @@ def _check(portfolio, state: FilterState, measure: str) -> None:
         assert list(indexed.donors) == list(fast.donors)  # the same order, too
         for with_donors in (True, False):  # units coded once per dataset: the same frame as coding the rows
             assert by_unit(indexed, with_donors=with_donors).equals(by_unit(fast, with_donors=with_donors))
+        # the territories of a view taken by position from the dataset's split: the very frames of its own split
+        whole = split_index_territories(indexed, portfolio.locations)
+        taken, own = split_territories(indexed, locations, whole=whole), split_territories(fast, locations)
+        assert taken.rows.equals(own.rows) and taken.remainders.equals(own.remainders)
+        assert split_territories(fast, locations, whole=whole).rows.equals(own.rows)  # not taken by masks: joined
     _same_frame(by_unit(fast), naive_by_unit(naive), ["pcode"])
     without = by_unit(fast, with_donors=False)  # the map orders donors itself: everything else is the same
     assert all(d == () for d in without["donors"])
