@@ -1,10 +1,12 @@
-"""A stored version parsed once is read back from parquet exactly as parsed (tables, dtypes, reports), re-parsed
+"""A stored version parsed once is read back from its Arrow copy exactly as parsed (tables, dtypes, reports), re-parsed
 when the copy is missing, damaged or made by other code, and never blocks loading."""
 from __future__ import annotations
 
 import json
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
 import pytest
 
 import files
@@ -55,7 +57,7 @@ def test_round_trip_is_exact(version, tmp_path):
 def test_second_load_reads_parquet_not_the_files(version, monkeypatch):
     stored, paths, parsed = version
     first = load_version_portfolio(stored.id, paths)
-    assert (storage.columnar_dir(stored.id, code_fingerprint()) / "projects.parquet").is_file()
+    assert (storage.columnar_dir(stored.id, code_fingerprint()) / "projects.arrow").is_file()
     monkeypatch.setattr(columnar, "load_intake", lambda *_: pytest.fail("parsed again"))
     again = load_version_portfolio(stored.id, paths)
     pd.testing.assert_frame_equal(again.projects, _canonical(first.projects))
@@ -87,7 +89,7 @@ def test_a_damaged_copy_is_parsed_again_and_rewritten(version, caplog):
     stored, paths, parsed = version
     load_version_portfolio(stored.id, paths)
     folder = storage.columnar_dir(stored.id, code_fingerprint())
-    (folder / "funding.parquet").write_bytes(b"not parquet")
+    (folder / "funding.arrow").write_bytes(b"not arrow")
     again = load_version_portfolio(stored.id, paths)
     assert again.funding["flow_id"].tolist() == parsed.funding["flow_id"].tolist()
     assert "unreadable" in caplog.text
@@ -208,8 +210,8 @@ def test_repeated_text_is_read_by_distinct_value_exactly(version, tmp_path, rows
                                     "funding": flows.assign(donor=donors)}, reports=parsed.reports,
                                  unreadable=parsed.unreadable)
     save_columnar(tmp_path / "copy", portfolio)
-    payload = json.loads((tmp_path / "copy" / columnar.REPORTS).read_text(encoding="utf-8"))
-    assert ("donor" in payload["repeated"]["funding"]) is (rows == 40)
+    stored = feather.read_table(tmp_path / "copy" / f"funding{columnar.SUFFIX}").schema.field("donor").type
+    assert pa.types.is_dictionary(stored) is (rows == 40)
     loaded = load_columnar(tmp_path / "copy").funding
     pd.testing.assert_frame_equal(loaded, _canonical(portfolio.funding), check_exact=True)
     assert [type(v) for v in loaded["donor"]] == [type(v) for v in donors]
