@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from babel.numbers import parse_pattern
 from pandas.io.formats.style import Styler
@@ -230,6 +231,44 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+_OBJECT = np.dtype(object)
+_SCHEMAS: dict[tuple, pa.Schema | None] = {}  # pa.Table.from_pandas's schema per display frame's columns and length
+_SCHEMAS_MAX = 256
+
+
+def _arrow_table(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """pa.Table.from_pandas(frame), which st.dataframe makes of a frame, built from the columns' values with the
+    schema (types and pandas metadata) from_pandas gave a frame of the same column names, dtypes and length: its
+    generic per-column steps cost ~2 ms a 50-row table on every new filter state. Only for text columns of str
+    (from_pandas: string) and int64/float64 columns (NaN: null) under a 0, 1, … index; anything else (or a schema
+    that differs from those types) is returned as the frame, for Streamlit to convert. Same bytes either way
+    (tests/components/test_tables.py)."""
+    index, columns = frame.index, frame.columns
+    if not (type(index) is pd.RangeIndex and index.start == 0 and index.step == 1 and index.name is None) \
+            or not columns.is_unique or columns.nlevels != 1:
+        return frame
+    dtypes = frame.dtypes.tolist()
+    cells = frame.to_numpy(dtype=object).T.tolist() if len(frame) else [[] for _ in dtypes]  # one step, not a
+    # Series per column
+    arrays = []
+    for at, (dtype, values) in enumerate(zip(dtypes, cells)):
+        if dtype == _OBJECT and set(map(type, values)) <= {str}:
+            arrays.append(pa.array(values, type=pa.string()))
+        elif dtype in (np.float64, np.int64):
+            arrays.append(pa.array(frame.iloc[:, at].to_numpy(), from_pandas=True))
+        else:
+            return frame
+    key = (tuple(columns.tolist()), str(columns.dtype), columns.name, tuple(map(str, dtypes)), len(frame))
+    if key not in _SCHEMAS:
+        table = pa.Table.from_pandas(frame)
+        if len(_SCHEMAS) >= _SCHEMAS_MAX:
+            _SCHEMAS.clear()
+        _SCHEMAS[key] = table.schema if table.schema.types == [a.type for a in arrays] else None
+        return table
+    schema = _SCHEMAS[key]
+    return frame if schema is None else pa.Table.from_arrays(arrays, schema=schema)
+
+
 def render_table(frame: pd.DataFrame, lang: str | None = None) -> None:
     """Read-only table (plain text cells: no HTML is ever rendered from data). The table's toolbar can download
     it as CSV, so text a spreadsheet would run as a formula is shown behind a `'`, as in every other export.
@@ -248,7 +287,7 @@ def render_table(frame: pd.DataFrame, lang: str | None = None) -> None:
         st.dataframe(_styled(shown, money, lang), hide_index=True, width="stretch", column_config=config,
                      placeholder=t("not_published", lang))
         return
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(_arrow_table(shown), hide_index=True, width="stretch")
 
 
 ROW_MEMO_LIMIT = 50_000  # formatted rows kept per store (one language, currency, …): a user paging through a
@@ -262,9 +301,9 @@ def make_page(part: pd.DataFrame, make: Callable[[pd.DataFrame], pd.DataFrame], 
     `make` must give one row per row of its input, in order, numbered 0, 1, … (make_projects_table,
     make_flows_table), and `rows` must be kept per dataset and whatever else `make` reads (language, currency,
     the places filtered): a label then always names the same row. Anything else: make(part) itself."""
-    if part.empty or not part.index.is_unique:
-        return make(part)
     labels = part.index.tolist()
+    if not labels or len(set(labels)) < len(labels):  # (a set: the index's own check builds a hash table per page)
+        return make(part)
     found = [rows.get(label) for label in labels]
     missing = [i for i, cells in enumerate(found) if cells is None]
     shape = rows.get(_SHAPE)
@@ -287,8 +326,19 @@ def make_page(part: pd.DataFrame, make: Callable[[pd.DataFrame], pd.DataFrame], 
     if shape is None:
         return make(part)
     names, dtypes = shape
-    columns = zip(names, dtypes, zip(*found))  # the names are distinct: the dict keeps them, in order
-    return pd.DataFrame({name: pd.Series(values, dtype=dtype) for name, dtype, values in columns})
+    return _frame_of_rows(found, names, dtypes)
+
+
+def _frame_of_rows(found: list[tuple], names: tuple, dtypes: tuple) -> pd.DataFrame:
+    """`found` (rows of cells, each a scalar) as a frame of `names` (distinct) and `dtypes`: the cells in one object
+    array, the other dtypes set column by column (a Series per column cost ~3x as much)."""
+    cells = np.empty((len(found), len(names)), dtype=object)
+    cells[:] = found
+    frame = pd.DataFrame(cells, columns=list(names), dtype=object, copy=False)
+    for at, dtype in enumerate(dtypes):
+        if dtype != _OBJECT:
+            frame[names[at]] = pd.Series(cells[:, at], dtype=dtype)
+    return frame
 
 
 PAGE_ROWS = 50  # rows formatted and sent per table page (the grid shows about 10 at a time): 10,000 formatted

@@ -214,3 +214,30 @@ def test_rates_are_babels_decimal_text(lang):
     for rate in [1.0, 1.11726, 0.00005, 0.00015, 1.00005, 2.50005, 0.9999949, 1234.56789, 1_000_000.12345, 1e-9,
                  -0.5, 3, 655.957, 0.0001, 12.3]:
         assert _rate_number(rate, lang) == format_decimal(rate, "0.0000", locale=locale_of(lang)), rate
+
+
+@pytest.mark.parametrize(("frame", "built"), [
+    (pd.DataFrame({"Project": ["P-1", "P-2"], "Title": ["Un", "Deux"]}, dtype=object), True),
+    (pd.DataFrame({"Project": ["P-1", "P-2", "P-3"], "Days left": [3, -1, 0]}).astype({"Project": object}), True),
+    (pd.DataFrame({"Amount (USD)": [1.5, float("nan")], "Type": ["a", "b"]}).astype({"Type": object}), True),
+    (pd.DataFrame({"Project": pd.Series([], dtype=object), "Amount (EUR)": pd.Series([], dtype="float64")}), False),
+    (pd.DataFrame({"Project": ["P-1", None]}, dtype=object), False),  # a gap: Streamlit's own conversion
+    (pd.DataFrame({"Project": ["P-1", 2]}, dtype=object), False),
+    (pd.DataFrame({"Project": ["P-1", "P-2"]}), False),  # pandas' text dtype
+    (pd.DataFrame({"Count": pd.array([1, None], dtype="Int64")}), False),
+    (pd.DataFrame({"Project": ["P-1", "P-2"]}, dtype=object, index=[3, 7]), False),
+], ids=["text", "int", "float-gap", "empty", "none", "mixed", "str-dtype", "Int64", "index"])
+def test_arrow_tables_are_the_bytes_streamlit_makes_of_the_frame(frame, built):
+    """render_table's pyarrow table (built from the columns' values with a schema kept per shape) is sent as the
+    very bytes st.dataframe makes of the frame, on its first use of that shape and after."""
+    from streamlit import dataframe_util
+
+    from components.tables import _arrow_table
+
+    expected = dataframe_util.convert_pandas_df_to_arrow_bytes(frame)
+    for _ in range(2):
+        table = _arrow_table(frame)
+        sent = dataframe_util.convert_arrow_table_to_arrow_bytes(table) if not isinstance(table, pd.DataFrame) \
+            else dataframe_util.convert_pandas_df_to_arrow_bytes(table)
+        assert sent == expected
+    assert isinstance(table, pd.DataFrame) is not built  # text of str and numbers: built; anything else: the frame
