@@ -11,6 +11,7 @@ from components.maps import (
     TERRITORY_SPLIT,
     boundary_key,
     boundary_source,
+    compute_titles_by_id,
     get_prepared,
     map_units,
     minimum_projects,
@@ -90,11 +91,16 @@ def make_units():
 
 
 units, all_remainder = memo("map_units", make_units, level)
+# Every project's title once per dataset and language, for the filter states after the first (a restart's first
+# render, unfiltered, reads only its first page's titles).
+titles_by_id = view.dataset_memo("titles_by_id", lambda: compute_titles_by_id(view.full.projects, lang), lang) \
+    if view.state.narrows else None
 
 # Render (a click on the map or another province reruns only this section: a fragment)
 render_map_section(units, metric, currency, lang, level=level, base=base, all_remainder=all_remainder,
                    allocation=allocation, provinces=provinces, projects=portfolio.projects, memo=memo,
                    minimum=extra["minimum"], embedded=adm1 is None,
                    territories=dict(locations=locations, places=places, adm2=adm2, metric=metric, base=base,
-                                    extra=dict(extra, url=urls[2]), whole=whole_split))
+                                    extra=dict(extra, url=urls[2]), whole=whole_split),
+                   titles=titles_by_id)
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

@@ -821,17 +821,30 @@ def selected_code(event) -> str | None:
     return None
 
 
-def make_unit_projects_table(rows: pd.DataFrame, projects: pd.DataFrame, currency: str, lang: str) -> pd.DataFrame:
-    """The projects placed in one unit (allocated rows of that unit), with what was placed there and how."""
+def compute_titles_by_id(projects: pd.DataFrame, lang: str) -> dict[str, str] | None:
+    """Each project id's title in `lang` (compute_project_titles), for make_unit_projects_table: found once per
+    dataset and language rather than on every filter state. None when ids repeat (a view may then keep another row
+    of an id than the dataset's first)."""
+    ids = projects["project_id"].tolist()
+    if len(set(ids)) != len(ids):
+        return None
+    return dict(zip(ids, compute_project_titles(projects, lang).tolist()))
+
+
+def make_unit_projects_table(rows: pd.DataFrame, projects: pd.DataFrame, currency: str, lang: str,
+                             titles: dict[str, str] | None = None) -> pd.DataFrame:
+    """The projects placed in one unit (allocated rows of that unit), with what was placed there and how.
+    `titles`: compute_titles_by_id of these projects or of a dataset holding them, when known."""
     if rows.empty:
         return pd.DataFrame()
-    # Titles of these rows' projects only, and of the title columns only (a selection of every column of the
-    # portfolio's rows cost more than the page): a page of rows costs a page, not the portfolio.
     ids = rows["project_id"].tolist()
-    mine = projects.loc[projects["project_id"].isin(set(ids)), ["project_id", "title_en", "title_fr"]]
-    titles: dict = {}
-    for project, title in zip(mine["project_id"].tolist(), compute_project_titles(mine, lang).tolist()):
-        titles.setdefault(project, title)  # the first row of a project id, as everywhere else
+    if titles is None:
+        # Titles of these rows' projects only, and of the title columns only (a selection of every column of the
+        # portfolio's rows cost more than the page): a page of rows costs a page, not the portfolio.
+        mine = projects.loc[projects["project_id"].isin(set(ids)), ["project_id", "title_en", "title_fr"]]
+        titles = {}
+        for project, title in zip(mine["project_id"].tolist(), compute_project_titles(mine, lang).tolist()):
+            titles.setdefault(project, title)  # the first row of a project id, as everywhere else
     households = MAP_METRICS["households_targeted"]
     money = f"{t('map.metric.funding', lang)} ({currency})"
     split = {True: t("map.split_assumed", lang), False: t("map.split.known", lang)}
@@ -848,10 +861,11 @@ def make_unit_projects_table(rows: pd.DataFrame, projects: pd.DataFrame, currenc
 
 def render_province_section(allocation: Allocation, provinces: pd.DataFrame, units: MapUnits, clicked_code: object,
                             projects: pd.DataFrame, currency: str, lang: str, memo: Callable,
-                            territories: dict) -> None:
-    """The province clicked on the map (or chosen in the list under it): its projects, a page at a time, and its
-    territories (`territories`: render_territory_map's locations, places, adm2, metric, base, extra and whole; with
-    no ADM2 file a caption says how to get them)."""
+                            territories: dict, titles: dict[str, str] | None = None) -> None:
+    """The province clicked on the map (or chosen in the list under it): its projects (`titles`:
+    compute_titles_by_id of the dataset, when known), a page at a time, and its territories (`territories`:
+    render_territory_map's locations, places, adm2, metric, base, extra and whole; with no ADM2 file a caption says
+    how to get them)."""
     options = list(provinces["pcode"])
     if not options:
         return
@@ -862,7 +876,7 @@ def render_province_section(allocation: Allocation, provinces: pd.DataFrame, uni
     pcode = st.selectbox(t("map.province", lang), options, key="map_province", format_func=province_name)
     st.subheader(t("map.unit_projects", lang, name=escape_text(province_name(pcode))))
     rows = memo("unit_rows", lambda: allocation.rows[allocation.rows["pcode"] == pcode], pcode)
-    render_paged_table(rows, lambda part: make_unit_projects_table(part, projects, currency, lang), lang,
+    render_paged_table(rows, lambda part: make_unit_projects_table(part, projects, currency, lang, titles), lang,
                        key="map_unit_projects", memo=lambda name, compute, *key: memo(name, compute, pcode, *key))
     if territories["adm2"] is None:
         st.caption(t("map.territories.none", lang))
@@ -876,7 +890,7 @@ def render_province_section(allocation: Allocation, provinces: pd.DataFrame, uni
 def render_map_section(units: MapUnits, metric: MapMetric, currency: str, lang: str, *, level: int, base: bool,
                        all_remainder: dict | None, allocation: Allocation, provinces: pd.DataFrame,
                        projects: pd.DataFrame, memo: Callable, minimum: frozenset[str], embedded: bool,
-                       territories: dict) -> None:
+                       territories: dict, titles: dict[str, str] | None = None) -> None:
     """The map, its totals and the chosen province (render_province_section), as one fragment: a click on the map
     or another province reruns this section only, not the page's filters, settings and exports. `memo`: the page's
     View.memo with the measure and the boundary files in its key."""
@@ -894,4 +908,4 @@ def render_map_section(units: MapUnits, metric: MapMetric, currency: str, lang: 
     with totals_column:
         render_totals(allocation, metric, currency, lang, minimum, memo)
     render_province_section(allocation, provinces, units, selected_code(event), projects, currency, lang, memo,
-                            territories)
+                            territories, titles)

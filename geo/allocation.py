@@ -404,10 +404,12 @@ def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str =
         paired = ~np.isnan(funding) & (households > 0)
     sums = pd.DataFrame({"funding": funding, "households_targeted": households,
                          "households_reached": rows["households_reached"].to_numpy(dtype="float64", na_value=np.nan)})
-    sums = sums[valid].groupby(unit_of[valid]).sum(min_count=1)
+    # Grouped on the codes as the frame's index (level 0), the very groups of groupby(codes): given an array, pandas
+    # first looks it up as a column label, and the failed lookup formats the whole array into its message (~1 ms).
+    sums = sums[valid].set_axis(unit_of[valid]).groupby(level=0).sum(min_count=1)
     paired &= valid  # summed on their own: NaN in place of the others gives other last digits
-    paired_sums = pd.DataFrame({"money": funding[paired], "households": households[paired]}).groupby(
-        unit_of[paired]).sum().reindex(np.arange(len(units)))
+    paired_sums = pd.DataFrame({"money": funding[paired], "households": households[paired]},
+                               index=unit_of[paired]).groupby(level=0).sum().reindex(np.arange(len(units)))
     pair = sorted_unique(unit_of[valid] * (len(project_ids) + 1) + project_of[valid])  # (unit, project), sorted
     pair_unit, pair_project = pair // (len(project_ids) + 1), pair % (len(project_ids) + 1)
     names = np.append(np.asarray(project_ids, dtype=object), np.nan)[pair_project].tolist()

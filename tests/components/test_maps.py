@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.i18n import t
 from components.maps import (
+    compute_titles_by_id,
     label_fits,
     make_funding_map_figure,
     make_unit_projects_table,
@@ -396,3 +397,9 @@ def test_a_province_projects_table_names_each_row_s_project_in_the_reader_s_lang
     assert table[t("map.col.split", lang)].tolist() == [t("map.split.known", lang), t("map.split_assumed", lang),
                                                        t("map.split.known", lang), t("map.split_assumed", lang)]
     assert make_unit_projects_table(rows.iloc[:0], projects, "USD", lang).empty
+    assert compute_titles_by_id(projects, lang) is None  # P1 twice: a view may keep its second row
+    unique = projects.drop_duplicates("project_id", keep="first")
+    titles = compute_titles_by_id(pd.concat([unique, unique.assign(project_id=["X1", "X2", "X3", "X9"])]), lang)
+    assert titles["P2"] == "Écoles" and titles["X1"] == titles["P1"]
+    # the dataset's titles looked up: the very table of the view's own titles
+    assert make_unit_projects_table(rows, unique, "USD", lang, titles).equals(table)
