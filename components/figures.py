@@ -2,7 +2,10 @@
 small figure's cost on every new filter state."""
 from __future__ import annotations
 
+import json
+
 import plotly.graph_objects as go
+import plotly.io as pio
 
 # What plotly's own conversion to typed arrays (convert_to_base64) leaves alone, whatever they hold.
 _SKIPPED = frozenset({"geojson", "layer", "layers", "range"})
@@ -18,18 +21,96 @@ def _plain(value: object) -> bool:
     return isinstance(value, _PLAIN)
 
 
-class PlainFigure(go.Figure):
-    """A figure of plain dicts and lists (make_plain_figure). st.plotly_chart calls to_dict on every rerun and only
-    serialises the result: a copy of the top-level dicts is enough, where go.Figure deep-copied every trace and the
-    layout's template (more than the chart's JSON cost). Arrays anywhere: go.Figure's to_dict, which encodes them."""
+def _shape(value: object) -> object:
+    """The keys of every dict below `value`, in order (lists of dicts item by item): what plotly orders."""
+    if isinstance(value, dict):
+        return tuple((key, _shape(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)) and value and isinstance(value[0], dict):
+        return tuple(_shape(item) for item in value)
+    return None
 
-    def to_dict(self) -> dict:
+
+class _Unlike(Exception):
+    """A figure whose dict is not its plain input reordered."""
+
+
+def _ordered_like(value: object, model: object, added: frozenset = frozenset()) -> object:
+    """`value` with every dict's keys in `model`'s order (the same keys; `added`: keys plotly adds, taken from
+    `model`); anything else as it is."""
+    if isinstance(model, dict):
+        if not isinstance(value, dict) or len(value) + len(added & model.keys()) != len(model) \
+                or any(key not in model for key in value):
+            raise _Unlike
+        return {key: _ordered_like(value[key], item, added) if key in value else item for key, item in model.items()}
+    if isinstance(model, list) and model and isinstance(model[0], dict):
+        if not isinstance(value, (list, tuple)) or len(value) != len(model):
+            raise _Unlike
+        return [_ordered_like(item, like, added) for item, like in zip(value, model)]
+    return value
+
+
+_MODELS: dict[tuple, dict | None] = {}  # a plain figure's shape and template → the dict plotly made of one
+_MODELS_MAX = 512
+
+
+class PlainFigure(go.Figure):
+    """A figure of plain dicts and lists (make_plain_figure), made into a plotly figure only when something other
+    than to_dict reads it. st.plotly_chart calls to_dict on every rerun and only serialises the result: plotly's
+    dict of the figure is its input with each dict's keys in plotly's order and the layout's template added, so
+    that order is learnt once per shape (the keys at every level) from a figure plotly made, checked against it,
+    and the next figures of that shape are reordered instead of built (go.Figure deep-copied every trace and the
+    template: more than the chart's JSON cost). Arrays anywhere: go.Figure's to_dict, which encodes them."""
+
+    def __init__(self, figure: dict, *args, **kwargs) -> None:
+        if args or kwargs or set(figure) - {"data", "layout"}:  # a copy (__reduce__) or plotly's own arguments
+            super().__init__(figure, *args, **kwargs)
+            return
+        self.__dict__["_plain_input"] = figure
+
+    def _built(self) -> None:
+        plain = self.__dict__.pop("_plain_input", None)
+        if plain is not None:
+            super().__init__(plain, _validate=False)
+
+    def __getattr__(self, name: str) -> object:  # only for what the instance lacks: the plotly figure, built now
+        if "_plain_input" not in self.__dict__:
+            raise AttributeError(name)
+        self._built()
+        return getattr(self, name)
+
+    def _plotly_dict(self) -> dict:
         figure = {"data": [dict(trace) for trace in self._data], "layout": dict(self._layout)}
         return figure if not self._frame_objs and _plain(figure) else super().to_dict()
+
+    def to_dict(self) -> dict:
+        plain = self.__dict__.get("_plain_input")
+        if plain is None or not _plain(plain):
+            self._built()
+            return self._plotly_dict()
+        key = (_shape(plain), pio.templates.default)
+        if key not in _MODELS:
+            if len(_MODELS) >= _MODELS_MAX:
+                _MODELS.clear()
+            made = PlainFigure(plain)
+            made._built()
+            model = made._plotly_dict()
+            try:  # the order learnt only when reordering this very figure gives plotly's dict, byte for byte
+                same = json.dumps(_ordered_like(plain, model, frozenset({"template"}))) == json.dumps(model)
+            except (_Unlike, TypeError, ValueError):
+                same = False
+            _MODELS[key] = model if same else None
+        try:
+            if _MODELS[key] is not None:
+                figure = _ordered_like(plain, _MODELS[key], frozenset({"template"}))
+                return {"data": figure["data"], "layout": figure["layout"]}
+        except _Unlike:  # (the same shape has the same keys: not expected)
+            pass
+        self._built()
+        return self._plotly_dict()
 
 
 def make_plain_figure(data: list[dict], layout: dict) -> go.Figure:
     """A figure of traces and layout already in plotly's nested form (marker=dict(color=...), never marker_color;
     title=dict(text=...)), not checked again property by property. The builders' tests validate each such figure and
     compare it with the same figure built through go.Figure/add_trace/update_layout."""
-    return PlainFigure(dict(data=data, layout=layout), _validate=False)
+    return PlainFigure(dict(data=data, layout=layout))

@@ -251,10 +251,15 @@ def test_what_streamlit_serialises_is_plotlys_own_dict(synthetic_allocation, adm
     from components.figures import PlainFigure
 
     figures = [make_breakdown_figure(BREAKDOWN, by, "EUR", lang) for by in ("year", "partner") for lang in ("en", "fr")]
+    # the same shape (keys at every level) with other values: its dict is reordered from the first one's, not built
+    figures += [make_breakdown_figure(BREAKDOWN.assign(amount=BREAKDOWN["amount"] * 3, year=BREAKDOWN["year"] - 9),
+                                      "year", "EUR", "en")]
     figures += [make_donor_figure(DONORS, "USD", "en"), *_maps(synthetic_allocation, adm1)]
     for figure in figures:
         assert isinstance(figure, PlainFigure)
-        fast, deep = figure.to_dict(), go.Figure.to_dict(figure)  # plotly's: deep copies, arrays encoded
+        fast = figure.to_dict()
+        assert "_plain_input" in figure.__dict__ or figure is not figures[4]  # to_dict did not build it
+        deep = go.Figure.to_dict(figure)  # plotly's: deep copies, arrays encoded (the figure built for it)
         assert pio.to_json(fast, validate=False) == pio.to_json(deep, validate=False)
         assert fast["layout"]["template"] == deep["layout"]["template"]  # the theme's template, as go.Figure sets it
         fast["layout"]["height"], fast["data"][0]["name"] = 1, "changed"  # a reader's change at the top level
