@@ -35,34 +35,36 @@ class _Unlike(Exception):
 
 
 def _ordered_like(value: object, model: object, added: frozenset = frozenset()) -> object:
-    """`value` with every dict's keys in `model`'s order (the same keys; `added`: keys plotly adds, taken from
-    `model`); anything else as it is."""
+    """`value` with every dict's keys in `model`'s order (the same keys; `added`: keys plotly adds at the top,
+    taken from `model`); anything else as it is."""
     if isinstance(model, dict):
         if not isinstance(value, dict) or len(value) + len(added & model.keys()) != len(model) \
                 or any(key not in model for key in value):
             raise _Unlike
-        return {key: _ordered_like(value[key], item, added) if key in value else item for key, item in model.items()}
+        return {key: _ordered_like(value[key], item) if key in value else item for key, item in model.items()}
     if isinstance(model, list) and model and isinstance(model[0], dict):
         if not isinstance(value, (list, tuple)) or len(value) != len(model):
             raise _Unlike
-        return [_ordered_like(item, like, added) for item, like in zip(value, model)]
+        return [_ordered_like(item, like) for item, like in zip(value, model)]
     return value
 
 
-_MODELS: dict[tuple, dict | None] = {}  # a plain figure's shape and template → the dict plotly made of one
-_MODELS_MAX = 512
+_MODELS: dict[tuple, dict | None] = {}  # a trace's or layout's shape and the template → plotly's dict of one
+_MODELS_MAX = 2048
+_TEMPLATE = frozenset({"template"})  # what plotly adds to a layout
 
 
 class PlainFigure(go.Figure):
     """A figure of plain dicts and lists (make_plain_figure), made into a plotly figure only when something other
     than to_dict reads it. st.plotly_chart calls to_dict on every rerun and only serialises the result: plotly's
     dict of the figure is its input with each dict's keys in plotly's order and the layout's template added, so
-    that order is learnt once per shape (the keys at every level) from a figure plotly made, checked against it,
-    and the next figures of that shape are reordered instead of built (go.Figure deep-copied every trace and the
-    template: more than the chart's JSON cost). Arrays anywhere: go.Figure's to_dict, which encodes them."""
+    that order is learnt once per trace and layout shape (the keys at every level) from a figure plotly made,
+    checked against it, and the next traces and layouts of a known shape are reordered instead of built (go.Figure
+    deep-copied every trace and the template: more than the chart's JSON cost). Arrays anywhere: go.Figure's
+    to_dict, which encodes them."""
 
     def __init__(self, figure: dict, *args, **kwargs) -> None:
-        if args or kwargs or set(figure) - {"data", "layout"}:  # a copy (__reduce__) or plotly's own arguments
+        if args or kwargs or set(figure) != {"data", "layout"}:  # a copy (__reduce__) or plotly's own arguments
             super().__init__(figure, *args, **kwargs)
             return
         self.__dict__["_plain_input"] = figure
@@ -84,25 +86,30 @@ class PlainFigure(go.Figure):
 
     def to_dict(self) -> dict:
         plain = self.__dict__.get("_plain_input")
-        if plain is None or not _plain(plain):
+        if plain is None or not isinstance(plain["data"], (list, tuple)) or not _plain(plain):
             self._built()
             return self._plotly_dict()
-        key = (_shape(plain), pio.templates.default)
-        if key not in _MODELS:
-            if len(_MODELS) >= _MODELS_MAX:
-                _MODELS.clear()
+        template = pio.templates.default
+        parts = [(plain["layout"], _TEMPLATE), *((trace, frozenset()) for trace in plain["data"])]
+        keys = [(_shape(part), template) for part, _ in parts]
+        if any(key not in _MODELS for key in keys):
             made = PlainFigure(plain)
             made._built()
             model = made._plotly_dict()
-            try:  # the order learnt only when reordering this very figure gives plotly's dict, byte for byte
-                same = json.dumps(_ordered_like(plain, model, frozenset({"template"}))) == json.dumps(model)
-            except (_Unlike, TypeError, ValueError):
-                same = False
-            _MODELS[key] = model if same else None
+            if len(_MODELS) + len(keys) > _MODELS_MAX:
+                _MODELS.clear()
+            if len(model["data"]) == len(parts) - 1:
+                for key, (part, added), like in zip(keys, parts, [model["layout"], *model["data"]]):
+                    try:  # learnt only when reordering this very part gives plotly's dict of it, byte for byte
+                        same = json.dumps(_ordered_like(part, like, added)) == json.dumps(like)
+                    except (_Unlike, TypeError, ValueError):
+                        same = False
+                    _MODELS[key] = like if same else None
         try:
-            if _MODELS[key] is not None:
-                figure = _ordered_like(plain, _MODELS[key], frozenset({"template"}))
-                return {"data": figure["data"], "layout": figure["layout"]}
+            likes = [_MODELS.get(key) for key in keys]
+            if None not in likes:
+                ordered = [_ordered_like(part, like, added) for (part, added), like in zip(parts, likes)]
+                return {"data": ordered[1:], "layout": ordered[0]}
         except _Unlike:  # (the same shape has the same keys: not expected)
             pass
         self._built()
