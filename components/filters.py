@@ -154,7 +154,7 @@ def render_filters(portfolio: Portfolio, options: FilterOptions | None = None) -
 
 def render_filter_notes(result: FilterResult, total: int, lang: str) -> None:
     """How many projects match, and which ones a filter had to leave out because a value is not published."""
-    st.caption(t("filters.active", lang, n=len(result.portfolio.projects), total=total))
+    st.caption(t("filters.active", lang, n=result.project_count, total=total))  # counted without a slice
     if result.undated_left_out:
         st.caption(t("filters.undated", lang, n=len(result.undated_left_out),
                      ids=escape_text(format_id_list(result.undated_left_out))))

@@ -406,7 +406,9 @@ def compute_view_quality(view: View) -> dict[str, pd.DataFrame]:
     gaps = view.dataset_memo("fact_gaps", lambda: compute_fact_gaps(view.full.projects))
     # a view's flows are rows of the dataset's, their labels kept: the dataset's gaps at those rows
     index = view.full.funding.index
-    flows = index.get_indexer(view.portfolio.funding.index) if index.is_unique else None
+    flows = view.rows("funding")  # read from the filter's masks: the view's flows are not sliced for a count
+    if flows is None:
+        flows = index.get_indexer(view.portfolio.funding.index) if index.is_unique else None
     flow_gaps = None if flows is None or (flows < 0).any() else view.dataset_memo(
         "flow_gaps", lambda: compute_fact_gaps(view.full.funding, FLOW_FACTS))[flows]
     return compute_data_quality(view.portfolio, unmatched, gaps[view.keep], flow_gaps)

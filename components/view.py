@@ -27,12 +27,20 @@ class View:
     state: FilterState
     full: Portfolio  # the whole dataset (for "n of total")
     result: FilterResult
-    funding: pd.DataFrame  # converted flows of the filtered portfolio
+    given_funding: pd.DataFrame | None  # converted flows of the filtered portfolio; None: the prepared view's (funding)
     today: dt.date
     all_funding: pd.DataFrame  # every converted flow (a project page shows all of a project's flows)
     shares: ShareTable | None = None  # the dataset's province split (geo.allocation.compute_shares), once per version
     dates: pd.DataFrame | None = None  # every project's parsed dates (data.status.compute_project_dates), once
     prepared: PreparedPortfolio | None = None
+
+    @property
+    def funding(self) -> pd.DataFrame:
+        """The converted flows of the filtered portfolio: given, or the prepared view's, sliced when first read (a
+        page that only sums them reads the dataset's by position: FlowFacts)."""
+        if self.given_funding is not None:
+            return self.given_funding
+        return self.prepared.view(self.state).funding
 
     def allocation(self, measure: str) -> Allocation:
         """The view's projects and flows of `measure` placed on provinces (memoised per dataset and filters)."""
@@ -78,8 +86,9 @@ class View:
         filter on the rows' text; PreparedPortfolio.narrow, the flows sliced once), its converted flows (filter_flows
         of the view's) and their committed allocation (by masks over the donor's allocation index:
         PreparedPortfolio.donor_allocation; None: allocate() them)."""
-        result, funding, keep = self.prepared.narrow(replace(self.state, donors=(donor,)))
-        return result.portfolio, funding, self.prepared.donor_allocation(self.currency, "committed", donor, keep)
+        frames = self.prepared.narrow(replace(self.state, donors=(donor,)))
+        return (frames.result().portfolio, frames.frame("converted"),
+                self.prepared.donor_allocation(self.currency, "committed", donor, frames.masks.keep))
 
     def of_project(self, project_id: str) -> tuple[pd.DataFrame, pd.DataFrame, Allocation | None]:
         """All of one project's converted flows and its places, whatever the filters (a project page shows them
@@ -120,6 +129,13 @@ class View:
         return None if self.prepared is None else self.dataset_memo(
             f"positions:{name}", lambda: project_positions(frame, self.prepared.index.ids), *key)
 
+    def rows(self, table: str) -> np.ndarray | None:
+        """The positions of the view's `table` rows (projects, funding, locations) among the dataset's, read from
+        its filter's masks without slicing the rows (data.filters.NarrowedPortfolio.rows_in); None: not a prepared
+        view's (find them by label)."""
+        rows_in = getattr(self.portfolio, "rows_in", None)
+        return None if rows_in is None else rows_in(table, self.full.table(table).index)
+
     @property
     def keep(self) -> np.ndarray:
         """The view's projects as a mask over the dataset's (by position); only with a prepared model."""
@@ -143,6 +159,6 @@ def load_view() -> View:
     prepared = get_prepared()
     state = render_filters(prepared.portfolio, prepared.options)
     view = prepared.view(state)
-    return View(state, prepared.portfolio, view.result, view.funding, today_utc(), prepared.converted(state.currency),
+    return View(state, prepared.portfolio, view.result, None, today_utc(), prepared.converted(state.currency),
                 prepared.shares, prepared.dates, prepared)
 

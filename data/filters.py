@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -72,6 +73,14 @@ class FilterResult:
     portfolio: Portfolio
     undated_left_out: tuple[str, ...] = ()
     unlocated_left_out: tuple[str, ...] = ()
+
+    @property
+    def project_count(self) -> int:
+        """len(portfolio.projects), counted on the filter's mask while the projects are not sliced yet."""
+        frames = self.portfolio.__dict__.get("_frames")
+        if frames is not None and "projects" not in self.portfolio.__dict__:
+            return int(frames.masks.keep.sum())
+        return len(self.portfolio.projects)
 
 
 def split_list(value: object) -> list[str]:
@@ -209,7 +218,7 @@ def apply_filters(portfolio: Portfolio, state: FilterState, years: pd.DataFrame 
     whole dataset held by the prepared model) save recomputing them; `index` (compute_filter_index of this very
     portfolio) narrows on integer codes instead (same result)."""
     if index is not None:
-        return _apply_indexed(portfolio, state, index)[0]
+        return NarrowedFrames(portfolio, compute_filter_masks(state, index, len(portfolio.locations))).result()
     projects, funding, locations = portfolio.projects, portfolio.funding, portfolio.locations
     keep = pd.Series(True, index=projects.index)
     if state.donors:
@@ -368,13 +377,26 @@ def _among(codes: np.ndarray, lookup: dict, wanted: tuple[str, ...] | set[str]) 
     return np.isin(codes, [lookup[w] for w in wanted if w in lookup])
 
 
-def _apply_indexed(portfolio: Portfolio, state: FilterState, ix: FilterIndex, wide: pd.DataFrame | None = None
-                   ) -> tuple[FilterResult, np.ndarray, np.ndarray, pd.DataFrame | None]:
-    """apply_filters on the index's codes; also the mask of kept flow ids, of kept projects (by position) and, with
-    `wide` (the flows row for row with more columns, unique flow ids), its rows kept: the narrowed flows are then
-    its flow columns (one slice of the flows, not two)."""
-    projects, funding, locations = portfolio.projects, portfolio.funding, portfolio.locations
-    keep = np.ones(len(projects), dtype=bool)
+@dataclass(frozen=True, eq=False)
+class FilterMasks:
+    """A filter state decided on the index's codes, before any frame is sliced: which rows of the dataset's
+    projects, flows, places and sources it keeps, by position (a few ms of numpy at 10,000 projects; the pandas
+    slices of every column of those rows cost ~20 ms more, so NarrowedFrames makes each only when it is read)."""
+
+    keep: np.ndarray  # projects kept, by position
+    flows: np.ndarray  # flow rows kept
+    places: np.ndarray  # location rows kept
+    sources: np.ndarray  # source rows kept
+    flow_ids: np.ndarray  # the kept flows' id codes, as a mask over the flow-id space (one slot more: code −1)
+    every: bool  # every project kept
+    places_filtered: bool  # a place filter chose the location rows (they are then sliced even when all kept)
+    undated: tuple[str, ...]
+    unlocated: tuple[str, ...]
+
+
+def compute_filter_masks(state: FilterState, ix: FilterIndex, places: int) -> FilterMasks:
+    """apply_filters' decisions on the index's codes (see FilterMasks); `places`: how many location rows."""
+    keep = np.ones(len(ix.project_id), dtype=bool)
     donor_flows = None
     if state.donors:
         donor_flows = _among(ix.donor, ix.names, state.donors)
@@ -398,7 +420,7 @@ def _apply_indexed(portfolio: Portfolio, state: FilterState, ix: FilterIndex, wi
     unlocated: list[str] = []
     place = None
     if state.provinces or state.territories:
-        place = np.ones(len(locations), dtype=bool)
+        place = np.ones(places, dtype=bool)
         if state.provinces:
             place &= _among(ix.province, ix.provinces, state.provinces)
         if state.territories:
@@ -416,38 +438,120 @@ def _apply_indexed(portfolio: Portfolio, state: FilterState, ix: FilterIndex, wi
         with np.errstate(invalid="ignore"):
             keep &= ~undated_mask & (no_first | (ix.first <= high)) & (no_last | (ix.last >= low))
     every = bool(keep.all())
-    kept = projects if every else projects[keep]
     kept_ids = _present(ix.project_id[keep], ix.id_count)
-    flows_kept = np.ones(len(funding), dtype=bool) if every else kept_ids[ix.flow_project]
+    flows_kept = np.ones(len(ix.flow_project), dtype=bool) if every else kept_ids[ix.flow_project]
     if donor_flows is not None:
         flows_kept &= donor_flows
-    wide_kept = None
-    if wide is not None:
-        wide_kept = _rows_where(wide, flows_kept)
-        flows = funding if wide_kept is wide else wide_kept[list(funding.columns)]
-    else:
-        flows = _rows_where(funding, flows_kept)
-    if place is not None:
-        places = locations[place & kept_ids[ix.place_project]]
-    else:
-        places = locations if every else _rows_where(locations, kept_ids[ix.place_project])
+    places_kept = kept_ids[ix.place_project] if place is None else place & kept_ids[ix.place_project]
     flow_ids = _present(ix.flow_id[flows_kept], ix.flow_count)
     mine = kept_ids[ix.source_project] | flow_ids[ix.source_flow] | ix.source_always
-    narrowed = Portfolio(projects=kept, funding=flows, locations=places, sources=portfolio.sources[mine],
-                         documents=portfolio.documents, reports=portfolio.reports,
-                         unreadable=portfolio.unreadable)
-    return FilterResult(narrowed, tuple(undated), tuple(unlocated)), flow_ids, keep, wide_kept
+    return FilterMasks(keep, flows_kept, places_kept, mine, flow_ids, every, place is not None, tuple(undated),
+                       tuple(unlocated))
+
+
+class NarrowedFrames:
+    """The frames of one FilterMasks, each sliced from the dataset's on its first read and then kept (a page that
+    never reads a view's sources or places never pays for them). Shared by every session on the state: the slices
+    are made under a lock, once."""
+
+    def __init__(self, portfolio: Portfolio, masks: FilterMasks, converted: pd.DataFrame | None = None,
+                 converted_rows: np.ndarray | None = None, wide: bool = False) -> None:
+        """`converted`: compute_funding of the portfolio's flows (row for row), `converted_rows`: its rows kept;
+        `wide`: those rows are the flows kept and carry the flows' columns (compute_funding only adds columns), so
+        the narrowed flows are its flow columns (one slice of the flows, not two)."""
+        self.portfolio, self.masks, self.converted = portfolio, masks, converted
+        self._rows, self._wide = converted_rows, wide
+        self._made: dict[str, pd.DataFrame] = {}
+        self._result: FilterResult | None = None
+        self._lock = threading.RLock()  # the flows are sliced while the converted flows' slice is made
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The narrowed `name`: projects, funding, locations, sources, or converted (the kept flows' conversions)."""
+        with self._lock:
+            if name not in self._made:
+                self._made[name] = self._make(name)
+            return self._made[name]
+
+    def _make(self, name: str) -> pd.DataFrame:
+        portfolio, masks = self.portfolio, self.masks
+        if name == "projects":
+            return portfolio.projects if masks.every else portfolio.projects[masks.keep]
+        if name == "converted":
+            return _rows_where(self.converted, self._rows)
+        if name == "funding":
+            if self._wide:
+                wide = self.frame("converted")
+                return portfolio.funding if wide is self.converted else wide[list(portfolio.funding.columns)]
+            return _rows_where(portfolio.funding, masks.flows)
+        if name == "locations":
+            if masks.places_filtered:
+                return portfolio.locations[masks.places]
+            return portfolio.locations if masks.every else _rows_where(portfolio.locations, masks.places)
+        if name == "sources":
+            return portfolio.sources[masks.sources]
+        raise KeyError(name)
+
+    def result(self) -> FilterResult:
+        """The FilterResult of the masks (one per NarrowedFrames), its tables sliced when first read."""
+        with self._lock:
+            if self._result is None:
+                self._result = FilterResult(NarrowedPortfolio(self), self.masks.undated, self.masks.unlocated)
+            return self._result
+
+
+class NarrowedPortfolio(Portfolio):
+    """A Portfolio whose projects, funding, locations and sources are NarrowedFrames' slices, made when first
+    read (the other tables are the dataset's)."""
+
+    def __init__(self, frames: NarrowedFrames | None = None, **tables: object) -> None:
+        if frames is None:  # dataclasses.replace of one: every table given, as to a Portfolio
+            Portfolio.__init__(self, **tables)
+            return
+        whole = frames.portfolio
+        self.__dict__.update(_frames=frames, documents=whole.documents, reports=whole.reports,
+                             unreadable=whole.unreadable, typed_dates={})
+
+    def __reduce__(self) -> tuple:
+        """Pickled and copied as the plain Portfolio it reads as (its tables made)."""
+        return Portfolio, tuple(getattr(self, f.name) for f in fields(Portfolio))
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name in _NARROWED:
+            frame = self.__dict__["_frames"].frame(name)
+            self.__dict__[name] = frame
+            return frame
+        raise AttributeError(name)
+
+    def rows_in(self, name: str, index: pd.Index) -> np.ndarray | None:
+        """The positions of the `name` rows kept (projects, funding, locations) among the rows of the dataset's
+        table whose labels are `index` (that very Index object, as FlowFacts and ProjectFacts hold it), read from
+        the masks without a slice; None for any other index (then find the rows by their labels)."""
+        frames = self.__dict__.get("_frames")
+        if frames is None or index is not frames.portfolio.table(name).index:
+            return None
+        masks = frames.masks
+        return np.flatnonzero({"projects": masks.keep, "funding": masks.flows, "locations": masks.places}[name])
+
+
+_NARROWED = ("projects", "funding", "locations", "sources")
+
+
+def narrow_indexed(converted: pd.DataFrame, portfolio: Portfolio, state: FilterState, index: FilterIndex,
+                   carries_flows: bool = False) -> NarrowedFrames:
+    """apply_filters(portfolio, state, index=index) and filter_flows of `converted` (compute_funding of this
+    portfolio's flows: row for row the same flows) to it, decided at once (compute_filter_masks) and sliced when
+    read (NarrowedFrames). `carries_flows`: converted[funding's columns] equals the funding."""
+    masks = compute_filter_masks(state, index, len(portfolio.locations))
+    unique = index.flow_count == len(portfolio.funding)  # then a flow kept by id is a row kept
+    rows = masks.flows if unique else masks.flow_ids[index.flow_id]
+    return NarrowedFrames(portfolio, masks, converted, rows, carries_flows and unique)
 
 
 def apply_filters_indexed(converted: pd.DataFrame, portfolio: Portfolio, state: FilterState, index: FilterIndex,
                           carries_flows: bool = False) -> tuple[FilterResult, pd.DataFrame, np.ndarray]:
-    """apply_filters(portfolio, state, index=index), filter_flows of `converted` (compute_funding of this
-    portfolio's flows: row for row the same flows) to it, and the mask of the projects kept (by position).
-    `carries_flows`: converted[funding's columns] equals the funding (compute_funding only adds columns)."""
-    unique = index.flow_count == len(portfolio.funding)  # then a flow kept by id is a row kept
-    result, flow_ids, keep, wide = _apply_indexed(portfolio, state, index,
-                                                  converted if carries_flows and unique else None)
-    return result, wide if wide is not None else _rows_where(converted, flow_ids[index.flow_id]), keep
+    """narrow_indexed's result, its converted flows and the mask of the projects kept (by position)."""
+    frames = narrow_indexed(converted, portfolio, state, index, carries_flows)
+    return frames.result(), frames.frame("converted"), frames.masks.keep
 
 
 def today_utc() -> dt.date:

@@ -361,6 +361,15 @@ def _distinct(codes: np.ndarray) -> int:
     return int(np.count_nonzero(np.bincount(codes))) if len(codes) else 0
 
 
+def _rows_at(portfolio: Portfolio, table: str, index: pd.Index) -> np.ndarray:
+    """The positions in `index` (a dataset table's labels) of the portfolio's `table` rows: a narrowed view's are
+    read from its filter's masks (data.filters.NarrowedPortfolio.rows_in: its rows never sliced for a count), any
+    other's found by label."""
+    rows_in = getattr(portfolio, "rows_in", None)
+    at = None if rows_in is None else rows_in(table, index)
+    return _positions(index, portfolio.table(table).index) if at is None else at
+
+
 def _positions(index: pd.Index, labels: pd.Index) -> np.ndarray:
     """The positions in `index` of `labels` (some of its labels)."""
     if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
@@ -409,10 +418,10 @@ def compute_project_facts(portfolio: Portfolio, missing_facts: pd.Series, provin
 
 def _project_counts(portfolio: Portfolio, facts: ProjectFacts) -> dict:
     """compute_kpis' project and place counts read by position in `facts`."""
-    at = _positions(facts.index, portfolio.projects.index)
+    at = _rows_at(portfolio, "projects", facts.index)
     status = facts.status[at]
     targeted, reached = facts.targeted_known[at], facts.reached_known[at]
-    provinces = facts.province[_positions(facts.place_index, portfolio.locations.index)]
+    provinces = facts.province[_rows_at(portfolio, "locations", facts.place_index)]
     return {
         "projects": len(at),
         "projects_by_status": {code: int((status == code).sum()) for code in ACTIVITY_STATUS},
@@ -490,7 +499,7 @@ def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | 
             project_missing = int((compute_missing_facts(projects) if missing_facts is None else missing_facts.loc[
                 projects.index]).sum())
         not_published = {"projects": project_missing,
-                         "funding": int(flow_facts.missing[flow_facts.positions(portfolio.funding)].sum())}
+                         "funding": int(flow_facts.missing[_rows_at(portfolio, "funding", flow_facts.index)].sum())}
         donors = _distinct(flow_facts.donor[at][flow_facts.donor_flow[at]])
     return {
         "currency": currency,

@@ -22,11 +22,13 @@ from data.filters import (
     FilterOptions,
     FilterResult,
     FilterState,
+    NarrowedFrames,
     apply_filters_indexed,
     compute_filter_index,
     compute_org_members,
     compute_project_years,
     filter_options,
+    narrow_indexed,
 )
 from data.metrics import (
     FLOW_MEASURES,
@@ -74,14 +76,27 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PreparedView:
-    """One filter state applied: the narrowed portfolio, its converted flows, its allocations per measure."""
+    """One filter state applied: the narrowed portfolio, its converted flows, its allocations per measure. The
+    state is decided on masks at once; each frame is sliced when first read (data.filters.NarrowedFrames)."""
 
-    result: FilterResult
-    funding: pd.DataFrame
-    keep: np.ndarray  # the projects kept, by position in the dataset
+    frames: NarrowedFrames
     allocations: OrderedDict = field(default_factory=OrderedDict, repr=False)  # measure → Allocation
+
+    @property
+    def result(self) -> FilterResult:
+        return self.frames.result()
+
+    @property
+    def funding(self) -> pd.DataFrame:
+        """The kept flows converted to the state's currency."""
+        return self.frames.frame("converted")
+
+    @property
+    def keep(self) -> np.ndarray:
+        """The projects kept, by position in the dataset."""
+        return self.frames.masks.keep
 
 
 @dataclass(eq=False)
@@ -151,14 +166,14 @@ class PreparedPortfolio:
         """The portfolio narrowed to `state` and its converted flows, memoised per state (language aside)."""
         key = (state.donors, state.orgs, state.role, state.themes, state.statuses, state.provinces,
                state.territories, state.year_from, state.year_to, state.currency)
-        return self._once(self._views, key, lambda: PreparedView(*self.narrow(state)), VIEW_MEMO)
+        return self._once(self._views, key, lambda: PreparedView(self.narrow(state)), VIEW_MEMO)
 
-    def narrow(self, state: FilterState) -> tuple[FilterResult, pd.DataFrame, np.ndarray]:
-        """apply_filters_indexed of `state` on the flows converted to its currency, sliced once when they carry the
-        flows' columns (twice otherwise: the flows, then the converted rows), not memoised (View.of_donor's donor
-        views are memoised by its page)."""
+    def narrow(self, state: FilterState) -> NarrowedFrames:
+        """narrow_indexed of `state` on the flows converted to its currency (its frames sliced when read, the flows
+        once when the converted ones carry their columns), not memoised (View.of_donor's donor views are memoised
+        by its page)."""
         converted, carries = self._conversion(state.currency)
-        return apply_filters_indexed(converted, self.portfolio, state, self.index, carries)
+        return narrow_indexed(converted, self.portfolio, state, self.index, carries)
 
     def _allocation_index(self, currency: str, measure: str) -> AllocationIndex | None:
         """compute_allocation_index of every project and flow of `measure` in `currency` (once per pair): a

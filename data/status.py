@@ -363,11 +363,12 @@ def compute_not_published(portfolio: Portfolio, gaps: np.ndarray | None = None,
     """Per fact: how many projects (or flows) do not publish it. `gaps`, `flow_gaps`: compute_fact_gaps of these
     projects and flows (e.g. the dataset's rows of them)."""
     counts = (compute_fact_gaps(portfolio.projects) if gaps is None else gaps).sum(axis=0).tolist()
-    rows = [{"table": "projects", "fact": c, "missing": n, "total": len(portfolio.projects)}
-            for c, n in zip(NOT_PUBLISHED_FACTS, counts)]
-    counts = (compute_fact_gaps(portfolio.funding, FLOW_FACTS) if flow_gaps is None else flow_gaps).sum(axis=0)
-    rows += [{"table": "funding", "fact": c, "missing": n, "total": len(portfolio.funding)}
-             for c, n in zip(FLOW_FACTS, counts.tolist())]
+    total = len(portfolio.projects) if gaps is None else len(gaps)
+    rows = [{"table": "projects", "fact": c, "missing": n, "total": total} for c, n in zip(NOT_PUBLISHED_FACTS, counts)]
+    # the flows' gaps have a row per flow: their count is the flows' (a view's flows are then never sliced here)
+    flows = compute_fact_gaps(portfolio.funding, FLOW_FACTS) if flow_gaps is None else flow_gaps
+    rows += [{"table": "funding", "fact": c, "missing": n, "total": len(flows)}
+             for c, n in zip(FLOW_FACTS, flows.sum(axis=0).tolist())]
     return pd.DataFrame(rows, columns=["table", "fact", "missing", "total"])
 
 
