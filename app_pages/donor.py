@@ -36,8 +36,8 @@ st.caption(t("donor.subtitle", lang))
 render_filter_notes(view.result, len(view.full.projects), lang)
 
 # Largest committed amount first: the default profile is the largest donor, not the first by name.
-donor = select_from_url("profile", view.memo("donors_ranked", lambda: rank_donors(view.funding,
-                                                                                  view.prepared.flow_facts())),
+donor = select_from_url("profile", view.memo("donors_ranked", lambda: rank_donors(  # the view's flows by position
+    *view.flows_at(), flow_facts=view.prepared.flow_facts())),
                         t("donor.choose", lang), lang, lambda name: organisation_label(name, lang))
 if donor is None:
     st.info(t("donor.none", lang))

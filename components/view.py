@@ -129,6 +129,16 @@ class View:
         return None if self.prepared is None else self.dataset_memo(
             f"positions:{name}", lambda: project_positions(frame, self.prepared.index.ids), *key)
 
+    def flows_at(self) -> tuple[pd.DataFrame, np.ndarray | None]:
+        """(frame, positions): the view's converted flows as positions among all_funding (read from its filter's
+        masks, no slice of them: e.g. data.profiles.rank_donors' `rows`), or (funding, None) for a view given its
+        flows."""
+        if self.given_funding is None and self.prepared is not None:
+            rows = self.prepared.view(self.state).frames.converted_rows(self.all_funding)
+            if rows is not None:
+                return self.all_funding, rows
+        return self.funding, None
+
     def rows(self, table: str) -> np.ndarray | None:
         """The positions of the view's `table` rows (projects, funding, locations) among the dataset's, read from
         its filter's masks without slicing the rows (data.filters.NarrowedPortfolio.rows_in); None: not a prepared

@@ -491,6 +491,11 @@ class NarrowedFrames:
             return portfolio.sources[masks.sources]
         raise KeyError(name)
 
+    def converted_rows(self, converted: pd.DataFrame) -> np.ndarray | None:
+        """The positions among `converted` of the flows frame("converted") keeps, without slicing them; None when
+        `converted` is not the frame these were decided on."""
+        return np.flatnonzero(self._rows) if converted is self.converted and self._rows is not None else None
+
     def result(self) -> FilterResult:
         """The FilterResult of the masks (one per NarrowedFrames), its tables sliced when first read."""
         with self._lock:

@@ -257,7 +257,7 @@ def compute_by_donor(converted: pd.DataFrame, measure: str = "committed", flow_f
         kind = FLOW_MEASURES[measure].kind
         chosen = _committed_mask(types, amounts, projects, flow_facts.projects) if kind is None else types == kind
         amounts, projects, named = amounts[chosen], projects[chosen], flow_facts.donor[at][chosen]
-        flow_ids = converted["flow_id"].notna().to_numpy()[rows][chosen]
+        flow_ids = flow_facts.has_id[at][chosen]
         # the donors present, sorted by name ("—" for none) as a sorted factorize orders them, and each row's rank
         present, inverse = np.unique(named, return_inverse=True)
         labels = np.asarray([flow_facts.names[c] if c >= 0 else "—" for c in present.tolist()], dtype=object)
@@ -339,6 +339,7 @@ class FlowFacts:
     donor_flow: np.ndarray  # a flow whose provider is a donor by the rule of list_donors
     names: np.ndarray  # name code → name
     missing: np.ndarray  # the flow's key facts not published (KEY_FACTS["funding"])
+    has_id: np.ndarray  # the flow publishes a flow_id (the isna of that text column: ~20 ms a view at 10,000 projects)
 
     def positions(self, frame: pd.DataFrame) -> np.ndarray:
         """The positions of `frame`'s rows (rows of the dataset's flows, labels kept) among the dataset's flows."""
@@ -353,6 +354,10 @@ class FlowFacts:
     def committed(self, frame: pd.DataFrame) -> np.ndarray:
         """FLOW_MEASURES["committed"].mask(frame), read by position."""
         return _committed_mask(*self.arrays(frame))
+
+    def committed_at(self, at: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+        """committed() of the flows at positions `at` with these amounts in the reporting currency."""
+        return _committed_mask(self.types[at], amounts, self.project[at], self.projects)
 
 
 def _distinct(codes: np.ndarray) -> int:
@@ -448,7 +453,7 @@ def compute_flow_facts(funding: pd.DataFrame, project_rank: np.ndarray, donor_co
     by_code[list(names.values())] = list(names)
     return FlowFacts(funding.index, _numbers(funding["transaction_type"]), project_rank.astype(np.int64),
                      int(project_rank.max(initial=-1)) + 1, donor_codes.astype(np.int64), _donor_mask(funding),
-                     by_code, missing)
+                     by_code, missing, funding["flow_id"].notna().to_numpy(dtype=bool))
 
 
 def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | None = None,

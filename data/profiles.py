@@ -48,21 +48,30 @@ def donor_flows(converted: pd.DataFrame, projects: pd.DataFrame, donor: str,
     return pd.concat([flows, added], axis=1)  # the columns added at once (each insert cost ~2 ms)
 
 
-def rank_donors(converted: pd.DataFrame, flow_facts: FlowFacts | None = None) -> list[str]:
+def rank_donors(converted: pd.DataFrame, rows: np.ndarray | None = None, flow_facts: FlowFacts | None = None
+                ) -> list[str]:
     """Donors by the donor rule (list_donors), largest committed amount first; those publishing no committed
     amount after them, by name. `flow_facts`: compute_flow_facts of a dataset whose rows these flows are (labels
-    kept, e.g. a view's): their types, projects and donors read by position, not factorized from the text."""
+    kept, e.g. a view's): their types, projects and donors read by position, not factorized from the text.
+    `rows`: the flows are these positions of `converted` (e.g. a view's among the dataset's: View.flows_at), so
+    no frame of them is sliced."""
+    if rows is not None and (flow_facts is None or "transaction_type" not in converted or not len(rows)):
+        converted, rows = converted.iloc[rows], None
     if flow_facts is None or "transaction_type" not in converted or converted.empty:
         donors = list_donors(converted)
         chosen = _rows_of(converted, "committed")
         codes, names = pd.factorize(converted["donor"].to_numpy()[chosen])  # one group-sum on integer donor codes
+        amounts = converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)
     else:
         at = flow_facts.positions(converted)
+        amounts = converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)
+        if rows is not None:
+            at, amounts = at[rows], amounts[rows]
         donor = flow_facts.donor[at]
         # list_donors: each donor once (in order of first appearance, as pd.unique gives them), sorted by name
         donors = sorted({str(d) for d in flow_facts.names[pd.unique(donor[flow_facts.donor_flow[at]])]},
                         key=str.casefold)
-        chosen = flow_facts.committed(converted)
+        chosen = flow_facts.committed_at(at, amounts)
         # numbered by first appearance, as pd.factorize numbers them: pandas sums runs of rows already in group
         # order another way (np.add.reduceat), so the numbering decides the last digits
         present, first, inverse = np.unique(donor[chosen], return_index=True, return_inverse=True)
@@ -70,7 +79,7 @@ def rank_donors(converted: pd.DataFrame, flow_facts: FlowFacts | None = None) ->
         renumber[np.argsort(first, kind="stable")] = np.arange(len(present))
         codes = np.where(present[inverse.reshape(-1)] >= 0, renumber[inverse.reshape(-1)], -1)
         names = flow_facts.names[present[np.argsort(first, kind="stable")]]
-    amounts = converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)[chosen][codes >= 0]
+    amounts = amounts[chosen][codes >= 0]
     sums = pd.Series(amounts).groupby(codes[codes >= 0]).sum(min_count=1).dropna()
     amounts = dict(zip(names[sums.index.to_numpy()], sums.to_numpy()))
     return sorted(donors, key=lambda d: (d not in amounts, -float(amounts.get(d, 0.0)), d.casefold()))

@@ -22,6 +22,7 @@ from data.filters import (
 from data.metrics import compute_funding, compute_kpis
 from data.portfolio import Portfolio
 from data.prepared import prepare_portfolio
+from data.profiles import rank_donors
 from data.status import FLOW_FACTS, compute_fact_gaps, compute_not_published
 
 SYNTHETIC = (200, 5)  # projects, seed of the synthetic `portfolio` (tests/data/conftest.py)
@@ -110,3 +111,17 @@ def test_counts_read_from_the_masks_equal_the_eager_ones(portfolio):
         flow_gaps = compute_fact_gaps(prepared.portfolio.funding, FLOW_FACTS)[narrowed.rows_in("funding", every)]
         quality = compute_not_published(narrowed, compute_fact_gaps(prepared.portfolio.projects)[view.keep], flow_gaps)
         assert quality.equals(compute_not_published(naive)), state
+
+
+@pytest.mark.parametrize("labels", ["unique", "repeated"])
+def test_donors_ranked_by_position_equal_the_sliced_flows(portfolio, labels):
+    """rank_donors of a view's flows as positions among the dataset's converted flows (no slice; with repeated
+    flow ids the rows a flow id keeps, and no FlowFacts) equals rank_donors of the sliced frame, by its text."""
+    prepared = prepare_portfolio(portfolio if labels == "unique" else _repeated(portfolio))
+    converted = prepared.converted("USD")
+    for state in _states(portfolio):
+        frames = prepared.view(state).frames
+        rows = frames.converted_rows(converted)
+        assert frames.converted_rows(converted.copy()) is None  # other flows: not answered
+        assert rank_donors(converted, rows, flow_facts=prepared.flow_facts()) == rank_donors(
+            frames.frame("converted")), state

@@ -145,7 +145,7 @@ def test_kpis_and_donor_ranks_reading_the_flows_by_position_equal_those_reading_
         assert compute_kpis(result.portfolio, currency, flows, flow_facts=facts) == expected, state
         assert compute_kpis(result.portfolio, currency, flows, flow_facts=facts, project_facts=places) == expected
         assert compute_kpis(result.portfolio, currency, flows, project_facts=places) == expected, state
-        assert rank_donors(flows, facts) == rank_donors(flows), state
+        assert rank_donors(flows, flow_facts=facts) == rank_donors(flows), state
         for measure in FLOW_MEASURES:
             for only in (False, True):  # the Overview's chart: the donor flows only
                 expected = naive_compute_by_donor(flows[is_donor_flow(flows)] if only else flows, measure)
@@ -156,8 +156,8 @@ def test_kpis_and_donor_ranks_reading_the_flows_by_position_equal_those_reading_
                     pd.testing.assert_frame_equal(fast, expected)
     shuffled = converted.iloc[::-1]  # rows in another order: positions still found by label
     assert compute_kpis(portfolio, currency, shuffled, flow_facts=facts) == compute_kpis(portfolio, currency, shuffled)
-    assert rank_donors(shuffled, facts) == rank_donors(shuffled)
-    assert rank_donors(converted.iloc[:0], facts) == []
+    assert rank_donors(shuffled, flow_facts=facts) == rank_donors(shuffled)
+    assert rank_donors(converted.iloc[:0], flow_facts=facts) == []
 
 
 def test_flow_facts_refuse_a_flow_of_no_listed_project(portfolio):
