@@ -28,7 +28,7 @@ from components.escape import escape_text, format_id_list, hide_paths
 from components.figures import make_plain_figure
 from components.i18n import format_each, format_money, format_number, t
 from components.tables import render_paged_table
-from data.organisations import organisation_label
+from data.organisations import load_reference, organisation_label
 from data.schema import compute_project_titles
 from geo.allocation import MAP_METRICS, Allocation, MapMetric, TerritorySplit, by_unit, split_territories
 from geo.boundaries import BoundaryFileError
@@ -190,10 +190,25 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
+# Each donor's hover name by (name, language), for the organisation reference it was found in (read once per
+# process): looked up once, not for every unit on every filter state.
+_LABELS: dict = {"reference": None, "names": {}}
+
+
+def _donor_label(name: str, lang: str) -> str:
+    reference = load_reference()
+    if _LABELS["reference"] is not reference or len(_LABELS["names"]) > 50_000:
+        _LABELS.update(reference=reference, names={})
+    names = _LABELS["names"]
+    if (name, lang) not in names:
+        names[(name, lang)] = escape_text(organisation_label(name, lang, reference), "html")
+    return names[(name, lang)]
+
+
 def _donors_line(donors: tuple[str, ...], lang: str) -> str:
     if not donors:
         return t("map.hover.donors", lang, donors=t("not_published", lang))
-    shown = ", ".join(escape_text(organisation_label(d, lang), "html") for d in donors[:MAX_DONORS])
+    shown = ", ".join(_donor_label(d, lang) for d in donors[:MAX_DONORS])
     more = len(donors) - MAX_DONORS
     return t("map.hover.donors", lang, donors=shown if more <= 0 else t("map.hover.donors_more", lang, donors=shown,
                                                                           n=more))
@@ -349,16 +364,26 @@ def _unit_areas(geojson: dict | None) -> dict[str, float]:
             for feature in (geojson or {}).get("features", [])}
 
 
+# label_fits' answers by the geometry's identity (kept with them, so an id is never another object's) and what else
+# it reads: a province map's units and names are the same on every filter state, which of them has projects
+# rarely changes, so the placement is found once rather than on every state.
+_LABEL_FITS: dict[tuple, tuple[object, list[bool]]] = {}
+
+
 def label_fits(frame: pd.DataFrame, geojson: dict | None) -> pd.Series:
     """Which units get their name on the map: provinces with projects first, then the largest (capital order without
     geometry); a name is written only where its box covers no name already placed, so the small central provinces
     (Kasaï-Oriental beside Lomami and Kasaï-Central) are named in their hover rather than on top of each other."""
-    areas = _unit_areas(geojson)
     # Provinces with projects are named first (where the money goes), then the larger ones.
     busy = (pd.to_numeric(frame["projects"], errors="coerce").fillna(0) > 0).tolist() if "projects" in frame else \
         [False] * len(frame)
     codes, names = frame["code"].tolist(), frame["name"].tolist()
     lons, lats = frame["lon"].astype(float).tolist(), frame["lat"].astype(float).tolist()
+    key = (id(geojson), tuple(busy), tuple(codes), tuple(names), tuple(lons), tuple(lats))
+    known = _LABEL_FITS.get(key)
+    if known is not None and known[0] is geojson:
+        return pd.Series(known[1], index=frame.index)
+    areas = _unit_areas(geojson)
     order = sorted(range(len(frame)), key=lambda i: (not busy[i], -areas.get(codes[i], 0.0)))
     placed: list[tuple[float, float, float]] = []  # centre lon, centre lat, half width
     keep = [False] * len(frame)
@@ -368,6 +393,9 @@ def label_fits(frame: pd.DataFrame, geojson: dict | None) -> pd.Series:
         if all(abs(lon - x) >= half + w or abs(lat - y) >= LABEL_HEIGHT_DEG for x, y, w in placed):
             placed.append((lon, lat, half))
             keep[i] = True
+    if len(_LABEL_FITS) > 256:  # many geometries or patterns in one process: start again rather than grow
+        _LABEL_FITS.clear()
+    _LABEL_FITS[key] = (geojson, keep)
     return pd.Series(keep, index=frame.index)
 
 

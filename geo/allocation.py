@@ -47,6 +47,7 @@ class Allocation:
     # allocate_indexed: the index's rows these rows were taken from, and each row's position there
     row_source: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     row_positions: np.ndarray | None = field(default=None, compare=False, repr=False)
+    _mapped: dict[str, float] = field(default_factory=dict, init=False, compare=False, repr=False)  # per quantity
 
     def bucket_projects(self) -> dict[str, set[str]]:
         """The projects of each bucket: mapped, national, unallocated and total."""
@@ -67,7 +68,9 @@ class Allocation:
         return bool(projects[bucket] & self.published.get(quantity, frozenset()))
 
     def mapped(self, quantity: str) -> float:
-        return float(self.rows[quantity].sum()) if not self.rows.empty else 0.0
+        if quantity not in self._mapped:  # the totals panel asks for each bucket and metric: summed once
+            self._mapped[quantity] = float(self.rows[quantity].sum()) if not self.rows.empty else 0.0
+        return self._mapped[quantity]
 
 
 def _project_values(projects: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:

@@ -315,6 +315,12 @@ def test_province_names_are_written_only_where_they_do_not_cover_another():
     assert list(label_fits(frame.assign(lat=[-2.0, -6.3, -6.5]), geojson)) == [True, True, True]  # far apart
     # A province with projects is named before a larger one without (where the money goes comes first).
     assert list(label_fits(frame.assign(projects=[2, 0, 0]), geojson)) == [True, False, True]
+    # Found once per geometry and units (the next filter state reads it back): asked again, the same answers.
+    assert list(label_fits(frame, geojson)) == [False, True, True]
+    assert list(label_fits(frame.assign(projects=[2, 0, 0]), geojson)) == [True, False, True]
+    other = {"type": "FeatureCollection", "features": [dict(f, geometry=square(20, -7, 0.5)) if f["id"] == "CD93"
+                                                        else f for f in geojson["features"]]}
+    assert list(label_fits(frame, other)) == [True, False, True]  # another geometry: Lomami now the smaller
 
 
 def test_a_map_whose_boundaries_are_served_embeds_them_again_in_its_png_copy(monkeypatch, tmp_path, values,
