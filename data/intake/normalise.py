@@ -150,12 +150,22 @@ def _read_currency(col: Column, value: object) -> _Reading:
     return _UNCHANGED if code is None else _Reading(code)
 
 
-_CANONICAL_AMOUNT = re.compile(r"0|[1-9][0-9]{0,14}")  # read as itself: a whole number a float holds exactly
+# Digits, with '.' and one or two decimals or not: parse_amount_text reads them as the decimal number they spell,
+# with no note (three decimals may be thousands) and no currency. Most cells of a large upload.
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,2})?")
+
+
+def _plain_amount_text(number: float) -> str:
+    """format_amount(number) for a number of at most 15 digits before the point: its repr has no exponent then,
+    and is what format_amount writes (the Decimal of a repr prints its digits)."""
+    text = repr(number)
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _read_amount(col: Column, value: object) -> _Reading:
-    if value.__class__ is str and _CANONICAL_AMOUNT.fullmatch(value):
-        return _UNCHANGED  # most cells of a large upload; parse_amount_text gives the same text, no note
+    if value.__class__ is str and _PLAIN_AMOUNT.fullmatch(value):
+        text = _plain_amount_text(float(value))
+        return _UNCHANGED if text == value else _Reading(text)
     try:
         parsed = parse_amount_text(value)
     except ValueParseError as exc:
@@ -166,7 +176,12 @@ def _read_amount(col: Column, value: object) -> _Reading:
     return _Reading(_same_text(value, format_amount(parsed.value)), note, parsed=parsed)
 
 
+_PLAIN_SHARE = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # as parse_share_text reads it: the decimal number it spells
+
+
 def _read_share(col: Column, value: object) -> _Reading:
+    if value.__class__ is str and _PLAIN_SHARE.fullmatch(value):
+        return _Reading(format_amount(float(value)))
     try:
         share = parse_share_text(value)
     except ValueParseError as exc:
@@ -319,7 +334,9 @@ def _normalise_amounts(col: Column, cells: dict[str, list], found: _Found) -> No
 
 def _strip_currency(reading: _Reading) -> _Reading:
     """Readings of amounts naming a currency are applied row by row (parsed kept); the others at once."""
-    if reading.parsed is not None and reading.parsed.currency:
+    if reading.parsed is None:
+        return reading
+    if reading.parsed.currency:
         return _Reading(parsed=reading.parsed)
     return _Reading(reading.text, reading.problems, reading.pending)
 

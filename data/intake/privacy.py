@@ -98,13 +98,24 @@ def find_contact_details(table: str, frame: pd.DataFrame, file: str) -> list[Pro
 
 
 def _contact_kinds(values: list) -> list[str | None]:
-    """find_contact of each value (None when missing), called only where _MAYBE_CONTACT could match: the ASCII
-    cells are first searched together, a batch at a time (see _possible)."""
+    """find_contact of each value (None when missing), called only where a contact detail could be: the texts are
+    searched together, a batch at a time (the ASCII ones first for _MAYBE_CONTACT, see _possible; then all for
+    what normalise_text, EMAIL and the phone patterns need, see _could_hold)."""
     kinds: list[str | None] = [None] * len(values)
-    plain = [i for i, value in enumerate(values) if value.__class__ is str and value.isascii()]
-    scan = [i for i, value in enumerate(values) if not (value.__class__ is str and value.isascii())]
+    texts = list(values)  # as find_contact searches them once normalised: NFKC (ASCII is left as it is)
+    plain, wide, scan = [], [], []
+    for i, value in enumerate(values):
+        if value.__class__ is not str:
+            scan.append(i)
+        elif value.isascii():
+            plain.append(i)
+        else:
+            wide.append(i)
+            texts[i] = unicodedata.normalize("NFKC", value).replace("\ufe6b", "@")
     for batch in _batches(plain, values):
-        scan += [batch[i] for i in _possible([values[i] for i in batch])]
+        wide += [batch[i] for i in _possible([values[i] for i in batch])]
+    for batch in _batches(wide, texts):
+        scan += [batch[i] for i in _could_hold([texts[i] for i in batch])]
     for i in scan:
         kinds[i] = None if is_missing(values[i]) else find_contact(str(values[i]))
     return kinds
@@ -112,17 +123,17 @@ def _contact_kinds(values: list) -> list[str | None]:
 
 def _batches(positions: list[int], values: list[str]) -> list[list[int]]:
     """The positions in batches of at most SCAN_BATCH cells and about SCAN_CHARS characters (the numpy arrays of a
-    search hold several bytes a character)."""
+    search hold several bytes a character); a cell longer than that is a batch of its own."""
+    ends = np.cumsum(np.fromiter(map(len, map(values.__getitem__, positions)), dtype=np.int64, count=len(positions)))
     batches: list[list[int]] = []
-    batch: list[int] = []
-    chars = 0
-    for position in positions:
-        if batch and (len(batch) == SCAN_BATCH or chars + len(values[position]) > SCAN_CHARS):
-            batches.append(batch)
-            batch, chars = [], 0
-        batch.append(position)
-        chars += len(values[position])
-    return batches + [batch] if batch else batches
+    start = 0
+    while start < len(positions):
+        chars_before = ends[start - 1] if start else 0
+        within = int(np.searchsorted(ends, chars_before + SCAN_CHARS, "right"))  # the cells that fit in SCAN_CHARS
+        stop = min(start + SCAN_BATCH, max(start + 1, within))
+        batches.append(positions[start:stop])
+        start = stop
+    return batches
 
 
 def _possible(texts: list[str]) -> list[int]:
@@ -141,6 +152,44 @@ def _possible(texts: list[str]) -> list[int]:
         close = (np.diff(digits) <= 3).astype(np.int8)  # the next digit comes after at most two other characters
         runs = np.flatnonzero(np.convolve(close, np.ones(6, dtype=np.int8), "valid") == 6)
         found.update((np.searchsorted(starts, digits[runs], "right") - 1).tolist())
+    return sorted(found)
+
+
+# What _AT, _DOT, _SPELLED_AT and EMAIL need (ignoring case, as _AT and _DOT do): an '@' or 'arobase', 'at', 'dot',
+# 'point' or '.' in brackets, or 'at', 'dot' or 'point' between spaces. Without it normalise_text changes nothing
+# after NFKC and EMAIL finds no '@'.
+PHONE_DIGITS = 8  # the fewest digits DRC_PHONE (ten) or INTERNATIONAL_PHONE (eight) match
+_CONTACT_WORDS = re.compile(r"@|arobase|[\[({<]\s*(?:at|dot|point|\.)\s*[\])}>]|\s(?:at|dot|point)\s", re.I)
+_WORD_CODES = np.zeros(128, dtype=bool)
+_WORD_CODES[[*range(48, 58), *range(65, 91), *range(97, 123), 95]] = True  # \w among ASCII (other letters: no)
+
+
+def _could_hold(texts: list[str]) -> list[int]:
+    """The texts (NFKC-normalised) where find_contact could find something, from one search of them joined three
+    newlines apart (a match reaching into a neighbour marks both): _CONTACT_WORDS, or where DRC_PHONE or
+    INTERNATIONAL_PHONE could begin: a '+', '0', '2' or '(' that _START allows (non-ASCII letters are taken as
+    non-word characters, so a start is never missed). Ids such as 'SYN-1-000000-F0' hold seven digits close
+    together (_possible) but none of this, nor do titles such as 'Projet eau 2031'."""
+    joined = "\n\n\n".join(texts)
+    starts = np.cumsum([0] + [len(text) + 3 for text in texts[:-1]])
+    found: set[int] = set()
+    for match in _CONTACT_WORDS.finditer(joined):
+        first, last = np.searchsorted(starts, [match.start(), max(match.end() - 1, match.start())], "right") - 1
+        found.update(range(int(first), int(last) + 1))
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    word = np.zeros(len(codes) + 2, dtype=bool)  # two non-word characters before the first
+    word[2:] = _WORD_CODES[np.minimum(codes, 127)] & (codes < 128)
+    before = np.zeros(len(codes) + 1, dtype=np.uint32)
+    before[1:] = codes
+    begins = np.isin(codes, [ord("+"), ord("0"), ord("2"), ord("(")])
+    after_word = word[1:-1] | (before[:-1] == ord("+"))  # (?<![\w+])
+    after_joint = np.isin(before[:-1], [ord("-"), ord("."), ord("/"), ord("_")]) & word[:-2]  # (?<!\w[-./_])
+    phones = np.unique(np.searchsorted(starts, np.flatnonzero(begins & ~after_word & ~after_joint), "right") - 1)
+    # A phone number holds eight digits at least (\d: any script's digits, so every non-ASCII character counts).
+    digits = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(((codes >= 48) & (codes <= 57)) | (codes >= 128), out=digits[1:])
+    ends = np.append(starts[1:] - 3, len(codes))
+    found.update(phones[digits[ends[phones]] - digits[starts[phones]] >= PHONE_DIGITS].tolist())
     return sorted(found)
 
 
