@@ -185,14 +185,35 @@ def make_sources_table(portfolio: Portfolio, lang: str) -> pd.DataFrame:
     }, index=src.index)
 
 
+class _ShownFrame(pd.DataFrame):
+    """A display frame whose astype(str) is the text its Styler shows (`shown`), made by _styled: Streamlit
+    marshals a Styler's text as `styler.data.astype(str)` with the cells its _translate lists written over, and
+    both steps cost more than making the text. Anything derived from it is a plain frame."""
+
+    _metadata = ["shown"]
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def astype(self, dtype, *args, **kwargs):  # pandas' signature
+        shown = getattr(self, "shown", None)
+        return shown if dtype is str and shown is not None and not args and not kwargs \
+            else pd.DataFrame(self).astype(dtype, *args, **kwargs)
+
+
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # what astype(str) gives a column
+
+
 def _styled(frame: pd.DataFrame, money: list[str], lang: str) -> Styler:
     """`frame.style.format({money column: format_whole}, na_rep='not published')`, its text made per column.
 
     Streamlit marshals a Styler through pandas' private _compute/_translate, whose generic body (HTML attributes
-    for every cell, ~0.3 ms a row) was most of a table's cost; this Styler's two give Streamlit the same cells,
-    listing only those whose text is not their str() (Streamlit shows str() of the others). Streamlit accepts the
-    Styler class itself only, hence methods set on the instance. tests/components/test_tables.py compares the
-    message with pandas' own Styler.format's."""
+    for every cell, ~0.3 ms a row) was most of a table's cost; this Styler's two give Streamlit no cell to write
+    over, and its frame's astype(str) is the text pandas' Styler gives each cell (_ShownFrame): text cells as they
+    are, money in the page's language, other values as pandas formats them, gaps 'not published'. Streamlit
+    accepts the Styler class itself only, hence methods set on the instance. tests/components/test_tables.py
+    compares the message with pandas' own Styler.format's, byte for byte."""
     not_published = t("not_published", lang)
     precision = pd.get_option("styler.format.precision")
 
@@ -201,21 +222,21 @@ def _styled(frame: pd.DataFrame, money: list[str], lang: str) -> Styler:
             return f"{value:.{precision}f}"
         return str(value)
 
-    cells = []
-    for col, (name, values) in enumerate(frame.items()):
-        is_text = values.dtype == object or isinstance(values.dtype, pd.StringDtype)
+    texts = {}
+    for name, values in frame.items():
         if name in money:
-            texts = format_each(values, lambda v: not_published if v is None else format_whole(v, lang))
-            cells += [{"id": f"row{row}_col{col}", "display_value": text} for row, text in enumerate(texts)]
+            texts[name] = format_each(values, lambda v: not_published if v is None else format_whole(v, lang))
             continue
-        for row, value in enumerate(values.tolist()):
-            if is_text and type(value) is str:
-                continue
-            text = not_published if pd.isna(value) is True else default(value)
-            cells.append({"id": f"row{row}_col{col}", "display_value": text})
-    styler = Styler(frame)
+        is_text = values.dtype == object or isinstance(values.dtype, pd.StringDtype)
+        texts[name] = [value if is_text and type(value) is str
+                       else not_published if pd.isna(value) is True else default(value) for value in values.tolist()]
+    data = _ShownFrame(frame)
+    data.shown = pd.DataFrame({name: pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(column, pa.large_string())]),
+                                                                dtype=_TEXT)
+                               for name, column in texts.items()}, index=frame.index)
+    styler = Styler(data)
     styler._compute = lambda: styler
-    styler._translate = lambda *_args, **_kwargs: {"body": [cells], "table_styles": [], "cellstyle": []}
+    styler._translate = lambda *_args, **_kwargs: {"body": [[]], "table_styles": [], "cellstyle": []}
     return styler
 
 

@@ -6,3 +6,4 @@ data_type, freeze_panes, comment, number_format  # openpyxl cell and sheet attri
 word_wrap, vertical_anchor, alignment, space_after, rgb, slide_width, slide_height, language
 query_string, page_name  # bench/load.py: protobuf fields of the rerun request, set for their effect
 _compute, _translate  # components/tables.py _styled: Styler methods set on the instance, called by Streamlit
+_constructor  # components/tables.py _ShownFrame: pandas' subclass hook (what a derived frame is made as)

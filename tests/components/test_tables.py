@@ -161,13 +161,19 @@ def test_table_text_is_pandas_styler_text(lang):
 
     def message(styler):
         proto = ArrowData()
+        reference.set_uuid("uuid")
+        styler.set_uuid("uuid")
         marshall_styler(proto, styler, "uuid")
         shown = pa.ipc.open_stream(proto.styler.display_values).read_all().to_pandas()
-        return shown, proto.styler.styles, proto.styler.caption
+        return shown, proto.SerializeToString()
 
     expected, got = message(reference), message(_styled(frame, money, lang))
     pd.testing.assert_frame_equal(got[0], expected[0])
-    assert got[1:] == expected[1:]
+    assert got[1] == expected[1]  # the whole message, byte for byte
+    from streamlit import dataframe_util  # and the table's own data, as the frame's
+    data = dataframe_util.convert_anything_to_pandas_df(_styled(frame, money, lang), ensure_copy=False)
+    assert dataframe_util.convert_pandas_df_to_arrow_bytes(data) \
+        == dataframe_util.convert_pandas_df_to_arrow_bytes(frame)
     assert expected[0]["Amount (EUR)"].tolist()[2] == not_published  # the reference does say it
 
 
