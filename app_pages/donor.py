@@ -1,6 +1,5 @@
 """Donor profile: one donor's portfolio across years, themes, partners and provinces; commitments against
 disbursements; the map filtered to that donor."""
-from dataclasses import replace
 from functools import partial
 
 import streamlit as st
@@ -86,7 +85,7 @@ else:
     render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang, key="donor_flows", memo=memo,
                        made=view.rows_made("flows", currency))
     st.subheader(t("table.projects", lang))
-    render_paged_table(mine.projects, lambda rows: make_projects_table(replace(mine, projects=rows), lang), lang,
+    render_paged_table(mine.projects, lambda rows: make_projects_table(view.page_portfolio(mine, rows), lang), lang,
                        key="donor_projects", memo=memo,
                        made=view.rows_made("projects", view.state.provinces, view.state.territories))  # their places
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

@@ -1,5 +1,4 @@
 """Overview: KPIs that follow the filters, the map in small, top donors, ending soon, projects with their sources."""
-from dataclasses import replace
 
 import streamlit as st
 
@@ -70,7 +69,7 @@ else:
     st.caption(t("overview.more", lang))
 
     st.subheader(t("table.projects", lang))
-    render_paged_table(portfolio.projects, lambda rows: make_projects_table(replace(portfolio, projects=rows), lang),
+    render_paged_table(portfolio.projects, lambda rows: make_projects_table(view.page_portfolio(portfolio, rows), lang),
                        lang, key="overview_projects", memo=view.memo,
                        made=view.rows_made("projects", view.state.provinces, view.state.territories))  # their places
     st.subheader(t("table.flows", lang))

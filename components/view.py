@@ -129,6 +129,14 @@ class View:
         return None if self.prepared is None else self.dataset_memo(
             f"positions:{name}", lambda: project_positions(frame, self.prepared.index.ids), *key)
 
+    def page_portfolio(self, portfolio: Portfolio, projects: pd.DataFrame) -> Portfolio:
+        """What components.tables.make_projects_table reads of `portfolio` (the view's, or of_donor's) for these of
+        its projects, without slicing its other tables (replace() of a narrowed portfolio slices every one): the
+        rows, their places (the dataset's, the portfolio's own when a place filter chose them) and the dataset's
+        sources (a view keeps every source about its projects)."""
+        placed = self.state.provinces or self.state.territories
+        return replace(self.full, projects=projects, locations=portfolio.locations if placed else self.full.locations)
+
     def flows_at(self) -> tuple[pd.DataFrame, np.ndarray | None]:
         """(frame, positions): the view's converted flows as positions among all_funding (read from its filter's
         masks, no slice of them: e.g. data.profiles.rank_donors' `rows`), or (funding, None) for a view given its

@@ -1,0 +1,81 @@
+"""A view built as load_view builds it (its frames sliced when read) shows what the eager view shows: its flows,
+its donors' ranks and a projects table page from View.page_portfolio (no slice of the view's other tables) equal
+those of the view's own frames, on filter states with and without a place filter, one keeping nothing, and with
+repeated flow ids; a state's flows are not sliced for the Status page's counts (View.rows)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from bench.naive import naive_apply_filters
+from components.tables import make_projects_table
+from components.view import View
+from data.filters import FilterState
+from data.intake import load_portfolio
+from data.prepared import prepare_portfolio
+from data.profiles import rank_donors
+
+STATES = [FilterState(), FilterState(statuses=("2",)), FilterState(currency="EUR", statuses=("2", "none")),
+          FilterState(provinces=("CD61",)), FilterState(territories=("CD6101", "CD6102"), year_from=2023),
+          FilterState(themes=("no such theme",))]
+
+
+@pytest.fixture(scope="module", params=["synthetic", "repeated flow ids"])
+def model(request, parse_synthetic):
+    portfolio = parse_synthetic(250, 11)
+    if request.param != "synthetic":
+        funding = pd.concat([portfolio.funding, portfolio.funding.head(4)], ignore_index=True)
+        portfolio = replace(portfolio, funding=funding)
+    return prepare_portfolio(portfolio)
+
+
+def _lazy(model, state: FilterState) -> View:  # as load_view builds it: no flows given
+    return View(state, model.portfolio, model.view(state).result, None, dt.date(2026, 12, 1),
+                model.converted(state.currency), model.shares, model.dates, model)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_a_lazy_view_shows_what_the_eager_one_shows(model, state):
+    view = _lazy(model, state)
+    naive = naive_apply_filters(model.portfolio, state).portfolio
+    converted = model.converted(state.currency)
+    assert view.portfolio.projects.equals(naive.projects)
+    assert view.funding.equals(converted[converted["flow_id"].isin(set(naive.funding["flow_id"]))])
+    assert rank_donors(*view.flows_at(), flow_facts=model.flow_facts()) == rank_donors(view.funding)
+    for lang in ("en", "fr"):
+        rows = view.portfolio.projects.head(7)
+        page = make_projects_table(view.page_portfolio(view.portfolio, rows), lang)
+        assert page.equals(make_projects_table(replace(naive, projects=naive.projects.head(7)), lang))
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_donor_pages_projects_table_needs_no_slice_either(model, state):
+    view = _lazy(model, state)
+    donor = model.options.donors[0]
+    mine, _, _ = view.of_donor(donor)
+    naive = naive_apply_filters(model.portfolio, replace(state, donors=(donor,))).portfolio
+    rows = mine.projects.tail(5)
+    assert make_projects_table(view.page_portfolio(mine, rows), "en").equals(
+        make_projects_table(replace(naive, projects=naive.projects.tail(5)), "en"))
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_views_rows_are_read_without_a_slice(model, state):
+    view = _lazy(prepare_portfolio(model.portfolio), state)  # a model of its own: no view of it read before
+    rows = {table: view.rows(table) for table in ("projects", "funding", "locations")}
+    assert not {"projects", "funding", "locations"} & set(vars(view.portfolio))  # none sliced to answer
+    for table, at in rows.items():
+        assert view.full.table(table).iloc[at].equals(view.portfolio.table(table)), table
+
+
+def test_a_view_given_its_flows_reads_them():
+    model = prepare_portfolio(load_portfolio())
+    state = FilterState(statuses=("2",))
+    eager = model.view(state)
+    view = View(state, model.portfolio, eager.result, eager.funding.head(1), dt.date(2026, 12, 1),
+                model.converted("USD"), prepared=model)
+    assert view.funding.equals(eager.funding.head(1))
+    assert view.flows_at()[1] is None
