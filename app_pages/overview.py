@@ -5,11 +5,10 @@ import streamlit as st
 from components.as_of import render_as_of
 from components.chart_png import render_chart
 from components.charts import make_donor_figure
-from components.escape import escape_text, hide_paths
+from components.escape import escape_text, hide_paths, short_name
 from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import t
-from components.intake import short_name
 from components.kpis import render_kpis
 from components.small_map import render_small_map
 from components.status_views import make_conflicts_table, render_ending

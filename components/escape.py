@@ -18,6 +18,7 @@ import html
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import PurePath
 
 # What Markdown (CommonMark, GFM, Streamlit's directives) gives a meaning inside a line: escapes, code, emphasis,
 # links and images, raw HTML and autolinks, tables, strike-through, :colour[...] and :icon:, $maths$, entities,
@@ -37,6 +38,12 @@ _PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?(?:[\\/][^\\/\s:'\"]+)+[\\/]([^\\/\
 def hide_paths(text: object) -> str:
     """Server paths in a message shortened to their file name: nobody sees where the server keeps files."""
     return _PATH.sub(r"\1", str(text))
+
+
+def short_name(path: str) -> str:
+    """The file name of a report path, keeping a workbook's '#sheet' (never the server's folders)."""
+    name, hash_, sheet = str(path).partition("#")
+    return PurePath(name).name + hash_ + sheet
 
 
 def escape_text(value: object, markup: str = "markdown") -> str:

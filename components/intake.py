@@ -20,13 +20,12 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
 
 import pandas as pd
 import streamlit as st
 
 from components.auth import current_user
-from components.escape import escape_text, hide_paths
+from components.escape import escape_text, hide_paths, short_name
 from components.i18n import format_number, t
 from components.state import clear_cache, get_portfolio
 from components.tables import render_table
@@ -78,12 +77,6 @@ class Pending:
 
 
 # ------------------------------------------------------------------ pure helpers
-
-def short_name(path: str) -> str:
-    """The file name of a report path, keeping a workbook's '#sheet'."""
-    name, hash_, sheet = str(path).partition("#")
-    return PurePath(name).name + hash_ + sheet
-
 
 def reason_text(summary: FileSummary) -> str:
     """An unreadable file's reason without the file name it starts with (the table already names the file)."""

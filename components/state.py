@@ -12,8 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.filters import render_language_currency
-from data.columnar import collect_stale_copies, load_version_portfolio, prepared_path
-from data.intake import load_intake
+from data.columnar import collect_stale_copies, load_intake, load_version_portfolio, prepared_path
 from data.portfolio import SAMPLE_FILES, Portfolio
 from data.prepared import PreparedPortfolio, prepare_portfolio
 from data.storage import SAMPLE_ID, active_version, collect_garbage, datasets_dir, version_paths

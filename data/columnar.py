@@ -13,18 +13,21 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.feather as feather
 
-from data.intake import load_intake
 from data.portfolio import FileReport, Portfolio
 from data.prepared_store import is_current_file, prepared_file
 from data.schema import SOURCE_COLUMN, Problem
 from data.storage import StorageError, columnar_dir, scan_versions
 from files import atomic_write, data_dir
+
+if TYPE_CHECKING:
+    from data.intake.pipeline import Intake
 
 TABLES = ("projects", "funding", "locations", "sources", "documents")
 REPORTS = "reports.json"
@@ -222,6 +225,14 @@ def collect_stale_copies() -> list[str]:
     if removed:
         log.info("columnar copies: removed %d made by other code or rates", len(removed))
     return removed
+
+
+def load_intake(paths: Sequence[Path]) -> Intake:
+    """data.intake.load_intake, imported on first use: a restart that reads the Arrow copy never parses (the
+    parsers' imports are ~0.25 s of it)."""
+    from data.intake import load_intake as parse
+
+    return parse(paths)
 
 
 def load_version_portfolio(version_id: str, paths: Sequence[Path]) -> Portfolio:

@@ -7,3 +7,4 @@ word_wrap, vertical_anchor, alignment, space_after, rgb, slide_width, slide_heig
 query_string, page_name  # bench/load.py: protobuf fields of the rerun request, set for their effect
 _compute, _translate  # components/tables.py _styled: Styler methods set on the instance, called by Streamlit
 _constructor  # components/tables.py _ShownFrame: pandas' subclass hook (what a derived frame is made as)
+__getattr__  # data/intake/__init__.py: a module's attribute hook (PEP 562), called by Python on a missing name
