@@ -289,3 +289,16 @@ def test_a_result_outside_the_format_is_returned_but_not_kept(portfolio, tmp_pat
     assert not save_result(result_file(store, "odd"), "key", {"when": dt.date(2026, 12, 1)})
     assert not save_result(result_file(store, "odd"), "key", {("a", "b"): 1})
     assert result_file(store, "../odd") is None
+
+
+@pytest.mark.parametrize("storage, na_value", [("pyarrow", np.nan), ("pyarrow", pd.NA), ("python", np.nan)])
+@pytest.mark.parametrize("values", [["2024", None, "mars 2025", "2024", "é"], [None, None], []])
+def test_a_string_column_reads_back_with_its_dtype_and_missing_values(storage, na_value, values):
+    # e.g. the dates' *_text columns: pandas' str dtype, rebuilt in Arrow from the distinct texts and their codes
+    column = pd.Series(values, dtype=pd.StringDtype(storage, na_value=na_value), name="start_text")
+    packer = prepared_store._Packer()
+    spec = packer.pack_column(column)
+    read = prepared_store._Packer(packer.arrays).unpack_column(spec)
+    pd.testing.assert_series_equal(pd.Series(read, name="start_text"), column, check_exact=True)
+    assert read.dtype == column.dtype
+    assert [v if isinstance(v, str) else None for v in read.tolist()] == values
