@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cells import fold_words
@@ -112,11 +113,9 @@ def canonical_names(names: pd.Series, reference: OrganisationReference | None = 
     unknown one → its most frequent spelling among those that fold alike ('Unicef', 'UNICEF'). Empty stays empty.
     Computed once per distinct name, so a 100,000-row column costs as much as its distinct names."""
     reference = reference or load_reference()
-    present = names.dropna()
-    present = present[present.astype(str).str.strip() != ""]
-    if present.empty:
+    spelled = _spelled(names)
+    if spelled.empty:
         return names.copy()
-    spelled = present.astype(str).str.strip().str.split().str.join(" ")
     known = {name: reference.find(name) for name in spelled.unique()}
     counts = spelled.value_counts()
     spelling: dict[str, str] = {}  # folded → most frequent spelling (first seen on ties)
@@ -126,6 +125,19 @@ def canonical_names(names: pd.Series, reference: OrganisationReference | None = 
     out = names.copy().astype(object)
     out.loc[spelled.index] = spelled.map(mapping)
     return out
+
+
+def _spelled(names: pd.Series) -> pd.Series:
+    """The given names (not missing, not blank), their spaces made single; a column of strings (a portfolio's) is
+    done once per distinct name."""
+    if pd.api.types.infer_dtype(names, skipna=True) != "string":
+        present = names.dropna()
+        present = present[present.astype(str).str.strip() != ""]
+        return present.astype(str).str.strip().str.split().str.join(" ")
+    codes, uniques = pd.factorize(names)
+    spelled = np.array([" ".join(name.split()) for name in uniques] + [""], dtype=object)[codes]  # -1: missing
+    given = spelled != ""
+    return pd.Series(spelled[given], index=names.index[given], dtype=object)
 
 
 def assign_donor_organisations(funding: pd.DataFrame,

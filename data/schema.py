@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -565,6 +566,12 @@ def _check_distinct(col: Column, value: object, valid_provinces: frozenset[str])
     return check_cell(col, value, valid_provinces)
 
 
+# Digits with or without a decimal part: parse_amount reads them as float() does, finite and not negative (a share
+# above 1 is left to check_cell for its reason).
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,20})?")
+_PLAIN_NUMBER_KINDS = {"amount": math.inf, "share": 1.0}
+
+
 def _check_column(col: Column, values: list, valid_provinces: frozenset[str],
                   reasons: list[list[tuple[str, str]] | None]) -> list:
     """check_cell over a whole column: the typed values, and each row's reason appended to `reasons[row]`. Each
@@ -577,7 +584,12 @@ def _check_column(col: Column, values: list, valid_provinces: frozenset[str],
                 reasons[position] = [*(reasons[position] or []), (col.name, "required value is empty")]
         return typed
     codes, uniques = distinct_cells(values)
-    results = [_check_distinct(col, value, valid_provinces) for value in uniques]
+    if col.kind in _PLAIN_NUMBER_KINDS:  # amounts are mostly distinct: a plain number is read inline
+        plain, most = _PLAIN_NUMBER.fullmatch, _PLAIN_NUMBER_KINDS[col.kind]
+        results = [(number, None) if value.__class__ is str and plain(value) and (number := float(value)) <= most
+                   else _check_distinct(col, value, valid_provinces) for value in uniques]
+    else:
+        results = [_check_distinct(col, value, valid_provinces) for value in uniques]
     for position in positions_of(codes, [i for i, (_, reason) in enumerate(results) if reason]):
         if reasons[position] is None:
             reasons[position] = []
