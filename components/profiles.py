@@ -1,6 +1,8 @@
 """Donor and project profile building blocks: breakdown figure, parties, dates and donor-province tables."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -25,6 +27,13 @@ from data.status import compute_project_dates
 from geo.provinces import PROVINCE_PCODES, province_name
 
 
+@lru_cache(maxsize=1 << 14)  # the organisations' reference is read once per process: a name's label never changes
+def _partner_label(name: object, lang: str) -> str:
+    """organisation_label(name, lang), once per name: a name the reference does not know is looked for part by part
+    (~60 µs), and a donor's partners come back in every measure and filter state."""
+    return organisation_label(name, lang)
+
+
 def make_breakdown_figure(frame: pd.DataFrame, by: str, currency: str, lang: str) -> go.Figure:
     """Grouped bars per year, theme or partner: one bar per money measure (committed, received, disbursed, spent)."""
     # Plain lists, each measure's rows in the frame's order: a mask and a selection per measure cost more than rows.
@@ -37,7 +46,7 @@ def make_breakdown_figure(frame: pd.DataFrame, by: str, currency: str, lang: str
         rows = rows_of.get(measure)
         if not rows:
             continue
-        labels = escape_all([theme_label(keys[r], lang) if by == "theme" else organisation_label(keys[r], lang)
+        labels = escape_all([theme_label(keys[r], lang) if by == "theme" else _partner_label(keys[r], lang)
                              if by == "partner" else str(keys[r]) for r in rows], "html")
         part = [amounts[r] for r in rows]
         traces.append(dict(type="bar", x=labels, y=part, name=t(f"measure.{measure}", lang),
