@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 
 import numpy as np
@@ -48,7 +49,7 @@ def normalise_text(text: str) -> str:
 def _looks_like_amount(body: str) -> bool:
     """12 500 000, 243.812.345.678, 100000.00, 1,250,000.50: thousands groups with one separator and/or a decimal
     part of one or two digits after a different separator."""
-    whole, decimal = re.match(r"^(.*?)(?:([.,])\d{1,2})?$", body).groups()
+    whole, decimal = re.match(r"^(.*?)(?:([.,])\d{1,2})?$", body, re.DOTALL).groups()  # a cell may break a line
     if decimal and (whole.isdigit() or (_THOUSANDS.match(whole) and decimal not in whole)):
         return True
     return bool(_THOUSANDS.match(body))
@@ -99,22 +100,14 @@ def find_contact_details(table: str, frame: pd.DataFrame, file: str) -> list[Pro
 
 def _contact_kinds(values: list) -> list[str | None]:
     """find_contact of each value (None when missing), called only where a contact detail could be: the texts are
-    searched together, a batch at a time (the ASCII ones first for _MAYBE_CONTACT, see _possible; then all for
-    what normalise_text, EMAIL and the phone patterns need, see _could_hold)."""
+    first searched together, a batch at a time, for what find_contact needs (see _could_hold)."""
     kinds: list[str | None] = [None] * len(values)
-    texts = list(values)  # as find_contact searches them once normalised: NFKC (ASCII is left as it is)
-    plain, wide, scan = [], [], []
-    for i, value in enumerate(values):
-        if value.__class__ is not str:
-            scan.append(i)
-        elif value.isascii():
-            plain.append(i)
-        else:
-            wide.append(i)
-            texts[i] = unicodedata.normalize("NFKC", value).replace("\ufe6b", "@")
-    for batch in _batches(plain, values):
-        wide += [batch[i] for i in _possible([values[i] for i in batch])]
-    for batch in _batches(wide, texts):
+    scan = [i for i, value in enumerate(values) if value.__class__ is not str]
+    # As find_contact searches them once normalised: NFKC (it leaves ASCII as it is).
+    texts = [value if value.__class__ is not str or value.isascii()
+             else unicodedata.normalize("NFKC", value).replace("\ufe6b", "@") for value in values]
+    strings = [i for i, value in enumerate(values) if value.__class__ is str] if scan else range(len(values))
+    for batch in _batches(strings, texts):
         scan += [batch[i] for i in _could_hold([texts[i] for i in batch])]
     for i in scan:
         kinds[i] = None if is_missing(values[i]) else find_contact(str(values[i]))
@@ -136,58 +129,53 @@ def _batches(positions: list[int], values: list[str]) -> list[list[int]]:
     return batches
 
 
-def _possible(texts: list[str]) -> list[int]:
-    """The ASCII texts where _MAYBE_CONTACT may match, from one search of them joined three newlines apart (no
-    run of digits crosses that). Its words are searched by regex (a match reaching into a neighbour marks both);
-    its seven digits with at most two other characters between each are found with numpy."""
-    joined = "\n\n\n".join(texts)
-    starts = np.cumsum([0] + [len(text) + 3 for text in texts[:-1]])
-    found: set[int] = set()
-    for match in _WORDS.finditer(joined):
-        first, last = np.searchsorted(starts, [match.start(), max(match.end() - 1, match.start())], "right") - 1
-        found.update(range(int(first), int(last) + 1))
-    codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-    digits = np.flatnonzero((codes >= 48) & (codes <= 57))
-    if len(digits) >= 7:
-        close = (np.diff(digits) <= 3).astype(np.int8)  # the next digit comes after at most two other characters
-        runs = np.flatnonzero(np.convolve(close, np.ones(6, dtype=np.int8), "valid") == 6)
-        found.update((np.searchsorted(starts, digits[runs], "right") - 1).tolist())
-    return sorted(found)
-
-
 # What _AT, _DOT, _SPELLED_AT and EMAIL need (ignoring case, as _AT and _DOT do): an '@' or 'arobase', 'at', 'dot',
 # 'point' or '.' in brackets, or 'at', 'dot' or 'point' between spaces. Without it normalise_text changes nothing
 # after NFKC and EMAIL finds no '@'.
-PHONE_DIGITS = 8  # the fewest digits DRC_PHONE (ten) or INTERNATIONAL_PHONE (eight) match
 _CONTACT_WORDS = re.compile(r"@|arobase|[\[({<]\s*(?:at|dot|point|\.)\s*[\])}>]|\s(?:at|dot|point)\s", re.I)
-_WORD_CODES = np.zeros(128, dtype=bool)
-_WORD_CODES[[*range(48, 58), *range(65, 91), *range(97, 123), 95]] = True  # \w among ASCII (other letters: no)
+PHONE_DIGITS = 8  # the fewest digits DRC_PHONE (ten) or INTERNATIONAL_PHONE (eight) match
+
+
+def _code_table(codes: str, other: bool) -> np.ndarray:
+    """A lookup by character code (ASCII, and 128 for every other character) of whether it is one of `codes`."""
+    table = np.zeros(129, dtype=bool)
+    table[[ord(c) for c in codes]] = True
+    table[128] = other
+    return table
+
+
+_WORD = _code_table(string.ascii_letters + string.digits + "_", False)  # \w; other letters: no, a start is kept
+_BEGINS = _code_table("+02(", False)  # how DRC_PHONE and INTERNATIONAL_PHONE begin
+_JOINT = _code_table("-./_", False)
+_DIGIT = _code_table(string.digits, True)  # \d is any script's digits: every other character may be one
 
 
 def _could_hold(texts: list[str]) -> list[int]:
     """The texts (NFKC-normalised) where find_contact could find something, from one search of them joined three
-    newlines apart (a match reaching into a neighbour marks both): _CONTACT_WORDS, or where DRC_PHONE or
-    INTERNATIONAL_PHONE could begin: a '+', '0', '2' or '(' that _START allows (non-ASCII letters are taken as
-    non-word characters, so a start is never missed). Ids such as 'SYN-1-000000-F0' hold seven digits close
-    together (_possible) but none of this, nor do titles such as 'Projet eau 2031'."""
+    newlines apart (a match reaching into a neighbour marks both): _CONTACT_WORDS, or eight digits and a place where
+    DRC_PHONE or INTERNATIONAL_PHONE could begin (a '+', '0', '2' or '(' that _START allows). Ids such as
+    'SYN-1-000000-F0' (seven digits close together) and titles such as 'Projet eau 2031' hold none of this."""
     joined = "\n\n\n".join(texts)
     starts = np.cumsum([0] + [len(text) + 3 for text in texts[:-1]])
     found: set[int] = set()
     for match in _CONTACT_WORDS.finditer(joined):
         first, last = np.searchsorted(starts, [match.start(), max(match.end() - 1, match.start())], "right") - 1
         found.update(range(int(first), int(last) + 1))
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if joined.isascii():
+        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    else:
+        codes = np.minimum(np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 128)
     word = np.zeros(len(codes) + 2, dtype=bool)  # two non-word characters before the first
-    word[2:] = _WORD_CODES[np.minimum(codes, 127)] & (codes < 128)
-    before = np.zeros(len(codes) + 1, dtype=np.uint32)
-    before[1:] = codes
-    begins = np.isin(codes, [ord("+"), ord("0"), ord("2"), ord("(")])
-    after_word = word[1:-1] | (before[:-1] == ord("+"))  # (?<![\w+])
-    after_joint = np.isin(before[:-1], [ord("-"), ord("."), ord("/"), ord("_")]) & word[:-2]  # (?<!\w[-./_])
-    phones = np.unique(np.searchsorted(starts, np.flatnonzero(begins & ~after_word & ~after_joint), "right") - 1)
-    # A phone number holds eight digits at least (\d: any script's digits, so every non-ASCII character counts).
+    word[2:] = _WORD[codes]
+    joint = np.zeros(len(codes) + 1, dtype=bool)
+    joint[1:] = _JOINT[codes]
+    plus = np.zeros(len(codes) + 1, dtype=bool)
+    plus[1:] = codes == ord("+")
+    # (?<![\w+]) and (?<!\w[-./_]) before a '+', '0', '2' or '('
+    begins = _BEGINS[codes] & ~word[1:-1] & ~plus[:-1] & ~(joint[:-1] & word[:-2])
+    phones = np.unique(np.searchsorted(starts, np.flatnonzero(begins), "right") - 1)
     digits = np.zeros(len(codes) + 1, dtype=np.int64)
-    np.cumsum(((codes >= 48) & (codes <= 57)) | (codes >= 128), out=digits[1:])
+    np.cumsum(_DIGIT[codes], out=digits[1:])
     ends = np.append(starts[1:] - 3, len(codes))
     found.update(phones[digits[ends[phones]] - digits[starts[phones]] >= PHONE_DIGITS].tolist())
     return sorted(found)

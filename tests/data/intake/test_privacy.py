@@ -167,12 +167,28 @@ def test_a_column_is_scanned_as_each_of_its_cells_would_be(notes, titles):
 
 
 @settings(max_examples=300, deadline=None)
-@given(texts=st.lists(st.text(alphabet="0123456789 .-+()[]<>{}@atATrobse\n\t\x1c", max_size=16), min_size=1,
-                      max_size=12))
-def test_the_batch_search_misses_no_cell_the_cell_search_would_look_at(texts):
-    from data.intake.privacy import _MAYBE_CONTACT, _possible
+@given(texts=st.lists(st.text(alphabet="0123456789 .-+_/()[]<>{}@atATrobsedpinDOT\n\t\x1c＠０８é٣\ufe6b", max_size=16),
+                      min_size=1, max_size=12))
+def test_the_batch_search_misses_no_cell_the_cell_search_would_find_something_in(texts):
+    import unicodedata
 
-    assert {i for i, text in enumerate(texts) if _MAYBE_CONTACT.search(text)} <= set(_possible(texts))
+    from data.intake.privacy import _could_hold
+
+    normalised = [unicodedata.normalize("NFKC", text).replace("\ufe6b", "@") for text in texts]
+    assert {i for i, text in enumerate(texts) if find_contact(text)} <= set(_could_hold(normalised))
+
+
+@pytest.mark.parametrize("text, found", [
+    ("SYN-1-000000-F0", False), ("Projet eau 2031", False), ("CD7402", False), ("0812345678", True),
+    ("x (dot) y", True), ("a@b", True), ("+32 2 555 12", True), ("+32 2 555 1", False)])
+def test_the_batch_search_passes_over_ids_and_short_numbers(text, found):
+    from data.intake.privacy import _could_hold
+
+    assert _could_hold(["x", text, "y"]) == ([1] if found else [])
+
+
+def test_a_phone_number_broken_over_two_lines_is_found_not_a_failure():
+    assert find_contact("tel +32 2\n555 12 34") == "phone"
 
 
 @pytest.mark.parametrize("batch, chars", [(1, 1), (3, 10), (2048, 25)])
