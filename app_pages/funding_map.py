@@ -101,6 +101,9 @@ render_map_section(units, metric, currency, lang, level=level, base=base, all_re
                    allocation=allocation, provinces=provinces, projects=portfolio.projects, memo=memo,
                    minimum=extra["minimum"], embedded=adm1 is None,
                    territories=dict(locations=locations, places=places, adm2=adm2, metric=metric, base=base,
-                                    extra=dict(extra, url=urls[2]), whole=whole_split),
+                                    extra=dict(extra, url=urls[2]),
+                                    # unfiltered: the view's own split, kept for restarts (the first render of a new
+                                    # version does not wait for the whole index's, ~1.5x the view's at 100k)
+                                    whole=whole_split if view.state.narrows else None),
                    titles=titles_by_id)
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG
