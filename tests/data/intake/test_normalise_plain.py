@@ -1,0 +1,46 @@
+"""The intake's shortcut for plain amounts and shares reads each cell exactly as the general parser does."""
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from data.intake.normalise import _KEEP, _PLAIN_AMOUNT, _PLAIN_SHARE, _read_amount, _read_share
+from data.schema import Column
+
+AMOUNT = Column("amount", "amount", "")
+SHARE = Column("share", "share", "")
+
+
+class _Typed(str):
+    """A cell whose class is not exactly str: the shortcut passes it over and the general parser reads it."""
+
+
+def shown(reading, value):
+    return (value if reading.text is _KEEP else reading.text), reading.problems, reading.pending
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(_PLAIN_AMOUNT, fullmatch=True))
+@example("0")
+@example("007")
+@example("0.10")
+@example("12.5")
+@example("999999999999999.99")
+@example("100000000000000")
+@example("0.05")
+@example("123456789012345.67")
+@example("10.00")
+def test_a_plain_amount_reads_as_the_general_parser_reads_it(value):
+    general = _read_amount(AMOUNT, _Typed(value))
+    assert shown(_read_amount(AMOUNT, value), value) == shown(general, value)
+    assert general.parsed is None or not general.parsed.currency  # so nothing is applied row by row either
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(_PLAIN_SHARE, fullmatch=True))
+@example("0")
+@example("100")
+@example("33.333333333333333333")
+@example("0.5")
+@example("007.50")
+@example("1e3")
+def test_a_plain_share_reads_as_the_general_parser_reads_it(value):
+    assert shown(_read_share(SHARE, value), value) == shown(_read_share(SHARE, _Typed(value)), value)
