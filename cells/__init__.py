@@ -56,9 +56,8 @@ def distinct_cells(values: list) -> tuple[np.ndarray, list]:
     once. Columns of strings (or of ints, floats, bools) are factorized by pandas; other cells (missing ones
     included: None and NaN stay apart) are keyed by type and value (1, 1.0 and True read differently), and an
     unhashable cell is its own value."""
-    if values and pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
-        array = np.empty(len(values), dtype=object)
-        array[:] = values  # scalars of one type and missing ones only: no sequence to unpack
+    array = np.fromiter(values, dtype=object, count=len(values))  # a list or a tuple in a cell stays one cell
+    if values and pd.api.types.infer_dtype(array, skipna=True) in _ONE_TYPE:
         codes, found = pd.factorize(array)
         uniques = list(found)
         missing = np.flatnonzero(codes < 0)

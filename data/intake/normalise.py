@@ -108,10 +108,10 @@ def _read_column(values: list, read: Callable[[object], _Reading], found: _Found
 
 def _write(values: list, codes: np.ndarray, readings: list[_Reading]) -> None:
     """The canonical texts of the readings, in place of the cells they were read from."""
-    texts = [r.text for r in readings]
-    if any(text is not _KEEP for text in texts):
-        values[:] = [value if text is _KEEP else text
-                     for value, text in zip(values, map(texts.__getitem__, codes.tolist()))]
+    texts = np.fromiter((r.text for r in readings), dtype=object, count=len(readings))
+    positions = np.asarray(positions_of(codes, [i for i, text in enumerate(texts) if text is not _KEEP]), dtype=np.intp)
+    for position, text in zip(positions.tolist(), texts[codes[positions]].tolist()):  # only the cells that change
+        values[position] = text
 
 
 def _normalise_column(values: list, read: Callable[[object], _Reading], found: _Found,

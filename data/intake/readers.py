@@ -101,7 +101,7 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 def _lines(text: str) -> Iterator[str]:
     """The lines of `text` with their endings (\\n, \\r or \\r\\n, as open(newline="") splits them), one at a
     time: io.StringIO would first copy the whole text at four bytes a character."""
-    return (match.group() for match in _LINE.finditer(text))
+    return map(re.Match.group, _LINE.finditer(text))
 
 
 def _bounded(rows: Iterator[list[str]], name: str, start: int) -> Iterator[list[str]]:

@@ -238,6 +238,8 @@ _COUNT_UNITS = re.compile(r"\s*(?:menages|menage|households|household|hh|foyers|
 
 def parse_households_text(text: object) -> ParsedCount | None:
     """A whole count as typed ('3 000', 'plus de 3 000', '3000+'); 'more than' sets is_minimum; empty → None."""
+    if text.__class__ is str and _DIGITS.fullmatch(text):  # most cells: what follows reads them the same way
+        return ParsedCount(int(text))
     if is_missing(text):
         return None
     if isinstance(text, float) and math.isfinite(text) and text.is_integer():
@@ -286,6 +288,7 @@ _WEEKDAYS = frozenset({"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samed
 
 _ISO_DATETIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[t ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
                            r"(?:z|[+-][0-9]{2}:?[0-9]{2})?", re.ASCII)
+_ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
 _YEAR_FIRST = re.compile(r"([0-9]{4})(?:[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?)?", re.ASCII)
 _DAY_FIRST = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{2,4})", re.ASCII)
 _MONTH_YEAR = re.compile(r"([0-9]{1,2})[-/.]([0-9]{4})", re.ASCII)
@@ -319,6 +322,8 @@ def _excel_serial(serial: float, text: object) -> PartialDate:
 
 def parse_date_detail(text: object) -> ParsedDate | None:
     """Read a date as typed, saying when day and month had to be read month-first; empty → None."""
+    if text.__class__ is str and (m := _ISO_DATE.fullmatch(text)):  # most cells: read as _YEAR_FIRST reads them
+        return ParsedDate(_partial(text, int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])))
     if is_missing(text):
         return None
     if isinstance(text, (dt.date, dt.datetime)):
