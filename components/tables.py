@@ -261,11 +261,12 @@ def _arrow_table(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
     """pa.Table.from_pandas(frame), which st.dataframe makes of a frame, built from the columns' values with the
     schema (types and pandas metadata) from_pandas gave a frame of the same column names, dtypes and length: its
     generic per-column steps cost ~2 ms a 50-row table on every new filter state. Only for text columns of str
-    (from_pandas: string) and int64/float64 columns (NaN: null) under a 0, 1, … index; anything else (or a schema
-    that differs from those types) is returned as the frame, for Streamlit to convert. Same bytes either way
-    (tests/components/test_tables.py)."""
+    (from_pandas: string) and int64/float64 columns (NaN: null) under a 0, 1, … index or int64 labels; anything else
+    (or a schema that differs from those types) is returned as the frame, for Streamlit to convert. Same bytes either
+    way (tests/components/test_tables.py)."""
     index, columns = frame.index, frame.columns
-    if not (type(index) is pd.RangeIndex and index.start == 0 and index.step == 1 and index.name is None) \
+    ranged = type(index) is pd.RangeIndex and index.start == 0 and index.step == 1
+    if not (ranged or (type(index) is pd.Index and index.dtype == np.int64)) or index.name is not None \
             or not columns.is_unique or columns.nlevels != 1:
         return frame
     dtypes = frame.dtypes.tolist()
@@ -279,7 +280,9 @@ def _arrow_table(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
             arrays.append(pa.array(frame.iloc[:, at].to_numpy(), from_pandas=True))
         else:
             return frame
-    key = (tuple(columns.tolist()), str(columns.dtype), columns.name, tuple(map(str, dtypes)), len(frame))
+    if not ranged:  # the labels of rows taken from a larger frame: from_pandas sends them as a last column
+        arrays.append(pa.array(index.to_numpy()))
+    key = (tuple(columns.tolist()), str(columns.dtype), columns.name, tuple(map(str, dtypes)), len(frame), ranged)
     if key not in _SCHEMAS:
         table = pa.Table.from_pandas(frame)
         if len(_SCHEMAS) >= _SCHEMAS_MAX:

@@ -231,8 +231,11 @@ def test_rates_are_babels_decimal_text(lang):
     (pd.DataFrame({"Project": ["P-1", 2]}, dtype=object), False),
     (pd.DataFrame({"Project": ["P-1", "P-2"]}), False),  # pandas' text dtype
     (pd.DataFrame({"Count": pd.array([1, None], dtype="Int64")}), False),
-    (pd.DataFrame({"Project": ["P-1", "P-2"]}, dtype=object, index=[3, 7]), False),
-], ids=["text", "int", "float-gap", "empty", "none", "mixed", "str-dtype", "Int64", "index"])
+    (pd.DataFrame({"Project": ["P-1", "P-2"], "Days left": [4, 2]}, index=[3, 7]).astype({"Project": object}), True),
+    (pd.DataFrame({"Project": ["P-1", "P-2"]}, dtype=object, index=pd.RangeIndex(5, 7)), False),
+    (pd.DataFrame({"Project": ["P-1", "P-2"]}, dtype=object, index=["a", "b"]), False),
+], ids=["text", "int", "float-gap", "empty", "none", "mixed", "str-dtype", "Int64", "labels", "range-from-5",
+        "text-index"])
 def test_arrow_tables_are_the_bytes_streamlit_makes_of_the_frame(frame, built):
     """render_table's pyarrow table (built from the columns' values with a schema kept per shape) is sent as the
     very bytes st.dataframe makes of the frame, on its first use of that shape and after."""
