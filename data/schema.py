@@ -743,6 +743,10 @@ def _row_rules(table_name: str, row: dict) -> list[tuple[str, str]]:
 def _reject_duplicate_keys(table: Table, typed: dict[str, list], kept: list[int], file: str):
     """The kept positions whose key was seen before are rejected (as dicts of their typed values; the reason is
     their problem); returns (still kept positions, rejected rows, problems)."""
+    if len(kept) == len(typed[ROW_COLUMN]):  # every row kept: the key columns as they are, no tuple a row
+        columns = [typed[k] for k in table.key]
+        if len(set(columns[0]) if len(columns) == 1 else set(zip(*columns))) == len(kept):
+            return kept, [], []
     keys = list(zip(*(typed[k] for k in table.key)))
     if len(set(map(keys.__getitem__, kept))) == len(kept):
         return kept, [], []  # most tables: no key twice

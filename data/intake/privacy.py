@@ -1,6 +1,7 @@
 """Personal contact details (e-mail addresses, phone numbers) found in the text cells of a table."""
 from __future__ import annotations
 
+import functools
 import re
 import string
 import unicodedata
@@ -134,27 +135,28 @@ def _batches(positions: list[int], values: list[str]) -> list[list[int]]:
 # after NFKC and EMAIL finds no '@'.
 _CONTACT_WORDS = re.compile(r"@|arobase|[\[({<]\s*(?:at|dot|point|\.)\s*[\])}>]|\s(?:at|dot|point)\s", re.I)
 PHONE_DIGITS = 8  # the fewest digits DRC_PHONE (ten) or INTERNATIONAL_PHONE (eight) match
+PHONE_CHARS = 42  # the most characters they match: prefix and space 3, country code 3, 12 digits after 0-2 separators
 
 
-def _code_table(codes: str, other: bool) -> np.ndarray:
-    """A lookup by character code (ASCII, and 128 for every other character) of whether it is one of `codes`."""
+def _code_table(codes: str) -> np.ndarray:
+    """A lookup by character code (ASCII, and 128 for every other character: no) of whether it is one of `codes`."""
     table = np.zeros(129, dtype=bool)
     table[[ord(c) for c in codes]] = True
-    table[128] = other
     return table
 
 
-_WORD = _code_table(string.ascii_letters + string.digits + "_", False)  # \w; other letters: no, a start is kept
-_BEGINS = _code_table("+02(", False)  # how DRC_PHONE and INTERNATIONAL_PHONE begin
-_JOINT = _code_table("-./_", False)
-_DIGIT = _code_table(string.digits, True)  # \d is any script's digits: every other character may be one
+_WORD = _code_table(string.ascii_letters + string.digits + "_")  # \w; other letters: no, a start is kept
+_BEGINS = _code_table("+02(")  # how DRC_PHONE and INTERNATIONAL_PHONE begin
+_JOINT = _code_table("-./_")
+_DIGIT = _code_table(string.digits)
 
 
 def _could_hold(texts: list[str]) -> list[int]:
     """The texts (NFKC-normalised) where find_contact could find something, from one search of them joined three
-    newlines apart (a match reaching into a neighbour marks both): _CONTACT_WORDS, or eight digits and a place where
-    DRC_PHONE or INTERNATIONAL_PHONE could begin (a '+', '0', '2' or '(' that _START allows). Ids such as
-    'SYN-1-000000-F0' (seven digits close together) and titles such as 'Projet eau 2031' hold none of this."""
+    newlines apart (a match reaching into a neighbour marks both): _CONTACT_WORDS, or a place where DRC_PHONE or
+    INTERNATIONAL_PHONE could begin (a '+', '0', '2' or '(' that _START allows) with eight digits in the PHONE_CHARS
+    from there. Ids such as 'SYN-1-000000-F0' (seven digits close together), titles such as 'Projet eau 2031' and
+    lists such as 'ONG 054; ONG 117' hold none of this."""
     joined = "\n\n\n".join(texts)
     starts = np.cumsum([0] + [len(text) + 3 for text in texts[:-1]])
     found: set[int] = set()
@@ -163,8 +165,11 @@ def _could_hold(texts: list[str]) -> list[int]:
         found.update(range(int(first), int(last) + 1))
     if joined.isascii():
         codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+        digit = _DIGIT[codes]
     else:
-        codes = np.minimum(np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 128)
+        wide = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = np.minimum(wide, 128)
+        digit = _DIGIT[codes] | ((wide >= 128) & _other_digits()[np.minimum(wide, 65536)])
     word = np.zeros(len(codes) + 2, dtype=bool)  # two non-word characters before the first
     word[2:] = _WORD[codes]
     joint = np.zeros(len(codes) + 1, dtype=bool)
@@ -173,12 +178,19 @@ def _could_hold(texts: list[str]) -> list[int]:
     plus[1:] = codes == ord("+")
     # (?<![\w+]) and (?<!\w[-./_]) before a '+', '0', '2' or '('
     begins = _BEGINS[codes] & ~word[1:-1] & ~plus[:-1] & ~(joint[:-1] & word[:-2])
-    phones = np.unique(np.searchsorted(starts, np.flatnonzero(begins), "right") - 1)
+    at = np.flatnonzero(begins)
     digits = np.zeros(len(codes) + 1, dtype=np.int64)
-    np.cumsum(_DIGIT[codes], out=digits[1:])
-    ends = np.append(starts[1:] - 3, len(codes))
-    found.update(phones[digits[ends[phones]] - digits[starts[phones]] >= PHONE_DIGITS].tolist())
+    np.cumsum(digit, out=digits[1:])
+    enough = digits[np.minimum(at + PHONE_CHARS, len(codes))] - digits[at] >= PHONE_DIGITS
+    found.update((np.searchsorted(starts, at[enough], "right") - 1).tolist())
     return sorted(found)
+
+
+@functools.cache
+def _other_digits() -> np.ndarray:
+    """By character code, whether \\d may match it (a digit of any script) in the Basic Multilingual Plane; 65536
+    stands for every character above it (taken as a digit)."""
+    return np.array([chr(code).isdigit() or unicodedata.category(chr(code)) == "Nd" for code in range(65536)] + [True])
 
 
 _SHOWN = {"e-mail": "an e-mail address", "phone": "a phone number"}
