@@ -603,7 +603,8 @@ _RULE_COLUMNS = {"projects": ("title_fr", "title_en"), "funding": ("amount", "cu
                                "households_targeted")}
 # Columns whose value _row_rules never reads, only whether it is given (typed: None when empty), so rows differing
 # only there are checked once.
-_GIVEN_ONLY = {"projects": ("title_fr", "title_en"), "funding": ("amount",)}
+_GIVEN_ONLY = {"projects": ("title_fr", "title_en"), "funding": ("amount",),
+               "locations": ("budget_share", "households_targeted")}
 _WARNING_COLUMNS = {"projects": ("planned_start", "planned_end", "actual_start", "actual_end")}
 
 
