@@ -24,7 +24,7 @@ def _plain(value: object) -> bool:
 def _shape(value: object) -> object:
     """The keys of every dict below `value`, in order (lists of dicts item by item): what plotly orders."""
     if isinstance(value, dict):
-        return tuple((key, _shape(item)) for key, item in value.items())
+        return tuple((key, None if key in _SKIPPED else _shape(item)) for key, item in value.items())
     if isinstance(value, (list, tuple)) and value and isinstance(value[0], dict):
         return tuple(_shape(item) for item in value)
     return None
@@ -41,7 +41,8 @@ def _ordered_like(value: object, model: object, added: frozenset = frozenset()) 
         if not isinstance(value, dict) or len(value) + len(added & model.keys()) != len(model) \
                 or any(key not in model for key in value):
             raise _Unlike
-        return {key: _ordered_like(value[key], item) if key in value else item for key, item in model.items()}
+        return {key: (value[key] if key in _SKIPPED else _ordered_like(value[key], item)) if key in value else item
+                for key, item in model.items()}
     if isinstance(model, list) and model and isinstance(model[0], dict):
         if not isinstance(value, (list, tuple)) or len(value) != len(model):
             raise _Unlike
@@ -70,6 +71,7 @@ class PlainFigure(go.Figure):
         self.__dict__["_plain_input"] = figure
 
     def _built(self) -> None:
+        self.__dict__.pop("_plain_dict", None)  # read or changed through plotly from now on: its own dict
         plain = self.__dict__.pop("_plain_input", None)
         if plain is not None:
             super().__init__(plain, _validate=False)
@@ -85,6 +87,16 @@ class PlainFigure(go.Figure):
         return figure if not self._frame_objs and _plain(figure) else super().to_dict()
 
     def to_dict(self) -> dict:
+        made = self.__dict__.get("_plain_dict")
+        if made is not None:  # made before (a figure is kept across reruns): its dicts copied one level, as below
+            return {"data": [dict(trace) for trace in made["data"]], "layout": dict(made["layout"])}
+        figure = self._ordered_dict()
+        if "_plain_input" in self.__dict__:
+            self.__dict__["_plain_dict"] = figure
+            return {"data": [dict(trace) for trace in figure["data"]], "layout": dict(figure["layout"])}
+        return figure
+
+    def _ordered_dict(self) -> dict:
         plain = self.__dict__.get("_plain_input")
         if plain is None or not isinstance(plain["data"], (list, tuple)) or not _plain(plain):
             self._built()

@@ -276,3 +276,16 @@ def test_a_figure_holding_arrays_is_encoded_as_plotly_encodes_it():
     assert isinstance(figure._data[0]["y"], np.ndarray)  # encoded in a copy, never in the figure
     scalar = make_plain_figure([dict(type="bar", x=["a"], y=[np.float64(1.5)])], {})
     assert scalar.to_dict() == go.Figure.to_dict(scalar)
+
+
+def test_a_figure_changed_through_plotly_after_it_was_sent_sends_the_change():
+    """to_dict keeps the dict it made for the next reruns; a figure read or changed through plotly after that is
+    plotly's again."""
+    from components.figures import make_plain_figure
+
+    figure = make_plain_figure([dict(type="bar", x=["a"], y=[1.0])], dict(height=300))
+    sent = figure.to_dict()
+    sent["layout"]["height"] = 1  # a reader's change to what was sent stays there
+    assert figure.to_dict()["layout"]["height"] == 300
+    figure.update_layout(height=500)
+    assert figure.to_dict()["layout"]["height"] == 500 == go.Figure.to_dict(figure)["layout"]["height"]
