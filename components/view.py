@@ -14,7 +14,7 @@ from components.state import get_prepared
 from data.filters import FilterResult, FilterState, today_utc
 from data.metrics import compute_project_donors
 from data.portfolio import Portfolio
-from data.prepared import PreparedPortfolio
+from data.prepared import PreparedPortfolio, PreparedView
 from data.status import of_kept, of_projects, project_positions
 from geo.allocation import Allocation, ShareTable
 
@@ -33,6 +33,12 @@ class View:
     shares: ShareTable | None = None  # the dataset's province split (geo.allocation.compute_shares), once per version
     dates: pd.DataFrame | None = None  # every project's parsed dates (data.status.compute_project_dates), once
     prepared: PreparedPortfolio | None = None
+    narrowed: PreparedView | None = None  # the prepared view `result` is of (load_view): its flows, sliced when read
+
+    def _narrowed(self) -> PreparedView:
+        # the view this one was built on, so a flow slice made later is of the same masks even when the prepared
+        # model's memo has let that view go since
+        return self.narrowed if self.narrowed is not None else self.prepared.view(self.state)
 
     @property
     def funding(self) -> pd.DataFrame:
@@ -40,7 +46,7 @@ class View:
         page that only sums them reads the dataset's by position: FlowFacts)."""
         if self.given_funding is not None:
             return self.given_funding
-        return self.prepared.view(self.state).funding
+        return self._narrowed().funding
 
     def allocation(self, measure: str) -> Allocation:
         """The view's projects and flows of `measure` placed on provinces (memoised per dataset and filters)."""
@@ -142,7 +148,7 @@ class View:
         masks, no slice of them: e.g. data.profiles.rank_donors' `rows`), or (funding, None) for a view given its
         flows."""
         if self.given_funding is None and self.prepared is not None:
-            rows = self.prepared.view(self.state).frames.converted_rows(self.all_funding)
+            rows = self._narrowed().frames.converted_rows(self.all_funding)
             if rows is not None:
                 return self.all_funding, rows
         return self.funding, None
@@ -157,7 +163,7 @@ class View:
     @property
     def keep(self) -> np.ndarray:
         """The view's projects as a mask over the dataset's (by position); only with a prepared model."""
-        return self.prepared.view(self.state).keep
+        return self._narrowed().keep
 
     @property
     def lang(self) -> str:
@@ -178,5 +184,5 @@ def load_view() -> View:
     state = render_filters(prepared.portfolio, prepared.options)
     view = prepared.view(state)
     return View(state, prepared.portfolio, view.result, None, today_utc(), prepared.converted(state.currency),
-                prepared.shares, prepared.dates, prepared)
+                prepared.shares, prepared.dates, prepared, view)
 

@@ -79,3 +79,15 @@ def test_a_view_given_its_flows_reads_them():
                 model.converted("USD"), prepared=model)
     assert view.funding.equals(eager.funding.head(1))
     assert view.flows_at()[1] is None
+
+
+def test_a_view_reads_the_flows_of_the_masks_it_was_built_on(model):
+    """The prepared model's memo may let a view go before a page reads its flows: the View keeps its own."""
+    fresh = prepare_portfolio(model.portfolio)
+    state = FilterState(statuses=("2",))
+    narrowed = fresh.view(state)
+    view = View(state, fresh.portfolio, narrowed.result, None, dt.date(2026, 12, 1), fresh.converted("USD"),
+                fresh.shares, fresh.dates, fresh, narrowed)
+    fresh._views.clear()  # as VIEW_MEMO other states would
+    assert view.funding is narrowed.funding and view.keep is narrowed.keep
+    assert view.flows_at()[0] is fresh.converted("USD")
