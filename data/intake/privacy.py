@@ -1,7 +1,6 @@
 """Personal contact details (e-mail addresses, phone numbers) found in the text cells of a table."""
 from __future__ import annotations
 
-import functools
 import re
 import string
 import unicodedata
@@ -169,7 +168,9 @@ def _could_hold(texts: list[str]) -> list[int]:
     else:
         wide = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         codes = np.minimum(wide, 128)
-        digit = _DIGIT[codes] | ((wide >= 128) & _other_digits()[np.minimum(wide, 65536)])
+        others = np.unique(wide[wide >= 128])  # the other characters found: a few, each asked once
+        digit = _DIGIT[codes] | np.isin(wide, others[np.array([_any_digit(chr(c)) for c in others.tolist()],
+                                                               dtype=bool)])
     word = np.zeros(len(codes) + 2, dtype=bool)  # two non-word characters before the first
     word[2:] = _WORD[codes]
     joint = np.zeros(len(codes) + 1, dtype=bool)
@@ -186,11 +187,9 @@ def _could_hold(texts: list[str]) -> list[int]:
     return sorted(found)
 
 
-@functools.cache
-def _other_digits() -> np.ndarray:
-    """By character code, whether \\d may match it (a digit of any script) in the Basic Multilingual Plane; 65536
-    stands for every character above it (taken as a digit)."""
-    return np.array([chr(code).isdigit() or unicodedata.category(chr(code)) == "Nd" for code in range(65536)] + [True])
+def _any_digit(char: str) -> bool:
+    """Whether \\d may match the character (a digit of any script)."""
+    return char.isdigit() or unicodedata.category(char) == "Nd"
 
 
 _SHOWN = {"e-mail": "an e-mail address", "phone": "a phone number"}
