@@ -4,6 +4,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.tables import PAGE_ROWS
 from tests.pages.apptest import run_page
 
 
@@ -35,7 +36,7 @@ def test_in_the_print_view_a_paged_table_is_one_static_table_of_every_row_up_to_
 
 def test_without_the_print_view_the_same_table_is_a_paged_grid():
     app = AppTest.from_function(_paged, args=(450,)).run()
-    assert not app.table and len(app.dataframe[0].value) == 50  # components.tables.PAGE_ROWS
+    assert not app.table and len(app.dataframe[0].value) == PAGE_ROWS
 
 
 def test_printed_money_columns_read_in_the_pages_language():

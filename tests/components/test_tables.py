@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from components.tables import make_projects_table
+from components.tables import PAGE_ROWS, make_projects_table
 from data.intake import parse_uploads
 
 PROJECTS = b"project_id,title_en\nP-1,One\n"
@@ -52,13 +52,15 @@ def test_a_large_table_sends_one_page_and_offers_every_row():
     app = AppTest.from_function(_paged_app).run()
     assert not app.exception
     shown = app.dataframe[0].value
-    assert len(shown) == 50 and list(shown["n"])[:2] == [0, 1]  # components.tables.PAGE_ROWS
+    assert len(shown) == PAGE_ROWS and list(shown["n"])[:2] == [0, 1]
     assert shown["label"].iloc[0] == "'=CMD0"  # made by `make`, neutralised like every table
-    assert "Rows 1–50 of 450." in [c.value for c in app.caption]
-    app.number_input(key="big_page").set_value(9).run()
+    assert f"Rows 1–{PAGE_ROWS} of 450." in [c.value for c in app.caption]
+    pages = -(-450 // PAGE_ROWS)
+    app.number_input(key="big_page").set_value(pages).run()
+    first = (pages - 1) * PAGE_ROWS
     last = app.dataframe[0].value
-    assert list(last["n"]) == list(range(400, 450))
-    assert "Rows 401–450 of 450." in [c.value for c in app.caption]
+    assert list(last["n"]) == list(range(first, 450))
+    assert f"Rows {first + 1}–450 of 450." in [c.value for c in app.caption]
 
 
 def test_a_small_table_is_shown_whole_without_paging():
