@@ -5,13 +5,8 @@ import streamlit as st
 
 from components.filters import nav_language
 from components.i18n import t
-from components.preload import start_loading
 
 lang = nav_language()  # the page titles follow ?lang=
-# The session's first run says the data is loading instead of a blank page; later reruns keep the page still.
-first_run = not st.session_state.setdefault("_started", False)
-st.session_state["_started"] = True
-loading = start_loading() if first_run else None  # while the modules below load (~1 s of a 100k restart)
 # The favicon stays an emoji: Streamlit draws it in the page, whereas a ":material/...:" favicon is fetched from
 # fonts.gstatic.com (tests/e2e/test_funding_map_offline.py caught it).
 st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
@@ -42,6 +37,9 @@ PAGES = [
 # never shows a blank page or file names while the charting, map and data modules load (seconds on a cold start).
 page = st.navigation([*PAGES, st.Page(to_overview, title=t("nav.overview", lang), url_path="overview",
                                       visibility="hidden")])
+# The session's first run says the data is loading instead of a blank page; later reruns keep the page still.
+first_run = not st.session_state.setdefault("_started", False)
+st.session_state["_started"] = True
 with st.spinner(t("app.loading", lang)) if first_run else nullcontext():
     from components.exports import render_app_stylesheet  # after the menu (see above)
     from components.printing import render_print_toggle
@@ -50,8 +48,4 @@ with st.spinner(t("app.loading", lang)) if first_run else nullcontext():
     run_housekeeping()  # once per process: a save killed before this start leaves nothing behind
     render_app_stylesheet()  # every page: KPI tiles never cut, Ctrl+P prints the content only
     render_print_toggle(lang)  # every page: ?print=1 draws each table whole, so that Ctrl+P prints all its rows
-    try:
-        page.run()
-    finally:
-        if loading is not None:
-            loading.join()
+    page.run()
