@@ -1,4 +1,5 @@
 """The intake's shortcuts for plain amounts and shares read and type each cell exactly as the general parser does."""
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -17,33 +18,23 @@ def shown(reading, value):
     return (value if reading.text is _KEEP else reading.text), reading.problems, reading.pending
 
 
+# Each reader with the cells its shortcut takes, and cells where a wrong shortcut would show: leading and trailing
+# zeros, 15-digit amounts, shares with many decimals.
+SHORTCUTS = [
+    (_read_amount, AMOUNT, _PLAIN_AMOUNT, ["0", "007", "0.10", "12.5", "999999999999999.99", "100000000000000", "0.05",
+                                           "123456789012345.67", "10.00"]),
+    (_read_share, SHARE, _PLAIN_SHARE, ["0", "100", "33.333333333333333333", "0.5", "007.50"]),
+]
+
+
+@pytest.mark.parametrize(("read", "col", "pattern", "examples"), SHORTCUTS, ids=["amount", "share"])
 @settings(max_examples=400, deadline=None)
-@given(st.from_regex(_PLAIN_AMOUNT, fullmatch=True))
-@example("0")
-@example("007")
-@example("0.10")
-@example("12.5")
-@example("999999999999999.99")
-@example("100000000000000")
-@example("0.05")
-@example("123456789012345.67")
-@example("10.00")
-def test_a_plain_amount_reads_as_the_general_parser_reads_it(value):
-    general = _read_amount(AMOUNT, _Typed(value))
-    assert shown(_read_amount(AMOUNT, value), value) == shown(general, value)
+@given(data=st.data())
+def test_a_plain_cell_reads_as_the_general_parser_reads_it(read, col, pattern, examples, data):
+    value = data.draw(st.one_of(st.sampled_from(examples), st.from_regex(pattern, fullmatch=True)))
+    general = read(col, _Typed(value))
+    assert shown(read(col, value), value) == shown(general, value)
     assert general.parsed is None or not general.parsed.currency  # so nothing is applied row by row either
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.from_regex(_PLAIN_SHARE, fullmatch=True))
-@example("0")
-@example("100")
-@example("33.333333333333333333")
-@example("0.5")
-@example("007.50")
-@example("1e3")
-def test_a_plain_share_reads_as_the_general_parser_reads_it(value):
-    assert shown(_read_share(SHARE, value), value) == shown(_read_share(SHARE, _Typed(value)), value)
 
 
 @settings(max_examples=300, deadline=None)
