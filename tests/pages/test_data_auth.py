@@ -2,6 +2,7 @@
 two editors preparing against the same version: the second confirm warns, nothing is lost; who/when shown."""
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -99,9 +100,11 @@ def test_a_viewer_account_cannot_change_anything(data_dir):
     assert not keys(app) & set(ACTIONS)
 
 
-def test_repeated_wrong_passwords_lock_the_name(data_dir):
+def test_repeated_wrong_passwords_lock_the_name(data_dir, monkeypatch):
     accounts.add_account("amina", "a long password", "editor")
     auth._throttle.clear()
+    # the clock stands still: on a loaded machine an AppTest run can outlast the first lock-outs (1 s, 2 s)
+    monkeypatch.setattr(auth, "time", SimpleNamespace(monotonic=lambda: 1000.0))
     app = run(app_for())
     messages = [sign_in(app, "amina", f"wrong {i:02d} password").error[0].value for i in range(7)]
     assert messages[:5] == ["Wrong name or password."] * 5
