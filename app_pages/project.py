@@ -25,10 +25,12 @@ from data.schema import compute_project_titles
 from data.status import of_projects
 
 view = load_view()
-lang, portfolio = view.lang, view.portfolio
-projects = portfolio.projects.set_index("project_id", drop=False)
-
-titles = view.memo("titles", lambda: compute_project_titles(projects, lang))
+lang = view.lang
+# Only the list to choose from depends on the filters: the rows and titles are the dataset's, indexed once (a new
+# filter state neither slices the view's projects nor re-titles them).
+projects = view.dataset_memo("projects_by_id", lambda: view.full.projects.set_index("project_id", drop=False))
+titles = view.dataset_memo("titles", lambda: dict(zip(projects.index.tolist(),
+                                                      compute_project_titles(projects, lang).tolist())), lang)
 
 
 def title_of(project_id: str) -> str:
@@ -38,13 +40,14 @@ def title_of(project_id: str) -> str:
 st.title(t("project.title", lang))
 render_as_of(view.full, view.today, lang, view.dataset_memo)
 render_filter_notes(view.result, len(view.full.projects), lang)
-choices = list(projects.index)
+choices = view.memo("project_choices", lambda: view.prepared.index.ids[view.keep].tolist())  # the view's, in order
 # The chooser sits in a popover: the chosen project's title is shown once, as the header above its summary.
 chooser = st.popover(t("project.another", lang), icon=":material/swap_horiz:")
-if len(choices) > CHOICES_MAX:  # a search box rather than a 10,000-title dropdown
+count = len(choices)
+if count > CHOICES_MAX:  # a search box rather than a 10,000-title dropdown
     query = chooser.text_input(t("project.search", lang), key="project_search")
     choices = search_choices(choices, titles, query, keep=[st.query_params.get("project") or ""])
-    chooser.caption(t("project.search.shown", lang, shown=len(choices), n=len(projects)))
+    chooser.caption(t("project.search.shown", lang, shown=len(choices), n=count))
 project_id = select_from_url("project", choices, t("project.choose", lang), lang, title_of, container=chooser)
 if project_id is None:
     st.info(t("project.none", lang))
@@ -55,7 +58,7 @@ else:
         return view.dataset_memo(name, compute, project_id, lang, view.currency, *key)
 
     project = projects.loc[project_id]
-    at = portfolio.projects.index[projects.index.get_loc(project_id)]  # its row in the prepared model's dates
+    at = view.full.projects.index[projects.index.get_loc(project_id)]  # its row in the prepared model's dates
     dates = view.dates.loc[at] if view.dates is not None else None
     flows, places, allocation = memo("flows_places", lambda: view.of_project(project_id))  # whatever the filters
     conflicts = project_conflicts(view.dataset_memo("all_conflicts", lambda: compute_conflicts(
@@ -84,7 +87,7 @@ else:
         if not places.empty:
             render_small_map(projects.loc[[project_id]], view.full.locations, flows, view.currency, lang,  # its flows
                              key="project_map", metric="projects", height=280, shares=view.shares,
-                             allocation=allocation, memo=memo)
+                             allocation=allocation, memo=memo, donors=view.every_project_donors())
         reached = project["households_reached"]
         st.metric(t("fact.households_reached", lang), format_number(None if pd.isna(reached) else int(reached),
                                                                       lang), border=True)

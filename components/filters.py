@@ -6,7 +6,7 @@ can be bookmarked, e-mailed and reopened exactly. Parameters absent from the URL
 session's last state."""
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 import pandas as pd
@@ -166,7 +166,7 @@ def render_filter_notes(result: FilterResult, total: int, lang: str) -> None:
 CHOICES_MAX = 200  # options sent with a selectbox: 10,000 project titles would be a megabyte on every rerun
 
 
-def search_choices(choices: Sequence[str], labels: pd.Series, query: str, keep: Sequence[str] = (),
+def search_choices(choices: Sequence[str], labels: Mapping[str, str] | pd.Series, query: str, keep: Sequence[str] = (),
                    limit: int = CHOICES_MAX) -> list[str]:
     """The first `limit` choices whose id or label contains `query` (ignoring case),
     plus the ones in `keep` (the project in the URL stays selectable whatever the search)."""

@@ -114,12 +114,17 @@ class View:
         if self.prepared is None or self.prepared.index.flow_count != len(self.full.funding):
             return self.memo("project_donors", lambda: compute_project_donors(
                 self.of_donor(donor)[1] if donor else self.funding), donor)
-        # every project's: kept for the next start (PreparedPortfolio.kept: ~0.3 s of a restart's first map at 100k)
-        every = self.dataset_kept("project_donors", lambda: compute_project_donors(self.all_funding), self.currency)
+        every = self.every_project_donors()
         if not donors:
             return every
         return self.dataset_memo("project_donors", lambda: every[every["donor"].isin(set(donors))], self.currency,
                                  donors)
+
+    def every_project_donors(self) -> pd.DataFrame:
+        """compute_project_donors of every converted flow: each project's rows are those of its own flows (a project
+        page's map reads its project's), computed once per currency."""
+        # kept for the next start (PreparedPortfolio.kept: ~0.3 s of a restart's first map at 100k)
+        return self.dataset_kept("project_donors", lambda: compute_project_donors(self.all_funding), self.currency)
 
     def of_view(self, frame: pd.DataFrame, name: str, *key: object) -> pd.DataFrame:
         """data.status.of_projects(frame, the view's projects) on positions: `frame` is what dataset_memo(name,

@@ -163,6 +163,34 @@ def test_project_page_parses_no_date_on_a_new_filter_state(monkeypatch):
     assert "14 Dec 2024" in set(frame_with(app, "Date")["Date"])  # the end derived from the duration
 
 
+@pytest.mark.parametrize(("query", "expected"), [
+    ({"status": "4"}, ["CE.0276 — Renforcement des capacités aux fins de gestion stratégique des ressources de la "
+                       "diaspora dans la République démocratique du Congo"]),
+    ({"status": "none", "theme": "gbv"}, ["IOM-GBV — Lutte contre les violences sexuelles et basées sur le genre"]),
+])
+def test_project_page_lists_the_filtered_projects_with_their_titles(query, expected):
+    # the rows and titles are the dataset's (found once): the filters choose only which of them are listed
+    app = run_page("app_pages/project.py", {**query, "lang": "fr"})
+    chooser = app.selectbox(key="p_project")
+    assert chooser.options == expected
+    assert app.header[0].value.replace("\\", "") == expected[0]
+
+
+def test_project_page_titles_and_indexes_the_projects_once_for_every_filter_state(monkeypatch):
+    from data import schema
+
+    app = run_page("app_pages/project.py", {"project": "IOM-CT"})
+    monkeypatch.setattr(schema, "compute_project_titles", lambda *_: pytest.fail("titled again"))
+    for statuses in (["none"], ["none", "4"]):
+        app.multiselect(key="f_status").set_value(statuses)
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        assert app.query_params["project"] == "IOM-CT"
+    assert app.selectbox(key="p_project").options[-2:] == ["IOM-CLIMATE — Resilience of communities affected by "
+                                                           "climate change", "IOM-MINING — Mining-site validation "
+                                                           "and traceability"]
+
+
 def test_unknown_project_in_the_url_is_dropped_with_a_notice():
     app = run_page("app_pages/project.py", {"project": "NOPE"})
     assert any("project=NOPE" in w.value for w in app.warning)
