@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.feather as feather
 
 from data.portfolio import FileReport, Portfolio
@@ -70,14 +71,14 @@ def _report_dict(report: FileReport) -> dict:
     return {**report.as_dict(), "rejected_rows": rows}
 
 
-def _arrow_bytes(frame: pd.DataFrame, repeated: Sequence[str] = ()) -> bytes:
-    """`frame` as a Feather (Arrow IPC) file, the `repeated` text columns dictionary-encoded: read back by distinct
-    value (_text_values)."""
+def _arrow_bytes(frame: pd.DataFrame, texts: Sequence[str] = ()) -> bytes:
+    """`frame` as a Feather (Arrow IPC) file, those of the `texts` columns that hold text and repeat (_repeats)
+    dictionary-encoded: read back by distinct value (_text_values)."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    for name in repeated:
+    for name in texts:
         at = table.schema.get_field_index(name)
         if at >= 0 and (pa.types.is_string(table.schema.field(at).type)
-                        or pa.types.is_large_string(table.schema.field(at).type)):
+                        or pa.types.is_large_string(table.schema.field(at).type)) and _repeats(table.column(at)):
             table = table.set_column(at, name, table.column(at).dictionary_encode())
     sink = pa.BufferOutputStream()
     feather.write_feather(table, sink, compression="lz4")
@@ -91,8 +92,7 @@ def save_columnar(folder: Path, portfolio: Portfolio) -> None:
                for name in TABLES}
     for name in TABLES:
         frame = portfolio.table(name)
-        atomic_write(folder / f"{name}{SUFFIX}",
-                     _arrow_bytes(frame, [c for c in objects[name] if _repeats(frame[c])]))
+        atomic_write(folder / f"{name}{SUFFIX}", _arrow_bytes(frame, objects[name]))
         dates = portfolio.date_bounds(name)
         if len(dates.columns):  # the typed dates (datetime64): a restart reads them instead of parsing the text
             atomic_write(folder / f"{name}{DATES}", _arrow_bytes(dates))
@@ -101,13 +101,12 @@ def save_columnar(folder: Path, portfolio: Portfolio) -> None:
     atomic_write(folder / REPORTS, json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8"))
 
 
-def _repeats(column: pd.Series) -> bool:
+def _repeats(column: pa.ChunkedArray) -> bool:
     """Whether a text column holds each of its values ten times or more on average (donors, currencies, province
-    codes, file names): read back by distinct value, one text object per value instead of one per row."""
-    try:
-        return len(column) >= 10 * max(column.nunique(dropna=True), 1)
-    except TypeError:  # values that are not text (unhashable): read as they are
-        return False
+    codes, file names): read back by distinct value, one text object per value instead of one per row. Counted by
+    Arrow (empty cells apart, as pandas' nunique counts them) on the column it was converted to: a tenth of the
+    time of nunique on the objects at 450,000 flows."""
+    return len(column) >= 10 * max(pc.count_distinct(column, mode="only_valid").as_py(), 1)
 
 
 def _text_values(column: pa.ChunkedArray) -> np.ndarray:
