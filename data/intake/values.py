@@ -212,8 +212,11 @@ def _checked_amount(value: Decimal | None, text: object, currency: str | None, n
 
 
 def format_amount(value: float) -> str:
-    """Plain decimal text for the canonical cell: no exponent, no trailing '.0'."""
-    text = format(Decimal(repr(float(value))), "f")
+    """Plain decimal text for the canonical cell: no exponent, no trailing '.0'. A repr without an exponent (nor
+    inf, nan) already is that text: the Decimal of a repr prints its own digits."""
+    text = repr(float(value))
+    if "e" in text or "n" in text:
+        text = format(Decimal(text), "f")
     return text[:-2] if text.endswith(".0") else text
 
 

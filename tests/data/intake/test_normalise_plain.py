@@ -1,9 +1,12 @@
-"""The intake's shortcuts for plain amounts and shares read and type each cell exactly as the general parser does."""
+"""The intake's shortcuts for plain amounts and shares read, type and write each cell as the general path does."""
+from decimal import Decimal
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from data.intake.normalise import _KEEP, _PLAIN_AMOUNT, _PLAIN_SHARE, _read_amount, _read_share
+from data.intake.values import format_amount
 from data.schema import _PLAIN_NUMBER, Column, _check_column, check_cell
 
 AMOUNT = Column("amount", "amount", "")
@@ -48,3 +51,16 @@ def test_validation_types_a_plain_number_as_check_cell_does(value, col):
     typed = _check_column(col, [value], frozenset(), reasons)
     number, reason = check_cell(col, value, frozenset())
     assert (list(typed), reasons) == ([number], [None if reason is None else [(col.name, reason)]])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.floats(allow_nan=True, allow_infinity=True))
+@example(1e16)
+@example(9999999999999998.0)
+@example(1e-05)
+@example(0.0001)
+@example(-0.0)
+@example(100.0)
+def test_an_amount_is_written_as_the_decimal_of_its_repr(value):
+    text = format(Decimal(repr(value)), "f")  # format_amount before its shortcut for reprs without an exponent
+    assert format_amount(value) == (text[:-2] if text.endswith(".0") else text)
