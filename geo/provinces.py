@@ -205,30 +205,28 @@ def fold_name(s: object) -> str:
     return stripped or text
 
 
-@functools.lru_cache(maxsize=1)
-def _iso_by_pcode() -> Mapping[str, str]:
-    # Imported here so that importing this module never loads pycountry's databases.
-    import pycountry
-
-    by_name = _current_index()
-    found: dict[str, str] = {}
-    for sub in pycountry.subdivisions.get(country_code="CD") or ():
-        pcode = by_name.get(fold_name(sub.name))
-        if pcode is not None:
-            found[pcode] = sub.code
-    return MappingProxyType(found)
+# ISO 3166-2:CD codes of the 26 provinces, as pycountry's database gives them (tests/geo/test_provinces.py checks
+# this table against pycountry): a static table, because loading pycountry's subdivisions cost ~0.1 s of every
+# server start (the first page's province labels need the Province records).
+_ISO: Mapping[str, str] = MappingProxyType({
+    "CD10": "CD-KN", "CD20": "CD-BC", "CD31": "CD-KG", "CD32": "CD-KL", "CD33": "CD-MN",
+    "CD41": "CD-EQ", "CD42": "CD-SU", "CD43": "CD-NU", "CD44": "CD-MO", "CD45": "CD-TU",
+    "CD51": "CD-TO", "CD52": "CD-BU", "CD53": "CD-HU", "CD54": "CD-IT", "CD61": "CD-NK",
+    "CD62": "CD-SK", "CD63": "CD-MA", "CD71": "CD-HK", "CD72": "CD-LU", "CD73": "CD-HL",
+    "CD74": "CD-TA", "CD81": "CD-LO", "CD82": "CD-KE", "CD83": "CD-SA", "CD91": "CD-KC",
+    "CD92": "CD-KS",
+})
 
 
 @functools.lru_cache(maxsize=1)
 def provinces() -> tuple[Province, ...]:
-    """All 26 provinces in P-code order, with ISO 3166-2 codes from pycountry."""
-    iso = _iso_by_pcode()
+    """All 26 provinces in P-code order, with their ISO 3166-2 codes."""
     return tuple(
         Province(
             pcode=pcode,
             name_fr=name_fr,
             name_en=name_en,
-            iso_code=iso.get(pcode),
+            iso_code=_ISO.get(pcode),
             variants=variants,
             hasc=_HASC.get(pcode),
             gadm_gid=_GADM_GID.get(pcode),
@@ -356,7 +354,7 @@ def _match_code(query: str, code: str) -> ProvinceMatch | None:
         return ProvinceMatch(query=query, pcode=None, method="unmatched",
                              note=f"{code} is not a known DRC P-code.")
     if _ISO_CODE.match(code):
-        for pcode, iso in _iso_by_pcode().items():
+        for pcode, iso in _ISO.items():
             if iso == code:
                 return ProvinceMatch(query=query, pcode=pcode, method="code", score=100.0)
         return ProvinceMatch(query=query, pcode=None, method="unmatched",

@@ -141,6 +141,14 @@ def test_iso_code_matches_by_code(pcode, iso):
     assert (m.pcode, m.method) == (pcode, "code")
 
 
+def test_iso_codes_are_pycountrys():
+    """The module's static ISO table is pycountry's ISO 3166-2:CD (each subdivision found by its name)."""
+    import pycountry
+
+    shipped = {match_province(sub.name).pcode: sub.code for sub in pycountry.subdivisions.get(country_code="CD")}
+    assert shipped == {p.pcode: p.iso_code for p in provinces()}
+
+
 def test_iso_code_is_case_insensitive():
     assert match_province("cd-nk").pcode == "CD61"
 
