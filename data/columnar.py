@@ -144,17 +144,26 @@ def _read_table(path: Path, object_columns: list[str]) -> pd.DataFrame:
     return _restore_types(frame[table.column_names], object_columns)
 
 
+def _read_dates(path: Path, index: pd.Index) -> pd.DataFrame:
+    """A table's typed dates: the bounds as datetime64, each *_precision column as compute_date_bounds gives it
+    (object, None for empty) read by pyarrow straight into an object array (through pandas' str dtype and
+    astype(object) it was ~0.15 s of a 100,000-project restart)."""
+    table = feather.read_table(path)
+    precision = [c for c in table.column_names if c.endswith("_precision")]
+    frame = table.drop_columns(precision).to_pandas().set_axis(index)
+    for column in precision:
+        frame[column] = pd.Series(_text_values(table.column(column)), index=index, dtype=object, copy=False)
+    return frame[table.column_names]
+
+
 def load_columnar(folder: Path) -> Portfolio | None:
     """The portfolio saved by save_columnar, or None when it is absent or incomplete."""
     if not (folder / REPORTS).is_file():
         return None
     payload = json.loads((folder / REPORTS).read_text(encoding="utf-8"))
     tables = {name: _read_table(folder / f"{name}{SUFFIX}", payload["object_columns"][name]) for name in TABLES}
-    typed = {name: feather.read_table(folder / f"{name}{DATES}").to_pandas().set_axis(tables[name].index)
+    typed = {name: _read_dates(folder / f"{name}{DATES}", tables[name].index)
              for name in TABLES if (folder / f"{name}{DATES}").is_file()}
-    for frame in typed.values():  # precision: object with None for empty, as compute_date_bounds gives it
-        for column in [c for c in frame.columns if c.endswith("_precision")]:
-            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     reports = []
     for item in payload["reports"]:
         rows = item.pop("rejected_rows")
