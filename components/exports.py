@@ -1,11 +1,9 @@
 """Downloads on every page: the filtered projects, flows and per-province totals as CSV and XLSX with readable
-labels in the chosen language (formulas neutralised by data.export), the page's charts as PNG; and the app-wide
-stylesheet (tiles never cut; Ctrl+P prints the content without the sidebar)."""
+labels in the chosen language (formulas neutralised by data.export), the page's charts as PNG."""
 from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,13 +28,7 @@ from data.status import compute_households, compute_timeline
 from geo.allocation import allocate, by_unit, project_locations
 from geo.provinces import province_name
 
-APP_STYLESHEET = Path(__file__).resolve().parent / "app.css"
 TABLES = ("projects", "flows", "provinces")
-
-
-def render_app_stylesheet() -> None:
-    """The stylesheet every page shares (static CSS, no data in it)."""
-    st.html(APP_STYLESHEET)
 
 
 def _labels(frame: pd.DataFrame, column: str, lang: str) -> pd.Series:
