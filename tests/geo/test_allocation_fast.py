@@ -197,3 +197,45 @@ def testsorted_unique_is_numpy_unique(keys):
 
     array = np.array(keys, dtype=np.int64)
     assert np.array_equal(sorted_unique(array), np.unique(array))
+
+
+def _ragged(seed: int, rows: int, sort: bool, nan: bool) -> tuple:
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    groups = rng.integers(0, 7, rows)
+    groups = np.sort(groups) if sort else groups
+    # magnitudes far apart, so a pairwise sum, a compensated sum and a plain running sum differ in the last digits
+    values = rng.normal(size=(3, rows)) * 10.0 ** rng.integers(-3, 12, size=(3, rows))
+    if nan:
+        values[rng.random((3, rows)) < 0.3] = np.nan
+    return values, groups
+
+
+@pytest.mark.parametrize("min_count", [0, 1])
+@pytest.mark.parametrize(("seed", "rows", "sort", "nan"), [
+    (1, 500, True, False), (2, 500, True, True), (3, 500, False, False), (4, 500, False, True), (5, 3, True, False),
+    (6, 1, False, True), (7, 0, True, False), (8, 9_000, True, False), (9, 9_000, False, True)])
+def test_group_sums_are_the_groupby_sums_of_the_frame_to_the_last_digit(seed, rows, sort, nan, min_count):
+    import numpy as np
+
+    from geo.allocation import group_sums
+
+    values, groups = _ragged(seed, rows, sort, nan)
+    count = 9  # codes 7 and 8 have no row: NaN, as reindexing the groupby gives them
+    frame = pd.DataFrame({f"c{i}": values[i] for i in range(3)}).set_axis(groups)
+    expected = frame.groupby(level=0).sum(min_count=min_count).reindex(range(count)).to_numpy()
+    assert np.array_equal(group_sums(np.vstack(list(values)), groups, count, min_count), expected, equal_nan=True)
+
+
+def test_group_sums_keep_infinities_and_a_group_of_nan_only_as_the_groupby():
+    import numpy as np
+
+    from geo.allocation import group_sums
+
+    values = np.array([[1.0, np.inf, -np.inf, np.nan, np.nan, 2.5, 1e308, 1e308]])
+    groups = np.array([0, 0, 0, 1, 1, 2, 3, 3])
+    for min_count in (0, 1):
+        expected = pd.DataFrame({"v": values[0]}).set_axis(groups).groupby(level=0).sum(min_count=min_count)
+        assert np.array_equal(group_sums(values, groups, 4, min_count)[:, 0], expected["v"].to_numpy(),
+                              equal_nan=True)
