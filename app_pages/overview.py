@@ -16,6 +16,7 @@ from components.tables import (
     make_flows_table,
     make_projects_table,
     make_sources_table,
+    render_one_table,
     render_paged_table,
     render_table,
 )
@@ -26,7 +27,8 @@ from data.portfolio import compute_refused_rows
 from data.status import compute_ending_soon, count_without_end, of_projects
 
 view = load_view()
-lang, currency, portfolio, funding = view.lang, view.currency, view.portfolio, view.funding
+lang, currency, portfolio = view.lang, view.currency, view.portfolio
+flows, flow_rows = view.flows_at()  # the view's flows as positions: sliced only for the flows table
 
 st.title(t("app.title", lang))
 render_as_of(view.full, view.today, lang, view.dataset_memo)
@@ -36,12 +38,12 @@ render_filter_notes(view.result, len(view.full.projects), lang)
 if portfolio.projects.empty:
     st.info(t("empty", lang))
 else:
-    render_kpis(view.kept("kpis", lambda: compute_kpis(portfolio, currency, funding, view.prepared.missing_facts,
-                                                       view.prepared.flow_facts(), view.prepared.project_facts())),
-                lang)
+    render_kpis(view.kept("kpis", lambda: compute_kpis(portfolio, currency, flows, view.prepared.missing_facts,
+                                                       view.prepared.flow_facts(), view.prepared.project_facts(),
+                                                       flow_rows)), lang)
     left, right = st.columns([2, 3])
     with left:
-        render_small_map(portfolio.projects, view.full.locations, funding, currency, lang, key="overview_map",
+        render_small_map(portfolio.projects, view.full.locations, None, currency, lang, key="overview_map",
                          allocation=view.allocation("committed"), memo=view.memo, donors=view.project_donors(),
                          kept=view.kept)
     with right:
@@ -49,9 +51,9 @@ else:
         measure = st.segmented_control(t("chart.amount", lang, currency=currency), list(FLOW_MEASURES),
                                        format_func=lambda k: t(f"measure.{k}", lang), default="committed",
                                        key="measure")
-        by_donor = view.kept("by_donor", lambda: compute_by_donor(funding, measure or "committed",  # the donor rule
-                                                                  view.prepared.flow_facts(), donor_flows_only=True),
-                             measure)
+        by_donor = view.kept("by_donor", lambda: compute_by_donor(flows, measure or "committed",  # the donor rule
+                                                                  view.prepared.flow_facts(), donor_flows_only=True,
+                                                                  rows=flow_rows), measure)
         render_chart(view.memo("donor_figure", lambda: make_donor_figure(by_donor.head(8), currency, lang), measure),
                      "overview_donors", t("export.chart.donors", lang), lang, PLOT_CONFIG)
         unpublished = by_donor[by_donor["not_published"] > 0]
@@ -67,13 +69,15 @@ else:
                   lang, view.memo)
     st.caption(t("overview.more", lang))
 
-    st.subheader(t("table.projects", lang))
-    render_paged_table(portfolio.projects, lambda rows: make_projects_table(view.page_portfolio(portfolio, rows), lang),
-                       lang, key="overview_projects", memo=view.memo,
-                       made=view.rows_made("projects", view.state.provinces, view.state.territories))  # their places
-    st.subheader(t("table.flows", lang))
-    render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang, key="overview_flows", memo=view.memo,
-                       made=view.rows_made("flows", currency))
+    render_one_table({
+        "projects": lambda: render_paged_table(
+            portfolio.projects, lambda rows: make_projects_table(view.page_portfolio(portfolio, rows), lang), lang,
+            key="overview_projects", memo=view.memo,
+            made=view.rows_made("projects", view.state.provinces, view.state.territories)),  # their places
+        "flows": lambda: render_paged_table(
+            view.funding, lambda rows: make_flows_table(rows, lang), lang, key="overview_flows", memo=view.memo,
+            made=view.rows_made("flows", currency)),
+    }, t("overview.tables", lang), lang, key="overview_table")
     conflicts = view.memo("conflicts", lambda: compute_conflicts(portfolio.sources, portfolio.documents))
     if not conflicts.empty:
         st.subheader(t("table.conflicts", lang))

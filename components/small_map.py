@@ -38,7 +38,7 @@ class SmallMap:
     allocation: Allocation
 
 
-def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding: pd.DataFrame, currency: str,
+def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding: pd.DataFrame | None, currency: str,
                    lang: str, prepared: PreparedBoundaries | None, base: bool, metric: str = "funding",
                    height: int = 340, shares: ShareTable | None = None,
                    allocation: Allocation | None = None, url: str | None = None,
@@ -46,7 +46,8 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
     """Committed funding (or `metric`) per province for these projects; the number of projects when no amount
     placed in a province is published; no figure at all when no project is placed in a province. `url`: the
     boundaries served as a static file (components.maps.served_url); None embeds them (PNG export). `donors`:
-    compute_project_donors of `funding` as map_units reads it (View.project_donors), computed here when not given;
+    compute_project_donors of `funding` as map_units reads it (View.project_donors), computed here when not given
+    (`funding`, the projects' converted flows, is read only then or without `allocation`: else None will do);
     `kept` (View.kept, only with the view's own committed allocation): the provinces' sums read back on a restart."""
     if allocation is None:  # else: the committed allocation of these projects, already computed (View.allocation)
         committed = FLOW_MEASURES["committed"].select(funding)
@@ -71,7 +72,7 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
     return SmallMap(figure, drawn.key, fell_back, allocation)
 
 
-def render_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding: pd.DataFrame, currency: str,
+def render_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding: pd.DataFrame | None, currency: str,
                      lang: str, key: str, metric: str = "funding", height: int = 340,
                      shares: ShareTable | None = None, allocation: Allocation | None = None,
                      memo: Callable[..., SmallMap] | None = None, donors: pd.DataFrame | None = None,

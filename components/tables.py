@@ -370,6 +370,22 @@ PAGE_ROWS = 25  # rows formatted and sent per table page (the grid shows about 1
 # each table (50 rows cost ~15 ms more than 25 on the Overview's two paged tables, of the 150 ms a rerun may take)
 
 
+def render_one_table(tables: dict[str, Callable[[], None]], heading: str, lang: str, key: str) -> None:
+    """Tables of one subject (each `render`s its own, headed t("table.<name>")): on screen one at a time under a
+    switch headed `heading` (a reader reads one; each table drawn is ~25 ms of a new filter state's rerun at 10,000
+    projects), on paper every one under its own heading."""
+    if is_print_view():
+        for name, render in tables.items():
+            st.subheader(t(f"table.{name}", lang))
+            render()
+        return
+    st.subheader(heading)
+    names = list(tables)
+    shown = st.segmented_control(t("table.shown", lang), names, format_func=lambda name: t(f"table.{name}", lang),
+                                 default=names[0], required=True, key=key, label_visibility="collapsed")
+    tables[shown or names[0]]()
+
+
 @st.fragment
 def render_paged_table(rows: pd.DataFrame, make: Callable[[pd.DataFrame], pd.DataFrame], lang: str, key: str,
                        export: pd.DataFrame | None = None, memo: Callable[..., pd.DataFrame] | None = None,

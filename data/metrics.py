@@ -233,11 +233,14 @@ def compute_left_to_disburse(converted: pd.DataFrame, flows: tuple | None = None
 
 
 def compute_by_donor(converted: pd.DataFrame, measure: str = "committed", flow_facts: FlowFacts | None = None,
-                     donor_flows_only: bool = False) -> pd.DataFrame:
+                     donor_flows_only: bool = False, rows: np.ndarray | None = None) -> pd.DataFrame:
     """Sum of published amounts per donor, with counts of flows whose amount is not published. `donor_flows_only`:
     of the flows whose provider is a donor (is_donor_flow) only; `flow_facts`: compute_flow_facts of a dataset whose
     rows these flows are (labels kept, e.g. a view's): types, projects and donors read by position (no copy of the
-    donor flows, no factorize of their ids and names)."""
+    donor flows, no factorize of their ids and names). `rows`: the flows are these positions of `converted` (a
+    view's among the dataset's: View.flows_at), so no frame of them is sliced."""
+    if rows is not None and (flow_facts is None or "transaction_type" not in converted):
+        converted, rows = converted.iloc[rows], None
     if flow_facts is None or "transaction_type" not in converted:
         if donor_flows_only:
             converted = converted[is_donor_flow(converted)]
@@ -251,8 +254,11 @@ def compute_by_donor(converted: pd.DataFrame, measure: str = "committed", flow_f
         flow_ids = converted["flow_id"].notna().to_numpy()[chosen]
     else:
         at = flow_facts.positions(converted)
-        rows = flow_facts.donor_flow[at] if donor_flows_only else np.ones(len(at), dtype=bool)
-        at, amounts = at[rows], converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)[rows]
+        amounts = converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)
+        if rows is not None:
+            at, amounts = at[rows], amounts[rows]
+        donor_rows = flow_facts.donor_flow[at] if donor_flows_only else np.ones(len(at), dtype=bool)
+        at, amounts = at[donor_rows], amounts[donor_rows]
         types, projects = flow_facts.types[at], flow_facts.project[at]
         kind = FLOW_MEASURES[measure].kind
         chosen = _committed_mask(types, amounts, projects, flow_facts.projects) if kind is None else types == kind
@@ -458,20 +464,27 @@ def compute_flow_facts(funding: pd.DataFrame, project_rank: np.ndarray, donor_co
 
 def compute_kpis(portfolio: Portfolio, currency: str, converted: pd.DataFrame | None = None,
                  missing_facts: pd.Series | None = None, flow_facts: FlowFacts | None = None,
-                 project_facts: ProjectFacts | None = None) -> dict:
+                 project_facts: ProjectFacts | None = None, rows: np.ndarray | None = None) -> dict:
     """Headline numbers; each comes with the count it leaves out, never a zero for missing. `converted`: the
     portfolio's flows already converted to `currency` (compute_funding), when the caller holds them;
     `missing_facts`: as for count_not_published; `flow_facts`, `project_facts`: compute_flow_facts and
     compute_project_facts of a dataset whose rows these are (labels kept, e.g. a view's), so its flows, projects
-    and places are read by position (same numbers)."""
+    and places are read by position (same numbers). `rows`: the portfolio's flows are these positions of
+    `converted` (a view's among the dataset's: View.flows_at), read there with `flow_facts` (no frame sliced)."""
     converted = compute_funding(portfolio.funding, currency) if converted is None else converted
+    if rows is not None and (flow_facts is None or "transaction_type" not in converted):
+        converted, rows = converted.iloc[rows], None
     if "transaction_type" not in converted:  # no columns at all
         flows = None
     elif flow_facts is None:
         flows = _flow_arrays(converted)
-    else:
+    elif rows is None:
         at = flow_facts.positions(converted)
         flows = flow_facts.arrays(converted)
+    else:
+        at = flow_facts.positions(converted)[rows]
+        flows = (flow_facts.types[at], converted["amount_reporting"].to_numpy(dtype="float64", na_value=np.nan)[rows],
+                 flow_facts.project[at], flow_facts.projects)
     committed = pd.Series(flows[1][_committed_mask(*flows)] if flows else [], dtype="float64")
     projects = portfolio.projects
     if project_facts is not None:

@@ -2,6 +2,7 @@
 equal KPIs that convert them."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bench.naive import naive_compute_left_to_disburse, naive_count_not_published
@@ -145,19 +146,29 @@ def test_kpis_and_donor_ranks_reading_the_flows_by_position_equal_those_reading_
         assert compute_kpis(result.portfolio, currency, flows, flow_facts=facts) == expected, state
         assert compute_kpis(result.portfolio, currency, flows, flow_facts=facts, project_facts=places) == expected
         assert compute_kpis(result.portfolio, currency, flows, project_facts=places) == expected, state
+        rows = converted.index.get_indexer(flows.index)  # the view's flows as positions among the dataset's
+        for given_facts in (facts, None):  # without FlowFacts the rows are sliced
+            assert compute_kpis(result.portfolio, currency, converted, flow_facts=given_facts, project_facts=places,
+                                rows=rows) == expected, state
         assert rank_donors(flows, flow_facts=facts) == rank_donors(flows), state
         for measure in FLOW_MEASURES:
             for only in (False, True):  # the Overview's chart: the donor flows only
                 expected = naive_compute_by_donor(flows[is_donor_flow(flows)] if only else flows, measure)
-                fast = compute_by_donor(flows, measure, facts, donor_flows_only=only)
-                if expected.empty:
-                    assert fast.empty and list(fast.columns) == list(expected.columns)
-                else:
-                    pd.testing.assert_frame_equal(fast, expected)
+                for fast in (compute_by_donor(flows, measure, facts, donor_flows_only=only),
+                             compute_by_donor(converted, measure, facts, donor_flows_only=only, rows=rows),
+                             compute_by_donor(converted, measure, donor_flows_only=only, rows=rows)):
+                    if expected.empty:
+                        assert fast.empty and list(fast.columns) == list(expected.columns)
+                    else:
+                        pd.testing.assert_frame_equal(fast, expected)
     shuffled = converted.iloc[::-1]  # rows in another order: positions still found by label
     assert compute_kpis(portfolio, currency, shuffled, flow_facts=facts) == compute_kpis(portfolio, currency, shuffled)
     assert rank_donors(shuffled, flow_facts=facts) == rank_donors(shuffled)
     assert rank_donors(converted.iloc[:0], flow_facts=facts) == []
+    none = np.array([], dtype=np.int64)  # a view keeping no flow, read by position
+    assert compute_kpis(portfolio, currency, converted, flow_facts=facts, rows=none) == compute_kpis(
+        portfolio, currency, converted.iloc[:0])
+    assert compute_by_donor(converted, "committed", facts, rows=none).empty
 
 
 def test_flow_facts_refuse_a_flow_of_no_listed_project(portfolio):

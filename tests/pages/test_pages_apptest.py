@@ -89,6 +89,40 @@ def test_clear_filters_keeps_language_and_currency():
     assert app.query_params == {"lang": "fr", "cur": "USD"}
 
 
+def with_table(table: str, **session) -> AppTest:
+    """The Overview with its table switch on `table` ("projects", "flows"), as a click leaves it (AppTest's
+    button_group.set_value does not reach a segmented control on a page of st.navigation)."""
+    return run_page("app_pages/overview.py", overview_table=table, **session)
+
+
+@pytest.mark.parametrize(("lang", "heading", "labels"), [
+    ("en", "Projects and funding flows", ["Projects and their sources", "Funding flows"]),
+    ("fr", "Projets et flux financiers", ["Projets et sources", "Flux financiers"]),
+])
+def test_overview_shows_one_table_at_a_time_under_a_switch(lang, heading, labels):
+    first, rate = ("Projet", "Taux utilisé") if lang == "fr" else ("Project", "Rate used")
+    app = run_page("app_pages/overview.py", lang=lang)
+    switch = app.button_group(key="overview_table")
+    assert list(switch.options) == labels and switch.value == "projects"
+    assert heading in [h.value for h in app.subheader]
+    assert not any(label in [h.value for h in app.subheader] for label in labels)  # the switch names them
+    projects = app.dataframe[0].value
+    assert projects.columns[0] == first and "NL-CISPE" in set(projects[first])
+    assert not any(rate in d.value.columns for d in app.dataframe)
+    app = with_table("flows", lang=lang)
+    flows = app.dataframe[0].value
+    assert rate in flows.columns and "NL-CISPE" in set(flows[first])
+    assert app.button_group(key="overview_table").value == "flows"
+    assert not any("Implementing" in d.value.columns or "Mise en œuvre" in d.value.columns for d in app.dataframe)
+
+
+def test_overview_in_print_view_prints_both_tables_under_their_headings():
+    app = run_page("app_pages/overview.py", {"print": "1"})
+    headings = [h.value for h in app.subheader]
+    assert "Projects and their sources" in headings and "Funding flows" in headings
+    assert all(w.key != "overview_table" for w in app.button_group)  # paper shows every table: no switch
+
+
 def test_overview_shows_kpis_and_the_cispe_rate():
     app = run_page("app_pages/overview.py")
     labels = [m.label for m in app.metric]
@@ -97,7 +131,7 @@ def test_overview_shows_kpis_and_the_cispe_rate():
     assert metrics(app)["Households reached"] == "not published"
     assert metrics(app)["Left to disburse"] == "not published"  # the sample publishes no payment against a commitment
     assert metrics(app)["Disbursed"] == "no flow"
-    flows = frame_with(app, "Rate used")
+    flows = frame_with(with_table("flows"), "Rate used")
     cispe = flows[flows["Project"] == "NL-CISPE"].iloc[0]
     assert "value date not published: latest ECB rate" in cispe["Rate used"]
     assert cispe["Amount (original)"].startswith("€12.5M")
@@ -117,8 +151,7 @@ def test_a_minimum_reads_the_same_on_the_tile_and_in_the_table(lang, tile, colum
 
 
 def test_overview_in_french_formats_money_the_french_way():
-    app = run_page("app_pages/overview.py", lang="fr")
-    flows = frame_with(app, "Montant (original)")
+    flows = frame_with(with_table("flows", lang="fr"), "Montant (original)")
     cispe = flows[flows["Projet"] == "NL-CISPE"].iloc[0]
     assert cispe["Montant (original)"].replace("\u00a0", " ").replace("\u202f", " ") == "12,5 M €"
 

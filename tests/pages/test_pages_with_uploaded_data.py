@@ -60,7 +60,7 @@ def test_a_flow_with_a_value_date_is_converted_at_that_dates_ecb_rate(tmp_path, 
              ("funding.csv", b"flow_id,project_id,donor,org_role,transaction_type,amount,currency,value_date\n"
                              + f"F1,P-EUR,Netherlands,1,11,12500000,EUR,{value_date}\n".encode())]
     storage.activate(storage.save_version(files, {"projects": 1}).id)
-    app = run_page("app_pages/overview.py")
+    app = run_page("app_pages/overview.py", overview_table="flows")  # the flows table, as its switch shows it
     flows = next(d.value for d in app.dataframe if "Rate used" in d.value.columns)
     assert flows.iloc[0]["Rate used"] == shown
     rate = float(shown.split()[0])
