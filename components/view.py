@@ -146,7 +146,32 @@ class View:
         rows, their places (the dataset's, the portfolio's own when a place filter chose them) and the dataset's
         sources (a view keeps every source about its projects)."""
         placed = self.state.provinces or self.state.territories
-        return replace(self.full, projects=projects, locations=portfolio.locations if placed else self.full.locations)
+        full = self.full
+        locations, sources = portfolio.locations if placed else full.locations, full.sources
+        codes = self._project_codes(projects)
+        if codes is not None:  # only these projects' places and sources (rows of the dataset's, in its order): a
+            # page's table then reads ~25 rows, not every place and source of the dataset (~10 ms at 10k projects)
+            ix = self.prepared.index
+            if not placed:
+                locations = full.locations[np.isin(ix.place_project, codes)]
+            sources = full.sources[np.isin(ix.source_project, codes)]
+        return replace(full, projects=projects, locations=locations, sources=sources)
+
+    def _project_codes(self, projects: pd.DataFrame) -> np.ndarray | None:
+        """The dataset's id codes (FilterIndex.project_id) of these of its projects; None without a prepared index
+        of these very tables, or when a project publishes no id (then its rows are found by id text)."""
+        ix = None if self.prepared is None else self.prepared.index
+        full = self.full
+        if ix is None or projects.empty or (len(ix.project_id), len(ix.place_project), len(ix.source_project)) != (
+                len(full.projects), len(full.locations), len(full.sources)):
+            return None
+        if not full.projects.index.is_unique:
+            return None
+        at = full.projects.index.get_indexer(projects.index)
+        if (at < 0).any() or ix.ids[at].tolist() != projects["project_id"].tolist():  # not rows of the dataset's
+            return None
+        codes = ix.project_id[at]
+        return codes if (codes >= 0).all() else None
 
     def flows_at(self) -> tuple[pd.DataFrame, np.ndarray | None]:
         """(frame, positions): the view's converted flows as positions among all_funding (read from its filter's

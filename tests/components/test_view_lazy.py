@@ -51,6 +51,34 @@ def test_a_lazy_view_shows_what_the_eager_one_shows(model, state):
         assert page.equals(make_projects_table(replace(naive, projects=naive.projects.head(7)), lang))
 
 
+@pytest.fixture(scope="module")
+def sample_model():
+    return prepare_portfolio(load_portfolio())  # the sample cites its projects in sources
+
+
+@pytest.mark.parametrize("state", STATES[:5])
+@pytest.mark.parametrize("which", ["synthetic", "sample"])
+def test_a_pages_table_reads_only_its_projects_places_and_sources(model, sample_model, which, state):
+    # View.page_portfolio hands make_projects_table the places and sources of the page's projects alone (found on
+    # the dataset's integer codes): the same table as the view's own tables give; rows that are not the
+    # dataset's (labels renumbered) are read by their id text instead
+    model = sample_model if which == "sample" else model
+    view = _lazy(model, state)
+    naive = naive_apply_filters(model.portfolio, state).portfolio
+    projects = view.portfolio.projects
+    for rows in (projects.iloc[1:6], projects.iloc[::-3], projects.iloc[1:6].reset_index(drop=True)):
+        page = view.page_portfolio(view.portfolio, rows)
+        if len(rows) and rows.index.isin(projects.index).all() and rows["project_id"].tolist() == projects.loc[
+                rows.index, "project_id"].tolist():
+            ids = set(rows["project_id"])
+            assert page.sources["record_id"].astype(str).str.split("|").str[0].isin(ids).all()
+            if not (state.provinces or state.territories):  # else the view's places, as before
+                assert page.locations["project_id"].isin(ids).all()
+        for lang in ("en", "fr"):
+            expected = make_projects_table(replace(naive, projects=rows), lang)
+            pd.testing.assert_frame_equal(make_projects_table(page, lang), expected)
+
+
 @pytest.mark.parametrize("state", STATES)
 def test_the_donor_pages_projects_table_needs_no_slice_either(model, state):
     view = _lazy(model, state)
