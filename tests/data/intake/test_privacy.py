@@ -3,7 +3,7 @@ import re
 
 import pandas as pd
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from data.intake.privacy import find_contact, find_contact_details
@@ -205,3 +205,25 @@ def test_batches_of_any_size_find_the_same_cells(monkeypatch, batch, chars):
     expected = [row for row, note in enumerate(notes, start=2) if note and find_contact(note)]
     assert [p.row for p in find_contact_details("projects", table, "p.csv")] == expected
     assert expected  # the cells hold some
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789 .-_()[]<>{}@atATrobsedpinDOT\n\t\x1c\x0bxyzé\u0130\u017f", max_size=40) |
+       st.lists(st.sampled_from([" ", "\n", "\x1c", "at", "AT", "Dot", "pOint", "arObase", "@", "[", "(", "{", "<", "]",
+                                 ")", ".", "x", "0", "é", "\u0130", "\u017f"]), max_size=12).map("".join))
+@example("x [ AT ] y")
+@example("x at y")
+@example("1 DOT 2")
+@example("a\tpoint\nb")
+@example("xAROBASEy")
+@example("a@b")
+@example("(.)")
+@example("[.]")
+@example("{ . }")
+@example("<.>")
+@example("SYN-1-000000-F0\n\n\nSYN-1-000000-F1")
+@example("a\x1cPoInT\x1fb")
+def test_the_contact_words_shortcut_finds_what_the_regex_finds(text):
+    from data.intake.privacy import _CONTACT_WORDS, _contact_words
+
+    assert [m.span() for m in _contact_words(text)] == [m.span() for m in _CONTACT_WORDS.finditer(text)]
