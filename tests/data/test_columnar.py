@@ -8,6 +8,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.feather as feather
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import files
 from data import columnar, storage
@@ -215,3 +217,20 @@ def test_repeated_text_is_read_by_distinct_value_exactly(version, tmp_path, rows
     loaded = load_columnar(tmp_path / "copy").funding
     pd.testing.assert_frame_equal(loaded, _canonical(portfolio.funding), check_exact=True)
     assert [type(v) for v in loaded["donor"]] == [type(v) for v in donors]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", "", None]) | st.text(max_size=3), max_size=60))
+@example(["a"] * 10)
+@example(["a"] * 9)
+@example(["a"] * 10 + ["b"])
+@example([f"id{i}" for i in range(30)])
+@example([None] * 12)
+def test_a_repeated_column_is_found_as_nunique_finds_it(values):
+    from data.columnar import _repeats
+
+    column = pd.Series(values, dtype=object)
+    third = len(values) // 3  # two chunks: the first tenth may end in either
+    chunks = [pa.array(part, type=pa.string()) for part in (values[:third], values[third:])]
+    assert _repeats(pa.chunked_array(chunks)) \
+        is (len(column) >= 10 * max(column.nunique(dropna=True), 1))
