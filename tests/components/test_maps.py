@@ -409,3 +409,29 @@ def test_a_province_projects_table_names_each_row_s_project_in_the_reader_s_lang
     assert titles["P2"] == "Écoles" and titles["X1"] == titles["P1"]
     # the dataset's titles looked up: the very table of the view's own titles
     assert make_unit_projects_table(rows, unique, "USD", lang, titles).equals(table)
+
+
+@pytest.mark.parametrize("kept", [None, 5, 1])
+@pytest.mark.parametrize("boundaries", ["embedded", "cod-ab"])
+def test_map_units_are_the_units_left_joined_to_by_unit(synthetic_allocation, kept, boundaries, request):
+    # the join as pandas makes it (reindex on the unit codes, the project count 0 and the lists empty where a unit
+    # has no row): the same columns, dtypes (a unit without a row turns the split flags to objects) and values
+    _, allocation, donors = synthetic_allocation
+    prepared = None if boundaries == "embedded" else request.getfixturevalue("adm1")
+    values = by_unit(allocation, with_donors=False)
+    values = values if kept is None else values.iloc[[3, 0, 7, 2, 9][:kept]].reset_index(drop=True)
+    others = [c for c in values.columns if c != "pcode"]
+    alone = map_units(values.iloc[:0], prepared).frame  # no by_unit row joined: the units' own columns
+    base = alone[[c for c in alone.columns if c not in (*others, "minimum")]]
+    if prepared is not None:
+        values["pcode"] = values["pcode"].map(dict(zip(base["pcode"], base["code"])))
+    joined = values[others].set_axis(pd.Index(values["pcode"].to_numpy(dtype=object))).reindex(
+        base["code"].to_numpy(dtype=object))
+    expected = pd.concat([base, joined.reset_index(drop=True)], axis=1)
+    expected["projects"] = expected["projects"].fillna(0).astype(int)
+    for column in ("donors", "project_ids"):
+        expected[column] = pd.Series([v if isinstance(v, tuple) else () for v in expected[column]], dtype=object)
+    frame = map_units(values, prepared).frame
+    assert list(frame.columns) == [*expected.columns, "minimum"]
+    pd.testing.assert_frame_equal(frame.drop(columns="minimum"), expected, check_exact=True)
+    assert frame["split_assumed"].dtype == (object if kept else bool)
