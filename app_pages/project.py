@@ -19,8 +19,8 @@ from components.small_map import render_small_map
 from components.status_views import compute_every_check, render_checks
 from components.tables import make_flows_table, render_table
 from components.view import load_view
-from data.metrics import compute_conflicts, compute_project_sources
-from data.profiles import compute_project_parties
+from data.metrics import compute_conflicts
+from data.profiles import compute_project_parties, compute_project_sources_at, compute_source_index
 from data.schema import compute_project_titles
 from data.status import of_projects
 
@@ -105,7 +105,9 @@ else:
                   lang, memo)
 
     st.subheader(t("project.sources", lang))
-    sources = memo("sources", lambda: compute_project_sources(view.full, project_id, flows))
+    # where every project's sources are, found once per dataset: a project's are then a lookup, not a scan
+    where = view.dataset_memo("source_index", lambda: compute_source_index(view.full.sources))
+    sources = memo("sources", lambda: compute_project_sources_at(view.full, where, project_id, flows))
     if sources.empty:  # uploaded data rarely cites documents: say so rather than draw an empty grid
         st.caption(t("project.sources.none", lang))
     else:

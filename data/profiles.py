@@ -1,12 +1,14 @@
 """Donor and project profiles (pure): one donor's money across years, themes, partners and provinces."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from cells import is_missing
 from data.filters import split_list
-from data.metrics import FLOW_MEASURES, FlowFacts, list_donors, measure_masks
+from data.metrics import FLOW_MEASURES, FlowFacts, compute_project_sources, list_donors, measure_masks
 from data.portfolio import Portfolio
 from data.schema import partial_date_bounds
 from data.status import dates_of
@@ -215,3 +217,53 @@ def compute_project_parties(portfolio: Portfolio, project_id: str, flows: pd.Dat
     for org in split_list(project.get("partners")):
         rows.append({"organisation": org, "role": "partner"})
     return pd.DataFrame(rows, columns=["organisation", "role"]).drop_duplicates().reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class SourceIndex:
+    """Where each project's and each flow's source rows are (positions in the sources table), found once per
+    dataset so a project's sources are a lookup, not a scan of every source row (compute_project_sources)."""
+
+    of_project: dict[str, list[int]]  # rows of table "projects" whose record is the id, and of "locations" whose
+    # record starts with "<id>|" (every prefix of a record ending before a "|")
+    of_flow: dict[str, list[int]]  # rows of table "funding" by their record (a flow id)
+    exact: bool  # every record of those tables is text: else the scan (a missing record matches a missing flow id)
+
+
+def compute_source_index(sources: pd.DataFrame) -> SourceIndex:
+    """compute_project_sources' three row tests as lookups (SourceIndex)."""
+    tables = sources["table"].to_numpy(dtype=object, na_value=None).tolist()
+    records = sources["record_id"].to_numpy(dtype=object, na_value=None).tolist()
+    of_project: dict[str, list[int]] = {}
+    of_flow: dict[str, list[int]] = {}
+    exact = True
+    for at, (table, record) in enumerate(zip(tables, records)):
+        if table not in ("projects", "funding", "locations"):
+            continue
+        if type(record) is not str:
+            exact = False
+        elif table == "projects":
+            of_project.setdefault(record, []).append(at)
+        elif table == "funding":
+            of_flow.setdefault(record, []).append(at)
+        else:  # startswith(f"{id}|"): the record up to any of its "|"
+            end = record.find("|")
+            while end >= 0:
+                of_project.setdefault(record[:end], []).append(at)
+                end = record.find("|", end + 1)
+    return SourceIndex(of_project, of_flow, exact)
+
+
+def compute_project_sources_at(portfolio: Portfolio, index: SourceIndex, project_id: str,
+                               flows: pd.DataFrame) -> pd.DataFrame:
+    """compute_project_sources(portfolio, project_id, flows) read from `index` (compute_source_index of
+    portfolio.sources): the same rows, in the same order, with the same document columns."""
+    flow_ids = flows["flow_id"].to_numpy(dtype=object, na_value=None).tolist()
+    if not index.exact or any(type(flow) is not str for flow in flow_ids):
+        return compute_project_sources(portfolio, project_id, flows)
+    rows = list(index.of_project.get(project_id, ()))
+    for flow in set(flow_ids):
+        rows += index.of_flow.get(flow, ())
+    docs = portfolio.documents[["document_id", "publisher", "title", "published"]]
+    return portfolio.sources.iloc[np.unique(np.asarray(rows, dtype=np.int64))].merge(docs, on="document_id",
+                                                                                      how="left")

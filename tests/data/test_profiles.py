@@ -140,3 +140,40 @@ def test_group_sums_are_pandas_groupby_sums_to_the_last_digit(monkeypatch, pytho
             got = profiles._group_sums(groups, values, int(groups.max()) + 1)[expected.index.to_numpy()]
         assert np.array_equal(got, expected.to_numpy(), equal_nan=True), trial
         assert np.array_equal(np.signbit(got), np.signbit(expected.to_numpy())), trial
+
+
+def _same_sources(portfolio, project_id, flows):
+    from data.metrics import compute_project_sources
+    from data.profiles import compute_project_sources_at, compute_source_index
+
+    index = compute_source_index(portfolio.sources)
+    pd.testing.assert_frame_equal(compute_project_sources_at(portfolio, index, project_id, flows),
+                                  compute_project_sources(portfolio, project_id, flows), check_exact=True)
+
+
+def test_a_projects_sources_read_from_the_index_are_the_scans_on_the_sample():
+    sample = load_portfolio()
+    for project_id in sample.projects["project_id"]:
+        _same_sources(sample, project_id, sample.funding[sample.funding["project_id"] == project_id])
+
+
+def test_a_projects_sources_read_from_the_index_are_the_scans_on_a_synthetic_portfolio(parse_synthetic):
+    synthetic = parse_synthetic(120, 3)
+    for project_id in synthetic.projects["project_id"].iloc[::7]:
+        _same_sources(synthetic, project_id, synthetic.funding[synthetic.funding["project_id"] == project_id])
+
+
+@pytest.mark.parametrize("record", ["A|B|CD10", None])
+def test_a_projects_sources_read_from_the_index_keep_the_scans_edge_cases(record):
+    # an id holding "|" is matched by the prefix test as startswith matches it; a missing record falls back to the scan
+    sources = pd.DataFrame({
+        "table": ["projects", "locations", "locations", "funding", "funding", "documents", "projects"],
+        "record_id": ["A|B", record, "A|CD20", "F1", "F9", "A|B", "A"],
+        "document_id": ["d1", "d2", "d1", "d2", "d1", "d1", "d2"], "paragraph": [1, 2, 3, 4, 5, 6, 7]},
+        index=[10, 11, 12, 13, 14, 15, 16])
+    documents = pd.DataFrame({"document_id": ["d1", "d2"], "publisher": ["X", "Y"], "title": ["T1", "T2"],
+                              "published": ["2020", None]})
+    empty = pd.DataFrame()
+    portfolio = Portfolio(empty, empty, empty, sources, documents)
+    for project_id, flow_ids in (("A|B", ["F1", "F2"]), ("A", ["F9"]), ("Z", [])):
+        _same_sources(portfolio, project_id, pd.DataFrame({"flow_id": flow_ids}, dtype=object))
