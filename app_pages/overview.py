@@ -10,6 +10,7 @@ from components.exports import render_exports
 from components.filters import render_filter_notes
 from components.i18n import t
 from components.kpis import render_kpis
+from components.maps import minimum_projects
 from components.small_map import render_small_map
 from components.status_views import make_conflicts_table, render_ending
 from components.tables import (
@@ -45,7 +46,8 @@ else:
     with left:
         render_small_map(portfolio.projects, view.full.locations, None, currency, lang, key="overview_map",
                          allocation=view.allocation("committed"), memo=view.memo, donors=view.project_donors(),
-                         kept=view.kept)
+                         kept=view.kept,  # households "more than": the dataset's projects', found once
+                         minimum=view.dataset_memo("minimum_projects", lambda: minimum_projects(view.full.projects)))
     with right:
         st.subheader(t("overview.top_donors", lang))
         measure = st.segmented_control(t("chart.amount", lang, currency=currency), list(FLOW_MEASURES),

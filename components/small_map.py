@@ -42,13 +42,16 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
                    lang: str, prepared: PreparedBoundaries | None, base: bool, metric: str = "funding",
                    height: int = 340, shares: ShareTable | None = None,
                    allocation: Allocation | None = None, url: str | None = None,
-                   donors: pd.DataFrame | None = None, kept: Callable | None = None) -> SmallMap:
+                   donors: pd.DataFrame | None = None, kept: Callable | None = None,
+                   minimum: frozenset[str] | None = None) -> SmallMap:
     """Committed funding (or `metric`) per province for these projects; the number of projects when no amount
     placed in a province is published; no figure at all when no project is placed in a province. `url`: the
     boundaries served as a static file (components.maps.served_url); None embeds them (PNG export). `donors`:
     compute_project_donors of `funding` as map_units reads it (View.project_donors), computed here when not given
     (`funding`, the projects' converted flows, is read only then or without `allocation`: else None will do);
-    `kept` (View.kept, only with the view's own committed allocation): the provinces' sums read back on a restart."""
+    `kept` (View.kept, only with the view's own committed allocation): the provinces' sums read back on a restart.
+    `minimum`: minimum_projects of these projects or of the dataset's (a unit is marked by its own projects only),
+    found here when not given."""
     if allocation is None:  # else: the committed allocation of these projects, already computed (View.allocation)
         committed = FLOW_MEASURES["committed"].select(funding)
         allocation = allocate(projects, project_locations(all_locations, projects), committed, shares=shares)
@@ -63,7 +66,7 @@ def make_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, funding:
     provinces = by_unit(allocation, with_donors=False) if kept is None else kept(
         "by_province", lambda: by_unit(allocation, with_donors=False), "committed")
     units = map_units(provinces, prepared, donors=donors,
-                      minimum=minimum_projects(projects), url=url)
+                      minimum=minimum_projects(projects) if minimum is None else minimum, url=url)
     # Small: a smaller title, the legend (under the map) in smaller type.
     figure = make_funding_map_figure(units, drawn, currency, lang, base, height=height,
                                      title=metric_title(drawn, currency, lang),
@@ -76,19 +79,19 @@ def render_small_map(projects: pd.DataFrame, all_locations: pd.DataFrame, fundin
                      lang: str, key: str, metric: str = "funding", height: int = 340,
                      shares: ShareTable | None = None, allocation: Allocation | None = None,
                      memo: Callable[..., SmallMap] | None = None, donors: pd.DataFrame | None = None,
-                     kept: Callable | None = None) -> None:
+                     kept: Callable | None = None, minimum: frozenset[str] | None = None) -> None:
     """The small map and what it leaves out (national projects, projects without a province, fallbacks).
     `shares`: the dataset's province split (View.shares), so a rerun does not recompute it. `memo` (View.memo,
     only when these projects are the view's): the figure is built once per filter state and boundary file.
-    `donors`: as for make_small_map; `kept` (View.kept, with `allocation` the view's committed one): its sums
-    read back on a restart."""
+    `donors`, `minimum`: as for make_small_map; `kept` (View.kept, with `allocation` the view's committed one): its
+    sums read back on a restart."""
     source = boundary_source(1)
     prepared, _ = get_prepared(source)
     url, base = served_url(source, prepared), topojson_available()
 
     def make() -> SmallMap:
         return make_small_map(projects, all_locations, funding, currency, lang, prepared, base, metric, height,
-                              shares, allocation, url, donors, kept if allocation is not None else None)
+                              shares, allocation, url, donors, kept if allocation is not None else None, minimum)
 
     small = memo(f"small_map:{key}", make, metric, height, boundary_key(source), base, url) if memo else make()
     national, unplaced = small.allocation.national_projects, small.allocation.unallocated_projects

@@ -51,3 +51,18 @@ def test_small_map_keeps_national_projects_off_the_map():
 def test_small_map_has_a_short_translated_title():
     small = make_small_map(PROJECTS, LOCATIONS, funding(None), "USD", "fr", None, base=False)
     assert small.figure.layout.title.text == "Nombre de projets"
+
+
+def test_small_map_given_the_datasets_minimum_projects_draws_the_same_map():
+    # the Overview passes minimum_projects of every project (found once per dataset): a unit is marked by its own
+    # projects only, so a project of another view ("C") changes nothing, and a given set is what is read
+    flagged = PROJECTS.assign(households_targeted=[1200.0, 3000.0, None],
+                              households_targeted_is_minimum=[False, True, None])
+    kwargs = dict(metric="households_targeted")
+    own = make_small_map(flagged, LOCATIONS, funding(1.0), "USD", "en", None, False, **kwargs)
+    given = make_small_map(flagged, LOCATIONS, funding(1.0), "USD", "en", None, False, minimum=frozenset({"B", "C"}),
+                           **kwargs)
+    assert given.figure.to_plotly_json() == own.figure.to_plotly_json()
+    other = make_small_map(flagged, LOCATIONS, funding(1.0), "USD", "en", None, False, minimum=frozenset({"A"}),
+                           **kwargs)
+    assert other.figure.to_plotly_json() != own.figure.to_plotly_json()
