@@ -435,3 +435,19 @@ def test_map_units_are_the_units_left_joined_to_by_unit(synthetic_allocation, ke
     assert list(frame.columns) == [*expected.columns, "minimum"]
     pd.testing.assert_frame_equal(frame.drop(columns="minimum"), expected, check_exact=True)
     assert frame["split_assumed"].dtype == (object if kept else bool)
+
+
+@pytest.mark.parametrize("member_ids, donor_ids", [
+    ([("P1", "P2"), ("P2",)], ["P1", "P2", "P1"]),  # text: looked up by Arrow
+    ([(1, 2), (2,)], [1, 2, 1]),  # numbers on both sides: Arrow too
+    ([("P1", 2), (2,)], ["P1", 2, "P1"]),  # mixed: Arrow refuses, compared as Python values
+])
+def test_unit_donors_whatever_the_ids_type(member_ids, donor_ids):
+    # against bench/naive.py's grouping by names, for ids Arrow types several ways (or not at all)
+    from bench.naive import naive_unit_donors
+    from components.maps import _unit_donors
+
+    frame = pd.DataFrame({"code": ["A", "B"], "project_ids": pd.Series(member_ids, dtype=object)})
+    donors = pd.DataFrame({"project_id": pd.Series(donor_ids, dtype=object), "donor": ["D1", "D2", "D2"],
+                           "amount": [5.0, 1.0, 3.0]})
+    assert list(_unit_donors(frame, donors)) == list(naive_unit_donors(frame, donors)) == [("D1", "D2"), ("D2",)]
