@@ -106,7 +106,8 @@ else:
 
     st.subheader(t("project.sources", lang))
     # where every project's sources are, found once per dataset: a project's are then a lookup, not a scan
-    where = view.dataset_memo("source_index", lambda: compute_source_index(view.full.sources))
+    where = view.dataset_memo("source_index", lambda: compute_source_index(view.full.sources,
+                                                                               view.full.documents))
     sources = memo("sources", lambda: compute_project_sources_at(view.full, where, project_id, flows))
     if sources.empty:  # uploaded data rarely cites documents: say so rather than draw an empty grid
         st.caption(t("project.sources.none", lang))

@@ -227,11 +227,13 @@ class SourceIndex:
     of_project: dict[str, list[int]]  # rows of table "projects" whose record is the id, and of "locations" whose
     # record starts with "<id>|" (every prefix of a record ending before a "|")
     of_flow: dict[str, list[int]]  # rows of table "funding" by their record (a flow id)
-    exact: bool  # every record of those tables is text: else the scan (a missing record matches a missing flow id)
+    documents: dict[str, list[int]]  # rows of the documents table by document id
+    exact: bool  # every record of those tables and every document id is text: else the scan (a missing record
+    # matches a missing flow id, a missing document id a document without one)
 
 
-def compute_source_index(sources: pd.DataFrame) -> SourceIndex:
-    """compute_project_sources' three row tests as lookups (SourceIndex)."""
+def compute_source_index(sources: pd.DataFrame, documents: pd.DataFrame) -> SourceIndex:
+    """compute_project_sources' three row tests, and its join's document rows, as lookups (SourceIndex)."""
     tables = sources["table"].to_numpy(dtype=object, na_value=None).tolist()
     records = sources["record_id"].to_numpy(dtype=object, na_value=None).tolist()
     of_project: dict[str, list[int]] = {}
@@ -251,7 +253,12 @@ def compute_source_index(sources: pd.DataFrame) -> SourceIndex:
             while end >= 0:
                 of_project.setdefault(record[:end], []).append(at)
                 end = record.find("|", end + 1)
-    return SourceIndex(of_project, of_flow, exact)
+    by_document: dict[str, list[int]] = {}
+    for at, document in enumerate(documents["document_id"].to_numpy(dtype=object, na_value=None).tolist()):
+        exact &= type(document) is str
+        by_document.setdefault(document, []).append(at)
+    exact &= all(type(d) is str for d in sources["document_id"].to_numpy(dtype=object, na_value=None).tolist())
+    return SourceIndex(of_project, of_flow, by_document, exact)
 
 
 def compute_project_sources_at(portfolio: Portfolio, index: SourceIndex, project_id: str,
@@ -264,6 +271,9 @@ def compute_project_sources_at(portfolio: Portfolio, index: SourceIndex, project
     rows = list(index.of_project.get(project_id, ()))
     for flow in set(flow_ids):
         rows += index.of_flow.get(flow, ())
-    docs = portfolio.documents[["document_id", "publisher", "title", "published"]]
-    return portfolio.sources.iloc[np.unique(np.asarray(rows, dtype=np.int64))].merge(docs, on="document_id",
-                                                                                      how="left")
+    mine = portfolio.sources.iloc[np.unique(np.asarray(rows, dtype=np.int64))]
+    # Only the documents these rows cite, in the table's order: a left join finds the same rows (not a copy of every
+    # document's columns and a join against all of them)
+    cited = [at for document in set(mine["document_id"].tolist()) for at in index.documents.get(document, ())]
+    docs = portfolio.documents.iloc[np.unique(np.asarray(cited, dtype=np.int64))]
+    return mine.merge(docs[["document_id", "publisher", "title", "published"]], on="document_id", how="left")

@@ -146,7 +146,7 @@ def _same_sources(portfolio, project_id, flows):
     from data.metrics import compute_project_sources
     from data.profiles import compute_project_sources_at, compute_source_index
 
-    index = compute_source_index(portfolio.sources)
+    index = compute_source_index(portfolio.sources, portfolio.documents)
     pd.testing.assert_frame_equal(compute_project_sources_at(portfolio, index, project_id, flows),
                                   compute_project_sources(portfolio, project_id, flows), check_exact=True)
 
@@ -165,15 +165,16 @@ def test_a_projects_sources_read_from_the_index_are_the_scans_on_a_synthetic_por
 
 @pytest.mark.parametrize("record", ["A|B|CD10", None])
 def test_a_projects_sources_read_from_the_index_keep_the_scans_edge_cases(record):
-    # an id holding "|" is matched by the prefix test as startswith matches it; a missing record falls back to the scan
+    # an id holding "|" is matched by the prefix test as startswith matches it; a missing record falls back to the
+    # scan; a document listed twice joins twice, an unknown one (d3) joins nothing
     sources = pd.DataFrame({
         "table": ["projects", "locations", "locations", "funding", "funding", "documents", "projects"],
         "record_id": ["A|B", record, "A|CD20", "F1", "F9", "A|B", "A"],
-        "document_id": ["d1", "d2", "d1", "d2", "d1", "d1", "d2"], "paragraph": [1, 2, 3, 4, 5, 6, 7]},
+        "document_id": ["d1", "d2", "d1", "d2", "d3", "d1", "d2"], "paragraph": [1, 2, 3, 4, 5, 6, 7]},
         index=[10, 11, 12, 13, 14, 15, 16])
-    documents = pd.DataFrame({"document_id": ["d1", "d2"], "publisher": ["X", "Y"], "title": ["T1", "T2"],
-                              "published": ["2020", None]})
+    documents = pd.DataFrame({"document_id": ["d1", "d0", "d2", "d1"], "publisher": ["X", "W", "Y", "Z"],
+                              "title": ["T1", "T0", "T2", "T1 again"], "published": ["2020", None, None, "2021"]})
     empty = pd.DataFrame()
     portfolio = Portfolio(empty, empty, empty, sources, documents)
-    for project_id, flow_ids in (("A|B", ["F1", "F2"]), ("A", ["F9"]), ("Z", [])):
+    for project_id, flow_ids in (("A|B", ["F1", "F2"]), ("A", ["F9"]), ("A", []), ("Z", ["F9"]), ("Z", [])):
         _same_sources(portfolio, project_id, pd.DataFrame({"flow_id": flow_ids}, dtype=object))
