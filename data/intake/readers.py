@@ -18,8 +18,12 @@ XLSX_MAGIC = b"PK\x03\x04"
 MAX_CELL_CHARS = 32_767  # the longest cell Excel writes
 MAX_COLUMNS = 16_384  # the widest sheet Excel writes
 HEAD_ROWS = MAX_HEADER_ROW + LOOKAHEAD * 50 + 2  # all the rows data.intake.headers.find_header looks at
-SHARED_CELLS = 200_000  # distinct shared cells at most (checked per chunk); past that, only those seen are shared
+SHARED_CELLS = 200_000  # distinct shared cells at most, all columns together (checked per chunk); past that, only
+# those seen are shared
 CHUNK_ROWS = 128  # CSV rows read, checked and added to the columns at a time (more is slower: the cache)
+# Rows after which a column holding more than half as many distinct cells as rows is no longer shared: ids, amounts
+# and titles gain nothing from it, and a dictionary lookup of each of their cells was a third of a CSV's reading.
+SHARE_JUDGED = 4096
 
 
 class UnreadableFileError(Exception):
@@ -170,7 +174,7 @@ def rows_to_frame(rows: list[list[object]], name: str, more: Iterable[list[list[
     width = len(header)
     columns: list[list[object]] = [[] for _ in range(width)]
     numbers: list[int] = []
-    same: dict[str, str] = {}
+    shared: list[dict[str, str] | None] = [{} for _ in range(width)]  # None: a column not shared (see SHARE_JUDGED)
     start = found.index + 2
     for chunk in itertools.chain([rows[found.index + 1:]], more):
         if not text_cells:
@@ -178,9 +182,15 @@ def rows_to_frame(rows: list[list[object]], name: str, more: Iterable[list[list[
                      for row in chunk]
         kept = [position for position, row in enumerate(chunk) if "".join(row[:width]).strip()]
         padded = [row if len(row) >= width else row + [""] * (width - len(row)) for row in map(chunk.__getitem__, kept)]
-        share = same.setdefault if len(same) < SHARED_CELLS else same.get
-        for column, cells in zip(columns, zip(*padded)):
-            column.extend(map(share, cells, cells))
+        more_shared = sum(len(same) for same in shared if same is not None) < SHARED_CELLS
+        for column, cells, same in zip(columns, zip(*padded), shared):
+            if same is None:
+                column.extend(cells)
+            else:
+                column.extend(map(same.setdefault if more_shared else same.get, cells, cells))
+        if len(numbers) < SHARE_JUDGED <= len(numbers) + len(kept):
+            shared = [None if same is None or 2 * len(same) > len(column) else same
+                      for column, same in zip(columns, shared)]
         numbers += [start + position for position in kept]
         start += len(chunk)
     frame = pd.DataFrame({name: pd.Series(column, dtype=object) for name, column in zip(header, columns)}

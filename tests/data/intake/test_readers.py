@@ -2,7 +2,7 @@
 
 import pytest
 
-from data.intake.readers import UnreadableFileError, parse_csv_table, parse_table_bytes
+from data.intake.readers import SHARE_JUDGED, UnreadableFileError, parse_csv_table, parse_table_bytes
 from tests.catalogue.build import workbook
 
 CSV = "project_id;title_fr\nP1;Projet à Kalemie\n"
@@ -53,3 +53,14 @@ def test_every_line_ending_reads_the_same_rows(text):
 def test_a_quoted_cell_keeps_its_line_break():
     frame = parse_csv_table('project_id,notes\nP,"two\r\nlines"\n', "x.csv")[0]
     assert frame.loc[0, "notes"] == "two\r\nlines"
+
+
+def test_repeated_cells_stay_shared_past_the_rows_where_distinct_columns_stop_being_shared():
+    rows = SHARE_JUDGED * 2
+    text = "project_id,donor,amount\n" + "".join(f"P-{i},{'UK' if i % 2 else 'Sweden'},{i}.5\n" for i in range(rows))
+    frame, _ = parse_csv_table(text, "f.csv")
+    assert frame["project_id"].tolist() == [f"P-{i}" for i in range(rows)]
+    assert frame["donor"].tolist() == ["Sweden", "UK"] * SHARE_JUDGED
+    assert frame["amount"].tolist() == [f"{i}.5" for i in range(rows)]
+    assert frame["_row"].tolist() == list(range(2, rows + 2))
+    assert len({id(cell) for cell in frame["donor"]}) == 2  # one string object per donor
