@@ -286,7 +286,9 @@ def parse_partial_date(value: object) -> PartialDate | None:
         raise ValueError(f"'{text}' is not a valid calendar date ({exc})") from None
 
 
-_read_partial_date = functools.lru_cache(maxsize=4096)(parse_partial_date)  # checked dates: text, hashable
+# Checked dates (text, hashable); every day of 45 years: the 5,618 distinct dates of a 100,000-project upload stay
+# cached while its end-before-start warnings are checked (at 4,096 most reads missed).
+_read_partial_date = functools.lru_cache(maxsize=16384)(parse_partial_date)
 
 
 def date_period(value: object) -> PartialDate | None:
