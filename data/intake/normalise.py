@@ -101,9 +101,14 @@ def _read_column(values: list, read: Callable[[object], _Reading], found: _Found
     returns (index of each cell's reading, the readings)."""
     codes, uniques = distinct_cells(values)
     readings = [_UNCHANGED if skip_missing and is_missing(value) else read(value) for value in uniques]
+    _report(codes, readings, found)
+    return codes, readings
+
+
+def _report(codes: np.ndarray, readings: list[_Reading], found: _Found) -> None:
+    """The readings' problems on every row that holds the cell read."""
     for position in positions_of(codes, [i for i, r in enumerate(readings) if r.problems or r.pending]):
         found.add_reading(position, readings[codes[position]])
-    return codes, readings
 
 
 def _write(values: list, codes: np.ndarray, readings: list[_Reading]) -> None:
@@ -322,7 +327,9 @@ def _count_is_minimum(col: Column, cells: dict[str, list], position: int, raw: o
 def _normalise_amounts(col: Column, cells: dict[str, list], found: _Found) -> None:
     """Amounts column by column, except the rows whose amount names a currency: compared with their own cell."""
     values = cells[col.name]
-    codes, readings = _read_column(values, lambda value: _strip_currency(_read_amount(col, value)), found)
+    codes, uniques = distinct_cells(values)
+    readings = _read_amounts(col, uniques)
+    _report(codes, readings, found)
     for position in positions_of(codes, [i for i, r in enumerate(readings) if r.parsed is not None]):
         parsed = readings[codes[position]].parsed
         if _amount_names_currency(col, cells, position, parsed, found):
@@ -330,6 +337,22 @@ def _normalise_amounts(col: Column, cells: dict[str, list], found: _Found) -> No
             if parsed.note:
                 found.add(position, col.name, parsed.note, "warning")
     _write(values, codes, readings)
+
+
+def _read_amounts(col: Column, values: list) -> list[_Reading]:
+    """_strip_currency(_read_amount(…)) of each cell (missing ones left as they are), the plain amounts read here:
+    amounts are mostly distinct, and the calls for each were most of their reading."""
+    plain = _PLAIN_AMOUNT.fullmatch
+    readings = []
+    for value in values:
+        if value.__class__ is str and plain(value):
+            text = repr(float(value))
+            if text.endswith(".0"):
+                text = text[:-2]
+            readings.append(_UNCHANGED if text == value else _Reading(text))
+        else:
+            readings.append(_UNCHANGED if is_missing(value) else _strip_currency(_read_amount(col, value)))
+    return readings
 
 
 def _strip_currency(reading: _Reading) -> _Reading:

@@ -5,7 +5,15 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from data.intake.normalise import _KEEP, _PLAIN_AMOUNT, _PLAIN_SHARE, _read_amount, _read_share
+from data.intake.normalise import (
+    _KEEP,
+    _PLAIN_AMOUNT,
+    _PLAIN_SHARE,
+    _read_amount,
+    _read_amounts,
+    _read_share,
+    _strip_currency,
+)
 from data.intake.values import format_amount
 from data.schema import _PLAIN_NUMBER, Column, _check_column, check_cell
 
@@ -64,3 +72,15 @@ def test_validation_types_a_plain_number_as_check_cell_does(value, col):
 def test_an_amount_is_written_as_the_decimal_of_its_repr(value):
     text = format(Decimal(repr(value)), "f")  # format_amount before its shortcut for reprs without an exponent
     assert format_amount(value) == (text[:-2] if text.endswith(".0") else text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SHORTCUTS[0][3] + ["", " ", None, "€12.5M", "12,5", "1e3", "-5", "abc", "１２"])
+                | st.from_regex(_PLAIN_AMOUNT, fullmatch=True), max_size=20))
+def test_a_column_of_amounts_reads_as_each_cell_would(values):
+    from data.intake.normalise import _UNCHANGED, is_missing  # as _read_column leaves a missing cell
+
+    general = [_UNCHANGED if is_missing(value) else _strip_currency(_read_amount(AMOUNT, _Typed(value)))
+               for value in values]
+    assert [(shown(r, v), r.parsed) for r, v in zip(_read_amounts(AMOUNT, values), values)] \
+        == [(shown(r, v), r.parsed) for r, v in zip(general, values)]
