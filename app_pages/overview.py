@@ -79,13 +79,12 @@ else:
         "flows": lambda: render_paged_table(
             view.funding, lambda rows: make_flows_table(rows, lang), lang, key="overview_flows", memo=view.memo,
             made=view.rows_made("flows", currency)),
+        "sources": lambda: render_table(view.memo("sources_table", lambda: make_sources_table(portfolio, lang))),
     }, t("overview.tables", lang), lang, key="overview_table")
     conflicts = view.memo("conflicts", lambda: compute_conflicts(portfolio.sources, portfolio.documents))
     if not conflicts.empty:
         st.subheader(t("table.conflicts", lang))
         render_table(make_conflicts_table(conflicts, lang))
-    with st.expander(t("table.sources", lang)):
-        render_table(view.memo("sources_table", lambda: make_sources_table(portfolio, lang)))
 problems = sum(len(r.rejected) for r in view.full.reports)
 if problems or view.full.unreadable:
     with st.expander(t("data.problems", lang, n=problems)):

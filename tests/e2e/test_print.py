@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 # The sample's projects (data/sample/projects.csv): the first and the last of its 13 rows. A grid 10 rows high
 # prints only the first ten; the print view prints all thirteen.
 FIRST_PROJECT, LAST_PROJECT = "SE-IOM-TGK-2021", "IOM-MINING"
-# The last row of the sources table, folded in an expander on screen: the evidence of the last line of
+# The last row of the sources table, behind the Overview's table switch on screen: the evidence of the last line of
 # data/sample/sources.csv (IOM-MINING's theme).
 LAST_SOURCE_EVIDENCE = "exploitation illégale des ressources naturelles"
 
@@ -62,7 +62,7 @@ def test_the_print_view_prints_every_row_of_every_table_without_the_sidebar(brow
     start, end = text.index(t("table.projects", "en")), text.index(t("table.flows", "en"))
     projects = squeeze(text[start:end])
     assert squeeze(FIRST_PROJECT) in projects and squeeze(LAST_PROJECT) in projects
-    # The sources table, folded on screen, is printed open, down to its last row.
+    # The sources table, one choice of a switch on screen, is printed too, down to its last row.
     assert squeeze(LAST_SOURCE_EVIDENCE) in squeeze(text[text.index(t("table.sources", "en")):])
     # Nothing of the sidebar or the screen banner is on paper.
     for absent in (t("sidebar.currency", "en"), t("filters.title", "en"), t("filters.reset", "en"),

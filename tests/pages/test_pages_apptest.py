@@ -95,11 +95,13 @@ def with_table(table: str, **session) -> AppTest:
     return run_page("app_pages/overview.py", overview_table=table, **session)
 
 
-@pytest.mark.parametrize(("lang", "heading", "labels"), [
-    ("en", "Projects and funding flows", ["Projects and their sources", "Funding flows"]),
-    ("fr", "Projets et flux financiers", ["Projets et sources", "Flux financiers"]),
+@pytest.mark.parametrize(("lang", "heading", "labels", "evidence"), [
+    ("en", "Projects, funding flows and sources", ["Projects and their sources", "Funding flows",
+                                                   "Sources of each fact"], "Evidence"),
+    ("fr", "Projets, flux financiers et sources", ["Projets et sources", "Flux financiers", "Sources de chaque fait"],
+     "Extrait"),
 ])
-def test_overview_shows_one_table_at_a_time_under_a_switch(lang, heading, labels):
+def test_overview_shows_one_table_at_a_time_under_a_switch(lang, heading, labels, evidence):
     first, rate = ("Projet", "Taux utilisé") if lang == "fr" else ("Project", "Rate used")
     app = run_page("app_pages/overview.py", lang=lang)
     switch = app.button_group(key="overview_table")
@@ -108,18 +110,22 @@ def test_overview_shows_one_table_at_a_time_under_a_switch(lang, heading, labels
     assert not any(label in [h.value for h in app.subheader] for label in labels)  # the switch names them
     projects = app.dataframe[0].value
     assert projects.columns[0] == first and "NL-CISPE" in set(projects[first])
-    assert not any(rate in d.value.columns for d in app.dataframe)
+    assert not any(rate in d.value.columns or evidence in d.value.columns for d in app.dataframe)
     app = with_table("flows", lang=lang)
     flows = app.dataframe[0].value
     assert rate in flows.columns and "NL-CISPE" in set(flows[first])
     assert app.button_group(key="overview_table").value == "flows"
     assert not any("Implementing" in d.value.columns or "Mise en œuvre" in d.value.columns for d in app.dataframe)
+    app = with_table("sources", lang=lang)
+    sources = app.dataframe[0].value  # data/sample/sources.csv: 114 rows
+    assert evidence in sources.columns and len(sources) == 114 and "NL-CISPE" in set(sources[first])
+    assert not any(rate in d.value.columns for d in app.dataframe)
 
 
 def test_overview_in_print_view_prints_both_tables_under_their_headings():
     app = run_page("app_pages/overview.py", {"print": "1"})
     headings = [h.value for h in app.subheader]
-    assert "Projects and their sources" in headings and "Funding flows" in headings
+    assert {"Projects and their sources", "Funding flows", "Sources of each fact"} <= set(headings)
     assert all(w.key != "overview_table" for w in app.button_group)  # paper shows every table: no switch
 
 

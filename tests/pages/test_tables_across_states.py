@@ -17,6 +17,7 @@ def _tables(page: str, query: dict, session: dict) -> list[pd.DataFrame]:
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize(("page", "session"), [("app_pages/overview.py", {}),
                                                ("app_pages/overview.py", {"overview_table": "flows"}),
+                                               ("app_pages/overview.py", {"overview_table": "sources"}),
                                                ("app_pages/donor.py", {})])
 def test_tables_after_other_filter_states_are_the_tables_made_afresh(page, session, lang):
     fresh = []
@@ -26,6 +27,6 @@ def test_tables_after_other_filter_states_are_the_tables_made_afresh(page, sessi
     st.cache_resource.clear()
     for query, expected in zip(STATES, fresh):  # one model: rows kept from the states before
         shown = _tables(page, {**query, "lang": lang}, session)
-        assert len(shown) == len(expected) > 1, query
+        assert len(shown) == len(expected) > 0, query
         for got, want in zip(shown, expected):
             pd.testing.assert_frame_equal(got, want, check_exact=True)
