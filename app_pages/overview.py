@@ -25,7 +25,7 @@ from components.view import PLOT_CONFIG, load_view
 from data.metrics import FLOW_MEASURES, compute_by_donor, compute_conflicts, compute_kpis
 from data.organisations import organisation_label
 from data.portfolio import compute_refused_rows
-from data.status import compute_ending_soon, count_without_end, of_projects
+from data.status import compute_ending_soon, count_without_end
 
 view = load_view()
 lang, currency, portfolio = view.lang, view.currency, view.portfolio
@@ -62,9 +62,9 @@ else:
         if not unpublished.empty:
             st.caption(t("chart.by_donor.missing", lang, n=int(unpublished["not_published"].sum()),
                          donors=escape_text(", ".join(organisation_label(d, lang) for d in unpublished["donor"]))))
-    ending = view.memo("ending_soon", lambda: of_projects(view.dataset_memo(  # found once per day, as on Status
-        "all_ending_soon", lambda: compute_ending_soon(view.full.projects, view.today, 180, view.dates), 180),
-                                                          portfolio.projects), 180)
+    every_ending = view.dataset_memo("all_ending_soon", lambda: compute_ending_soon(  # once per day, as on Status
+        view.full.projects, view.today, 180, view.dates), 180)
+    ending = view.memo("ending_soon", lambda: view.of_view(every_ending, "all_ending_soon", 180), 180)
     if not ending.empty:  # a heading only when something ends: "nothing ends" is no headline
         st.subheader(t("overview.ending_soon", lang))
     render_ending(ending, 180, view.memo("without_end", lambda: count_without_end(portfolio.projects, view.dates)),

@@ -119,3 +119,17 @@ def test_a_view_reads_the_flows_of_the_masks_it_was_built_on(model):
     fresh._views.clear()  # as VIEW_MEMO other states would
     assert view.funding is narrowed.funding and view.keep is narrowed.keep
     assert view.flows_at()[0] is fresh.converted("USD")
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_overviews_ending_soon_by_position_is_the_views_rows_by_id(model, state):
+    # the Overview takes the view's projects ending soon from the dataset's (once per day) by position, as the
+    # Status page does: the rows the id text gives, in order
+    from data.status import compute_ending_soon, of_projects
+
+    view = _lazy(model, state)
+    every = view.dataset_memo("all_ending_soon", lambda: compute_ending_soon(
+        view.full.projects, view.today, 180, view.dates), 180)
+    expected = of_projects(every, view.portfolio.projects)
+    pd.testing.assert_frame_equal(view.of_view(every, "all_ending_soon", 180), expected)
+    assert len(every) > 0
