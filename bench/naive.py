@@ -740,7 +740,8 @@ def naive_patches() -> list[tuple[object, str, object]]:
     patches.append((data.metrics, "convert_frame", naive_convert_frame))
     patches.append((data.metrics, "compute_left_to_disburse",
                     lambda converted, flows=None: naive_compute_left_to_disburse(converted)))
-    def by_donor(converted, measure="committed", flow_facts=None, donor_flows_only=False):
+    def by_donor(converted, measure="committed", flow_facts=None, donor_flows_only=False, rows=None):
+        converted = converted if rows is None else converted.iloc[rows]
         return naive_compute_by_donor(converted[data.metrics.is_donor_flow(converted)] if donor_flows_only
                                       else converted, measure)
 
@@ -749,6 +750,8 @@ def naive_patches() -> list[tuple[object, str, object]]:
                 (components.small_map, "compute_project_donors", naive_compute_project_donors)]
     patches.append((components.view.View, "project_donors", lambda view, donor=None: naive_compute_project_donors(
         view.of_donor(donor)[1] if donor else view.funding)))  # the view's own flows, not the dataset's rows
+    patches.append((components.view.View, "every_project_donors",
+                    lambda view: naive_compute_project_donors(view.all_funding)))
     patches.append((data.profiles, "compute_donor_breakdown", naive_compute_donor_breakdown))
     patches.append((data.profiles, "compute_donor_provinces", naive_compute_donor_provinces))
     patches.append((components.maps, "_unit_donors", naive_unit_donors))
