@@ -99,8 +99,7 @@ titles_by_id = view.dataset_memo("titles_by_id", lambda: compute_titles_by_id(vi
 # Render (a click on the map or another province reruns only this section: a fragment)
 render_map_section(units, metric, currency, lang, level=level, base=base, all_remainder=all_remainder,
                    allocation=allocation, provinces=provinces, memo=memo,
-                   # read only for titles when titles_by_id is None: otherwise no slice of the view's projects
-                   projects=portfolio.projects if titles_by_id is None else view.full.projects,
+                   projects=portfolio.projects if titles_by_id is None else view.full.projects,  # titles only
                    minimum=extra["minimum"], embedded=adm1 is None,
                    territories=dict(locations=locations, places=places, adm2=adm2, metric=metric, base=base,
                                     extra=dict(extra, url=urls[2]),

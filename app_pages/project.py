@@ -21,16 +21,12 @@ from components.tables import make_flows_table, render_table
 from components.view import load_view
 from data.metrics import compute_conflicts
 from data.profiles import compute_project_parties, compute_project_sources_at, compute_source_index
-from data.schema import compute_project_titles
 from data.status import of_projects
 
 view = load_view()
 lang = view.lang
-# Only the list to choose from depends on the filters: the rows and titles are the dataset's, indexed once (a new
-# filter state neither slices the view's projects nor re-titles them).
-projects = view.dataset_memo("projects_by_id", lambda: view.full.projects.set_index("project_id", drop=False))
-titles = view.dataset_memo("titles", lambda: dict(zip(projects.index.tolist(),
-                                                      compute_project_titles(projects, lang).tolist())), lang)
+# Only the list to choose from depends on the filters: the rows and titles are the dataset's, indexed once.
+projects, titles = view.projects_by_id(), view.project_titles()
 
 
 def title_of(project_id: str) -> str:
@@ -43,8 +39,7 @@ render_filter_notes(view.result, len(view.full.projects), lang)
 choices = view.memo("project_choices", lambda: view.prepared.index.ids[view.keep].tolist())  # the view's, in order
 # The chooser sits in a popover: the chosen project's title is shown once, as the header above its summary.
 chooser = st.popover(t("project.another", lang), icon=":material/swap_horiz:")
-count = len(choices)
-if count > CHOICES_MAX:  # a search box rather than a 10,000-title dropdown
+if (count := len(choices)) > CHOICES_MAX:  # a search box rather than a 10,000-title dropdown
     query = chooser.text_input(t("project.search", lang), key="project_search")
     choices = search_choices(choices, titles, query, keep=[st.query_params.get("project") or ""])
     chooser.caption(t("project.search.shown", lang, shown=len(choices), n=count))
@@ -106,8 +101,7 @@ else:
 
     st.subheader(t("project.sources", lang))
     # where every project's sources are, found once per dataset: a project's are then a lookup, not a scan
-    where = view.dataset_memo("source_index", lambda: compute_source_index(view.full.sources,
-                                                                               view.full.documents))
+    where = view.dataset_memo("source_index", lambda: compute_source_index(view.full.sources, view.full.documents))
     sources = memo("sources", lambda: compute_project_sources_at(view.full, where, project_id, flows))
     if sources.empty:  # uploaded data rarely cites documents: say so rather than draw an empty grid
         st.caption(t("project.sources.none", lang))

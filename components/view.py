@@ -15,6 +15,7 @@ from data.filters import FilterResult, FilterState, today_utc
 from data.metrics import compute_project_donors
 from data.portfolio import Portfolio
 from data.prepared import PreparedPortfolio, PreparedView
+from data.schema import compute_project_titles
 from data.status import of_kept, of_projects, project_positions
 from geo.allocation import Allocation, ShareTable
 
@@ -119,6 +120,18 @@ class View:
             return every
         return self.dataset_memo("project_donors", lambda: every[every["donor"].isin(set(donors))], self.currency,
                                  donors)
+
+    def projects_by_id(self) -> pd.DataFrame:
+        """Every project of the dataset indexed by its id (a project page's rows: whatever the filters), once."""
+        return self.dataset_memo("projects_by_id", lambda: self.full.projects.set_index("project_id", drop=False))
+
+    def project_titles(self) -> dict[str, str]:
+        """Every project's title in the view's language by id, once per dataset and language: a new filter state
+        neither slices the view's projects nor titles them again (a choice list's labels are dict lookups)."""
+        projects = self.projects_by_id()
+        return self.dataset_memo("titles", lambda: dict(zip(projects.index.tolist(),
+                                                            compute_project_titles(projects, self.lang).tolist())),
+                                 self.lang)
 
     def every_project_donors(self) -> pd.DataFrame:
         """compute_project_donors of every converted flow: each project's rows are those of its own flows (a project
