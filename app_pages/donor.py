@@ -13,7 +13,13 @@ from components.kpis import render_kpis
 from components.printing import render_sections
 from components.profiles import make_breakdown_figure, make_donor_provinces_table, make_measures_table
 from components.small_map import render_small_map
-from components.tables import make_flows_table, make_projects_table, render_paged_table, render_table
+from components.tables import (
+    make_flows_table,
+    make_projects_table,
+    render_one_table,
+    render_paged_table,
+    render_table,
+)
 from components.view import PLOT_CONFIG, load_view
 from data.metrics import compute_kpis
 from data.organisations import organisation_label
@@ -81,11 +87,12 @@ else:
             if not provinces["split_known"].all():
                 st.caption(t("donor.split_unknown", lang))
 
-    st.subheader(t("table.flows", lang))
-    render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang, key="donor_flows", memo=memo,
-                       made=view.rows_made("flows", currency))
-    st.subheader(t("table.projects", lang))
-    render_paged_table(mine.projects, lambda rows: make_projects_table(view.page_portfolio(mine, rows), lang), lang,
-                       key="donor_projects", memo=memo,
-                       made=view.rows_made("projects", view.state.provinces, view.state.territories))  # their places
+    render_one_table({  # one at a time, as on the Overview (both on paper)
+        "flows": lambda: render_paged_table(funding, lambda rows: make_flows_table(rows, lang), lang,
+                                            key="donor_flows", memo=memo, made=view.rows_made("flows", currency)),
+        "projects": lambda: render_paged_table(
+            mine.projects, lambda rows: make_projects_table(view.page_portfolio(mine, rows), lang), lang,
+            key="donor_projects", memo=memo,
+            made=view.rows_made("projects", view.state.provinces, view.state.territories)),  # their places
+    }, t("donor.tables", lang), lang, key="donor_table")
 render_exports(view)  # CSV/XLSX of the filtered projects, flows and provinces; charts as PNG

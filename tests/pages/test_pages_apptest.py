@@ -181,6 +181,28 @@ def test_donor_page_counts_providers_of_incoming_funds():
     assert metrics(app)["Projects"] == "2"  # the 2019 relocation is known only from incoming funds (type 1)
 
 
+@pytest.mark.parametrize(("lang", "heading", "labels", "rate", "implementing"), [
+    ("en", "Funding flows and projects", ["Funding flows", "Projects and their sources"], "Rate used", "Implementing"),
+    ("fr", "Flux financiers et projets", ["Flux financiers", "Projets et sources"], "Taux utilisé", "Mise en œuvre"),
+])
+def test_donor_page_shows_its_flows_or_its_projects_under_a_switch(lang, heading, labels, rate, implementing):
+    query = {"profile": "Sweden", "lang": lang}  # its two projects: data/sample/funding.csv, type 1 and 11 rows
+    app = run_page("app_pages/donor.py", query)
+    switch = app.button_group(key="donor_table")
+    assert list(switch.options) == labels and switch.value == "flows"
+    assert heading in [h.value for h in app.subheader]
+    flows = next(d.value for d in app.dataframe if rate in d.value.columns)
+    assert {"SE-IOM-TGK-2021", "SE-IOM-RELOC-2019"} <= set(flows.iloc[:, 0])
+    assert not any(implementing in d.value.columns for d in app.dataframe)
+    app = run_page("app_pages/donor.py", query, donor_table="projects")
+    projects = next(d.value for d in app.dataframe if implementing in d.value.columns)
+    assert set(projects.iloc[:, 0]) == {"SE-IOM-TGK-2021", "SE-IOM-RELOC-2019"}
+    assert not any(rate in d.value.columns for d in app.dataframe)
+    printed = run_page("app_pages/donor.py", {**query, "print": "1"})
+    assert set(labels) <= {h.value for h in printed.subheader}  # paper: both, under their headings
+    assert all(w.key != "donor_table" for w in printed.button_group)
+
+
 def test_project_page_shows_dates_flows_and_sources():
     app = run_page("app_pages/project.py", {"project": "SE-IOM-TGK-2021", "lang": "fr"})
     dates = frame_with(app, "Date")

@@ -18,7 +18,8 @@ def _tables(page: str, query: dict, session: dict) -> list[pd.DataFrame]:
 @pytest.mark.parametrize(("page", "session"), [("app_pages/overview.py", {}),
                                                ("app_pages/overview.py", {"overview_table": "flows"}),
                                                ("app_pages/overview.py", {"overview_table": "sources"}),
-                                               ("app_pages/donor.py", {})])
+                                               ("app_pages/donor.py", {}),
+                                               ("app_pages/donor.py", {"donor_table": "projects"})])
 def test_tables_after_other_filter_states_are_the_tables_made_afresh(page, session, lang):
     fresh = []
     for query in STATES:
