@@ -28,7 +28,6 @@ from data.profiles import (
     compute_donor_breakdown,
     compute_donor_measures,
     compute_donor_provinces,
-    donor_flows,
     rank_donors,
 )
 
@@ -55,13 +54,14 @@ else:
                                                         view.prepared.flow_facts(), view.prepared.project_facts())),
                 lang, donors=False)
 
-    flows = memo("donor_flows", lambda: donor_flows(funding, mine.projects, donor, view.dates,
-                                                     view.prepared.value_dates))
+    flows = memo("donor_flows", lambda: view.donor_flows(donor, funding, mine.projects))
     st.subheader(t("donor.measures", lang))
     render_table(memo("donor_measures", lambda: make_measures_table(compute_donor_measures(flows), currency, lang)),
                  lang)
-    tabs = render_sections([t(f"donor.by.{by}", lang) for by in BREAKDOWNS])  # tabs; one after another on paper
-    for tab, by in zip(tabs, BREAKDOWNS):
+    sections = render_sections([t(f"donor.by.{by}", lang) for by in BREAKDOWNS], key="donor_by")  # tabs: the
+    for (tab, shown), by in zip(sections, BREAKDOWNS):  # open one drawn; on paper one after another, all drawn
+        if not shown:
+            continue
         with tab:
             frame, left_out = memo("donor_breakdown", partial(compute_donor_breakdown, flows, by), by)
             if not frame.empty:

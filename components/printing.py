@@ -45,14 +45,26 @@ def render_print_cap(shown: int, total: int, lang: str) -> None:
         st.caption(t("print.capped", lang, shown=format_number(shown, lang), total=format_number(total, lang)))
 
 
-def render_sections(labels: list[str]) -> list:
-    """Tabs on screen; in the print view, one headed section after another (the browser keeps only the open tab
-    in the page, so the others could never be printed)."""
+def render_folded(label: str, key: str) -> tuple[object, bool]:
+    """A folded section and whether its content is drawn: on screen only once unfolded (unfolding reruns the page;
+    a folded table was formatted and sent on every rerun nobody looked at it), in the print view always, folded
+    on screen and printed open (app.css)."""
+    if is_print_view():
+        return st.expander(label), True
+    section = st.expander(label, key=key, on_change="rerun")
+    return section, bool(section.open)
+
+
+def render_sections(labels: list[str], key: str) -> list[tuple[object, bool]]:
+    """Each section's container and whether its content is drawn: tabs on screen, only the open one drawn (a tab
+    switch reruns the page: the Donor page's three charts cost ~20 ms of a new filter state at 10,000 projects,
+    and the reader sees one); in the print view, one headed section after another, every one drawn (the browser
+    keeps only the open tab in the page, so the others could never be printed)."""
     if not is_print_view():
-        return list(st.tabs(labels))
+        return [(tab, bool(tab.open)) for tab in st.tabs(labels, key=key, on_change="rerun")]
     sections = []
     for label in labels:
         section = st.container()
         section.subheader(label, anchor=False)
-        sections.append(section)
+        sections.append((section, True))
     return sections

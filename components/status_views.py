@@ -16,6 +16,7 @@ from components.escape import escape_all
 from components.facts import fact_label, fact_value
 from components.figures import make_plain_figure
 from components.i18n import format_each, format_households, format_partial_date, status_label, t
+from components.printing import render_folded
 from components.tables import render_paged_table, render_table
 from components.timeline import limit_kept_timeline, limit_timeline
 from components.view import PLOT_CONFIG, View
@@ -256,7 +257,10 @@ def render_checks(checks: pd.DataFrame, lang: str, memo: Callable[..., pd.DataFr
         render_paged_table(conflicts, lambda rows: make_checks_table(rows, lang, dates), lang, key="checks_conflicts",
                            memo=memo)
     if not others.empty:
-        with st.expander(t("checks.others", lang, n=len(others))):
+        section, unfolded = render_folded(t("checks.others", lang, n=len(others)), key="checks_others_shown")
+        if not unfolded:
+            return
+        with section:
             render_table(once("check_counts", counts or (lambda: make_check_counts_table(others, lang))))
             render_paged_table(others, lambda rows: make_checks_table(rows, lang, dates), lang, key="checks_others",
                                memo=memo)

@@ -15,6 +15,7 @@ from data.filters import FilterResult, FilterState, today_utc
 from data.metrics import compute_project_donors
 from data.portfolio import Portfolio
 from data.prepared import PreparedPortfolio, PreparedView
+from data.profiles import compute_donor_flow_columns, donor_flows
 from data.schema import compute_project_titles
 from data.status import of_kept, of_projects, project_positions
 from geo.allocation import Allocation, ShareTable
@@ -96,6 +97,17 @@ class View:
         frames = self.prepared.narrow(replace(self.state, donors=(donor,)))
         return (frames.result().portfolio, frames.frame("converted"),
                 self.prepared.donor_allocation(self.currency, "committed", donor, frames.masks.keep))
+
+    def donor_flows(self, donor: str, funding: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
+        """data.profiles.donor_flows of of_donor(donor)'s flows and projects: their year, theme and partner taken from
+        the donor's flows over the whole dataset, made once per donor and currency (compute_donor_flow_columns), not
+        looked up again on every filter state."""
+        made = None if self.prepared is None else self.dataset_memo("donor_flow_columns", lambda: (
+            compute_donor_flow_columns(self.prepared.narrow(FilterState(donors=(donor,), currency=self.currency))
+                                       .frame("converted"), self.full.projects, donor, self.dates,
+                                       self.prepared.value_dates)), self.currency, donor)
+        return donor_flows(funding, projects, donor, self.dates,
+                           None if self.prepared is None else self.prepared.value_dates, made)
 
     def of_project(self, project_id: str) -> tuple[pd.DataFrame, pd.DataFrame, Allocation | None]:
         """All of one project's converted flows and its places, whatever the filters (a project page shows them

@@ -17,13 +17,38 @@ BREAKDOWNS = ("year", "theme", "partner")
 ROLE_NAMES = {1: "funding", 2: "accountable", 3: "extending", 4: "implementing"}  # IATI organisation roles
 
 
-def donor_flows(converted: pd.DataFrame, projects: pd.DataFrame, donor: str,
-                dates: pd.DataFrame | None = None, value_dates: pd.Series | None = None) -> pd.DataFrame:
-    """The donor's converted flows with year (value date, else project start), theme and partner columns; `dates`:
-    the projects' typed dates (compute_project_dates, e.g. the prepared model's), `value_dates`: the flows' typed
-    value dates (PreparedPortfolio.value_dates: these flows or a superset, same index), typed here if not given."""
+@dataclass(frozen=True)
+class DonorFlowColumns:
+    """donor_flows' added columns of a donor's flows, as made row by row (a flow's year, theme and partner are its
+    own and its project's, whatever else is filtered): a subset of these flows takes its rows (rows_of) instead of
+    looking their projects, dates and organisations up again on every new filter state."""
+
+    index: pd.Index  # the flows' labels (unique)
+    year: np.ndarray  # object: int, or None
+    year_from_start: np.ndarray
+    theme: pd.api.extensions.ExtensionArray | np.ndarray | None  # as Series.map types it; None: no project
+    partner: np.ndarray  # object: str, or None
+
+    def rows_of(self, labels: pd.Index) -> np.ndarray | None:
+        """The positions of the flows `labels` names among these; None when one is not among them."""
+        at = self.index.get_indexer(labels)
+        return None if (at < 0).any() else at
+
+
+def compute_donor_flow_columns(converted: pd.DataFrame, projects: pd.DataFrame, donor: str,
+                               dates: pd.DataFrame | None = None, value_dates: pd.Series | None = None
+                               ) -> DonorFlowColumns | None:
+    """DonorFlowColumns of the donor's flows among `converted` (donor_flows' arguments); None when their labels
+    or the projects' ids repeat (a flow's project is then the first of its id among the projects given)."""
     chosen = (converted["donor"] == donor).to_numpy(dtype=bool, na_value=False)
-    flows = converted if chosen.all() else converted[chosen]  # all (View.of_donor's): no copy, columns added below
+    flows = converted if chosen.all() else converted[chosen]
+    if not flows.index.is_unique or not projects["project_id"].is_unique:
+        return None
+    return _flow_columns(flows, projects, dates, value_dates)
+
+
+def _flow_columns(flows: pd.DataFrame, projects: pd.DataFrame, dates: pd.DataFrame | None,
+                  value_dates: pd.Series | None) -> DonorFlowColumns:
     pids = projects["project_id"].to_numpy(dtype=object)
     # Each flow's project by position, one lookup for the three columns (a copy of the projects indexed by id and a
     # map per column cost more than the rest); the first of a repeated id, as the map of a deduplicated index gave.
@@ -40,13 +65,43 @@ def donor_flows(converted: pd.DataFrame, projects: pd.DataFrame, donor: str,
     year = np.where(np.isnan(dated), start, dated)
     themes = pd.Series(projects["theme"].to_numpy(dtype=object)[first], index=ids[first], dtype=object)
     orgs = projects["implementing_orgs"].to_numpy(dtype=object)
-    added = pd.DataFrame({
-        "year": [None if y != y else int(y) for y in year.tolist()],
+    return DonorFlowColumns(
+        flows.index, _objects([None if y != y else int(y) for y in year.tolist()]),
         # A flow without a value date takes its project's start year: the page says how many did.
-        "year_from_start": np.isnan(dated) & ~np.isnan(year),
-        "theme": flows["project_id"].map(themes) if len(pids) else None,
-        "partner": [r if not is_missing(r) else (split_list(orgs[a] if a >= 0 else None)[:1] or [None])[0]
-                    for r, a in zip(flows["recipient"].tolist(), at.tolist())]}, index=flows.index)
+        np.isnan(dated) & ~np.isnan(year),
+        flows["project_id"].map(themes).array if len(pids) else None,
+        _objects([r if not is_missing(r) else (split_list(orgs[a] if a >= 0 else None)[:1] or [None])[0]
+                  for r, a in zip(flows["recipient"].tolist(), at.tolist())]))
+
+
+def _objects(values: list) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def donor_flows(converted: pd.DataFrame, projects: pd.DataFrame, donor: str,
+                dates: pd.DataFrame | None = None, value_dates: pd.Series | None = None,
+                made: DonorFlowColumns | None = None) -> pd.DataFrame:
+    """The donor's converted flows with year (value date, else project start), theme and partner columns; `dates`:
+    the projects' typed dates (compute_project_dates, e.g. the prepared model's), `value_dates`: the flows' typed
+    value dates (PreparedPortfolio.value_dates: these flows or a superset, same index), typed here if not given.
+    `made`: compute_donor_flow_columns of a superset of these flows with the same `projects`' rows for theirs (e.g.
+    every flow of the donor and every project: View.donor_flows), whose rows are taken instead of made."""
+    chosen = (converted["donor"] == donor).to_numpy(dtype=bool, na_value=False)
+    flows = converted if chosen.all() else converted[chosen]  # all (View.of_donor's): no copy, columns added below
+    at = made.rows_of(flows.index) if made is not None and len(flows) else None
+    if at is None:
+        made, at = _flow_columns(flows, projects, dates, value_dates), None
+    columns = made if at is None else DonorFlowColumns(
+        flows.index, made.year[at], made.year_from_start[at], None if made.theme is None else made.theme.take(at),
+        made.partner[at])
+    # Typed as pandas types these values as lists (a year column of int without a gap is int64, a partner column
+    # of text is text): the same frame whichever way its rows were made.
+    added = pd.DataFrame({"year": columns.year.tolist(), "year_from_start": columns.year_from_start,
+                          "theme": pd.Series(columns.theme, index=flows.index, copy=False)
+                          if columns.theme is not None and len(projects) else None,
+                          "partner": columns.partner.tolist()}, index=flows.index)
     return pd.concat([flows, added], axis=1)  # the columns added at once (each insert cost ~2 ms)
 
 

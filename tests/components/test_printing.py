@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.tables import PAGE_ROWS
 from tests.pages.apptest import run_page
+from tests.pages.test_pages_apptest import plotly_specs
 
 
 def _paged(rows: int):
@@ -78,14 +79,40 @@ def test_without_print_in_the_url_tables_are_grids():
     assert app.dataframe and not app.table
 
 
-@pytest.mark.parametrize("print_view", ["1", "0"])
-def test_the_donor_breakdowns_are_tabs_on_screen_and_headed_sections_in_the_print_view(print_view):
+def chart_titles(app) -> list[str]:
+    return [spec["layout"].get("title", {}).get("text") for spec in plotly_specs(app)]
+
+
+@pytest.mark.parametrize(("print_view", "opened"), [("1", None), ("0", None), ("0", 2)])
+def test_the_donor_breakdowns_are_tabs_drawn_when_open_on_screen_and_headed_sections_in_the_print_view(print_view,
+                                                                                                        opened):
     from components.i18n import t
     from data.profiles import BREAKDOWNS
 
-    app = run_page("app_pages/donor.py", {"print": print_view, "lang": "fr"})
     labels = [t(f"donor.by.{by}", "fr") for by in BREAKDOWNS]
+    session = {} if opened is None else {"donor_by": labels[opened]}
+    app = run_page("app_pages/donor.py", {"print": print_view, "lang": "fr", "profile": "Netherlands"}, **session)
+    titles, captions = chart_titles(app), [c.value for c in app.caption]
+    # a breakdown is drawn as its chart, or as the caption saying nothing can be drawn (the sample's Netherlands
+    # flows publish no year)
+    drawn = [by for by, label in zip(BREAKDOWNS, labels) if label in titles
+             or t("donor.by.empty", "fr", by=t(f"donor.word.{by}", "fr")) in captions]
     if print_view == "1":  # a browser keeps only the open tab in the page: the others could not be printed
         assert not app.tabs and [h.value for h in app.subheader if h.value in labels] == labels
-    else:
+        assert drawn == list(BREAKDOWNS)
+    else:  # only the open tab's breakdown is made and sent (a tab switch reruns the page)
         assert [tab.label for tab in app.tabs] == labels
+        assert drawn == [BREAKDOWNS[opened or 0]]
+
+
+@pytest.mark.parametrize(("print_view", "unfolded", "drawn"), [("0", False, False), ("0", True, True),
+                                                                ("1", False, True)])
+def test_the_other_checks_are_drawn_once_unfolded_and_always_in_the_print_view(print_view, unfolded, drawn):
+    from components.i18n import t
+
+    session = {"checks_others_shown": True} if unfolded else {}
+    app = run_page("app_pages/status.py", {"print": print_view, "lang": "en"}, **session)
+    prefix = t("checks.others", "en", n=0).split("0")[0]
+    section = next(e for e in app.expander if e.label.startswith(prefix))
+    tables = len(section.dataframe) + len(section.table)
+    assert (tables == 2) if drawn else tables == 0  # the counts by check, then the checks themselves

@@ -274,7 +274,7 @@ def test_the_checks_section_splits_and_counts_as_value_counts_did(dtype, monkeyp
     monkeypatch.setattr(status_views.st, "caption", lambda text: shown.setdefault("caption", text))
     monkeypatch.setattr(status_views, "render_paged_table", lambda rows, *a, **k: shown.setdefault(k["key"], rows))
     monkeypatch.setattr(status_views, "render_table", lambda frame, *a: None)
-    monkeypatch.setattr(status_views.st, "expander", lambda *a, **k: nullcontext())
+    monkeypatch.setattr(status_views, "render_folded", lambda *a, **k: (nullcontext(), True))  # unfolded
     status_views.render_checks(checks, "en")
     counts = checks["severity"].value_counts()  # render_checks as it was
     assert shown["caption"] == t("checks.caption", "en", conflicts=int(counts.get("conflict", 0)),

@@ -167,7 +167,7 @@ def test_overview_kpis_follow_the_filters():
 
 
 def test_status_page_draws_planned_and_actual_bars_and_says_what_is_left_out():
-    app = run_page("app_pages/status.py")
+    app = run_page("app_pages/status.py", checks_others_shown=True)  # the gaps and notes unfolded
     gantt = plotly_specs(app)[0]
     groups = {trace.get("offsetgroup") for trace in gantt["data"] if trace["type"] == "bar"}
     assert groups == {"planned", "actual"}
