@@ -9,6 +9,7 @@ from components.filters import render_filter_notes
 from components.i18n import format_partial_date, t
 from components.status_views import (
     HOUSEHOLDS_MAX_PROJECTS,
+    burn_notes,
     compute_check_dates,
     compute_every_check,
     compute_view_burn,
@@ -76,6 +77,8 @@ else:
     burn, burn_left_out = view.memo("burn", lambda: compute_view_burn(view))
     render_gap_chart(burn, lambda frame, lang: view.memo("burn_figure", lambda: make_burn_figure(frame, lang)), "burn",
                      burn_left_out, lang)
+    for note in view.memo("burn_notes", lambda: burn_notes(burn, lang)) if not burn.empty else ():
+        st.caption(note)
     households, hh_left_out, drawn_households = view.memo("households", lambda: compute_view_households(view))
     render_gap_chart(drawn_households, lambda frame, lang: view.memo(
         "households_figure", lambda: make_households_figure(frame, lang)), "households", hh_left_out, lang)

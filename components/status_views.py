@@ -56,27 +56,57 @@ def render_gap_chart(frame: pd.DataFrame, make_figure, prefix: str, left_out: di
         st.caption(note)
 
 
+BURN_LABELS = 12  # far points named on the chart, the farthest from the diagonal: thousands of names overlap
+BURN_AXIS_MAX = 2.0  # 200 %: above it a point is drawn on the top edge (one project having used 1,000x its
+# commitment, a unit or currency slip in its source, squeezed every other point onto the axis)
+
+
 def make_burn_figure(burn: pd.DataFrame, lang: str) -> go.Figure:
-    """Elapsed share (x) against used share (y); points far from the diagonal in orange, labelled."""
+    """Elapsed share (x) against used share (y); points far from the diagonal in orange, the BURN_LABELS farthest
+    of those under the top edge named (any point's project is in its hover). Over BURN_AXIS_MAX, a point is drawn
+    on the top edge as a triangle; its hover gives its own share."""
     traces = [dict(type="scatter", x=[0, 1], y=[0, 1], mode="lines", line=dict(color="#999999", dash="dot"),
                    hoverinfo="skip", showlegend=False)]
     # the columns' arrays and a mask per group: two frame selections cost more than the points (thousands)
     is_far = burn["far"].to_numpy(dtype=bool)
     elapsed, used = burn["elapsed"].to_numpy(dtype="float64"), burn["burn"].to_numpy(dtype="float64")
-    ids = burn["project_id"].to_numpy(dtype=object)
+    ids = np.asarray(escape_all(burn["project_id"].to_numpy(dtype=object), "html"), dtype=object)
+    over = used > BURN_AXIS_MAX
+    named = np.zeros(len(burn), dtype=bool)
+    # of the far points under the top edge (names there would overlap; the caption counts those), the farthest
+    # first, ties in row order (a stable sort)
+    far_at = np.flatnonzero(is_far & ~over)
+    named[far_at[np.argsort(-np.abs(used[far_at] - elapsed[far_at]), kind="stable")[:BURN_LABELS]]] = True
     for far, colour in ((False, OKABE_ITO[0]), (True, OKABE_ITO[5])):
         group = is_far == far
+        symbol = "diamond" if far else "circle"
         traces.append(dict(
-            type="scatter", x=elapsed[group].tolist(), y=used[group].tolist(),
-            mode="markers+text" if far else "markers", text=escape_all(ids[group], "html"),
+            type="scatter", x=elapsed[group].tolist(), y=np.where(over, BURN_AXIS_MAX, used)[group].tolist(),
+            mode="markers+text" if far else "markers", text=np.where(named, ids, "")[group].tolist(),
+            customdata=[[i, u] for i, u in zip(ids[group].tolist(), used[group].tolist())],
             textposition="top center", name=t("burn.far" if far else "burn.near", lang),
-            marker=dict(size=14, color=colour, symbol="diamond" if far else "circle"),
-            hovertemplate="%{text}<br>%{x:.0%} / %{y:.0%}<extra></extra>"))
+            marker=dict(size=14, color=colour, symbol=np.where(over, "triangle-up", symbol)[group].tolist()
+                        if over[group].any() else symbol),
+            hovertemplate="%{customdata[0]}<br>%{x:.0%} / %{customdata[1]:.0%}<extra></extra>"))
+    top = dict(range=[0, BURN_AXIS_MAX * 1.08]) if over.any() else dict(rangemode="tozero")
     return make_plain_figure(traces, dict(
         title=dict(text=t("burn.title", lang)), height=420, margin=dict(l=10, r=10, t=50, b=10),
         xaxis=dict(title=dict(text=t("burn.x", lang)), tickformat=".0%", range=[0, 1.05]),
-        yaxis=dict(title=dict(text=t("burn.y", lang)), tickformat=".0%", rangemode="tozero"),
+        yaxis=dict(title=dict(text=t("burn.y", lang)), tickformat=".0%", **top),
         separators=".," if lang == "en" else ", "))
+
+
+def burn_notes(burn: pd.DataFrame, lang: str) -> list[str]:
+    """What the burn chart's reader should know that the chart cannot say: how many points are drawn on its top
+    edge (over BURN_AXIS_MAX) and, when not every far point is named, which are."""
+    notes = []
+    over = int((burn["burn"].to_numpy(dtype="float64") > BURN_AXIS_MAX).sum())
+    if over:
+        notes.append(t("burn.capped", lang, n=over, cap=round(BURN_AXIS_MAX * 100)))
+    if int((burn["far"].to_numpy(dtype=bool) & (burn["burn"].to_numpy(dtype="float64") <= BURN_AXIS_MAX)).sum()) \
+            > BURN_LABELS:
+        notes.append(t("burn.named", lang, n=BURN_LABELS))
+    return notes
 
 
 HOUSEHOLDS_MAX_PROJECTS = 40  # a bar pair per project: thousands of projects would be an unreadable, heavy chart

@@ -66,21 +66,31 @@ def plain_donor_figure(by_donor: pd.DataFrame, currency: str, lang: str) -> go.F
 
 
 def plain_burn_figure(burn: pd.DataFrame, lang: str) -> go.Figure:
-    """Elapsed share (x) against used share (y); points far from the diagonal in orange, labelled."""
+    """Elapsed share (x) against used share (y); points far from the diagonal in orange, the 12 farthest under
+    the top edge named; over 200 %, a triangle on the top edge (its own share in its hover)."""
+    far_rows = burn[burn["far"] & (burn["burn"] <= 2.0)]
+    named = set(far_rows.assign(gap=(far_rows["burn"] - far_rows["elapsed"]).abs())
+                .sort_values("gap", ascending=False, kind="stable").index[:12])
+    over = burn["burn"] > 2.0
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(color="#999999", dash="dot"),
                                 hoverinfo="skip", showlegend=False))
     for far, colour in ((False, OKABE_ITO[0]), (True, OKABE_ITO[5])):
         group = burn[burn["far"] == far]
+        ids = escape_all(group["project_id"], "html")
+        symbol = "diamond" if far else "circle"
         figure.add_trace(go.Scatter(
-            x=group["elapsed"], y=group["burn"], mode="markers+text" if far else "markers",
-            text=escape_all(group["project_id"], "html"),
+            x=group["elapsed"], y=group["burn"].clip(upper=2.0), mode="markers+text" if far else "markers",
+            text=[i if label in named else "" for i, label in zip(ids, group.index)],
+            customdata=[[i, b] for i, b in zip(ids, group["burn"])],
             textposition="top center", name=t("burn.far" if far else "burn.near", lang),
-            marker=dict(size=14, color=colour, symbol="diamond" if far else "circle"),
-            hovertemplate="%{text}<br>%{x:.0%} / %{y:.0%}<extra></extra>"))
+            marker=dict(size=14, color=colour, symbol=["triangle-up" if o else symbol for o in over[group.index]]
+                        if over[group.index].any() else symbol),
+            hovertemplate="%{customdata[0]}<br>%{x:.0%} / %{customdata[1]:.0%}<extra></extra>"))
     figure.update_layout(title=t("burn.title", lang), height=420, margin=dict(l=10, r=10, t=50, b=10),
                          xaxis=dict(title=t("burn.x", lang), tickformat=".0%", range=[0, 1.05]),
-                         yaxis=dict(title=t("burn.y", lang), tickformat=".0%", rangemode="tozero"),
+                         yaxis=dict(title=t("burn.y", lang), tickformat=".0%",
+                                    **(dict(range=[0, 2.16]) if over.any() else dict(rangemode="tozero"))),
                          separators=".," if lang == "en" else ", ")
     return figure
 
@@ -194,6 +204,13 @@ def test_the_burn_chart_is_the_validated_one(lang):
                          "far": [True, False, True]})
     same_figure(make_burn_figure(burn, lang), plain_burn_figure(burn, lang))
     same_figure(make_burn_figure(burn.iloc[:0], lang), plain_burn_figure(burn.iloc[:0], lang))
+    # 30 points, 20 far from the diagonal (more than are named), 3 over 200 % (drawn on the top edge)
+    many = pd.DataFrame({"project_id": [f"P{i}" for i in range(30)], "elapsed": [i / 30 for i in range(30)],
+                         "burn": [i / 30 + (0.5 + i / 10 if i % 3 else 0.1) for i in range(30)]})
+    many.loc[[4, 8, 29], "burn"] = [12.0, 3.5, 2.01]
+    many["far"] = (many["burn"] - many["elapsed"]).abs() > 0.25
+    assert many["far"].sum() > 12
+    same_figure(make_burn_figure(many, lang), plain_burn_figure(many, lang))
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

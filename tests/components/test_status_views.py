@@ -90,6 +90,31 @@ def test_burn_figure_labels_only_the_projects_far_from_the_diagonal():
     assert list(far.text) == ["A"] and far.mode == "markers+text"
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_burn_figure_names_the_farthest_points_and_draws_overspending_on_the_top_edge(lang):
+    from components.i18n import t
+    from components.status_views import BURN_LABELS, burn_notes
+
+    # 20 projects half-way through, P0 having used 1,000 % of its commitment (a slip in its source), P1…P19 used
+    # 80 %, 81 %… 98 %: all far from the diagonal (> 25 points), the farthest named; Q close to it
+    burn = pd.DataFrame({"project_id": ["P0", *[f"P{i}" for i in range(1, 20)], "Q"],
+                         "elapsed": [0.5] * 21, "burn": [10.0, *[0.79 + i / 100 for i in range(1, 20)], 0.55]})
+    burn["far"] = (burn["burn"] - burn["elapsed"]).abs() > 0.25
+    figure = make_burn_figure(burn, lang)
+    far = next(tr for tr in figure.data if tr.name == t("burn.far", lang))
+    named = [text for text in far.text if text]
+    # P19 (98 %) … P8 (87 %); P0 is on the top edge, counted by a caption, not named over the others there
+    assert named == [f"P{i}" for i in range(8, 20)] and len(named) == BURN_LABELS
+    assert far.y[0] == 2.0 and far.marker.symbol[0] == "triangle-up" and set(far.marker.symbol[1:]) == {"diamond"}
+    assert list(far.customdata[0]) == ["P0", 10.0]  # its own share, in its hover
+    assert figure.layout.yaxis.range == (0, 2.16)
+    notes = burn_notes(burn, lang)
+    assert notes == [t("burn.capped", lang, n=1, cap=200), t("burn.named", lang, n=BURN_LABELS)]
+    assert ("200%" if lang == "en" else "200 %") in notes[0]
+    calm = burn[burn["project_id"] != "P0"].head(5)
+    assert burn_notes(calm, lang) == [] and make_burn_figure(calm, lang).layout.yaxis.rangemode == "tozero"
+
+
 def test_dates_table_flags_the_derived_end():
     project = pd.Series({"activity_status": None, "planned_start": "2021-12-14", "actual_start": None,
                          "planned_end": None, "actual_end": None, "duration_months": 36})
