@@ -62,9 +62,9 @@ BURN_AXIS_MAX = 2.0  # 200 %: above it a point is drawn on the top edge (one pro
 
 
 def make_burn_figure(burn: pd.DataFrame, lang: str) -> go.Figure:
-    """Elapsed share (x) against used share (y); points far from the diagonal in orange, the BURN_LABELS farthest
-    of those under the top edge named (any point's project is in its hover). Over BURN_AXIS_MAX, a point is drawn
-    on the top edge as a triangle; its hover gives its own share."""
+    """Elapsed share (x) against used share (y); points close to the diagonal in blue, far from it in orange, the
+    BURN_LABELS farthest of those named (any point's project is in its hover). Over BURN_AXIS_MAX, a point is
+    drawn on the top edge as a triangle, a trace of its own whose hover gives each one's share."""
     traces = [dict(type="scatter", x=[0, 1], y=[0, 1], mode="lines", line=dict(color="#999999", dash="dot"),
                    hoverinfo="skip", showlegend=False)]
     # the columns' arrays and a mask per group: two frame selections cost more than the points (thousands)
@@ -73,21 +73,27 @@ def make_burn_figure(burn: pd.DataFrame, lang: str) -> go.Figure:
     ids = np.asarray(escape_all(burn["project_id"].to_numpy(dtype=object), "html"), dtype=object)
     over = used > BURN_AXIS_MAX
     named = np.zeros(len(burn), dtype=bool)
-    # of the far points under the top edge (names there would overlap; the caption counts those), the farthest
+    # of the far points under the top edge (names there would overlap; a caption counts those), the farthest
     # first, ties in row order (a stable sort)
     far_at = np.flatnonzero(is_far & ~over)
     named[far_at[np.argsort(-np.abs(used[far_at] - elapsed[far_at]), kind="stable")[:BURN_LABELS]]] = True
-    for far, colour in ((False, OKABE_ITO[0]), (True, OKABE_ITO[5])):
-        group = is_far == far
-        symbol = "diamond" if far else "circle"
-        traces.append(dict(
-            type="scatter", x=elapsed[group].tolist(), y=np.where(over, BURN_AXIS_MAX, used)[group].tolist(),
-            mode="markers+text" if far else "markers", text=np.where(named, ids, "")[group].tolist(),
-            customdata=[[i, u] for i, u in zip(ids[group].tolist(), used[group].tolist())],
-            textposition="top center", name=t("burn.far" if far else "burn.near", lang),
-            marker=dict(size=14, color=colour, symbol=np.where(over, "triangle-up", symbol)[group].tolist()
-                        if over[group].any() else symbol),
-            hovertemplate="%{customdata[0]}<br>%{x:.0%} / %{customdata[1]:.0%}<extra></extra>"))
+    near, far = ~is_far & ~over, is_far & ~over
+    traces.append(dict(type="scatter", x=elapsed[near].tolist(), y=used[near].tolist(), mode="markers",
+                       text=ids[near].tolist(), name=t("burn.near", lang),
+                       marker=dict(size=14, color=OKABE_ITO[0], symbol="circle"),
+                       hovertemplate="%{text}<br>%{x:.0%} / %{y:.0%}<extra></extra>"))
+    traces.append(dict(type="scatter", x=elapsed[far].tolist(), y=used[far].tolist(), mode="markers+text",
+                       text=np.where(named, ids, "")[far].tolist(), customdata=ids[far].tolist(),
+                       textposition="top center", name=t("burn.far", lang),
+                       marker=dict(size=14, color=OKABE_ITO[5], symbol="diamond"),
+                       hovertemplate="%{customdata}<br>%{x:.0%} / %{y:.0%}<extra></extra>"))
+    if over.any():  # drawn on the edge: the hover gives each one's own share
+        traces.append(dict(type="scatter", x=elapsed[over].tolist(), y=[BURN_AXIS_MAX] * int(over.sum()),
+                           mode="markers", customdata=[[i, u] for i, u in zip(ids[over].tolist(),
+                                                                              used[over].tolist())],
+                           name=t("burn.over", lang, cap=round(BURN_AXIS_MAX * 100)),
+                           marker=dict(size=14, color=OKABE_ITO[5], symbol="triangle-up"), cliponaxis=False,
+                           hovertemplate="%{customdata[0]}<br>%{x:.0%} / %{customdata[1]:.0%}<extra></extra>"))
     top = dict(range=[0, BURN_AXIS_MAX * 1.08]) if over.any() else dict(rangemode="tozero")
     return make_plain_figure(traces, dict(
         title=dict(text=t("burn.title", lang)), height=420, margin=dict(l=10, r=10, t=50, b=10),

@@ -66,27 +66,34 @@ def plain_donor_figure(by_donor: pd.DataFrame, currency: str, lang: str) -> go.F
 
 
 def plain_burn_figure(burn: pd.DataFrame, lang: str) -> go.Figure:
-    """Elapsed share (x) against used share (y); points far from the diagonal in orange, the 12 farthest under
-    the top edge named; over 200 %, a triangle on the top edge (its own share in its hover)."""
-    far_rows = burn[burn["far"] & (burn["burn"] <= 2.0)]
+    """Elapsed share (x) against used share (y); close to the diagonal in blue, far in orange, the 12 farthest under
+    the top edge named; over 200 %, triangles on the top edge, their own shares in their hover."""
+    over = burn["burn"] > 2.0
+    far_rows = burn[burn["far"] & ~over]
     named = set(far_rows.assign(gap=(far_rows["burn"] - far_rows["elapsed"]).abs())
                 .sort_values("gap", ascending=False, kind="stable").index[:12])
-    over = burn["burn"] > 2.0
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line=dict(color="#999999", dash="dot"),
                                 hoverinfo="skip", showlegend=False))
-    for far, colour in ((False, OKABE_ITO[0]), (True, OKABE_ITO[5])):
-        group = burn[burn["far"] == far]
-        ids = escape_all(group["project_id"], "html")
-        symbol = "diamond" if far else "circle"
-        figure.add_trace(go.Scatter(
-            x=group["elapsed"], y=group["burn"].clip(upper=2.0), mode="markers+text" if far else "markers",
-            text=[i if label in named else "" for i, label in zip(ids, group.index)],
-            customdata=[[i, b] for i, b in zip(ids, group["burn"])],
-            textposition="top center", name=t("burn.far" if far else "burn.near", lang),
-            marker=dict(size=14, color=colour, symbol=["triangle-up" if o else symbol for o in over[group.index]]
-                        if over[group.index].any() else symbol),
-            hovertemplate="%{customdata[0]}<br>%{x:.0%} / %{customdata[1]:.0%}<extra></extra>"))
+    near = burn[~burn["far"] & ~over]
+    figure.add_trace(go.Scatter(x=near["elapsed"], y=near["burn"], mode="markers",
+                                text=escape_all(near["project_id"], "html"), name=t("burn.near", lang),
+                                marker=dict(size=14, color=OKABE_ITO[0], symbol="circle"),
+                                hovertemplate="%{text}<br>%{x:.0%} / %{y:.0%}<extra></extra>"))
+    ids = escape_all(far_rows["project_id"], "html")
+    figure.add_trace(go.Scatter(x=far_rows["elapsed"], y=far_rows["burn"], mode="markers+text",
+                                text=[i if label in named else "" for i, label in zip(ids, far_rows.index)],
+                                customdata=ids, textposition="top center", name=t("burn.far", lang),
+                                marker=dict(size=14, color=OKABE_ITO[5], symbol="diamond"),
+                                hovertemplate="%{customdata}<br>%{x:.0%} / %{y:.0%}<extra></extra>"))
+    if over.any():
+        high = burn[over]
+        figure.add_trace(go.Scatter(x=high["elapsed"], y=[2.0] * len(high), mode="markers",
+                                    customdata=[[i, b] for i, b in zip(escape_all(high["project_id"], "html"),
+                                                                       high["burn"])],
+                                    name=t("burn.over", lang, cap=200), cliponaxis=False,
+                                    marker=dict(size=14, color=OKABE_ITO[5], symbol="triangle-up"),
+                                    hovertemplate="%{customdata[0]}<br>%{x:.0%} / %{customdata[1]:.0%}<extra></extra>"))
     figure.update_layout(title=t("burn.title", lang), height=420, margin=dict(l=10, r=10, t=50, b=10),
                          xaxis=dict(title=t("burn.x", lang), tickformat=".0%", range=[0, 1.05]),
                          yaxis=dict(title=t("burn.y", lang), tickformat=".0%",
