@@ -77,7 +77,7 @@ else:
     burn, burn_left_out = view.memo("burn", lambda: compute_view_burn(view))
     render_gap_chart(burn, lambda frame, lang: view.memo("burn_figure", lambda: make_burn_figure(frame, lang)), "burn",
                      burn_left_out, lang)
-    for note in view.memo("burn_notes", lambda: burn_notes(burn, lang)) if not burn.empty else ():
+    for note in view.memo("burn_notes", lambda: burn_notes(burn, lang)):  # none when nothing is drawn
         st.caption(note)
     households, hh_left_out, drawn_households = view.memo("households", lambda: compute_view_households(view))
     render_gap_chart(drawn_households, lambda frame, lang: view.memo(

@@ -33,7 +33,15 @@ from components.i18n import format_each, format_money, format_number, t
 from components.tables import render_paged_table
 from data.organisations import load_reference, organisation_label
 from data.schema import compute_project_titles
-from geo.allocation import MAP_METRICS, Allocation, MapMetric, TerritorySplit, by_unit, split_territories
+from geo.allocation import (
+    MAP_METRICS,
+    Allocation,
+    MapMetric,
+    TerritorySplit,
+    by_unit,
+    object_array,
+    split_territories,
+)
 from geo.boundaries import BoundaryFileError
 from geo.embedded import capital_units
 from geo.fetch import (
@@ -646,13 +654,6 @@ def _base_units(prepared: PreparedBoundaries | None, pcode: str | None) -> tuple
     return base, geojson
 
 
-def _tuples(items: list) -> np.ndarray:
-    """A 1-d object array of `items` (tuples stay elements, not rows)."""
-    array = np.empty(len(items), dtype=object)
-    array[:] = items
-    return array
-
-
 def map_units(by_unit: pd.DataFrame, prepared: PreparedBoundaries | None, key: str = "pcode",
               pcode: str | None = None, donors: pd.DataFrame | None = None,
               minimum: frozenset[str] = frozenset(), url: str | None = None) -> MapUnits:
@@ -675,7 +676,7 @@ def map_units(by_unit: pd.DataFrame, prepared: PreparedBoundaries | None, key: s
         columns["projects"] = np.where(np.isnan(projects), 0, projects).astype(int) if projects.dtype.kind == "f" \
             else projects.astype(int)
         for column in ("donors", "project_ids"):
-            columns[column] = _tuples([v if isinstance(v, tuple) else () for v in columns[column].tolist()])
+            columns[column] = object_array([v if isinstance(v, tuple) else () for v in columns[column].tolist()])
         frame = pd.DataFrame(columns, index=base.index)
     else:
         if codes.is_unique and not set(others) & set(base.columns):

@@ -106,11 +106,10 @@ def burn_notes(burn: pd.DataFrame, lang: str) -> list[str]:
     """What the burn chart's reader should know that the chart cannot say: how many points are drawn on its top
     edge (over BURN_AXIS_MAX) and, when not every far point is named, which are."""
     notes = []
-    over = int((burn["burn"].to_numpy(dtype="float64") > BURN_AXIS_MAX).sum())
-    if over:
-        notes.append(t("burn.capped", lang, n=over, cap=round(BURN_AXIS_MAX * 100)))
-    if int((burn["far"].to_numpy(dtype=bool) & (burn["burn"].to_numpy(dtype="float64") <= BURN_AXIS_MAX)).sum()) \
-            > BURN_LABELS:
+    over = burn["burn"].to_numpy(dtype="float64") > BURN_AXIS_MAX
+    if over.any():
+        notes.append(t("burn.capped", lang, n=int(over.sum()), cap=round(BURN_AXIS_MAX * 100)))
+    if int((burn["far"].to_numpy(dtype=bool) & ~over).sum()) > BURN_LABELS:
         notes.append(t("burn.named", lang, n=BURN_LABELS))
     return notes
 

@@ -12,6 +12,7 @@ from data.metrics import FLOW_MEASURES, FlowFacts, compute_project_sources, list
 from data.portfolio import Portfolio
 from data.schema import partial_date_bounds
 from data.status import dates_of
+from geo.allocation import object_array
 
 BREAKDOWNS = ("year", "theme", "partner")
 ROLE_NAMES = {1: "funding", 2: "accountable", 3: "extending", 4: "implementing"}  # IATI organisation roles
@@ -20,7 +21,7 @@ ROLE_NAMES = {1: "funding", 2: "accountable", 3: "extending", 4: "implementing"}
 @dataclass(frozen=True)
 class DonorFlowColumns:
     """donor_flows' added columns of a donor's flows, as made row by row (a flow's year, theme and partner are its
-    own and its project's, whatever else is filtered): a subset of these flows takes its rows (rows_of) instead of
+    own and its project's, whatever else is filtered): a subset of these flows takes its rows (of) instead of
     looking their projects, dates and organisations up again on every new filter state."""
 
     index: pd.Index  # the flows' labels (unique)
@@ -29,10 +30,13 @@ class DonorFlowColumns:
     theme: pd.api.extensions.ExtensionArray | np.ndarray | None  # as Series.map types it; None: no project
     partner: np.ndarray  # object: str, or None
 
-    def rows_of(self, labels: pd.Index) -> np.ndarray | None:
-        """The positions of the flows `labels` names among these; None when one is not among them."""
+    def of(self, labels: pd.Index) -> DonorFlowColumns | None:
+        """The columns of the flows `labels` names, in that order; None when one is not among these."""
         at = self.index.get_indexer(labels)
-        return None if (at < 0).any() else at
+        if (at < 0).any():
+            return None
+        return DonorFlowColumns(labels, self.year[at], self.year_from_start[at],
+                                None if self.theme is None else self.theme.take(at), self.partner[at])
 
 
 def compute_donor_flow_columns(converted: pd.DataFrame, projects: pd.DataFrame, donor: str,
@@ -66,18 +70,12 @@ def _flow_columns(flows: pd.DataFrame, projects: pd.DataFrame, dates: pd.DataFra
     themes = pd.Series(projects["theme"].to_numpy(dtype=object)[first], index=ids[first], dtype=object)
     orgs = projects["implementing_orgs"].to_numpy(dtype=object)
     return DonorFlowColumns(
-        flows.index, _objects([None if y != y else int(y) for y in year.tolist()]),
+        flows.index, object_array([None if y != y else int(y) for y in year.tolist()]),
         # A flow without a value date takes its project's start year: the page says how many did.
         np.isnan(dated) & ~np.isnan(year),
         flows["project_id"].map(themes).array if len(pids) else None,
-        _objects([r if not is_missing(r) else (split_list(orgs[a] if a >= 0 else None)[:1] or [None])[0]
+        object_array([r if not is_missing(r) else (split_list(orgs[a] if a >= 0 else None)[:1] or [None])[0]
                   for r, a in zip(flows["recipient"].tolist(), at.tolist())]))
-
-
-def _objects(values: list) -> np.ndarray:
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
 
 
 def donor_flows(converted: pd.DataFrame, projects: pd.DataFrame, donor: str,
@@ -90,17 +88,14 @@ def donor_flows(converted: pd.DataFrame, projects: pd.DataFrame, donor: str,
     every flow of the donor and every project: View.donor_flows), whose rows are taken instead of made."""
     chosen = (converted["donor"] == donor).to_numpy(dtype=bool, na_value=False)
     flows = converted if chosen.all() else converted[chosen]  # all (View.of_donor's): no copy, columns added below
-    at = made.rows_of(flows.index) if made is not None and len(flows) else None
-    if at is None:
-        made, at = _flow_columns(flows, projects, dates, value_dates), None
-    columns = made if at is None else DonorFlowColumns(
-        flows.index, made.year[at], made.year_from_start[at], None if made.theme is None else made.theme.take(at),
-        made.partner[at])
+    columns = made.of(flows.index) if made is not None and len(flows) else None
+    if columns is None:
+        columns = _flow_columns(flows, projects, dates, value_dates)
     # Typed as pandas types these values as lists (a year column of int without a gap is int64, a partner column
     # of text is text): the same frame whichever way its rows were made.
     added = pd.DataFrame({"year": columns.year.tolist(), "year_from_start": columns.year_from_start,
-                          "theme": pd.Series(columns.theme, index=flows.index, copy=False)
-                          if columns.theme is not None and len(projects) else None,
+                          "theme": None if columns.theme is None else pd.Series(columns.theme, index=flows.index,
+                                                                                  copy=False),
                           "partner": columns.partner.tolist()}, index=flows.index)
     return pd.concat([flows, added], axis=1)  # the columns added at once (each insert cost ~2 ms)
 

@@ -434,8 +434,8 @@ def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str =
                **{q: sums[:, at] for at, q in enumerate(QUANTITIES)},
                "projects": np.bincount(pair_unit, weights=pair_project < len(project_ids),
                                        minlength=len(units)).astype(np.int64),
-               "project_ids": _objects([tuple(names[a:b]) for a, b in zip(starts[:-1], starts[1:])]),
-               "donors": _objects([donors.get(unit, ()) for unit in unit_names.tolist()]),
+               "project_ids": object_array([tuple(names[a:b]) for a, b in zip(starts[:-1], starts[1:])]),
+               "donors": object_array([donors.get(unit, ()) for unit in unit_names.tolist()]),
                "split_assumed": np.bincount(unit_of[valid], weights=rows["split_assumed"].to_numpy(
                    dtype=bool, na_value=False)[valid], minlength=len(units)) > 0,
                "funding_per_household": per_household,
@@ -472,8 +472,8 @@ def sorted_unique(keys: np.ndarray) -> np.ndarray:
     return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
 
-def _objects(items: list) -> np.ndarray:
-    """A 1-d object array of `items` (tuples stay elements, not rows)."""
+def object_array(items: list) -> np.ndarray:
+    """A 1-d object array of `items` (tuples stay elements, not rows; np.array would make rows of them)."""
     array = np.empty(len(items), dtype=object)
     array[:] = items
     return array
