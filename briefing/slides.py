@@ -30,6 +30,7 @@ from data.metrics import compute_by_donor, project_end, project_start
 from data.organisations import organisation_label
 from data.portfolio import Portfolio
 from data.schema import compute_project_titles
+from geo.allocation import compute_assumed_units
 from geo.provinces import PROVINCE_PCODES, province_name
 
 MAX_BULLETS = 6
@@ -169,6 +170,9 @@ def build_deck(portfolio: Portfolio, all_locations: pd.DataFrame, converted: pd.
     map_bullets = [t("briefing.map.province", lang, name=province_name(row.pcode), share=format_share(row.share, lang),
                      money=format_money(row.funding, currency, lang))
                    for row in top_provinces(facts, MAP_LISTED).itertuples()]
+    assumed = compute_assumed_units(allocation)
+    if split := [province_name(p) for p in top_provinces(facts, MAP_LISTED)["pcode"].tolist() if p in assumed]:
+        map_bullets.append(t("briefing.map.split_assumed", lang, provinces=join(split, lang)))
     if allocation.national_projects:
         map_bullets.append(tn("briefing.map.national", lang, n=len(allocation.national_projects),
                               projects=_first(allocation.national_projects, lang)))

@@ -25,7 +25,7 @@ from data.organisations import organisation_label
 from data.portfolio import Portfolio
 from data.schema import compute_project_titles
 from data.status import compute_households, compute_timeline
-from geo.allocation import allocate, by_unit, project_locations
+from geo.allocation import allocate, by_unit, compute_assumed_units, project_locations
 from geo.provinces import province_name
 
 TABLES = ("projects", "flows", "provinces")
@@ -90,8 +90,10 @@ def make_provinces_export(portfolio: Portfolio, all_locations: pd.DataFrame, con
                           FLOW_MEASURES["committed"].select(converted))
     units = by_unit(allocation)
     quantities = ("funding", "households_targeted", "households_reached")
+    assumed = compute_assumed_units(allocation)  # a number resting on an equal split says so on its row
     rows = [{"code": r["pcode"], "name": province_name(r["pcode"]), "projects": r["projects"],
-             **{q: r[q] for q in quantities}} for r in units.to_dict("records")]
+             **{q: r[q] for q in quantities}, "assumed": t("export.yes", lang) if r["pcode"] in assumed else ""}
+            for r in units.to_dict("records")]
     def published(values: dict, bucket: str) -> dict:
         # a sum over projects none of which publishes the quantity is empty ("not published"), never a 0
         return {q: values[q] if allocation.bucket_published(q, bucket) else None for q in quantities}
@@ -103,12 +105,12 @@ def make_provinces_export(portfolio: Portfolio, all_locations: pd.DataFrame, con
                          **published(values, bucket)})
     rows.append({"code": "", "name": t("map.totals.total", lang), "projects": len(projects),
                  **published(allocation.totals, "total")})
-    frame = pd.DataFrame(rows, columns=["code", "name", "projects", *quantities])
+    frame = pd.DataFrame(rows, columns=["code", "name", "projects", *quantities, "assumed"]).fillna({"assumed": ""})
     return frame.rename(columns={
         "code": t("export.pcode", lang), "name": t("col.provinces", lang), "projects": t("col.projects", lang),
         "funding": t("col.amount_reporting", lang, currency=currency),
         "households_targeted": t("fact.households_targeted", lang),
-        "households_reached": t("fact.households_reached", lang)})
+        "households_reached": t("fact.households_reached", lang), "assumed": t("export.split_assumed", lang)})
 
 
 def make_export_tables(view: View) -> dict[str, pd.DataFrame]:

@@ -379,6 +379,20 @@ def project_locations(all_locations: pd.DataFrame, projects: pd.DataFrame) -> pd
     return all_locations[all_locations["project_id"].isin(set(projects["project_id"]))]
 
 
+def compute_assumed_units(allocation: Allocation, key: str = "pcode") -> set[str]:
+    """The units (`key`) one of whose published values (funding or households) comes from a project the sources do
+    not say how to split between its provinces (split equally): an export or a briefing says so beside the number."""
+    rows = allocation.rows
+    if rows.empty:
+        return set()
+    valued = np.zeros(len(rows), dtype=bool)
+    for quantity in QUANTITIES:
+        values = rows[quantity].to_numpy(dtype="float64", na_value=np.nan)
+        valued |= ~np.isnan(values) & (values != 0)
+    assumed = rows["split_assumed"].to_numpy(dtype=bool, na_value=False) & valued
+    return {str(unit) for unit in pd.unique(rows[key].to_numpy(dtype=object)[assumed]) if isinstance(unit, str)}
+
+
 def by_unit(allocation: Allocation, rows: pd.DataFrame | None = None, key: str = "pcode",
             with_donors: bool = True) -> pd.DataFrame:
     """One row per unit: the three quantities (NaN when nothing published there), projects, donors, split flag,

@@ -102,3 +102,23 @@ def test_a_project_slide_names_its_implementing_organisations_in_the_slides_lang
                       TODAY, "v0007", ("P1",))
     slide = next(s for s in deck.slides if s.key == "project:P1")
     assert slide.bullets == (t("briefing.project.implementing", lang, orgs=orgs),)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_map_slide_says_which_listed_provinces_rest_on_an_equal_split(portfolio, lang):
+    from components.i18n import t
+    from geo.provinces import province_name
+    from tests.components.test_exports import split_portfolio
+
+    def split_bullets(data) -> list[str]:
+        deck = build_deck(data, data.locations, compute_funding(data.funding, "USD"), FilterState(lang=lang), TODAY,
+                          "v0007")
+        prefix = t("briefing.map.split_assumed", lang, provinces="").rstrip(".")
+        return [b for b in next(s for s in deck.slides if s.key == "map").bullets if b.startswith(prefix)]
+
+    # P1's 6,000,000 split equally between Nord-Kivu and Ituri (no share published): said once, naming both and
+    # not Tanganyika (P2's 3,000,000 there is its own)
+    said = split_bullets(split_portfolio())
+    assert len(said) == 1 and province_name("CD61") in said[0] and province_name("CD54") in said[0]
+    assert province_name("CD74") not in said[0]
+    assert split_bullets(portfolio) == []  # each project in one province: nothing to say

@@ -62,7 +62,33 @@ def test_a_remainder_row_whose_projects_publish_nothing_is_empty_not_zero(portfo
     assert pd.isna(national[t("fact.households_reached", "en")])
     assert total[t("fact.households_reached", "en")] == 1_900
     rows = list(csv.reader(io.StringIO(to_csv_bytes(frame.reset_index()).decode("utf-8-sig"))))
-    assert [row[-4:] for row in rows if t("map.totals.national", "en") in row] == [["1", "1000000", "", ""]]
+    assert [row[-5:-1] for row in rows if t("map.totals.national", "en") in row] == [["1", "1000000", "", ""]]
+
+
+def split_portfolio():
+    """The briefing fixture with P1 (Nord-Kivu: 6,000,000 committed, 1,000 households) also in Ituri and P4 (Sud-Kivu,
+    nothing published) also in Maniema, neither giving a share: each split equally between its provinces."""
+    from data.intake.assemble import parse_portfolio
+    from data.intake.readers import RawTable
+    from tests.briefing import conftest
+
+    locations = [*conftest.LOCATIONS, {"project_id": "P1", "province_pcode": "CD54"},
+                 {"project_id": "P4", "province_pcode": "CD63"}]
+    return parse_portfolio([RawTable(f"{name}.csv", conftest.frame(name, rows)) for name, rows in
+                            (("projects", conftest.PROJECTS), ("funding", conftest.FUNDING), ("locations", locations))])
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_province_whose_numbers_rest_on_an_equal_split_says_so(lang):
+    # Nord-Kivu and Ituri hold half of P1's 6,000,000 each, split equally (no share published): "yes"; Tanganyika
+    # holds P2 alone; Sud-Kivu and Maniema share P4, which publishes no value (no number rests on the split)
+    portfolio = split_portfolio()
+    frame = make_provinces_export(portfolio, portfolio.locations, compute_funding(portfolio.funding, "USD"), "USD",
+                                  lang).set_index(t("export.pcode", lang))
+    flag = frame[t("export.split_assumed", lang)]
+    assert frame.loc["CD61", t("col.amount_reporting", lang, currency="USD")] == 3_000_000
+    assert flag.to_dict() == {"CD54": t("export.yes", lang), "CD61": t("export.yes", lang), "CD62": "",
+                              "CD63": "", "CD74": "", "": ""}
 
 
 @pytest.mark.parametrize("page", ["app_pages/overview.py", "app_pages/status.py", "app_pages/funding_map.py"])
